@@ -1,0 +1,50 @@
+//! The `cims` command line: argument definitions and the commands behind them. Each
+//! subcommand group lives in its own module; `main.rs` only parses and dispatches.
+
+pub mod calendar;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Client incident and intake management for Victorian community services.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cims",
+    version,
+    about,
+    long_about = None,
+    after_help = "Example:\n  cims calendar holidays 2026"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The Victorian business calendar: public holidays and business days.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  cims calendar holidays 2026 --json"
+    )]
+    Calendar(calendar::CalendarCommand),
+}
+
+/// Runs a parsed command, writing results to `out` and problems to `err`.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let result = match cli.command {
+        Command::Calendar(command) => calendar::run(command, out, err),
+    };
+    match result {
+        Ok(code) => code,
+        // A reader that stops early (e.g. `| head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            // Output is gone (e.g. a closed pipe); report it if stderr still works.
+            let _ = writeln!(err, "cims: could not write output: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

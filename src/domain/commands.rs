@@ -1,0 +1,182 @@
+//! What a user can ask of a record. `decide` turns a command into events or a refusal.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::model::{Classification, Details, Incident, Intake, RcsScope, Span, Urgency};
+
+/// Why someone contacts the child or family during intake (R-INT-NOCONTACT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactPurpose {
+    /// Gathering information to assess risk: never done by intake.
+    RiskAssessment,
+    /// Advice, assistance or referral after a child wellbeing classification.
+    AssistanceOrReferral,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// Register a new incident or intake report. The id is assigned by the caller.
+    Create {
+        id: String,
+        org: String,
+        details: Details,
+        #[serde(default)]
+        assignee: Option<String>,
+    },
+    /// Replace the incident's details (classification, circumstances, people …).
+    UpdateIncident {
+        incident: Incident,
+    },
+    /// Replace the intake's details (people, concerns, risk assessment …).
+    UpdateIntake {
+        intake: Intake,
+    },
+    Tick {
+        item: String,
+    },
+    Untick {
+        item: String,
+    },
+    Waive {
+        item: String,
+        reason: String,
+    },
+    AdvanceStage,
+    AddNote {
+        text: String,
+        #[serde(default)]
+        protected_spans: Vec<Span>,
+    },
+    AmendNote {
+        note: u32,
+        text: String,
+        #[serde(default)]
+        protected_spans: Vec<Span>,
+        reason: String,
+    },
+    Assign {
+        user: Option<String>,
+    },
+    ChangeOrganisation {
+        org: String,
+        reason: String,
+    },
+    /// The Integrity Unit's answer on RCS scope (R-RCS-2).
+    ConfirmRcsScope {
+        scope: RcsScope,
+    },
+    /// Police ask that the investigation wait (R-POLICE-2).
+    PoliceHold,
+    /// Police confirm the investigation may proceed (R-POLICE-2).
+    PoliceClearance,
+    /// Extend the investigation deadline (R-DL-INVEST).
+    ExtendInvestigation {
+        business_days: u32,
+        reason: String,
+    },
+    RecordInvestigationOutcome {
+        outcome: String,
+    },
+    /// The delegate records that the investigation covered what a review would (R-FOLLOWUP-2).
+    SkipReview {
+        reason: String,
+    },
+    /// A privacy breach was identified (R-PRIV-7).
+    RaisePrivacyBreach {
+        identified_at: DateTime<Utc>,
+    },
+    /// Endorse the incident report or the intake classification.
+    Endorse,
+    ClassifyIntake {
+        classifications: BTreeSet<Classification>,
+        #[serde(default)]
+        urgency: Option<Urgency>,
+        #[serde(default)]
+        rationale: Option<String>,
+    },
+    /// The DAOM's decision on a third report within 12 months (R-INT-REREPORT-3).
+    DecideRereport {
+        investigate: bool,
+        rationale: String,
+    },
+    /// Feedback to a professional reporter is not given, and why (R-INT-DL-FB).
+    RecordFeedbackException {
+        reason: String,
+    },
+    RecordContact {
+        purpose: ContactPurpose,
+    },
+    Close {
+        reason: String,
+    },
+}
+
+/// Every command name, as the policy's `[permissions]` table spells it.
+pub const NAMES: &[&str] = &[
+    "create_incident",
+    "create_intake",
+    "update_incident",
+    "update_intake",
+    "tick",
+    "untick",
+    "waive",
+    "advance_stage",
+    "add_note",
+    "amend_note",
+    "assign",
+    "change_organisation",
+    "confirm_rcs_scope",
+    "police_hold",
+    "police_clearance",
+    "extend_investigation",
+    "record_investigation_outcome",
+    "skip_review",
+    "raise_privacy_breach",
+    "endorse_incident",
+    "endorse_intake",
+    "classify_intake",
+    "decide_rereport",
+    "record_feedback_exception",
+    "record_contact",
+    "close",
+];
+
+impl Command {
+    /// The permission name of this command; creation and endorsement differ by kind.
+    pub fn name(&self, kind: super::model::RecordKind) -> &'static str {
+        use super::model::RecordKind::{Incident as I, Intake as N};
+        match (self, kind) {
+            (Command::Create { .. }, I) => "create_incident",
+            (Command::Create { .. }, N) => "create_intake",
+            (Command::UpdateIncident { .. }, _) => "update_incident",
+            (Command::UpdateIntake { .. }, _) => "update_intake",
+            (Command::Tick { .. }, _) => "tick",
+            (Command::Untick { .. }, _) => "untick",
+            (Command::Waive { .. }, _) => "waive",
+            (Command::AdvanceStage, _) => "advance_stage",
+            (Command::AddNote { .. }, _) => "add_note",
+            (Command::AmendNote { .. }, _) => "amend_note",
+            (Command::Assign { .. }, _) => "assign",
+            (Command::ChangeOrganisation { .. }, _) => "change_organisation",
+            (Command::ConfirmRcsScope { .. }, _) => "confirm_rcs_scope",
+            (Command::PoliceHold, _) => "police_hold",
+            (Command::PoliceClearance, _) => "police_clearance",
+            (Command::ExtendInvestigation { .. }, _) => "extend_investigation",
+            (Command::RecordInvestigationOutcome { .. }, _) => "record_investigation_outcome",
+            (Command::SkipReview { .. }, _) => "skip_review",
+            (Command::RaisePrivacyBreach { .. }, _) => "raise_privacy_breach",
+            (Command::Endorse, I) => "endorse_incident",
+            (Command::Endorse, N) => "endorse_intake",
+            (Command::ClassifyIntake { .. }, _) => "classify_intake",
+            (Command::DecideRereport { .. }, _) => "decide_rereport",
+            (Command::RecordFeedbackException { .. }, _) => "record_feedback_exception",
+            (Command::RecordContact { .. }, _) => "record_contact",
+            (Command::Close { .. }, _) => "close",
+        }
+    }
+}

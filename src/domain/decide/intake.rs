@@ -1,0 +1,394 @@
+//! Commands on intake reports: registration, classification, endorsement, re-reports,
+//! feedback and contact (procedure 1003).
+
+use std::collections::BTreeSet;
+
+use crate::domain::commands::ContactPurpose;
+use crate::domain::events::Change;
+use crate::domain::model::{
+    Classification, Details, Intake, IntakeDecision, Record, RecordKind, Urgency,
+};
+use crate::domain::policy::Condition;
+use crate::domain::refusal::Refusal;
+use crate::domain::rules::intake as rules;
+
+use super::{Ctx, applies, intake_of, required_text};
+
+/// A new intake: people present, decisions not yet taken, Aboriginal status settled by
+/// the parents' identification (R-INT-ABORIGINAL).
+pub(super) fn validate_new(raw: &Intake) -> Result<Intake, Refusal> {
+    if raw.decision.is_some() || raw.rereport_decision.is_some() {
+        return Err(Refusal::invalid(
+            "a new report carries no decision: classify it with classify_intake",
+        ));
+    }
+    validate(raw)
+}
+
+fn validate(raw: &Intake) -> Result<Intake, Refusal> {
+    if raw.children.is_empty() {
+        return Err(Refusal::invalid("a report is about at least one child").on_field("children"));
+    }
+    if raw.children.iter().any(|c| c.person.name.trim().is_empty()) {
+        return Err(Refusal::invalid(
+            "every child needs a name (or a description such as \"unborn child\")",
+        )
+        .on_field("children"));
+    }
+    required_text(&raw.concerns, "concerns", None)?;
+    let mut intake = raw.clone();
+    rules::apply_parent_identification(&mut intake);
+    Ok(intake)
+}
+
+pub(super) fn update(record: &Record, new: &Intake) -> Result<Vec<Change>, Refusal> {
+    let old = intake_of(record)?;
+    let governed = [
+        ("decision", old.decision != new.decision, "classify_intake"),
+        (
+            "rereport_decision",
+            old.rereport_decision != new.rereport_decision,
+            "decide_rereport",
+        ),
+        (
+            "feedback_exception",
+            old.feedback_exception != new.feedback_exception,
+            "record_feedback_exception",
+        ),
+    ];
+    if let Some((field, _, command)) = governed.iter().find(|(_, changed, _)| *changed) {
+        return Err(
+            Refusal::invalid(format!("{field} is changed with the {command} command"))
+                .on_field(*field),
+        );
+    }
+    if new.received_at != old.received_at {
+        return Err(Refusal::invalid(
+            "the time the report was received cannot change: every intake clock runs from it",
+        )
+        .on_field("received_at"));
+    }
+    Ok(vec![Change::DetailsUpdated {
+        details: Details::Intake(validate(new)?),
+    }])
+}
+
+/// R-INT-CLASS, R-INT-MATRIX, R-INT-TTR, R-INT-FV: classify the report.
+pub(super) fn classify(
+    ctx: &Ctx<'_>,
+    record: &Record,
+    classifications: &BTreeSet<Classification>,
+    urgency: Option<Urgency>,
+    rationale: Option<&str>,
+) -> Result<Vec<Change>, Refusal> {
+    let intake = intake_of(record)?;
+    if record
+        .milestones
+        .contains_key(&crate::domain::model::Milestone::ClassificationEndorsed)
+    {
+        return Err(Refusal::invalid("the classification is already endorsed"));
+    }
+    check_combination(classifications)?;
+    let pir = classifications.contains(&Classification::ProtectiveIntervention);
+    match (pir, urgency) {
+        (true, None) => {
+            return Err(Refusal::rule(
+                "R-INT-CLASS",
+                "a protective intervention report needs a response: urgent (2 days) or standard (14 days)",
+            )
+            .on_field("urgency"));
+        }
+        (false, Some(_)) => {
+            return Err(Refusal::rule(
+                "R-INT-CLASS",
+                "urgency applies only to a protective intervention report",
+            )
+            .on_field("urgency"));
+        }
+        _ => {}
+    }
+    let ttr = rules::ttr_indicated(intake, &ctx.policy.parameters);
+    let ttr_chosen = classifications.contains(&Classification::TherapeuticTreatment);
+    if ttr && !ttr_chosen {
+        return Err(Refusal::rule(
+            "R-INT-TTR",
+            format!(
+                "the reporter believes a child aged {} to {} exhibited sexually abusive behaviour: register a therapeutic treatment report",
+                ctx.policy.parameters.ttr_min_age,
+                ctx.policy.parameters.ttr_max_age - 1
+            ),
+        )
+        .on_field("classifications"));
+    }
+    if ttr_chosen && !ttr {
+        return Err(Refusal::rule(
+            "R-INT-TTR",
+            format!(
+                "a therapeutic treatment report is for a child aged {} to {} believed to have exhibited sexually abusive behaviour; no child here is",
+                ctx.policy.parameters.ttr_min_age,
+                ctx.policy.parameters.ttr_max_age - 1
+            ),
+        )
+        .on_field("classifications"));
+    }
+    if intake.family_violence && intake.maram.is_none() {
+        return Err(Refusal::rule(
+            "R-INT-FV",
+            "family violence is indicated: record the MARAM risk rating with the risk assessment",
+        )
+        .on_field("maram"));
+    }
+    let decision = IntakeDecision {
+        classifications: classifications.clone(),
+        urgency,
+        rationale: rationale
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(String::from),
+    };
+    // An intake risk assessment is not required for inappropriate or insufficient
+    // information reports (procedure 1003).
+    let needs_assessment = classifications.iter().any(|c| {
+        !matches!(
+            c,
+            Classification::Inappropriate | Classification::InsufficientInformation
+        )
+    });
+    match (intake.consequence, intake.probability) {
+        (Some(consequence), Some(probability))
+            if rules::rationale_required(consequence, probability, &decision)
+                && decision.rationale.is_none() =>
+        {
+            let suggestion = rules::matrix(consequence, probability);
+            return Err(Refusal::rule(
+                "R-INT-MATRIX",
+                format!(
+                    "a written rationale is required: the matrix suggests {}, and this decision differs or closes a concerning report",
+                    if suggestion.protective_intervention {
+                        "an urgent protective intervention report"
+                    } else {
+                        "no protective intervention report"
+                    }
+                ),
+            )
+            .on_field("rationale"));
+        }
+        (None, _) | (_, None) if needs_assessment => {
+            return Err(Refusal::rule(
+                "R-INT-MATRIX",
+                "complete the intake risk assessment (consequence and probability) before classifying",
+            )
+            .on_field("consequence"));
+        }
+        _ => {}
+    }
+    let mut changes = vec![Change::IntakeClassified { decision }];
+    changes.extend(ctx.complete_via(record, "classify_intake"));
+    Ok(changes)
+}
+
+/// R-INT-CLASS: PIR and/or TTR, or exactly one of the closing classifications.
+fn check_combination(classifications: &BTreeSet<Classification>) -> Result<(), Refusal> {
+    let closing = classifications
+        .iter()
+        .filter(|c| c.closes_at_intake())
+        .count();
+    let ok = match closing {
+        0 => !classifications.is_empty(),
+        1 => classifications.len() == 1,
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Refusal::rule(
+            "R-INT-CLASS",
+            "classify as a protective intervention and/or therapeutic treatment report, or as exactly one of child wellbeing, inappropriate or insufficient information",
+        )
+        .on_field("classifications"))
+    }
+}
+
+/// Endorsement of the classification by a team manager or above.
+pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Refusal> {
+    let intake = intake_of(record)?;
+    let Some(decision) = &intake.decision else {
+        return Err(Refusal::rule(
+            "R-INT-CLASS",
+            "classify the report before it is endorsed",
+        ));
+    };
+    if record
+        .milestones
+        .contains_key(&crate::domain::model::Milestone::ClassificationEndorsed)
+    {
+        return Err(Refusal::invalid("the classification is already endorsed"));
+    }
+    // R-INT-ACSASS: no endorsement of an Aboriginal child's classification without ACSASS.
+    if applies(ctx, record, Condition::AboriginalChild) {
+        let missing = ctx
+            .policy
+            .checklist
+            .iter()
+            .filter(|i| i.kind == RecordKind::Intake && i.rule == "R-INT-ACSASS")
+            .find(|i| !record.is_done(&i.id));
+        if let Some(item) = missing {
+            return Err(Refusal::rule(
+                "R-INT-ACSASS",
+                format!(
+                    "ACSASS must be consulted on the classification of an Aboriginal child: \"{}\" is not done",
+                    item.text
+                ),
+            ));
+        }
+    }
+    let closes = decision
+        .classifications
+        .iter()
+        .all(|c| c.closes_at_intake());
+    // R-INT-RSO: closing a report about a child in contact with a registered sex offender.
+    if closes
+        && rules::rso_contact(intake)
+        && !ctx.actor.has_any(&[
+            crate::domain::actor::Role::PracticeLeader,
+            crate::domain::actor::Role::PrincipalPractitioner,
+        ])
+    {
+        return Err(Refusal::rule(
+            "R-INT-RSO",
+            "closing a report about a child in contact with a registered sex offender is endorsed by a practice leader or principal practitioner",
+        ));
+    }
+    // R-INT-REREPORT-3: a third report in 12 months is investigated unless the DAOM decides not to.
+    if closes && rules::third_report(intake, &ctx.policy.parameters) {
+        let decided_not = intake
+            .rereport_decision
+            .as_ref()
+            .is_some_and(|d| !d.investigate);
+        if !decided_not {
+            return Err(Refusal::rule(
+                "R-INT-REREPORT-3",
+                "this is a third report on the child within 12 months with no investigation: it must be investigated unless the DAOM records a decision and rationale not to",
+            ));
+        }
+    }
+    let mut changes = vec![Change::Endorsed];
+    changes.extend(ctx.complete_via(record, "endorse_intake"));
+    if !changes.iter().any(|c| {
+        matches!(
+            c,
+            Change::MilestoneReached {
+                milestone: crate::domain::model::Milestone::ClassificationEndorsed,
+                ..
+            }
+        )
+    }) {
+        changes.push(Change::MilestoneReached {
+            milestone: crate::domain::model::Milestone::ClassificationEndorsed,
+            at: ctx.now,
+        });
+    }
+    Ok(changes)
+}
+
+/// R-INT-REREPORT-3: the DAOM's recorded decision and rationale.
+pub(super) fn decide_rereport(
+    ctx: &Ctx<'_>,
+    record: &Record,
+    investigate: bool,
+    rationale: &str,
+) -> Result<Vec<Change>, Refusal> {
+    let intake = intake_of(record)?;
+    if !rules::third_report(intake, &ctx.policy.parameters) {
+        return Err(Refusal::rule(
+            "R-INT-REREPORT-3",
+            "this is not a third report within 12 months without investigation",
+        ));
+    }
+    let rationale = required_text(rationale, "rationale", Some("R-INT-REREPORT-3"))?;
+    let mut changes = vec![Change::RereportDecided {
+        investigate,
+        rationale,
+    }];
+    changes.extend(ctx.complete_via(record, "decide_rereport"));
+    Ok(changes)
+}
+
+/// R-INT-DL-FB: feedback to a professional reporter is not given, with the reason.
+pub(super) fn feedback_exception(record: &Record, reason: &str) -> Result<Vec<Change>, Refusal> {
+    let intake = intake_of(record)?;
+    if !intake.reporter.professional {
+        return Err(Refusal::rule(
+            "R-INT-DL-FB",
+            "feedback is owed only to a professional reporter",
+        ));
+    }
+    let reason = required_text(reason, "reason", Some("R-INT-DL-FB"))?;
+    Ok(vec![Change::FeedbackExceptionRecorded { reason }])
+}
+
+/// R-INT-NOCONTACT: intake does not contact the child or family to assess risk; after a
+/// child wellbeing classification, contact for advice or referral is allowed.
+pub(super) fn contact(record: &Record, purpose: ContactPurpose) -> Result<Vec<Change>, Refusal> {
+    let intake = intake_of(record)?;
+    let wellbeing = intake
+        .decision
+        .as_ref()
+        .is_some_and(|d| d.classifications.contains(&Classification::ChildWellbeing));
+    match purpose {
+        ContactPurpose::RiskAssessment => Err(Refusal::rule(
+            "R-INT-NOCONTACT",
+            "intake does not contact the child, family or community to assess risk: the assessment rests on the reporter and professionals",
+        )),
+        ContactPurpose::AssistanceOrReferral if !wellbeing => Err(Refusal::rule(
+            "R-INT-NOCONTACT",
+            "contact for advice or referral is made only after a child wellbeing classification",
+        )),
+        ContactPurpose::AssistanceOrReferral => Ok(vec![Change::ContactRecorded { purpose }]),
+    }
+}
+
+/// Checks that stop an intake leaving its current stage.
+pub(super) fn before_leaving_stage(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
+    let Some(intake) = record.intake() else {
+        return Ok(());
+    };
+    let fv_stage =
+        ctx.policy.checklist.iter().any(|i| {
+            i.kind == RecordKind::Intake && i.stage == record.stage && i.rule == "R-INT-FV"
+        });
+    if fv_stage && intake.family_violence && intake.maram.is_none() {
+        return Err(Refusal::rule(
+            "R-INT-FV",
+            "family violence is indicated: a MARAM risk rating is required",
+        )
+        .on_field("maram"));
+    }
+    let classify_stage = ctx.policy.checklist.iter().any(|i| {
+        i.kind == RecordKind::Intake
+            && i.stage == record.stage
+            && i.via.as_deref() == Some("classify_intake")
+    });
+    if classify_stage && intake.decision.is_none() {
+        return Err(Refusal::rule(
+            "R-INT-CLASS",
+            "the report must be classified before the stage is complete",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks before an intake is closed.
+pub(super) fn before_closing(record: &Record) -> Result<(), Refusal> {
+    if record.kind() == RecordKind::Intake
+        && !record
+            .milestones
+            .contains_key(&crate::domain::model::Milestone::ClassificationEndorsed)
+    {
+        return Err(Refusal::rule(
+            "R-INT-CLASS",
+            "the classification must be endorsed before the report is closed",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,307 @@
+//! `decide(command, state, actor, now, policy) -> events or a refusal`: every rule that
+//! can refuse a change is applied here, before anything is stored.
+
+mod checklist;
+mod incident;
+mod intake;
+mod notes;
+
+use chrono::{DateTime, Utc};
+
+use super::actor::{Actor, OrgKind};
+use super::commands::Command;
+use super::events::{Change, Event};
+use super::model::{Details, Milestone, Record, RecordKind, Status};
+use super::policy::{Policy, PolicySet};
+use super::refusal::Refusal;
+use super::rules;
+
+/// What a command needs to know while it is decided.
+pub(crate) struct Ctx<'a> {
+    pub actor: &'a Actor,
+    pub now: DateTime<Utc>,
+    pub policy: &'a Policy,
+}
+
+impl Ctx<'_> {
+    /// The changes that complete the checklist items a command fulfils (`via`), with the
+    /// milestones those items record.
+    fn complete_via(&self, record: &Record, command: &str) -> Vec<Change> {
+        let mut changes = Vec::new();
+        for item in self.policy.checklist.iter().filter(|i| {
+            i.kind == record.kind() && i.via.as_deref() == Some(command) && !record.is_done(&i.id)
+        }) {
+            changes.push(Change::ItemTicked {
+                item: item.id.clone(),
+            });
+            if let Some(milestone) = item.milestone {
+                changes.push(self.milestone(record, milestone));
+            }
+        }
+        changes
+    }
+
+    fn milestone(&self, _record: &Record, milestone: Milestone) -> Change {
+        Change::MilestoneReached {
+            milestone,
+            at: self.now,
+        }
+    }
+}
+
+/// A trimmed reason that must not be empty.
+pub(crate) fn required_text(
+    text: &str,
+    field: &str,
+    rule: Option<&'static str>,
+) -> Result<String, Refusal> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        let message = format!("a {} is required", field.replace('_', " "));
+        return Err(match rule {
+            Some(rule) => Refusal::rule(rule, message),
+            None => Refusal::invalid(message),
+        }
+        .on_field(field));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Decide what a command does to a record (`None` before creation).
+pub fn decide(
+    command: &Command,
+    state: Option<&Record>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    policies: &PolicySet,
+) -> Result<Vec<Event>, Refusal> {
+    let changes = match (command, state) {
+        (Command::Create { .. }, Some(record)) => {
+            return Err(Refusal::invalid(format!(
+                "record {} already exists",
+                record.id
+            )));
+        }
+        (Command::Create { .. }, None) => {
+            // R-ERA: a record is judged by the policy in force when it is created.
+            let policy = policies.in_force_at(now);
+            let ctx = Ctx { actor, now, policy };
+            create(&ctx, command)?
+        }
+        (_, None) => return Err(Refusal::invalid("the record does not exist")),
+        (_, Some(record)) => {
+            let policy = policies.by_id(&record.policy).ok_or_else(|| {
+                Refusal::invalid(format!(
+                    "record {} was created under policy {}, which this server does not have",
+                    record.id, record.policy
+                ))
+            })?;
+            let ctx = Ctx { actor, now, policy };
+            if record.status == Status::Closed {
+                return Err(Refusal::invalid(format!("record {} is closed", record.id)));
+            }
+            permit(&ctx, command, record.kind())?;
+            change(&ctx, command, record)?
+        }
+    };
+    Ok(changes
+        .into_iter()
+        .map(|change| Event {
+            at: now,
+            by: actor.user.clone(),
+            change,
+        })
+        .collect())
+}
+
+/// Role check from the policy's `[permissions]` table.
+fn permit(ctx: &Ctx<'_>, command: &Command, kind: RecordKind) -> Result<(), Refusal> {
+    let name = command.name(kind);
+    let allowed = ctx.policy.allowed(name);
+    if allowed.is_some_and(|roles| roles.iter().any(|r| ctx.actor.has_role(*r))) {
+        return Ok(());
+    }
+    let roles = allowed
+        .map(|roles| {
+            roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    Err(Refusal::forbidden(format!(
+        "{name} needs one of these roles: {}",
+        if roles.is_empty() {
+            "none is allowed"
+        } else {
+            &roles
+        }
+    )))
+}
+
+fn create(ctx: &Ctx<'_>, command: &Command) -> Result<Vec<Change>, Refusal> {
+    let Command::Create {
+        id,
+        org,
+        details,
+        assignee,
+    } = command
+    else {
+        return Err(Refusal::invalid("not a create command"));
+    };
+    permit(ctx, command, details.kind())?;
+    let id = required_text(id, "id", None)?;
+    let org = required_text(org, "org", None)?;
+    if org != ctx.actor.org && ctx.actor.org_kind != OrgKind::Department {
+        return Err(Refusal::forbidden(
+            "records can only be created for your own organisation",
+        ));
+    }
+    if details.started_at() > ctx.now {
+        return Err(
+            Refusal::invalid("the time of awareness or receipt is in the future").on_field(
+                match details.kind() {
+                    RecordKind::Incident => "identified_at",
+                    RecordKind::Intake => "received_at",
+                },
+            ),
+        );
+    }
+    let (details, start) = match details {
+        Details::Incident(incident) => {
+            incident::validate(ctx, incident)?;
+            (Details::Incident(incident.clone()), Milestone::Identified)
+        }
+        Details::Intake(raw) => (
+            Details::Intake(intake::validate_new(raw)?),
+            Milestone::Received,
+        ),
+    };
+    let stage = ctx
+        .policy
+        .first_stage(details.kind())
+        .ok_or_else(|| Refusal::invalid("the policy has no stages for this kind of record"))?;
+    Ok(vec![
+        Change::MilestoneReached {
+            milestone: start,
+            at: details.started_at(),
+        },
+        Change::Created {
+            id,
+            org,
+            policy: ctx.policy.id.clone(),
+            stage: stage.id.clone(),
+            details,
+            assignee: assignee.clone(),
+        },
+    ]
+    .into_iter()
+    .rev()
+    .collect())
+}
+
+fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Change>, Refusal> {
+    match command {
+        Command::Create { .. } => Err(Refusal::invalid("the record already exists")),
+        Command::UpdateIncident { incident: new } => incident::update(ctx, record, new),
+        Command::UpdateIntake { intake: new } => intake::update(record, new),
+        Command::Tick { item } => checklist::tick(ctx, record, item),
+        Command::Untick { item } => checklist::untick(ctx, record, item),
+        Command::Waive { item, reason } => checklist::waive(ctx, record, item, reason),
+        Command::AdvanceStage => checklist::advance(ctx, record),
+        Command::Close { reason } => checklist::close(ctx, record, reason),
+        Command::AddNote {
+            text,
+            protected_spans,
+        } => notes::add(record, text, protected_spans),
+        Command::AmendNote {
+            note,
+            text,
+            protected_spans,
+            reason,
+        } => notes::amend(record, *note, text, protected_spans, reason),
+        Command::Assign { user } => Ok(vec![Change::Assigned {
+            user: user
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(String::from),
+        }]),
+        Command::ChangeOrganisation { org, reason } => {
+            let to = required_text(org, "org", None)?;
+            let reason = required_text(reason, "reason", None)?;
+            if to == record.org {
+                return Err(Refusal::invalid(format!(
+                    "the record already belongs to {to}"
+                )));
+            }
+            Ok(vec![Change::OrganisationChanged {
+                from: record.org.clone(),
+                to,
+                reason,
+            }])
+        }
+        Command::ConfirmRcsScope { scope } => incident::confirm_rcs(ctx, record, *scope),
+        Command::PoliceHold => incident::police_hold(record),
+        Command::PoliceClearance => incident::police_clearance(ctx, record),
+        Command::ExtendInvestigation {
+            business_days,
+            reason,
+        } => incident::extend(ctx, record, *business_days, reason),
+        Command::RecordInvestigationOutcome { outcome } => incident::outcome(ctx, record, outcome),
+        Command::SkipReview { reason } => incident::skip_review(ctx, record, reason),
+        Command::RaisePrivacyBreach { identified_at } => {
+            if record.privacy_breach {
+                return Err(Refusal::invalid("a privacy breach is already recorded"));
+            }
+            if *identified_at > ctx.now {
+                return Err(
+                    Refusal::invalid("the breach cannot be identified in the future")
+                        .on_field("identified_at"),
+                );
+            }
+            Ok(vec![
+                Change::PrivacyBreachRaised,
+                Change::MilestoneReached {
+                    milestone: Milestone::PrivacyBreachIdentified,
+                    at: *identified_at,
+                },
+            ])
+        }
+        Command::Endorse => match record.kind() {
+            RecordKind::Incident => incident::endorse(ctx, record),
+            RecordKind::Intake => intake::endorse(ctx, record),
+        },
+        Command::ClassifyIntake {
+            classifications,
+            urgency,
+            rationale,
+        } => intake::classify(ctx, record, classifications, *urgency, rationale.as_deref()),
+        Command::DecideRereport {
+            investigate,
+            rationale,
+        } => intake::decide_rereport(ctx, record, *investigate, rationale),
+        Command::RecordFeedbackException { reason } => intake::feedback_exception(record, reason),
+        Command::RecordContact { purpose } => intake::contact(record, *purpose),
+    }
+}
+
+/// The record's incident, or a refusal for an intake.
+pub(crate) fn incident_of(record: &Record) -> Result<&super::model::Incident, Refusal> {
+    record
+        .incident()
+        .ok_or_else(|| Refusal::invalid("this command applies to incidents, not intake reports"))
+}
+
+/// The record's intake details, or a refusal for an incident.
+pub(crate) fn intake_of(record: &Record) -> Result<&super::model::Intake, Refusal> {
+    record
+        .intake()
+        .ok_or_else(|| Refusal::invalid("this command applies to intake reports, not incidents"))
+}
+
+/// Does the policy condition hold for this record?
+pub(crate) fn applies(ctx: &Ctx<'_>, record: &Record, when: super::policy::Condition) -> bool {
+    rules::holds(when, record, ctx.policy)
+}

@@ -1,0 +1,105 @@
+//! What happened to a record. Events are appended, never changed; the record is their fold.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::commands::ContactPurpose;
+use super::model::{Details, IntakeDecision, Milestone, RcsScope, Span};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Change {
+    Created {
+        id: String,
+        org: String,
+        policy: String,
+        stage: String,
+        details: Details,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        assignee: Option<String>,
+    },
+    DetailsUpdated {
+        details: Details,
+    },
+    ItemTicked {
+        item: String,
+    },
+    ItemUnticked {
+        item: String,
+    },
+    ItemWaived {
+        item: String,
+        reason: String,
+    },
+    MilestoneReached {
+        milestone: Milestone,
+        at: DateTime<Utc>,
+    },
+    StageAdvanced {
+        from: String,
+        to: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        skipped: Vec<String>,
+    },
+    NoteAdded {
+        note: u32,
+        text: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        protected_spans: Vec<Span>,
+    },
+    NoteAmended {
+        note: u32,
+        text: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        protected_spans: Vec<Span>,
+        reason: String,
+    },
+    Assigned {
+        user: Option<String>,
+    },
+    OrganisationChanged {
+        from: String,
+        to: String,
+        reason: String,
+    },
+    RcsScopeConfirmed {
+        scope: RcsScope,
+    },
+    PoliceHoldStarted,
+    PoliceHoldEnded,
+    InvestigationExtended {
+        business_days: u32,
+        reason: String,
+    },
+    InvestigationOutcomeRecorded {
+        outcome: String,
+    },
+    ReviewSkipped {
+        reason: String,
+    },
+    PrivacyBreachRaised,
+    Endorsed,
+    IntakeClassified {
+        decision: IntakeDecision,
+    },
+    RereportDecided {
+        investigate: bool,
+        rationale: String,
+    },
+    FeedbackExceptionRecorded {
+        reason: String,
+    },
+    ContactRecorded {
+        purpose: ContactPurpose,
+    },
+    Closed {
+        reason: String,
+    },
+}

@@ -1,0 +1,17 @@
+//! The pure rules of cims: no I/O, no async, no clock. Time is always a parameter.
+
+pub mod actor;
+pub mod calendar;
+pub mod commands;
+pub mod decide;
+pub mod events;
+pub mod evolve;
+pub mod local_time;
+pub mod model;
+pub mod policy;
+pub mod refusal;
+pub mod rule_ids;
+pub mod rules;
+
+pub use decide::decide;
+pub use evolve::{evolve, replay};

@@ -1,0 +1,135 @@
+//! Rules about intake reports (DOMAIN §5, procedure 1003).
+
+use chrono::{Months, NaiveDate};
+use serde::Serialize;
+
+use crate::domain::local_time;
+use crate::domain::model::{
+    Classification, Consequence, Intake, IntakeDecision, Probability, Urgency,
+};
+use crate::domain::policy::Parameters;
+
+/// What the intake judgement matrix suggests (R-INT-MATRIX). cims suggests; the
+/// practitioner decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    pub protective_intervention: bool,
+    pub urgency: Option<Urgency>,
+}
+
+/// R-INT-MATRIX: severe → PIR urgent whatever the probability; significant with likely or
+/// very likely → PIR urgent; anything else → no PIR suggested.
+pub fn matrix(consequence: Consequence, probability: Probability) -> Suggestion {
+    let pir = match consequence {
+        Consequence::Severe => true,
+        Consequence::Significant => {
+            matches!(probability, Probability::Likely | Probability::VeryLikely)
+        }
+        Consequence::Concerning | Consequence::InsufficientEvidence => false,
+    };
+    Suggestion {
+        protective_intervention: pir,
+        urgency: pir.then_some(Urgency::Urgent),
+    }
+}
+
+/// R-INT-MATRIX: a written rationale is required when the decision differs from the
+/// suggestion, and whenever a report closes at intake while the consequence is severe or
+/// significant or the probability likely or very likely.
+pub fn rationale_required(
+    consequence: Consequence,
+    probability: Probability,
+    decision: &IntakeDecision,
+) -> bool {
+    let suggested = matrix(consequence, probability);
+    let pir = decision
+        .classifications
+        .contains(&Classification::ProtectiveIntervention);
+    let differs =
+        pir != suggested.protective_intervention || (pir && decision.urgency != suggested.urgency);
+    let closes = decision
+        .classifications
+        .iter()
+        .all(|c| c.closes_at_intake());
+    let concerning = matches!(consequence, Consequence::Severe | Consequence::Significant)
+        || matches!(probability, Probability::Likely | Probability::VeryLikely);
+    differs || (closes && concerning)
+}
+
+fn received_on(intake: &Intake) -> NaiveDate {
+    local_time::local_date(intake.received_at)
+}
+
+/// R-INT-TTR: the reporter believes a child aged 10 to 17 exhibited sexually abusive
+/// behaviour: a therapeutic treatment report is registered.
+pub fn ttr_indicated(intake: &Intake, params: &Parameters) -> bool {
+    let on = received_on(intake);
+    intake.children.iter().any(|c| {
+        c.sexually_abusive_behaviour
+            && c.person
+                .age_on(on)
+                .is_some_and(|a| a >= params.ttr_min_age && a < params.ttr_max_age)
+    })
+}
+
+/// R-INT-ABORIGINAL: where either parent identifies as Aboriginal and/or Torres Strait
+/// Islander, each child is recorded as such whatever the other parent says. Unknown
+/// status stays `under_assessment` (the default when nothing is given).
+pub fn apply_parent_identification(intake: &mut Intake) {
+    let parent_status = intake
+        .parents
+        .iter()
+        .map(|p| p.person.aboriginal_status)
+        .find(|s| s.identifies());
+    if let Some(status) = parent_status {
+        for child in &mut intake.children {
+            if !child.person.aboriginal_status.identifies() {
+                child.person.aboriginal_status = status;
+            }
+        }
+    }
+}
+
+/// R-INT-ACSASS: any child identified as Aboriginal and/or Torres Strait Islander.
+pub fn aboriginal_child(intake: &Intake) -> bool {
+    intake
+        .children
+        .iter()
+        .any(|c| c.person.aboriginal_status.identifies())
+}
+
+/// R-INT-RSO
+pub fn rso_contact(intake: &Intake) -> bool {
+    intake.children.iter().any(|c| c.rso_contact)
+}
+
+/// Reports on one child with no investigation: this one plus earlier uninvestigated
+/// reports received on or after `since` (all of them when `since` is `None`). `None` if
+/// any report in that period was investigated.
+fn uninvestigated_reports(intake: &Intake, since: Option<NaiveDate>) -> usize {
+    let on = received_on(intake);
+    intake
+        .children
+        .iter()
+        .filter_map(|c| {
+            let in_period: Vec<_> = c
+                .prior_reports
+                .iter()
+                .filter(|r| r.received_on <= on && since.is_none_or(|s| r.received_on >= s))
+                .collect();
+            (!in_period.iter().any(|r| r.investigated)).then_some(in_period.len() + 1)
+        })
+        .max()
+        .unwrap_or(1)
+}
+
+/// R-INT-REREPORT-3: a third report on a child within 12 months, none investigated.
+pub fn third_report(intake: &Intake, params: &Parameters) -> bool {
+    let since = received_on(intake).checked_sub_months(Months::new(params.rereport_window_months));
+    since.is_some() && uninvestigated_reports(intake, since) >= params.rereport_count
+}
+
+/// R-INT-REREPORT-5: a fifth report on a child with no investigation, over any period.
+pub fn fifth_report(intake: &Intake, params: &Parameters) -> bool {
+    uninvestigated_reports(intake, None) >= params.independent_review_count
+}

@@ -1,0 +1,5 @@
+//! cims: client incident and intake management for Victorian child protection and
+//! community services. The binary lives in `main.rs`; everything it uses is here.
+
+pub mod cli;
+pub mod domain;

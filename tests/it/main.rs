@@ -1,0 +1,5 @@
+//! One integration-test binary: each module is a specification of one area.
+
+mod calendar;
+mod cli;
+mod policy;
