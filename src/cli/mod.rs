@@ -2,6 +2,7 @@
 //! subcommand group lives in its own module; `main.rs` only parses and dispatches.
 
 pub mod calendar;
+pub mod due;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -15,7 +16,7 @@ use clap::{Parser, Subcommand};
     version,
     about,
     long_about = None,
-    after_help = "Example:\n  cims calendar holidays 2026"
+    after_help = "Examples:\n  cims calendar holidays 2026\n  cims due R-INT-URGENT-1PM --from \"2026-11-23 12:59\""
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -30,12 +31,15 @@ pub enum Command {
         after_help = "Example:\n  cims calendar holidays 2026 --json"
     )]
     Calendar(calendar::CalendarCommand),
+    /// When a deadline falls due if its clock starts at a given local time.
+    Due(due::DueArgs),
 }
 
 /// Runs a parsed command, writing results to `out` and problems to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     let result = match cli.command {
         Command::Calendar(command) => calendar::run(command, out, err),
+        Command::Due(args) => due::run(&args, out, err),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod calendar;
 pub mod commands;
+pub mod deadlines;
 pub mod decide;
 pub mod events;
 pub mod evolve;

@@ -2,4 +2,6 @@
 
 mod calendar;
 mod cli;
+mod fixtures;
+mod incident;
 mod policy;

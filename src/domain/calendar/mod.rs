@@ -55,6 +55,10 @@ pub enum CalendarDataError {
     NotADate { place: String, value: String },
     #[error("afl_grand_final_friday {year}: {date} is not in {year}")]
     WrongYear { year: i32, date: NaiveDate },
+    #[error(
+        "afl_grand_final_friday {year}: {date} is outside September and October, when the Grand Final is played"
+    )]
+    OutsideSeason { year: i32, date: NaiveDate },
     #[error("afl_grand_final_friday {year}: {date} is a {weekday}, not a Friday")]
     NotAFriday {
         year: i32,
@@ -200,13 +204,14 @@ impl Calendar {
         }
     }
 
-    /// The name of the public holiday on `date`, if any (R-CAL). Only Fridays can depend
-    /// on an unknown AFL Grand Final date, so only they fail for such a year.
+    /// The name of the public holiday on `date`, if any (R-CAL). Only Fridays of the
+    /// football finals season can be an unknown AFL Grand Final eve, so only they fail for
+    /// such a year: a deadline in January is never held up by September's fixture.
     pub fn holiday_on(&self, date: NaiveDate) -> Result<Option<&str>, CalendarError> {
         let entry = self.year(date.year())?;
         if let Some(name) = self.names.get(&date) {
             Ok(Some(name))
-        } else if !entry.afl_friday_known && date.weekday() == Weekday::Fri {
+        } else if !entry.afl_friday_known && could_be_afl_friday(date) {
             Err(CalendarError::UnknownAflFriday { year: date.year() })
         } else {
             Ok(None)
@@ -271,6 +276,12 @@ impl Calendar {
     }
 }
 
+/// The AFL Grand Final is played on a Saturday in late September or in October (it was
+/// 24 October in 2020), so the Friday before it falls in September or October.
+fn could_be_afl_friday(date: NaiveDate) -> bool {
+    date.weekday() == Weekday::Fri && matches!(date.month(), 9 | 10)
+}
+
 /// Checks the data on its own terms; `Calendar::new` checks it against the computed
 /// holidays.
 fn validate(data: &CalendarData) -> Result<(), CalendarDataError> {
@@ -284,6 +295,9 @@ fn validate(data: &CalendarData) -> Result<(), CalendarDataError> {
         }
         if date.year() != year {
             return Err(CalendarDataError::WrongYear { year, date });
+        }
+        if date.weekday() == Weekday::Fri && !could_be_afl_friday(date) {
+            return Err(CalendarDataError::OutsideSeason { year, date });
         }
         if date.weekday() != Weekday::Fri {
             return Err(CalendarDataError::NotAFriday {

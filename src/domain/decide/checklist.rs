@@ -110,8 +110,8 @@ fn police_first(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
     if applies(ctx, record, Condition::PoliceReferral) {
         let untold = ctx
             .policy
-            .items_of(record.kind(), "")
-            .chain(ctx.policy.checklist.iter())
+            .checklist
+            .iter()
             .filter(|i| i.kind == record.kind() && i.rule == "R-POLICE-1" && i.milestone.is_none())
             .find(|i| applies(ctx, record, i.when) && !record.is_done(&i.id));
         if let Some(i) = untold {

@@ -230,6 +230,10 @@ struct RawCriterion {
     any_of: Vec<String>,
 }
 
+/// Longest deadline (and extension) a policy may set, so every due date stays within the
+/// years the calendar knows.
+const MAX_DAYS: u32 = 366;
+
 fn always() -> String {
     "always".to_string()
 }
@@ -595,6 +599,18 @@ fn build_deadlines(
                     ));
                 }
             };
+            let days = match &due {
+                DueRule::BusinessDays { days, .. }
+                | DueRule::CalendarDays { days }
+                | DueRule::CalendarDaysWithCutoff { days, .. } => *days,
+            };
+            let extension = d.extension_max_business_days.unwrap_or(0);
+            if !(1..=MAX_DAYS).contains(&days) || extension > MAX_DAYS {
+                return Err(PolicyError::new(
+                    &place,
+                    format!("a deadline counts 1 to {MAX_DAYS} days (extensions at most {MAX_DAYS})"),
+                ));
+            }
             if d.extension_max_business_days.is_some() && !matches!(due, DueRule::BusinessDays { .. }) {
                 return Err(PolicyError::new(&place, "extensions are counted in business days: use business_days"));
             }

@@ -1,0 +1,331 @@
+//! The deadline engine (R-DL-*, R-INT-DL-*, R-INT-URGENT-1PM): when each obligation of a
+//! record falls due, and whether it is pending, met, overdue or paused. Deadlines are
+//! derived from the record and the policy every time, never stored as truth.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, Timelike, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::calendar::{Calendar, CalendarError};
+use super::local_time;
+use super::model::{PoliceHold, Record};
+use super::policy::{DeadlineRule, DueRule, Policy, PolicySet, TimeOfDay};
+use super::rules;
+
+/// A due instant with the reasoning behind it, in words a practitioner can check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Due {
+    pub at: DateTime<Tz>,
+    pub explanation: String,
+    /// Days the count passed over, and why (weekend, holiday name, police hold).
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub date: NaiveDate,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DueError {
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error("the deadline falls beyond the dates cims can place")]
+    OutOfRange,
+    /// The clock is stopped by an open police hold (R-POLICE-2).
+    #[error("the clock is paused while police hold the investigation")]
+    Paused { since: DateTime<Utc> },
+}
+
+/// Where a deadline stands at `now`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    /// The clock has not started (e.g. the investigation clock before endorsement).
+    NotStarted,
+    Pending {
+        remaining_secs: i64,
+    },
+    Met {
+        at: DateTime<Utc>,
+    },
+    MetLate {
+        at: DateTime<Utc>,
+        late_secs: i64,
+    },
+    Overdue {
+        late_secs: i64,
+    },
+    /// R-POLICE-2: waiting for police; no due time until they clear it.
+    Paused {
+        since: DateTime<Utc>,
+    },
+    /// The due time cannot be placed (e.g. an unknown AFL Friday); never guessed.
+    Unknown {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    pub id: String,
+    pub rule: String,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<Due>,
+    #[serde(flatten)]
+    pub status: Status,
+}
+
+impl Deadline {
+    /// Still to be done (not met): the queue sorts on these.
+    pub fn is_open(&self) -> bool {
+        !matches!(self.status, Status::Met { .. } | Status::MetLate { .. })
+    }
+}
+
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn day(date: NaiveDate) -> String {
+    date.format("%a %-d %b %Y").to_string()
+}
+
+fn add_days(date: NaiveDate, days: u32) -> Result<NaiveDate, DueError> {
+    date.checked_add_days(Days::new(u64::from(days)))
+        .ok_or(DueError::OutOfRange)
+}
+
+/// "; skips 4 weekend days and Fri 25 Dec (Christmas Day)": weekends counted, weekday
+/// holidays and paused days named.
+fn skipped_summary(skipped: &[Skipped]) -> String {
+    let weekend = skipped
+        .iter()
+        .filter(|s| matches!(s.date.weekday(), Weekday::Sat | Weekday::Sun))
+        .count();
+    let named: Vec<String> = skipped
+        .iter()
+        .filter(|s| !matches!(s.date.weekday(), Weekday::Sat | Weekday::Sun))
+        .map(|s| format!("{} ({})", s.date.format("%a %-d %b"), s.why))
+        .collect();
+    let mut parts = Vec::new();
+    match weekend {
+        0 => {}
+        1 => parts.push("1 weekend day".to_string()),
+        n => parts.push(format!("{n} weekend days")),
+    }
+    if !named.is_empty() {
+        parts.push(named.join(", "));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; skips {}", parts.join(" and "))
+    }
+}
+
+/// Is the clock stopped at the end of `date` by a police hold (R-POLICE-2)? A day counts
+/// only if the clock was running when it ended.
+fn paused_on(date: NaiveDate, holds: &[PoliceHold]) -> Option<&PoliceHold> {
+    let end = local_time::end_of_day(date).with_timezone(&Utc);
+    holds
+        .iter()
+        .find(|h| h.from <= end && h.until.is_none_or(|u| u > end))
+}
+
+/// When a clock started at `start` falls due under `rule` (R-CAL for business days).
+/// `extra_business_days` are recorded extensions; `holds` pause a business-day count.
+pub fn due(
+    rule: &DueRule,
+    start: DateTime<Utc>,
+    calendar: &Calendar,
+    extra_business_days: u32,
+    holds: &[PoliceHold],
+) -> Result<Due, DueError> {
+    let local = start.with_timezone(&local_time::ZONE);
+    let start_day = local.date_naive();
+    match rule {
+        DueRule::BusinessDays { days, at } => {
+            let n = days.saturating_add(extra_business_days);
+            let mut date = start_day;
+            let mut counted = 0;
+            let mut skipped = Vec::new();
+            while counted < n {
+                let previous = date;
+                date = add_days(date, 1)?;
+                if !calendar.is_business_day(date)? {
+                    let why = calendar
+                        .skipped_days(previous, date)?
+                        .into_iter()
+                        .next()
+                        .map_or_else(|| "not a business day".to_string(), |(_, why)| why);
+                    skipped.push(Skipped { date, why });
+                } else if let Some(hold) = paused_on(date, holds) {
+                    if hold.until.is_none() {
+                        return Err(DueError::Paused { since: hold.from });
+                    }
+                    skipped.push(Skipped {
+                        date,
+                        why: "police hold (clock paused)".to_string(),
+                    });
+                } else {
+                    counted += 1;
+                }
+            }
+            let when = match at {
+                TimeOfDay::EndOfDay => "end of day",
+                TimeOfDay::CloseOfBusiness => "close of business (17:00)",
+            };
+            let mut explanation = format!(
+                "{} business day after {}, {when}",
+                ordinal(n),
+                day(start_day)
+            );
+            if extra_business_days > 0 {
+                explanation.push_str(&format!(
+                    " ({days} + {extra_business_days} days of extension)"
+                ));
+            }
+            explanation.push_str(&skipped_summary(&skipped));
+            Ok(Due {
+                at: at.on(date),
+                explanation,
+                skipped,
+            })
+        }
+        DueRule::CalendarDays { days } => {
+            let date = add_days(start_day, *days)?;
+            Ok(Due {
+                at: local_time::end_of_day(date),
+                explanation: format!("{days} calendar days after {}, end of day", day(start_day)),
+                skipped: Vec::new(),
+            })
+        }
+        DueRule::CalendarDaysWithCutoff { days, cutoff } => {
+            // R-INT-URGENT-1PM: before the cut-off the day of receipt is day one; at or
+            // after it, day zero.
+            let before = local.time() < *cutoff;
+            let last = if before {
+                add_days(start_day, days.saturating_sub(1))?
+            } else {
+                add_days(start_day, *days)?
+            };
+            let received = format!("{:02}:{:02}", local.hour(), local.minute());
+            let cut = cutoff.format("%H:%M");
+            let explanation = if before {
+                format!(
+                    "received {received}, before {cut}: {} is day one; {days} calendar days end {}",
+                    start_day.format("%A"),
+                    day(last)
+                )
+            } else {
+                format!(
+                    "received {received}, at or after {cut}: {} is day zero; {days} calendar days end {}",
+                    start_day.format("%A"),
+                    day(last)
+                )
+            };
+            Ok(Due {
+                at: local_time::end_of_day(last),
+                explanation,
+                skipped: Vec::new(),
+            })
+        }
+    }
+}
+
+fn status_of(rule: &DeadlineRule, record: &Record, due: &Due, now: DateTime<Utc>) -> Status {
+    let due_at = due.at.with_timezone(&Utc);
+    match record.milestones.get(&rule.met_by) {
+        Some(&at) if at <= due_at => Status::Met { at },
+        Some(&at) => Status::MetLate {
+            at,
+            late_secs: (at - due_at).num_seconds(),
+        },
+        None if now <= due_at => Status::Pending {
+            remaining_secs: (due_at - now).num_seconds(),
+        },
+        None => Status::Overdue {
+            late_secs: (now - due_at).num_seconds(),
+        },
+    }
+}
+
+/// One deadline of a record under its policy, at `now`.
+pub fn evaluate(
+    rule: &DeadlineRule,
+    record: &Record,
+    calendar: &Calendar,
+    now: DateTime<Utc>,
+) -> Deadline {
+    let started_at = record.milestones.get(&rule.starts).copied();
+    let mut deadline = Deadline {
+        id: rule.id.clone(),
+        rule: rule.rule.clone(),
+        label: rule.label.clone(),
+        started_at,
+        due: None,
+        status: Status::NotStarted,
+    };
+    let Some(start) = started_at else {
+        return deadline;
+    };
+    // R-DL-INVEST: recorded extensions and police holds apply to the clock that allows them.
+    let extra = if rule.extension_max_business_days.is_some() {
+        record.extensions.iter().map(|e| e.business_days).sum()
+    } else {
+        0
+    };
+    let holds: &[PoliceHold] = if rule.paused_by_police {
+        &record.police_holds
+    } else {
+        &[]
+    };
+    match due(&rule.due, start, calendar, extra, holds) {
+        Ok(due) => {
+            deadline.status = status_of(rule, record, &due, now);
+            deadline.due = Some(due);
+        }
+        Err(DueError::Paused { since }) => deadline.status = Status::Paused { since },
+        Err(e) => {
+            deadline.status = Status::Unknown {
+                reason: e.to_string(),
+            }
+        }
+    }
+    deadline
+}
+
+/// Every deadline that applies to the record, judged by the policy it was created under
+/// (R-ERA).
+pub fn deadlines(record: &Record, policies: &PolicySet, now: DateTime<Utc>) -> Vec<Deadline> {
+    let policy: &Policy = policies
+        .by_id(&record.policy)
+        .unwrap_or_else(|| policies.in_force_at(record.created_at));
+    policy
+        .deadlines
+        .iter()
+        .filter(|d| d.applies_to(record.kind()) && rules::holds(d.when, record, policy))
+        .map(|d| evaluate(d, record, &policies.calendar, now))
+        .collect()
+}
+
+/// The earliest open due instant: what the queue sorts by.
+pub fn next_due(deadlines: &[Deadline]) -> Option<DateTime<Tz>> {
+    deadlines
+        .iter()
+        .filter(|d| d.is_open())
+        .filter_map(|d| d.due.as_ref().map(|due| due.at))
+        .min()
+}

@@ -1,0 +1,273 @@
+//! Builders for the records, actors and times the specifications talk about.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use cims::domain::actor::{Actor, OrgKind, Role};
+use cims::domain::commands::Command;
+use cims::domain::local_time;
+use cims::domain::model::{
+    AboriginalStatus, CareArrangement, Child, Details, HarmKind, Incident, Intake, Parent, Person,
+    Record, Reporter, Subject, SubjectRelation,
+};
+use cims::domain::policy::{Policy, PolicySet};
+use cims::domain::refusal::Refusal;
+use cims::domain::{decide, evolve};
+
+pub fn policies() -> &'static PolicySet {
+    static SET: OnceLock<PolicySet> = OnceLock::new();
+    SET.get_or_init(|| PolicySet::embedded().expect("embedded policy"))
+}
+
+pub fn current() -> &'static Policy {
+    policies().current()
+}
+
+/// A Melbourne local time, e.g. `melb("2026-11-23 12:59")`.
+pub fn melb(text: &str) -> DateTime<Utc> {
+    local_time::parse_local(text)
+        .expect("valid local time")
+        .with_timezone(&Utc)
+}
+
+pub fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("valid date")
+}
+
+pub fn actor(user: &str, org: &str, kind: OrgKind, roles: &[Role], pi: bool) -> Actor {
+    Actor {
+        user: user.to_string(),
+        org: org.to_string(),
+        org_kind: kind,
+        roles: roles.iter().copied().collect::<BTreeSet<_>>(),
+        protective_intervener: pi,
+    }
+}
+
+/// A child protection practitioner: a protective intervener in the department.
+pub fn practitioner() -> Actor {
+    actor(
+        "alice",
+        "dffh",
+        OrgKind::Department,
+        &[Role::Practitioner],
+        true,
+    )
+}
+
+pub fn team_manager() -> Actor {
+    actor(
+        "tess",
+        "dffh",
+        OrgKind::Department,
+        &[Role::TeamManager],
+        true,
+    )
+}
+
+pub fn daom() -> Actor {
+    actor("dan", "dffh", OrgKind::Department, &[Role::Daom], true)
+}
+
+pub fn practice_leader() -> Actor {
+    actor(
+        "pat",
+        "dffh",
+        OrgKind::Department,
+        &[Role::PracticeLeader],
+        true,
+    )
+}
+
+pub fn delegate() -> Actor {
+    actor(
+        "dee",
+        "dffh",
+        OrgKind::Department,
+        &[Role::IncidentDelegate],
+        true,
+    )
+}
+
+pub fn integrity_unit() -> Actor {
+    actor(
+        "ian",
+        "dffh",
+        OrgKind::Department,
+        &[Role::IntegrityUnit],
+        true,
+    )
+}
+
+pub fn investigator() -> Actor {
+    actor(
+        "ivy",
+        "dffh",
+        OrgKind::Department,
+        &[Role::Investigator, Role::InvestigationManager],
+        true,
+    )
+}
+
+/// A CSO's incident delegate: not a protective intervener.
+pub fn cso_delegate() -> Actor {
+    actor(
+        "carol",
+        "anglicare",
+        OrgKind::Cso,
+        &[Role::IncidentDelegate, Role::Practitioner],
+        false,
+    )
+}
+
+/// A regulator's viewer: read only, not a protective intervener.
+pub fn regulator() -> Actor {
+    actor("rex", "ssr", OrgKind::Regulator, &[Role::Viewer], false)
+}
+
+pub fn person(name: &str, dob: &str) -> Person {
+    Person {
+        name: name.to_string(),
+        date_of_birth: Some(date(dob)),
+        ..Person::default()
+    }
+}
+
+/// Physical abuse of a 12-year-old by a residential care worker, no hospital treatment.
+pub fn incident() -> Incident {
+    Incident {
+        identified_at: melb("2026-11-23 10:00"),
+        occurred_at: Some(melb("2026-11-23 08:30")),
+        clients: vec![person("Jordan Smith", "2014-05-02")],
+        subject: Some(Subject {
+            relation: SubjectRelation::Staff,
+            person: Some(person("Sam Worker", "1990-01-01")),
+        }),
+        care_arrangement: CareArrangement::ResidentialCare,
+        harm: HarmKind::Harm,
+        service_type: "out_of_home_care".to_string(),
+        primary_type: "physical_abuse".to_string(),
+        secondary_type: None,
+        impact: Some(cims::domain::model::Impact::Major),
+        circumstances: BTreeSet::new(),
+        description: "Jordan reported being pushed against a wall by a staff member.".to_string(),
+        location: Some("Residential unit, Footscray".to_string()),
+    }
+}
+
+pub fn reporter() -> Reporter {
+    Reporter {
+        name: "Robin Reporter".to_string(),
+        relationship: Some("school teacher".to_string()),
+        phone: Some("0400 111 222".to_string()),
+        email: Some("robin@example.org".to_string()),
+        address: Some("1 School Lane, Sunshine".to_string()),
+        professional: true,
+        consented_in_writing: false,
+    }
+}
+
+/// A report about one 8-year-old from a professional reporter.
+pub fn intake() -> Intake {
+    Intake {
+        received_at: melb("2026-11-23 12:59"),
+        reporter: reporter(),
+        children: vec![Child {
+            person: person("Casey Brown", "2018-03-10"),
+            sexually_abusive_behaviour: false,
+            rso_contact: false,
+            prior_reports: Vec::new(),
+        }],
+        parents: vec![Parent {
+            person: Person {
+                name: "Alex Brown".to_string(),
+                aboriginal_status: AboriginalStatus::NotAboriginal,
+                ..Person::default()
+            },
+            relationship: Some("mother".to_string()),
+        }],
+        concerns: "Casey arrived at school with bruising and said she was hit at home.".to_string(),
+        family_violence: false,
+        maram: None,
+        consequence: None,
+        probability: None,
+        decision: None,
+        feedback_exception: None,
+        rereport_decision: None,
+    }
+}
+
+/// Apply a command and fold its events into the record.
+pub fn apply(
+    record: Option<Record>,
+    command: Command,
+    by: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Record, Refusal> {
+    let events = decide(&command, record.as_ref(), by, now, policies())?;
+    let mut state = record;
+    for event in &events {
+        state = Some(evolve(state, event).expect("events apply"));
+    }
+    state.ok_or_else(|| Refusal::invalid("no events"))
+}
+
+/// Apply a command that must succeed.
+pub fn ok(record: Record, command: Command, by: &Actor, now: DateTime<Utc>) -> Record {
+    match apply(Some(record), command.clone(), by, now) {
+        Ok(record) => record,
+        Err(refusal) => panic!("{command:?} refused: {refusal}"),
+    }
+}
+
+/// The refusal a command must meet.
+pub fn refused(record: &Record, command: Command, by: &Actor, now: DateTime<Utc>) -> Refusal {
+    match apply(Some(record.clone()), command.clone(), by, now) {
+        Ok(_) => panic!("{command:?} was accepted"),
+        Err(refusal) => refusal,
+    }
+}
+
+pub fn create(details: Details, by: &Actor, now: DateTime<Utc>) -> Result<Record, Refusal> {
+    apply(
+        None,
+        Command::Create {
+            id: "REC-1".to_string(),
+            org: by.org.clone(),
+            details,
+            assignee: None,
+        },
+        by,
+        now,
+    )
+}
+
+pub fn new_incident(incident: Incident) -> Record {
+    create(
+        Details::Incident(incident),
+        &practitioner(),
+        melb("2026-11-23 11:00"),
+    )
+    .expect("incident registers")
+}
+
+pub fn new_intake(intake: Intake) -> Record {
+    create(
+        Details::Intake(intake),
+        &practitioner(),
+        melb("2026-11-23 13:30"),
+    )
+    .expect("intake registers")
+}
+
+pub fn tick(record: Record, item: &str, by: &Actor, now: DateTime<Utc>) -> Record {
+    ok(
+        record,
+        Command::Tick {
+            item: item.to_string(),
+        },
+        by,
+        now,
+    )
+}
