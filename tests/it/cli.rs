@@ -1,4 +1,4 @@
-//! R-CAL: the `cims calendar holidays` command, run as the real binary.
+//! The command line, run as the real binary: `cims calendar holidays` (R-CAL) and `cims due`.
 
 use std::process::{Command, Output};
 
@@ -75,6 +75,70 @@ fn r_cal_cli_bad_year_is_a_usage_error() {
         assert!(
             stderr(&output).contains("invalid value"),
             "{}",
+            stderr(&output)
+        );
+    }
+}
+
+/// R-INT-URGENT-1PM: received 12:59, before 13:00, the day of receipt is day one.
+#[test]
+fn r_int_urgent_1pm_cli_before_one() {
+    let output = cims(&["due", "R-INT-URGENT-1PM", "--from", "2026-11-23 12:59"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("2026-11-24 23:59:59 +11:00 (Tue)"));
+    let explanation = lines.next().unwrap();
+    assert!(
+        explanation.contains("received 12:59, before 13:00: Monday is day one"),
+        "{explanation}"
+    );
+}
+
+/// R-INT-URGENT-1PM: received at 13:00 the day of receipt is day zero (JSON form).
+#[test]
+fn r_int_urgent_1pm_cli_at_one_json() {
+    let output = cims(&[
+        "due",
+        "R-INT-URGENT-1PM",
+        "--from",
+        "2026-11-23 13:00",
+        "--json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        value,
+        serde_json::json!({
+            "rule": "R-INT-URGENT-1PM",
+            "from": "2026-11-23T13:00:00+11:00",
+            "due": "2026-11-25T23:59:59+11:00"
+        })
+    );
+}
+
+/// R-DL-SSR: Christmas, Boxing Day and the additional Monday are skipped.
+#[test]
+fn r_dl_ssr_cli_skips_christmas() {
+    let output = cims(&["due", "R-DL-SSR", "--from", "2026-12-24 10:00", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(value["due"], "2026-12-29T17:00:00+11:00");
+}
+
+/// An unknown rule or a bad time is a clear error with exit code 2.
+#[test]
+fn due_cli_rejects_unknown_rules_and_bad_times() {
+    let output = cims(&["due", "R-DL-NOPE", "--from", "2026-11-23 10:00"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("\"R-DL-NOPE\" is not a deadline rule"));
+    assert!(stdout(&output).is_empty());
+    for bad in ["2026-02-30 10:00", "tomorrow", "2026-10-04 02:30"] {
+        let output = cims(&["due", "R-DL-SSR", "--from", bad]);
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        assert!(
+            stderr(&output).contains("--from"),
+            "{bad}: {}",
             stderr(&output)
         );
     }

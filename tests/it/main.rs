@@ -2,6 +2,7 @@
 
 mod calendar;
 mod cli;
+mod deadlines;
 mod fixtures;
 mod incident;
 mod policy;

@@ -70,9 +70,16 @@ pub(super) fn from_sources(
             ));
         }
     }
-    let mut eras = Vec::new();
+    // Bases first, so a mistake in an inherited section is reported in the file that has it.
+    let mut resolved = Vec::new();
     for id in tables.keys() {
-        let (name, merged) = resolve(id, &tables, &mut Vec::new())?;
+        let mut chain = Vec::new();
+        let (name, merged) = resolve(id, &tables, &mut chain)?;
+        resolved.push((chain.len(), name, merged));
+    }
+    resolved.sort_by_key(|(depth, name, _)| (*depth, *name));
+    let mut eras = Vec::new();
+    for (_, name, merged) in resolved {
         eras.push(build(name, merged)?);
     }
     PolicySet::new(eras, calendar)
