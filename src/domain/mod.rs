@@ -8,6 +8,7 @@ pub mod decide;
 pub mod events;
 pub mod evolve;
 pub mod local_time;
+pub mod mask;
 pub mod model;
 pub mod policy;
 pub mod refusal;

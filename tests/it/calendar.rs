@@ -169,7 +169,7 @@ fn r_cal_2027_unknown_afl_friday_is_an_error_but_the_rest_is_known() {
 /// R-CAL: with the AFL Friday unknown, only Fridays that are not otherwise holidays are
 /// in doubt; every other day of 2027 can still be answered.
 #[test]
-fn r_cal_unknown_afl_friday_only_blocks_fridays() {
+fn r_cal_unknown_afl_friday_only_blocks_fridays_of_the_finals_season() {
     let calendar = embedded();
     assert!(calendar.is_business_day(d(2027, 1, 4)).unwrap());
     assert!(!calendar.is_business_day(d(2027, 1, 2)).unwrap());
@@ -177,19 +177,33 @@ fn r_cal_unknown_afl_friday_only_blocks_fridays() {
         calendar.holiday_on(d(2027, 1, 1)).unwrap(),
         Some("New Year's Day")
     );
-    assert_eq!(
-        calendar.is_business_day(d(2027, 1, 8)),
-        Err(CalendarError::UnknownAflFriday { year: 2027 })
-    );
-    // Wed 30 Dec 2026 + 5 skips New Year's Day (Fri 1 Jan) and reaches Thu 7 Jan 2027;
-    // one more would need Fri 8 Jan, which is in doubt.
-    assert_eq!(
-        calendar.add_business_days(d(2026, 12, 30), 5),
-        Ok(d(2027, 1, 7))
-    );
+    // A January Friday cannot be the eve of a Grand Final played in September or October.
+    assert_eq!(calendar.is_business_day(d(2027, 1, 8)), Ok(true));
     assert_eq!(
         calendar.add_business_days(d(2026, 12, 30), 6),
+        Ok(d(2027, 1, 8))
+    );
+    for friday in [d(2027, 9, 3), d(2027, 9, 24), d(2027, 10, 29)] {
+        assert_eq!(
+            calendar.is_business_day(friday),
+            Err(CalendarError::UnknownAflFriday { year: 2027 })
+        );
+    }
+    assert!(calendar.is_business_day(d(2027, 9, 23)).unwrap());
+    assert_eq!(
+        calendar.add_business_days(d(2027, 9, 20), 10),
         Err(CalendarError::UnknownAflFriday { year: 2027 })
+    );
+}
+
+/// R-CAL: an AFL Friday outside September and October is a data error.
+#[test]
+fn r_cal_afl_friday_outside_the_season_is_refused() {
+    let text = EMBEDDED_TOML.replace("2026 = 2026-09-25", "2026 = 2026-11-27");
+    let err = Calendar::from_toml(&text).unwrap_err();
+    assert!(
+        err.to_string().contains("outside September and October"),
+        "{err}"
     );
 }
 

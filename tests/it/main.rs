@@ -5,4 +5,5 @@ mod cli;
 mod deadlines;
 mod fixtures;
 mod incident;
+mod mask;
 mod policy;
