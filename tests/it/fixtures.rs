@@ -271,3 +271,35 @@ pub fn tick(record: Record, item: &str, by: &Actor, now: DateTime<Utc>) -> Recor
         now,
     )
 }
+
+pub fn principal_practitioner() -> Actor {
+    actor(
+        "pia",
+        "dffh",
+        OrgKind::Department,
+        &[Role::PrincipalPractitioner],
+        true,
+    )
+}
+
+/// A child named in an intake report, born on `dob`.
+pub fn child(name: &str, dob: &str) -> Child {
+    Child {
+        person: person(name, dob),
+        sexually_abusive_behaviour: false,
+        rso_contact: false,
+        prior_reports: Vec::new(),
+    }
+}
+
+/// A parent with the given Aboriginal and/or Torres Strait Islander status.
+pub fn parent(name: &str, relationship: &str, status: AboriginalStatus) -> Parent {
+    Parent {
+        person: Person {
+            name: name.to_string(),
+            aboriginal_status: status,
+            ..Person::default()
+        },
+        relationship: Some(relationship.to_string()),
+    }
+}

@@ -5,5 +5,6 @@ mod cli;
 mod deadlines;
 mod fixtures;
 mod incident;
+mod intake;
 mod mask;
 mod policy;

@@ -107,8 +107,32 @@ pub(super) fn classify(
         }
         _ => {}
     }
+    let decision = IntakeDecision {
+        classifications: classifications.clone(),
+        urgency,
+        rationale: rationale
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(String::from),
+    };
+    check_decision(ctx, intake, &decision)?;
+    let mut changes = vec![Change::IntakeClassified { decision }];
+    changes.extend(ctx.complete_via(record, "classify_intake"));
+    Ok(changes)
+}
+
+/// R-INT-TTR, R-INT-FV, R-INT-MATRIX: the decision fits the report as it stands. Checked
+/// when the report is classified and again when the classification is endorsed, since
+/// the details (risk assessment, children, family violence) may change in between.
+fn check_decision(
+    ctx: &Ctx<'_>,
+    intake: &Intake,
+    decision: &IntakeDecision,
+) -> Result<(), Refusal> {
     let ttr = rules::ttr_indicated(intake, &ctx.policy.parameters);
-    let ttr_chosen = classifications.contains(&Classification::TherapeuticTreatment);
+    let ttr_chosen = decision
+        .classifications
+        .contains(&Classification::TherapeuticTreatment);
     if ttr && !ttr_chosen {
         return Err(Refusal::rule(
             "R-INT-TTR",
@@ -138,17 +162,9 @@ pub(super) fn classify(
         )
         .on_field("maram"));
     }
-    let decision = IntakeDecision {
-        classifications: classifications.clone(),
-        urgency,
-        rationale: rationale
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .map(String::from),
-    };
     // An intake risk assessment is not required for inappropriate or insufficient
     // information reports (procedure 1003).
-    let needs_assessment = classifications.iter().any(|c| {
+    let needs_assessment = decision.classifications.iter().any(|c| {
         !matches!(
             c,
             Classification::Inappropriate | Classification::InsufficientInformation
@@ -156,7 +172,7 @@ pub(super) fn classify(
     });
     match (intake.consequence, intake.probability) {
         (Some(consequence), Some(probability))
-            if rules::rationale_required(consequence, probability, &decision)
+            if rules::rationale_required(consequence, probability, decision)
                 && decision.rationale.is_none() =>
         {
             let suggestion = rules::matrix(consequence, probability);
@@ -182,9 +198,7 @@ pub(super) fn classify(
         }
         _ => {}
     }
-    let mut changes = vec![Change::IntakeClassified { decision }];
-    changes.extend(ctx.complete_via(record, "classify_intake"));
-    Ok(changes)
+    Ok(())
 }
 
 /// R-INT-CLASS: PIR and/or TTR, or exactly one of the closing classifications.
@@ -224,6 +238,13 @@ pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Ref
     {
         return Err(Refusal::invalid("the classification is already endorsed"));
     }
+    check_decision(ctx, intake, decision).map_err(|mut refusal| {
+        refusal.message = format!(
+            "the report changed after it was classified; classify it again: {}",
+            refusal.message
+        );
+        refusal
+    })?;
     // R-INT-ACSASS: no endorsement of an Aboriginal child's classification without ACSASS.
     if applies(ctx, record, Condition::AboriginalChild) {
         let missing = ctx

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::domain::local_time;
 use crate::domain::model::{
-    Classification, Consequence, Intake, IntakeDecision, Probability, Urgency,
+    AboriginalStatus, Classification, Consequence, Intake, IntakeDecision, Probability, Urgency,
 };
 use crate::domain::policy::Parameters;
 
@@ -73,20 +73,36 @@ pub fn ttr_indicated(intake: &Intake, params: &Parameters) -> bool {
 }
 
 /// R-INT-ABORIGINAL: where either parent identifies as Aboriginal and/or Torres Strait
-/// Islander, each child is recorded as such whatever the other parent says. Unknown
-/// status stays `under_assessment` (the default when nothing is given).
+/// Islander, each child is recorded as such whatever the other parent says. The parents'
+/// identifications add up: an Aboriginal mother and a Torres Strait Islander father make
+/// the child Aboriginal and Torres Strait Islander. Unknown status stays
+/// `under_assessment` (the default when nothing is given).
 pub fn apply_parent_identification(intake: &mut Intake) {
-    let parent_status = intake
+    let (aboriginal, islander) = intake
         .parents
         .iter()
-        .map(|p| p.person.aboriginal_status)
-        .find(|s| s.identifies());
-    if let Some(status) = parent_status {
-        for child in &mut intake.children {
-            if !child.person.aboriginal_status.identifies() {
-                child.person.aboriginal_status = status;
-            }
-        }
+        .map(|p| heritage(p.person.aboriginal_status))
+        .fold((false, false), |(a, i), (pa, pi)| (a || pa, i || pi));
+    if !(aboriginal || islander) {
+        return;
+    }
+    for child in &mut intake.children {
+        let (a, i) = heritage(child.person.aboriginal_status);
+        child.person.aboriginal_status = match (aboriginal || a, islander || i) {
+            (true, true) => AboriginalStatus::AboriginalAndTorresStraitIslander,
+            (true, false) => AboriginalStatus::Aboriginal,
+            _ => AboriginalStatus::TorresStraitIslander,
+        };
+    }
+}
+
+/// (Aboriginal, Torres Strait Islander) for a status.
+fn heritage(status: AboriginalStatus) -> (bool, bool) {
+    match status {
+        AboriginalStatus::Aboriginal => (true, false),
+        AboriginalStatus::TorresStraitIslander => (false, true),
+        AboriginalStatus::AboriginalAndTorresStraitIslander => (true, true),
+        AboriginalStatus::NotAboriginal | AboriginalStatus::UnderAssessment => (false, false),
     }
 }
 
