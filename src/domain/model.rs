@@ -405,6 +405,10 @@ pub struct Intake {
     /// The DAOM's recorded decision on a third report within 12 months (R-INT-REREPORT-3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rereport_decision: Option<RereportDecision>,
+    /// Automatic protective intervention circumstances that apply, by policy id
+    /// (R-INT-AUTO-PIR).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub auto_pir: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -195,6 +195,7 @@ pub fn intake() -> Intake {
         decision: None,
         feedback_exception: None,
         rereport_decision: None,
+        auto_pir: BTreeSet::new(),
     }
 }
 

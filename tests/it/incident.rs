@@ -643,11 +643,30 @@ fn r_stage_items_of_a_later_stage_wait_but_deadline_obligations_may_be_met_early
 
 #[test]
 fn r_stage_endorsement_is_by_the_owning_organisations_delegate() {
-    let record = complete_stage_1(new_incident(incident()));
+    // A CSO registers an incident in a placement it manages.
+    let mut cso_incident = incident();
+    cso_incident.care_arrangement = CareArrangement::KinshipCsoManaged;
+    let record = create(
+        Details::Incident(cso_incident),
+        &cso_delegate(),
+        melb("2026-11-23 11:00"),
+    )
+    .expect("registers");
+    let mut record = record;
+    for item in STAGE_1 {
+        record = tick(record, item, &cso_delegate(), melb("2026-11-23 13:00"));
+    }
+    let record = ok(
+        record,
+        Command::AdvanceStage,
+        &cso_delegate(),
+        melb("2026-11-23 14:00"),
+    );
+    // A department delegate works alongside but does not endorse another organisation's report.
     let refusal = refused(
         &record,
         Command::Endorse,
-        &cso_delegate(),
+        &delegate(),
         melb("2026-11-23 15:00"),
     );
     assert_eq!(refusal.rule, Some("R-STAGE"));
@@ -661,10 +680,32 @@ fn r_stage_endorsement_is_by_the_owning_organisations_delegate() {
     let endorsed = ok(
         record,
         Command::Endorse,
-        &delegate(),
+        &cso_delegate(),
         melb("2026-11-23 15:00"),
     );
     assert!(endorsed.is_done("endorsed"));
+}
+
+#[test]
+fn users_act_only_on_their_own_organisations_records_unless_assigned() {
+    let record = new_incident(incident());
+    let note = || Command::AddNote {
+        text: "Called the unit.".into(),
+        protected_spans: vec![],
+    };
+    let refusal = refused(&record, note(), &cso_delegate(), melb("2026-11-23 12:00"));
+    assert_eq!(refusal.kind, RefusalKind::Forbidden);
+    assert!(refusal.message.contains("another organisation"));
+    let assigned = ok(
+        record,
+        Command::Assign {
+            user: Some("carol".into()),
+        },
+        &team_manager(),
+        melb("2026-11-23 12:00"),
+    );
+    let noted = ok(assigned, note(), &cso_delegate(), melb("2026-11-23 12:05"));
+    assert_eq!(noted.notes.len(), 1);
 }
 
 #[test]

@@ -76,7 +76,7 @@ fn with_priors(priors: &[(&str, bool)]) -> Intake {
 }
 
 fn update(record: Record, change: impl FnOnce(&mut Intake), at: DateTime<Utc>) -> Record {
-    let mut details = record.intake().expect("an intake").clone();
+    let mut details = intake_details(&record);
     change(&mut details);
     ok(
         record,
@@ -1275,6 +1275,34 @@ fn r_int_rereport_5_fewer_or_investigated_reports_need_no_independent_review() {
     }
 }
 
+/// R-INT-REREPORT-3 and R-INT-REREPORT-5 count the reports since the last investigation:
+/// an investigation long ago does not silence the reports that came after it.
+#[test]
+fn r_int_rereport_counts_reports_since_the_last_investigation() {
+    use cims::domain::rules::intake::{fifth_report, third_report};
+    let params = &crate::fixtures::current().parameters;
+    let after_old_investigation = with_priors(&[
+        ("2015-06-01", true),
+        ("2019-03-01", false),
+        ("2021-05-01", false),
+        ("2023-08-01", false),
+        ("2024-10-01", false),
+    ]);
+    assert!(fifth_report(&after_old_investigation, params));
+    let investigated_early_in_window = with_priors(&[
+        ("2026-01-10", true),
+        ("2026-03-01", false),
+        ("2026-07-01", false),
+    ]);
+    assert!(third_report(&investigated_early_in_window, params));
+    let investigated_last = with_priors(&[
+        ("2026-01-10", false),
+        ("2026-03-01", false),
+        ("2026-07-01", true),
+    ]);
+    assert!(!third_report(&investigated_last, params));
+}
+
 // ------------------------------------------------------------------ R-INT-RSO
 
 fn rso_report() -> Record {
@@ -1638,4 +1666,92 @@ fn permissions_a_non_casework_actor_cannot_classify() {
     );
     let refusal = refused(&record, Command::Endorse, &practitioner(), now());
     assert_eq!(refusal.kind, RefusalKind::Forbidden);
+}
+
+// ------------------------------------------------------------------ R-INT-AUTO-PIR
+
+fn automatic_pir() -> Record {
+    let mut report = assessed(Consequence::Concerning, Probability::Unlikely);
+    report.auto_pir.insert("current_order".to_string());
+    new_intake(report)
+}
+
+#[test]
+fn r_int_auto_pir_only_a_team_manager_or_above_decides_against_it() {
+    let record = automatic_pir();
+    let refusal = refused(
+        &record,
+        classify(&[CW], None, Some("family engaged with services")),
+        &practitioner(),
+        now(),
+    );
+    assert_rule(&refusal, "R-INT-AUTO-PIR");
+    let refusal = refused(&record, classify(&[CW], None, None), &team_manager(), now());
+    assert_rule(&refusal, "R-INT-AUTO-PIR");
+    assert_eq!(refusal.field.as_deref(), Some("rationale"));
+    let decided = ok(
+        record.clone(),
+        classify(&[CW], None, Some("order expires this week; family engaged")),
+        &team_manager(),
+        now(),
+    );
+    assert_eq!(decision_of(&decided), BTreeSet::from([CW]));
+    // Classifying as a PIR needs no manager.
+    ok(
+        record,
+        classify(&[PIR], Some(Urgency::Standard), Some("standard response")),
+        &practitioner(),
+        now(),
+    );
+}
+
+#[test]
+fn r_int_auto_pir_circumstances_must_be_ones_the_policy_lists() {
+    let mut report = intake();
+    report.auto_pir.insert("made_up".to_string());
+    let refusal = create(Details::Intake(report), &practitioner(), now()).expect_err("refused");
+    assert_invalid(&refusal);
+    assert_eq!(refusal.field.as_deref(), Some("auto_pir"));
+}
+
+// ------------------------------------------------------------ after endorsement
+
+#[test]
+fn r_int_class_the_endorsed_risk_assessment_does_not_change() {
+    let record = new_intake(assessed(Consequence::Concerning, Probability::Unlikely));
+    let record = ok(record, classify(&[CW], None, None), &practitioner(), now());
+    let record = endorse(record, &team_manager(), now());
+    let mut changed = intake_details(&record);
+    changed.consequence = Some(Consequence::Severe);
+    let refusal = refused(
+        &record,
+        Command::UpdateIntake { intake: changed },
+        &practitioner(),
+        now(),
+    );
+    assert_rule(&refusal, "R-INT-CLASS");
+    let mut corrected = intake_details(&record);
+    corrected.children[0].person.name = "Casey Browne".to_string();
+    ok(
+        record,
+        Command::UpdateIntake { intake: corrected },
+        &practitioner(),
+        now(),
+    );
+}
+
+#[test]
+fn intake_users_of_another_organisation_cannot_act_on_the_report() {
+    let record = new_intake(intake());
+    let refusal = refused(
+        &record,
+        classify(&[PIR], Some(Urgency::Urgent), None),
+        &crate::fixtures::cso_delegate(),
+        now(),
+    );
+    assert_eq!(refusal.kind, RefusalKind::Forbidden);
+}
+
+fn intake_details(record: &Record) -> Intake {
+    record.intake().expect("an intake").clone()
 }

@@ -300,6 +300,5 @@ pub(super) fn close(ctx: &Ctx<'_>, record: &Record, reason: &str) -> Result<Vec<
             format!("stage {} still applies: advance before closing", stage.id),
         ));
     }
-    super::intake::before_closing(record)?;
     Ok(vec![Change::Closed { reason }])
 }

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeSet;
 
+use crate::domain::actor::Role;
 use crate::domain::commands::ContactPurpose;
 use crate::domain::events::Change;
 use crate::domain::model::{
-    Classification, Details, Intake, IntakeDecision, Record, RecordKind, Urgency,
+    Classification, Details, Intake, IntakeDecision, Milestone, Record, RecordKind, Urgency,
 };
 use crate::domain::policy::Condition;
 use crate::domain::refusal::Refusal;
@@ -16,7 +17,8 @@ use super::{Ctx, applies, intake_of, required_text};
 
 /// A new intake: people present, decisions not yet taken, Aboriginal status settled by
 /// the parents' identification (R-INT-ABORIGINAL).
-pub(super) fn validate_new(raw: &Intake) -> Result<Intake, Refusal> {
+pub(super) fn validate_new(ctx: &Ctx<'_>, raw: &Intake) -> Result<Intake, Refusal> {
+    check_auto_pir_ids(ctx, raw)?;
     if raw.decision.is_some() || raw.rereport_decision.is_some() {
         return Err(Refusal::invalid(
             "a new report carries no decision: classify it with classify_intake",
@@ -41,7 +43,7 @@ fn validate(raw: &Intake) -> Result<Intake, Refusal> {
     Ok(intake)
 }
 
-pub(super) fn update(record: &Record, new: &Intake) -> Result<Vec<Change>, Refusal> {
+pub(super) fn update(ctx: &Ctx<'_>, record: &Record, new: &Intake) -> Result<Vec<Change>, Refusal> {
     let old = intake_of(record)?;
     let governed = [
         ("decision", old.decision != new.decision, "classify_intake"),
@@ -68,9 +70,50 @@ pub(super) fn update(record: &Record, new: &Intake) -> Result<Vec<Change>, Refus
         )
         .on_field("received_at"));
     }
+    check_auto_pir_ids(ctx, new)?;
+    let new = validate(new)?;
+    if record
+        .milestones
+        .contains_key(&Milestone::ClassificationEndorsed)
+    {
+        // R-INT-CLASS: the endorsed risk assessment stays as endorsed, and the report may
+        // not drift away from the endorsed decision.
+        if (old.consequence, old.probability) != (new.consequence, new.probability) {
+            return Err(Refusal::rule(
+                "R-INT-CLASS",
+                "the risk assessment was endorsed with the classification and cannot change",
+            )
+            .on_field("consequence"));
+        }
+        if let Some(decision) = &old.decision {
+            check_decision(ctx, &new, decision).map_err(|mut refusal| {
+                refusal.message = format!(
+                    "the endorsed classification would no longer fit the report: {}",
+                    refusal.message
+                );
+                refusal
+            })?;
+        }
+    }
     Ok(vec![Change::DetailsUpdated {
-        details: Details::Intake(validate(new)?),
+        details: Details::Intake(new),
     }])
+}
+
+/// R-INT-AUTO-PIR: the circumstances named are ones the policy lists.
+fn check_auto_pir_ids(ctx: &Ctx<'_>, intake: &Intake) -> Result<(), Refusal> {
+    match intake
+        .auto_pir
+        .iter()
+        .find(|id| !ctx.policy.auto_pir.iter().any(|a| &a.id == *id))
+    {
+        Some(id) => Err(Refusal::invalid(format!(
+            "{id:?} is not an automatic protective intervention circumstance of policy {}",
+            ctx.policy.id
+        ))
+        .on_field("auto_pir")),
+        None => Ok(()),
+    }
 }
 
 /// R-INT-CLASS, R-INT-MATRIX, R-INT-TTR, R-INT-FV: classify the report.
@@ -84,7 +127,7 @@ pub(super) fn classify(
     let intake = intake_of(record)?;
     if record
         .milestones
-        .contains_key(&crate::domain::model::Milestone::ClassificationEndorsed)
+        .contains_key(&Milestone::ClassificationEndorsed)
     {
         return Err(Refusal::invalid("the classification is already endorsed"));
     }
@@ -106,6 +149,13 @@ pub(super) fn classify(
             .on_field("urgency"));
         }
         _ => {}
+    }
+    if !intake.auto_pir.is_empty() && !pir && !ctx.actor.has_any(&MANAGERS) {
+        return Err(Refusal::rule(
+            "R-INT-AUTO-PIR",
+            "this report is automatically a protective intervention report: only a team manager or above may decide otherwise",
+        )
+        .on_field("classifications"));
     }
     let decision = IntakeDecision {
         classifications: classifications.clone(),
@@ -162,6 +212,17 @@ fn check_decision(
         )
         .on_field("maram"));
     }
+    // R-INT-AUTO-PIR: deciding against an automatic PIR is recorded with its reasons.
+    let pir = decision
+        .classifications
+        .contains(&Classification::ProtectiveIntervention);
+    if !intake.auto_pir.is_empty() && !pir && decision.rationale.is_none() {
+        return Err(Refusal::rule(
+            "R-INT-AUTO-PIR",
+            "the report is automatically a protective intervention report: record the rationale for deciding otherwise",
+        )
+        .on_field("rationale"));
+    }
     // An intake risk assessment is not required for inappropriate or insufficient
     // information reports (procedure 1003).
     let needs_assessment = decision.classifications.iter().any(|c| {
@@ -201,6 +262,14 @@ fn check_decision(
     Ok(())
 }
 
+/// Team manager or above (procedure 1003).
+const MANAGERS: [Role; 4] = [
+    Role::TeamManager,
+    Role::PracticeLeader,
+    Role::PrincipalPractitioner,
+    Role::Daom,
+];
+
 /// R-INT-CLASS: PIR and/or TTR, or exactly one of the closing classifications.
 fn check_combination(classifications: &BTreeSet<Classification>) -> Result<(), Refusal> {
     let closing = classifications
@@ -234,7 +303,7 @@ pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Ref
     };
     if record
         .milestones
-        .contains_key(&crate::domain::model::Milestone::ClassificationEndorsed)
+        .contains_key(&Milestone::ClassificationEndorsed)
     {
         return Err(Refusal::invalid("the classification is already endorsed"));
     }
@@ -270,10 +339,9 @@ pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Ref
     // R-INT-RSO: closing a report about a child in contact with a registered sex offender.
     if closes
         && rules::rso_contact(intake)
-        && !ctx.actor.has_any(&[
-            crate::domain::actor::Role::PracticeLeader,
-            crate::domain::actor::Role::PrincipalPractitioner,
-        ])
+        && !ctx
+            .actor
+            .has_any(&[Role::PracticeLeader, Role::PrincipalPractitioner])
     {
         return Err(Refusal::rule(
             "R-INT-RSO",
@@ -299,13 +367,13 @@ pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Ref
         matches!(
             c,
             Change::MilestoneReached {
-                milestone: crate::domain::model::Milestone::ClassificationEndorsed,
+                milestone: Milestone::ClassificationEndorsed,
                 ..
             }
         )
     }) {
         changes.push(Change::MilestoneReached {
-            milestone: crate::domain::model::Milestone::ClassificationEndorsed,
+            milestone: Milestone::ClassificationEndorsed,
             at: ctx.now,
         });
     }
@@ -369,7 +437,8 @@ pub(super) fn contact(record: &Record, purpose: ContactPurpose) -> Result<Vec<Ch
     }
 }
 
-/// Checks that stop an intake leaving its current stage.
+/// R-INT-FV: a ticked MARAM item is not enough; the rating itself must be recorded before
+/// the stage where family violence is assessed is left.
 pub(super) fn before_leaving_stage(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
     let Some(intake) = record.intake() else {
         return Ok(());
@@ -384,32 +453,6 @@ pub(super) fn before_leaving_stage(ctx: &Ctx<'_>, record: &Record) -> Result<(),
             "family violence is indicated: a MARAM risk rating is required",
         )
         .on_field("maram"));
-    }
-    let classify_stage = ctx.policy.checklist.iter().any(|i| {
-        i.kind == RecordKind::Intake
-            && i.stage == record.stage
-            && i.via.as_deref() == Some("classify_intake")
-    });
-    if classify_stage && intake.decision.is_none() {
-        return Err(Refusal::rule(
-            "R-INT-CLASS",
-            "the report must be classified before the stage is complete",
-        ));
-    }
-    Ok(())
-}
-
-/// Checks before an intake is closed.
-pub(super) fn before_closing(record: &Record) -> Result<(), Refusal> {
-    if record.kind() == RecordKind::Intake
-        && !record
-            .milestones
-            .contains_key(&crate::domain::model::Milestone::ClassificationEndorsed)
-    {
-        return Err(Refusal::rule(
-            "R-INT-CLASS",
-            "the classification must be endorsed before the report is closed",
-        ));
     }
     Ok(())
 }

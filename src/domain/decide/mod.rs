@@ -101,6 +101,7 @@ pub fn decide(
                 return Err(Refusal::invalid(format!("record {} is closed", record.id)));
             }
             permit(&ctx, command, record.kind())?;
+            tenancy(&ctx, record)?;
             change(&ctx, command, record)?
         }
     };
@@ -140,6 +141,24 @@ fn permit(ctx: &Ctx<'_>, command: &Command, kind: RecordKind) -> Result<(), Refu
     )))
 }
 
+/// Users act on their own organisation's records, or on a record assigned to them;
+/// department users act across organisations (they work alongside the CSOs whose
+/// incidents they support, and the Integrity Unit answers for every RCS matter).
+fn tenancy(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
+    let actor = ctx.actor;
+    if actor.org == record.org
+        || actor.org_kind == OrgKind::Department
+        || record.assignee.as_deref() == Some(actor.user.as_str())
+    {
+        Ok(())
+    } else {
+        Err(Refusal::forbidden(format!(
+            "record {} belongs to another organisation",
+            record.id
+        )))
+    }
+}
+
 fn create(ctx: &Ctx<'_>, command: &Command) -> Result<Vec<Change>, Refusal> {
     let Command::Create {
         id,
@@ -174,7 +193,7 @@ fn create(ctx: &Ctx<'_>, command: &Command) -> Result<Vec<Change>, Refusal> {
             (Details::Incident(incident.clone()), Milestone::Identified)
         }
         Details::Intake(raw) => (
-            Details::Intake(intake::validate_new(raw)?),
+            Details::Intake(intake::validate_new(ctx, raw)?),
             Milestone::Received,
         ),
     };
@@ -205,7 +224,7 @@ fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Chang
     match command {
         Command::Create { .. } => Err(Refusal::invalid("the record already exists")),
         Command::UpdateIncident { incident: new } => incident::update(ctx, record, new),
-        Command::UpdateIntake { intake: new } => intake::update(record, new),
+        Command::UpdateIntake { intake: new } => intake::update(ctx, record, new),
         Command::Tick { item } => checklist::tick(ctx, record, item),
         Command::Untick { item } => checklist::untick(ctx, record, item),
         Command::Waive { item, reason } => checklist::waive(ctx, record, item, reason),

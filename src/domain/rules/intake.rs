@@ -119,21 +119,27 @@ pub fn rso_contact(intake: &Intake) -> bool {
     intake.children.iter().any(|c| c.rso_contact)
 }
 
-/// Reports on one child with no investigation: this one plus earlier uninvestigated
-/// reports received on or after `since` (all of them when `since` is `None`). `None` if
-/// any report in that period was investigated.
+/// Reports on one child with no investigation since the last investigated one: this
+/// report plus earlier uninvestigated reports received after the latest investigated report
+/// and on or after `since` (over any period when `since` is `None`). The highest count
+/// over the report's children.
 fn uninvestigated_reports(intake: &Intake, since: Option<NaiveDate>) -> usize {
     let on = received_on(intake);
     intake
         .children
         .iter()
-        .filter_map(|c| {
-            let in_period: Vec<_> = c
-                .prior_reports
-                .iter()
-                .filter(|r| r.received_on <= on && since.is_none_or(|s| r.received_on >= s))
-                .collect();
-            (!in_period.iter().any(|r| r.investigated)).then_some(in_period.len() + 1)
+        .map(|c| {
+            let earlier = || c.prior_reports.iter().filter(|r| r.received_on <= on);
+            let last_investigated = earlier()
+                .filter(|r| r.investigated)
+                .map(|r| r.received_on)
+                .max();
+            earlier()
+                .filter(|r| !r.investigated)
+                .filter(|r| last_investigated.is_none_or(|l| r.received_on > l))
+                .filter(|r| since.is_none_or(|s| r.received_on >= s))
+                .count()
+                + 1
         })
         .max()
         .unwrap_or(1)
