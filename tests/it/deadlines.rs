@@ -351,21 +351,8 @@ fn submitted_at(record: Record, at: &str) -> Record {
 }
 
 /// Endorse after completing stage 1 and the reporting items before endorsement.
-fn endorsed_at(mut record: Record, at: &str) -> Record {
-    let t = melb(at) - Duration::minutes(30);
-    for item in [
-        "immediate_safety",
-        "medical_attention",
-        "emergency_services",
-        "evidence_preserved",
-        "basic_understanding",
-        "client_acknowledged",
-        "support_person_contacted",
-        "scope_confirmed",
-    ] {
-        record = tick(record, item, &practitioner(), t);
-    }
-    record = ok(record, Command::AdvanceStage, &practitioner(), t);
+fn endorsed_at(record: Record, at: &str) -> Record {
+    let record = incident_past_stage_1(record, &practitioner(), melb(at) - Duration::minutes(30));
     ok(record, Command::Endorse, &delegate(), melb(at))
 }
 

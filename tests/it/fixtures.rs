@@ -304,3 +304,23 @@ pub fn parent(name: &str, relationship: &str, status: AboriginalStatus) -> Paren
         relationship: Some(relationship.to_string()),
     }
 }
+
+/// The required items of an incident's first stage (identification and response).
+pub const INCIDENT_STAGE_1: &[&str] = &[
+    "immediate_safety",
+    "medical_attention",
+    "emergency_services",
+    "evidence_preserved",
+    "basic_understanding",
+    "client_acknowledged",
+    "support_person_contacted",
+    "scope_confirmed",
+];
+
+/// Tick every first-stage item of an incident and advance it to reporting.
+pub fn incident_past_stage_1(mut record: Record, by: &Actor, now: DateTime<Utc>) -> Record {
+    for item in INCIDENT_STAGE_1 {
+        record = tick(record, item, by, now);
+    }
+    ok(record, Command::AdvanceStage, by, now)
+}

@@ -652,16 +652,7 @@ fn r_stage_endorsement_is_by_the_owning_organisations_delegate() {
         melb("2026-11-23 11:00"),
     )
     .expect("registers");
-    let mut record = record;
-    for item in STAGE_1 {
-        record = tick(record, item, &cso_delegate(), melb("2026-11-23 13:00"));
-    }
-    let record = ok(
-        record,
-        Command::AdvanceStage,
-        &cso_delegate(),
-        melb("2026-11-23 14:00"),
-    );
+    let record = incident_past_stage_1(record, &cso_delegate(), melb("2026-11-23 13:00"));
     // A department delegate works alongside but does not endorse another organisation's report.
     let refusal = refused(
         &record,
@@ -843,27 +834,8 @@ fn r_priv_6_protected_spans_must_lie_on_the_text() {
 
 // ------------------------------------------------------------------ walkers
 
-const STAGE_1: &[&str] = &[
-    "immediate_safety",
-    "medical_attention",
-    "emergency_services",
-    "evidence_preserved",
-    "basic_understanding",
-    "client_acknowledged",
-    "support_person_contacted",
-    "scope_confirmed",
-];
-
-fn complete_stage_1(mut record: cims::domain::model::Record) -> cims::domain::model::Record {
-    for item in STAGE_1 {
-        record = tick(record, item, &practitioner(), melb("2026-11-23 13:00"));
-    }
-    ok(
-        record,
-        Command::AdvanceStage,
-        &practitioner(),
-        melb("2026-11-23 14:00"),
-    )
+fn complete_stage_1(record: cims::domain::model::Record) -> cims::domain::model::Record {
+    incident_past_stage_1(record, &practitioner(), melb("2026-11-23 13:00"))
 }
 
 fn reporting_items(mut record: cims::domain::model::Record) -> cims::domain::model::Record {
