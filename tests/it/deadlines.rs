@@ -222,25 +222,7 @@ fn r_dl_review_runs_from_the_decision_to_review() {
     let record = new_incident(self_harm);
     let d = find(&record, "R-DL-REVIEW", "2026-11-23 12:00");
     assert_eq!(d.status, Status::NotStarted);
-    let mut record = record;
-    for item in [
-        "immediate_safety",
-        "medical_attention",
-        "emergency_services",
-        "evidence_preserved",
-        "basic_understanding",
-        "client_acknowledged",
-        "support_person_contacted",
-        "scope_confirmed",
-    ] {
-        record = tick(record, item, &practitioner(), melb("2026-11-23 12:00"));
-    }
-    record = ok(
-        record,
-        Command::AdvanceStage,
-        &practitioner(),
-        melb("2026-11-23 12:30"),
-    );
+    let mut record = incident_past_stage_1(record, &practitioner(), melb("2026-11-23 12:00"));
     record = tick(
         record,
         "classified",
