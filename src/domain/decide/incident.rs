@@ -88,21 +88,11 @@ pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Ref
         ));
     }
     let mut changes = vec![Change::Endorsed];
-    changes.extend(ctx.complete_via(record, "endorse_incident"));
-    if !changes.iter().any(|c| {
-        matches!(
-            c,
-            Change::MilestoneReached {
-                milestone: Milestone::ReportEndorsed,
-                ..
-            }
-        )
-    }) {
-        changes.push(Change::MilestoneReached {
-            milestone: Milestone::ReportEndorsed,
-            at: ctx.now,
-        });
-    }
+    changes.extend(ctx.complete_via_recording(
+        record,
+        "endorse_incident",
+        Milestone::ReportEndorsed,
+    ));
     Ok(changes)
 }
 

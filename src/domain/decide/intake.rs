@@ -362,21 +362,11 @@ pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Ref
         }
     }
     let mut changes = vec![Change::Endorsed];
-    changes.extend(ctx.complete_via(record, "endorse_intake"));
-    if !changes.iter().any(|c| {
-        matches!(
-            c,
-            Change::MilestoneReached {
-                milestone: Milestone::ClassificationEndorsed,
-                ..
-            }
-        )
-    }) {
-        changes.push(Change::MilestoneReached {
-            milestone: Milestone::ClassificationEndorsed,
-            at: ctx.now,
-        });
-    }
+    changes.extend(ctx.complete_via_recording(
+        record,
+        "endorse_intake",
+        Milestone::ClassificationEndorsed,
+    ));
     Ok(changes)
 }
 

@@ -35,17 +35,34 @@ impl Ctx<'_> {
                 item: item.id.clone(),
             });
             if let Some(milestone) = item.milestone {
-                changes.push(self.milestone(record, milestone));
+                changes.push(Change::MilestoneReached {
+                    milestone,
+                    at: self.now,
+                });
             }
         }
         changes
     }
 
-    fn milestone(&self, _record: &Record, milestone: Milestone) -> Change {
-        Change::MilestoneReached {
-            milestone,
-            at: self.now,
+    /// `complete_via`, and the milestone the command itself stands for, recorded once even
+    /// if the policy's item does not name it: the rules read it.
+    fn complete_via_recording(
+        &self,
+        record: &Record,
+        command: &str,
+        milestone: Milestone,
+    ) -> Vec<Change> {
+        let mut changes = self.complete_via(record, command);
+        let recorded = changes
+            .iter()
+            .any(|c| matches!(c, Change::MilestoneReached { milestone: m, .. } if *m == milestone));
+        if !recorded {
+            changes.push(Change::MilestoneReached {
+                milestone,
+                at: self.now,
+            });
         }
+        changes
     }
 }
 
