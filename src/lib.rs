@@ -3,3 +3,6 @@
 
 pub mod cli;
 pub mod domain;
+pub mod server;
+pub mod store;
+pub mod wire;

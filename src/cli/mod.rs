@@ -1,8 +1,10 @@
 //! The `cims` command line: argument definitions and the commands behind them. Each
 //! subcommand group lives in its own module; `main.rs` only parses and dispatches.
 
+pub mod admin;
 pub mod calendar;
 pub mod due;
+pub mod serve;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -33,6 +35,15 @@ pub enum Command {
     Calendar(calendar::CalendarCommand),
     /// When a deadline falls due if its clock starts at a given local time.
     Due(due::DueArgs),
+    /// Run the HTTP API server.
+    Serve(serve::ServeArgs),
+    /// Manage organisations, users and tokens directly on the database.
+    #[command(
+        after_help = "Examples:\n  cims admin org add dffh --name \"DFFH Child Protection\" --kind department\n  \
+        printf '%s\\n' \"$PASSWORD\" | cims admin user add alice --org dffh --name \"Alice Nguyen\" --role practitioner --pi --password-stdin\n  \
+        cims admin token issue alice --days 30"
+    )]
+    Admin(admin::AdminArgs),
 }
 
 /// Runs a parsed command, writing results to `out` and problems to `err`.
@@ -40,6 +51,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     let result = match cli.command {
         Command::Calendar(command) => calendar::run(command, out, err),
         Command::Due(args) => due::run(&args, out, err),
+        Command::Serve(args) => serve::run(&args, err),
+        Command::Admin(args) => admin::run(args, &mut std::io::stdin().lock(), out, err),
     };
     match result {
         Ok(code) => code,

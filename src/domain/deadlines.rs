@@ -2,9 +2,8 @@
 //! record falls due, and whether it is pending, met, overdue or paused. Deadlines are
 //! derived from the record and the policy every time, never stored as truth.
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, Timelike, Utc, Weekday};
-use chrono_tz::Tz;
-use serde::Serialize;
+use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, Timelike, Utc, Weekday};
+use serde::{Deserialize, Serialize};
 
 use super::calendar::{Calendar, CalendarError};
 use super::local_time;
@@ -13,15 +12,16 @@ use super::policy::{DeadlineRule, DueRule, Policy, PolicySet, TimeOfDay};
 use super::rules;
 
 /// A due instant with the reasoning behind it, in words a practitioner can check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Due {
-    pub at: DateTime<Tz>,
+    /// Melbourne local time with its offset.
+    pub at: DateTime<FixedOffset>,
     pub explanation: String,
     /// Days the count passed over, and why (weekend, holiday name, police hold).
     pub skipped: Vec<Skipped>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     pub date: NaiveDate,
     pub why: String,
@@ -39,7 +39,7 @@ pub enum DueError {
 }
 
 /// Where a deadline stands at `now`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Status {
     /// The clock has not started (e.g. the investigation clock before endorsement).
@@ -67,7 +67,7 @@ pub enum Status {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
     pub id: String,
     pub rule: String,
@@ -199,7 +199,7 @@ pub fn due(
             }
             explanation.push_str(&skipped_summary(&skipped));
             Ok(Due {
-                at: at.on(date),
+                at: at.on(date).fixed_offset(),
                 explanation,
                 skipped,
             })
@@ -207,7 +207,7 @@ pub fn due(
         DueRule::CalendarDays { days } => {
             let date = add_days(start_day, *days)?;
             Ok(Due {
-                at: local_time::end_of_day(date),
+                at: local_time::end_of_day(date).fixed_offset(),
                 explanation: format!("{days} calendar days after {}, end of day", day(start_day)),
                 skipped: Vec::new(),
             })
@@ -237,7 +237,7 @@ pub fn due(
                 )
             };
             Ok(Due {
-                at: local_time::end_of_day(last),
+                at: local_time::end_of_day(last).fixed_offset(),
                 explanation,
                 skipped: Vec::new(),
             })
@@ -322,7 +322,7 @@ pub fn deadlines(record: &Record, policies: &PolicySet, now: DateTime<Utc>) -> V
 }
 
 /// The earliest open due instant: what the queue sorts by.
-pub fn next_due(deadlines: &[Deadline]) -> Option<DateTime<Tz>> {
+pub fn next_due(deadlines: &[Deadline]) -> Option<DateTime<FixedOffset>> {
     deadlines
         .iter()
         .filter(|d| d.is_open())

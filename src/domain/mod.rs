@@ -11,6 +11,7 @@ pub mod local_time;
 pub mod mask;
 pub mod model;
 pub mod policy;
+pub mod query;
 pub mod refusal;
 pub mod rule_ids;
 pub mod rules;

@@ -8,3 +8,5 @@ mod incident;
 mod intake;
 mod mask;
 mod policy;
+mod postgres_harness;
+mod support;

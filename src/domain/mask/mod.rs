@@ -362,7 +362,7 @@ impl Walker<'_> {
 
 /// `text` with every span replaced by the marker text, from the last span to the first so
 /// offsets stay valid (R-PRIV-6); `None` when a span does not lie on the text.
-fn redact_spans(text: &str, spans: &[Span]) -> Option<String> {
+pub fn redact_spans(text: &str, spans: &[Span]) -> Option<String> {
     let mut ranges = Vec::with_capacity(spans.len());
     for span in spans.iter().filter(|span| span.start != span.end) {
         let valid = span.start < span.end

@@ -4,6 +4,8 @@
 //! the term, and only matches whole words: a reporter called "Sam" is not found in
 //! "Samuel". A phone number is matched by its digits, whatever separators the text uses.
 
+use std::collections::HashSet;
+
 use crate::domain::model::{Record, Reporter};
 
 /// The marker text that replaces a protected string or span in free text (R-PRIV-2, R-PRIV-6).
@@ -19,7 +21,7 @@ const MIN_NUMBER_DIGITS: usize = 6;
 /// Characters a number may carry between its digits.
 const NUMBER_SEPARATORS: &[char] = &[' ', '-', '.', '(', ')', '+'];
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Pattern {
     /// Words, each folded to lower case, separated by at least one whitespace character.
     Words(Vec<Vec<char>>),
@@ -38,6 +40,8 @@ struct Term {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProtectedTerms {
     terms: Vec<Term>,
+    /// The patterns already held, so adding is constant time however many there are.
+    seen: HashSet<Pattern>,
 }
 
 impl ProtectedTerms {
@@ -71,7 +75,7 @@ impl ProtectedTerms {
             return;
         }
         let pattern = compile(text);
-        if self.terms.iter().any(|t| t.pattern == pattern) {
+        if !self.seen.insert(pattern.clone()) {
             return;
         }
         self.terms.push(Term {

@@ -1,0 +1,243 @@
+//! The queue's filter language, shared by the server and the terminal app:
+//! `impact:major stage:2 type:neglect org:anglicare due:<24h overdue assigned:me
+//! kind:intake status:closed` plus free text (words, or "quoted phrases").
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+use super::model::{Impact, RecordKind};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assigned {
+    Me,
+    Nobody,
+    User(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusFilter {
+    Open,
+    Closed,
+    Any,
+}
+
+/// A stage by number (`stage:2`) or by id (`stage:reporting`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageFilter {
+    Number(u8),
+    Id(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    pub kind: Option<RecordKind>,
+    pub stage: Option<StageFilter>,
+    pub impact: Option<Impact>,
+    pub incident_type: Option<String>,
+    pub org: Option<String>,
+    pub assigned: Option<Assigned>,
+    /// Something open falls due within this long from now (`due:<24h`).
+    pub due_within: Option<Duration>,
+    pub overdue: bool,
+    pub status: StatusFilter,
+    /// Free text, lower-cased; every word or phrase must match.
+    pub text: Vec<String>,
+}
+
+impl Default for Filter {
+    fn default() -> Filter {
+        Filter {
+            kind: None,
+            stage: None,
+            impact: None,
+            incident_type: None,
+            org: None,
+            assigned: None,
+            due_within: None,
+            overdue: false,
+            status: StatusFilter::Open,
+            text: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("filter: {0}")]
+pub struct QueryError(pub String);
+
+fn err<T>(message: impl Into<String>) -> Result<T, QueryError> {
+    Err(QueryError(message.into()))
+}
+
+/// Longest text a filter may have; longer input is refused rather than truncated.
+pub const MAX_QUERY_CHARS: usize = 500;
+
+/// Split into words, keeping "quoted phrases" together.
+fn tokens(q: &str) -> Result<Vec<String>, QueryError> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in q.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                if !quoted && !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            c if c.is_whitespace() && !quoted => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            c if c.is_control() => return err("control characters are not allowed"),
+            c => current.push(c),
+        }
+    }
+    if quoted {
+        return err("a quoted phrase is not closed");
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    Ok(out)
+}
+
+/// `24h`, `3d`, `90m`.
+fn duration(text: &str) -> Option<Duration> {
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
+    let n: i64 = number.parse().ok().filter(|n| *n > 0 && *n <= 10_000)?;
+    match unit {
+        "m" => Some(Duration::minutes(n)),
+        "h" => Some(Duration::hours(n)),
+        "d" => Some(Duration::days(n)),
+        "w" => Some(Duration::weeks(n)),
+        _ => None,
+    }
+}
+
+fn snake<T: for<'de> Deserialize<'de>>(value: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_string())).ok()
+}
+
+/// Parse a filter; an unknown `key:` or a bad value is an error that names it.
+pub fn parse(q: &str) -> Result<Filter, QueryError> {
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return err(format!("longer than {MAX_QUERY_CHARS} characters"));
+    }
+    let mut filter = Filter::default();
+    for token in tokens(q)? {
+        let lower = token.to_lowercase();
+        if lower == "overdue" {
+            filter.overdue = true;
+            continue;
+        }
+        let Some((key, value)) = lower.split_once(':') else {
+            filter.text.push(lower);
+            continue;
+        };
+        if value.is_empty() {
+            return err(format!("{key}: needs a value"));
+        }
+        match key {
+            "kind" => {
+                filter.kind = Some(snake(value).ok_or_else(|| {
+                    QueryError(format!("kind:{value}: use kind:incident or kind:intake"))
+                })?);
+            }
+            "stage" => {
+                filter.stage = Some(match value.parse::<u8>() {
+                    Ok(n) => StageFilter::Number(n),
+                    Err(_) => StageFilter::Id(value.to_string()),
+                });
+            }
+            "impact" => {
+                let value = if value == "non-major" || value == "nonmajor" {
+                    "non_major"
+                } else {
+                    value
+                };
+                filter.impact = Some(snake(value).ok_or_else(|| {
+                    QueryError(format!(
+                        "impact:{value}: use impact:major or impact:non_major"
+                    ))
+                })?);
+            }
+            "type" => filter.incident_type = Some(value.to_string()),
+            "org" => filter.org = Some(value.to_string()),
+            "assigned" => {
+                filter.assigned = Some(match value {
+                    "me" => Assigned::Me,
+                    "none" | "nobody" => Assigned::Nobody,
+                    user => Assigned::User(user.to_string()),
+                });
+            }
+            "due" => {
+                let within = value
+                    .strip_prefix('<')
+                    .and_then(duration)
+                    .or_else(|| (value == "today").then(|| Duration::hours(24)));
+                filter.due_within = Some(within.ok_or_else(|| {
+                    QueryError(format!("due:{value}: use due:<24h, due:<3d or due:<90m"))
+                })?);
+            }
+            "status" => {
+                filter.status = match value {
+                    "open" => StatusFilter::Open,
+                    "closed" => StatusFilter::Closed,
+                    "all" | "any" => StatusFilter::Any,
+                    _ => return err(format!("status:{value}: use open, closed or all")),
+                };
+            }
+            _ => {
+                return err(format!(
+                    "unknown term {key}: (known: kind, stage, impact, type, org, assigned, due, status, overdue)"
+                ));
+            }
+        }
+    }
+    Ok(filter)
+}
+
+/// The saved views every user has (tabs in the app), as filters.
+pub const VIEWS: &[(&str, &str, &str)] = &[
+    ("mine", "Mine", "assigned:me"),
+    ("due_today", "Due today", "due:<24h"),
+    ("overdue", "Overdue", "overdue"),
+    ("major", "Major", "impact:major"),
+    ("intake", "Intake", "kind:intake"),
+    ("all", "All", ""),
+];
+
+pub fn view(id: &str) -> Option<&'static str> {
+    VIEWS.iter().find(|(v, _, _)| *v == id).map(|(_, _, q)| *q)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structured_terms_and_free_text() {
+        let f = parse("impact:major stage:2 due:<24h overdue assigned:me \"Jordan S\" bruise")
+            .expect("parses");
+        assert_eq!(f.impact, Some(Impact::Major));
+        assert_eq!(f.stage, Some(StageFilter::Number(2)));
+        assert_eq!(f.due_within, Some(Duration::hours(24)));
+        assert!(f.overdue);
+        assert_eq!(f.assigned, Some(Assigned::Me));
+        assert_eq!(f.text, ["jordan s", "bruise"]);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_named() {
+        assert!(parse("colour:red").unwrap_err().0.contains("colour"));
+        assert!(parse("impact:huge").unwrap_err().0.contains("impact:huge"));
+        assert!(parse("due:<soon").unwrap_err().0.contains("due:<soon"));
+        assert!(parse("\"open").unwrap_err().0.contains("quoted"));
+        assert!(parse(&"x".repeat(501)).is_err());
+    }
+}

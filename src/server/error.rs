@@ -1,0 +1,128 @@
+//! Every error leaves as JSON `{error, message, rule?}` with the right status.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::domain::refusal::{Refusal, RefusalKind};
+use crate::store::{QueueError, StoreError, WriteError};
+use crate::wire::ErrorBody;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, error: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: ErrorBody {
+                error: error.to_string(),
+                message: message.into(),
+                rule: None,
+                field: None,
+                current_version: None,
+            },
+        }
+    }
+
+    /// Not found — also what a caller gets for a record it may not see, so that existence
+    /// does not leak.
+    pub fn not_found() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such record")
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid bearer token is required: log in with POST /v1/session or `cims login`",
+        )
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn unprocessable(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+    }
+
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server could not complete the request; it has been logged",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> ApiError {
+        let (status, error) = match r.kind {
+            RefusalKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            RefusalKind::Rule => (StatusCode::UNPROCESSABLE_ENTITY, "refused"),
+            RefusalKind::Invalid => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        };
+        ApiError {
+            status,
+            body: ErrorBody {
+                error: error.to_string(),
+                message: r.message,
+                rule: r.rule.map(String::from),
+                field: r.field,
+                current_version: None,
+            },
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        // The detail goes to the log, never to the caller: it may name stored values.
+        tracing::error!(error = %e, "store error");
+        ApiError::internal()
+    }
+}
+
+impl From<WriteError> for ApiError {
+    fn from(e: WriteError) -> ApiError {
+        match e {
+            WriteError::Refused(r) => r.into(),
+            WriteError::NotFound => ApiError::not_found(),
+            WriteError::Conflict { current } => {
+                let mut error = ApiError::new(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    format!(
+                        "the record changed since you read it: it is now at version {current}; reload and try again"
+                    ),
+                );
+                error.body.current_version = Some(current);
+                error
+            }
+            WriteError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<QueueError> for ApiError {
+    fn from(e: QueueError) -> ApiError {
+        match e {
+            QueueError::BadCursor => ApiError::bad_request(e.to_string()),
+            QueueError::Store(e) => e.into(),
+        }
+    }
+}

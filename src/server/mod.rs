@@ -1,0 +1,138 @@
+//! The HTTP API (DESIGN §5): axum, bearer-token auth, tenancy, the masking boundary, the
+//! change feed and the OpenAPI document.
+
+pub mod auth;
+pub mod error;
+mod feed;
+mod hygiene;
+pub mod openapi;
+mod present;
+mod records;
+mod reference;
+mod session;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tokio::sync::watch;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::domain::model::Record;
+use crate::domain::policy::{Policy, PolicySet};
+use crate::store::Store;
+
+/// Largest request body accepted (413 beyond it).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// How long a request may take before it is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub policies: Arc<PolicySet>,
+    /// Flips to true when the server is shutting down: change feeds end so that in-flight
+    /// requests can finish.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// The policy a record is judged by (R-ERA).
+    pub fn policy_of(&self, record: &Record) -> &Policy {
+        self.policies
+            .by_id(&record.policy)
+            .unwrap_or_else(|| self.policies.current())
+    }
+}
+
+/// The whole API.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/v1/session", post(session::login))
+        .route("/v1/me", get(session::me))
+        .route("/v1/policy", get(reference::policy))
+        .route("/v1/queue", get(records::queue))
+        .route("/v1/records", post(records::create))
+        .route("/v1/records/{id}", get(records::read))
+        .route("/v1/records/{id}/commands", post(records::command))
+        .route("/v1/records/{id}/history", get(records::history))
+        .route("/v1/audit", get(reference::audit))
+        .route("/v1/calendar/holidays", get(reference::holidays))
+        .route("/healthz", get(reference::healthz))
+        .route("/readyz", get(reference::readyz))
+        .route("/openapi.json", get(openapi::document))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ));
+    // The change feed is a long-lived stream: no request timeout.
+    let feed = Router::new().route("/v1/events", get(feed::events));
+    api.merge(feed)
+        .fallback(hygiene::not_found)
+        .method_not_allowed_fallback(hygiene::method_not_allowed)
+        .layer(axum::middleware::from_fn(hygiene::json_errors))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(hygiene::trace_layer())
+        .layer(hygiene::propagate_request_id_layer())
+        .layer(hygiene::request_id_layer())
+        .with_state(state)
+}
+
+/// Serve until SIGTERM or ctrl-c; requests in flight finish first.
+pub async fn serve(store: Store, policies: PolicySet, listen: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    serve_on(listener, store, policies, shutdown_signal()).await
+}
+
+/// Serve on a bound listener until `stop` resolves.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    policies: PolicySet,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (tx, rx) = watch::channel(false);
+    let state = AppState {
+        store,
+        policies: Arc::new(policies),
+        shutdown: rx,
+    };
+    let app = router(state);
+    tracing::info!(address = %listener.local_addr()?, "cims serving");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        stop.await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = tx.send(true);
+    })
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,71 @@
+//! The OpenAPI document at `/openapi.json`: every path, parameter, body and error.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::wire;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "cims",
+        description = "Client incidents (CIMS) and child protection intake reports. Every record representation is masked for the caller; refusals name the rule (R-…).",
+    ),
+    paths(
+        super::session::login,
+        super::session::me,
+        super::reference::policy,
+        super::records::queue,
+        super::records::create,
+        super::records::read,
+        super::records::command,
+        super::records::history,
+        super::feed::events,
+        super::reference::audit,
+        super::reference::holidays,
+        super::reference::healthz,
+        super::reference::readyz,
+        document,
+    ),
+    components(schemas(
+        wire::LoginRequest,
+        wire::LoginResponse,
+        wire::Me,
+        wire::OrganisationDto,
+        wire::QueuePage,
+        wire::QueueRow,
+        wire::CreateRecord,
+        wire::RecordView,
+        wire::History,
+        wire::Holidays,
+        wire::HolidayDto,
+        wire::Change,
+        wire::ErrorBody,
+        wire::Health,
+        wire::AuditRow,
+    )),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+/// This document.
+#[utoipa::path(
+    get, path = "/openapi.json", tag = "health",
+    responses((status = 200, description = "The OpenAPI document", body = Object))
+)]
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

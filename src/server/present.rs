@@ -1,0 +1,160 @@
+//! The masking boundary (R-PRIV-4): every record representation the server sends is made
+//! here, through `domain::mask`, and every disclosure of protected details is audited
+//! (R-PRIV-5).
+
+use chrono::Utc;
+use serde_json::{Value, json};
+
+use crate::domain::deadlines;
+use crate::domain::events::Event;
+use crate::domain::local_time;
+use crate::domain::mask::{self, MaskContext, Masked, View};
+use crate::domain::model::{Details, Record};
+use crate::store::HistoryEvent;
+use crate::wire;
+
+use super::AppState;
+use super::auth::Caller;
+use super::error::ApiError;
+
+fn mask_view(state: &AppState, caller: &Caller, view: View<'_>, record: &Record) -> Masked {
+    let terms = state.store.terms().snapshot();
+    let ctx = MaskContext {
+        today: local_time::local_date(Utc::now()),
+        protected_terms: &terms,
+    };
+    let policy = state.policy_of(record);
+    mask::mask(view, &caller.actor, policy, &ctx)
+}
+
+/// R-PRIV-5: write the audit entry for protected fields shown to a protective intervener.
+async fn audit_disclosures(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+    masked: &Masked,
+    action: &str,
+) -> Result<(), ApiError> {
+    if masked.disclosed.is_empty() {
+        return Ok(());
+    }
+    let fields: Vec<&str> = masked.disclosed.iter().map(|d| d.field.as_str()).collect();
+    state
+        .store
+        .audit(
+            &caller.actor.user,
+            action,
+            Some(&record.id),
+            &json!({ "fields": fields }),
+            Utc::now(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// A record as the caller may see it, with its deadlines.
+pub async fn record_view(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+    warnings: Vec<String>,
+) -> Result<wire::RecordView, ApiError> {
+    let masked = mask_view(state, caller, View::Record(record), record);
+    audit_disclosures(state, caller, record, &masked, "disclosed_protected").await?;
+    Ok(wire::RecordView {
+        record: masked.value,
+        version: record.version,
+        deadlines: deadlines::deadlines(record, &state.policies, Utc::now()),
+        warnings,
+    })
+}
+
+/// A record's history as the caller may see it.
+pub async fn history(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+    events: &[HistoryEvent],
+) -> Result<wire::History, ApiError> {
+    let plain: Vec<Event> = events.iter().map(|h| h.event.clone()).collect();
+    let masked = mask_view(state, caller, View::History(record, &plain), record);
+    audit_disclosures(
+        state,
+        caller,
+        record,
+        &masked,
+        "disclosed_protected_history",
+    )
+    .await?;
+    let masked_events = masked
+        .value
+        .get("events")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let events = events
+        .iter()
+        .zip(masked_events)
+        .map(|(h, mut e)| {
+            if let Some(object) = e.as_object_mut() {
+                object.insert("seq".into(), json!(h.seq));
+                object.insert("version".into(), json!(h.version));
+            }
+            e
+        })
+        .collect();
+    Ok(wire::History {
+        record: record.id.clone(),
+        events,
+    })
+}
+
+/// One queue row, built from the masked record so that what a row shows is exactly what
+/// the record would show.
+pub fn queue_row(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+    next_due: Option<chrono::DateTime<Utc>>,
+) -> wire::QueueRow {
+    let masked = mask_view(state, caller, View::Record(record), record);
+    let details = masked.value.get("details");
+    let (people_key, name_of) = match &record.details {
+        Details::Incident(_) => ("clients", "/name"),
+        Details::Intake(_) => ("children", "/person/name"),
+    };
+    let people = details
+        .and_then(|d| d.get(people_key))
+        .and_then(Value::as_array);
+    let subject = people
+        .and_then(|p| p.first())
+        .and_then(|first| first.pointer(name_of))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let (impact, primary_type) = match &record.details {
+        Details::Incident(i) => (
+            i.impact
+                .and_then(|x| serde_json::to_value(x).ok())
+                .and_then(|v| v.as_str().map(String::from)),
+            Some(i.primary_type.clone()),
+        ),
+        Details::Intake(_) => (None, None),
+    };
+    wire::QueueRow {
+        id: record.id.clone(),
+        kind: record.kind().as_str().to_string(),
+        org: record.org.clone(),
+        stage: record.stage.clone(),
+        status: match record.status {
+            crate::domain::model::Status::Open => "open".into(),
+            crate::domain::model::Status::Closed => "closed".into(),
+        },
+        assignee: record.assignee.clone(),
+        version: record.version,
+        next_due,
+        impact,
+        primary_type,
+        subject,
+        people: people.map_or(0, Vec::len),
+    }
+}

@@ -1,0 +1,393 @@
+//! The queue and the records: list, create (idempotent), read, command (optimistic
+//! concurrency with `If-Match`), history.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::IntoParams;
+
+use crate::domain::commands::Command;
+use crate::domain::mask::protected_terms_in;
+use crate::domain::model::{Details, Record};
+use crate::domain::query;
+use crate::store::{IdempotencyKey, NewRecord, QueueQuery, SortKey, WriteError};
+use crate::wire::{CreateRecord, ErrorBody, History, QueuePage, RecordView};
+
+use super::AppState;
+use super::auth::{Caller, can_see, scope, viewer};
+use super::error::ApiError;
+use super::present;
+
+pub const DEFAULT_PAGE: i64 = 50;
+pub const MAX_PAGE: i64 = 500;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct QueueParams {
+    /// Filter: `impact:major stage:2 type:neglect org:… due:<24h overdue assigned:me
+    /// kind:intake status:closed` and free text.
+    pub q: Option<String>,
+    /// A saved view: mine, due_today, overdue, major, intake, all.
+    pub view: Option<String>,
+    /// due (default), updated, created, id, stage; prefix `-` for descending.
+    pub sort: Option<String>,
+    /// Rows per page, 1 to 500 (default 50).
+    pub limit: Option<i64>,
+    /// From a previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// The records the caller may see, masked, most urgent first.
+#[utoipa::path(
+    get, path = "/v1/queue", tag = "records",
+    params(QueueParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of the queue", body = QueuePage),
+        (status = 400, description = "Bad filter, sort, limit or cursor", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Admin accounts see no client data", body = ErrorBody),
+    )
+)]
+pub async fn queue(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(params): Query<QueueParams>,
+) -> Result<Json<QueuePage>, ApiError> {
+    let scope = scope(&caller.actor)
+        .ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    let mut text = String::new();
+    if let Some(view) = &params.view {
+        text.push_str(query::view(view).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "unknown view {view:?}: use mine, due_today, overdue, major, intake or all"
+            ))
+        })?);
+    }
+    if let Some(q) = &params.q {
+        text.push(' ');
+        text.push_str(q);
+    }
+    let filter = query::parse(&text).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let (sort, descending) =
+        SortKey::parse(params.sort.as_deref().unwrap_or("due")).ok_or_else(|| {
+            ApiError::bad_request(
+                "sort must be due, updated, created, id or stage (prefix - for descending)",
+            )
+        })?;
+    let limit = params.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "limit must be 1 to {MAX_PAGE}"
+        )));
+    }
+    let now = Utc::now();
+    let policy = state.policies.in_force_at(now);
+    let q = QueueQuery {
+        viewer: viewer(&caller.actor, scope, policy),
+        filter,
+        sort,
+        descending,
+        limit,
+        cursor: params.cursor.clone(),
+        now,
+    };
+    let page = state.store.queue(&q, &state.policies).await?;
+    Ok(Json(QueuePage {
+        rows: page
+            .rows
+            .iter()
+            .map(|row| present::queue_row(&state, &caller, &row.record, row.next_due))
+            .collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+fn etag(version: u64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+fn with_etag(status: StatusCode, view: RecordView) -> Response {
+    let tag = etag(view.version);
+    let mut response = (status, Json(view)).into_response();
+    response.headers_mut().insert(header::ETAG, tag);
+    response
+}
+
+/// Warn the author of text that holds a string protected elsewhere (R-PRIV-2).
+fn warnings_for(state: &AppState, texts: &[&str]) -> Vec<String> {
+    let terms = state.store.terms().snapshot();
+    let found: usize = texts
+        .iter()
+        .map(|t| protected_terms_in(t, &terms).len())
+        .sum();
+    if found == 0 {
+        Vec::new()
+    } else {
+        vec![format!(
+            "R-PRIV-2: this text contains {found} string(s) that identify a reporter elsewhere; they are hidden from readers who are not protective interveners — remove them if they are not needed"
+        )]
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::bad_request("Idempotency-Key must be 1 to 200 visible ASCII characters")
+        })?;
+    Ok(Some(key.to_string()))
+}
+
+async fn visible_record(state: &AppState, caller: &Caller, id: &str) -> Result<Record, ApiError> {
+    let record = state
+        .store
+        .load(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if can_see(&caller.actor, &record, state.policy_of(&record)) {
+        Ok(record)
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+/// Register an incident or an intake report. `Idempotency-Key`: the same key with the same
+/// body gives the same record, once; with a different body, 422.
+#[utoipa::path(
+    post, path = "/v1/records", tag = "records",
+    request_body = CreateRecord,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create safe")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Registered", body = RecordView, headers(("ETag" = String), ("Location" = String))),
+        (status = 400, description = "Malformed body or key", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Role or organisation does not allow it", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "Refused by a rule (see `rule`), invalid, or key reused with another body", body = ErrorBody),
+    )
+)]
+pub async fn create(
+    caller: Caller,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<CreateRecord>,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let canonical = serde_json::to_string(&body).map_err(|_| ApiError::internal())?;
+    let hash: String = Sha256::digest(canonical.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let key = key.map(|key| IdempotencyKey {
+        user: caller.actor.user.clone(),
+        key,
+        request_hash: hash,
+    });
+    if let Some(key) = &key
+        && let Some(response) = replay(&state, &caller, key).await?
+    {
+        return Ok(response);
+    }
+    let texts: Vec<&str> = match &body.details {
+        Details::Incident(i) => vec![i.description.as_str()],
+        Details::Intake(_) => Vec::new(),
+    };
+    let warnings = warnings_for(&state, &texts);
+    let new = NewRecord {
+        org: body.org.clone().unwrap_or_else(|| caller.actor.org.clone()),
+        details: body.details,
+        assignee: body.assignee,
+    };
+    let created = state
+        .store
+        .create(
+            new,
+            &caller.actor,
+            Utc::now(),
+            &state.policies,
+            key.as_ref(),
+        )
+        .await;
+    let appended = match created {
+        Ok(appended) => appended,
+        // Two requests with one key raced: the first one's result stands.
+        Err(WriteError::Store(_)) if key.is_some() => {
+            let key = key.as_ref().ok_or_else(ApiError::internal)?;
+            return replay(&state, &caller, key)
+                .await?
+                .ok_or_else(ApiError::internal);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let view = present::record_view(&state, &caller, &appended.record, warnings).await?;
+    let mut response = with_etag(StatusCode::CREATED, view);
+    if let Ok(location) = HeaderValue::from_str(&format!("/v1/records/{}", appended.record.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// The stored result of an idempotency key, if it was used before.
+async fn replay(
+    state: &AppState,
+    caller: &Caller,
+    key: &IdempotencyKey,
+) -> Result<Option<Response>, ApiError> {
+    let Some(stored) = state.store.idempotent(&key.user, &key.key).await? else {
+        return Ok(None);
+    };
+    if stored.request_hash != key.request_hash {
+        return Err(ApiError::unprocessable(
+            "this Idempotency-Key was used with a different request body",
+        ));
+    }
+    let record = visible_record(state, caller, &stored.record_id).await?;
+    let view = present::record_view(state, caller, &record, Vec::new()).await?;
+    let status = StatusCode::from_u16(u16::try_from(stored.status).unwrap_or(201))
+        .unwrap_or(StatusCode::CREATED);
+    let mut response = with_etag(status, view);
+    if let Ok(location) = HeaderValue::from_str(&format!("/v1/records/{}", record.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(Some(response))
+}
+
+/// A record, masked for the caller; `ETag` is its version (`If-None-Match` → 304).
+#[utoipa::path(
+    get, path = "/v1/records/{id}", tag = "records",
+    params(("id" = String, Path, description = "Record id, e.g. INC-2026-000123")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The record", body = RecordView, headers(("ETag" = String))),
+        (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such record, or not one the caller may see", body = ErrorBody),
+    )
+)]
+pub async fn read(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let record = visible_record(&state, &caller, &id).await?;
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag(record.version).as_bytes())
+    {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        response
+            .headers_mut()
+            .insert(header::ETAG, etag(record.version));
+        return Ok(response);
+    }
+    let view = present::record_view(&state, &caller, &record, Vec::new()).await?;
+    Ok(with_etag(StatusCode::OK, view))
+}
+
+/// The version in `If-Match`: `"7"`, `7` or `W/"7"`.
+fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+    let value = headers.get(header::IF_MATCH).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+            "send If-Match with the version you read (the record's ETag)",
+        )
+    })?;
+    value
+        .to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| *v >= 0)
+        .ok_or_else(|| ApiError::bad_request("If-Match must be a record version, e.g. \"7\""))
+}
+
+/// Apply one command (tick, waive, advance, note, endorse, classify …) at the version the
+/// caller read.
+#[utoipa::path(
+    post, path = "/v1/records/{id}/commands", tag = "records",
+    params(
+        ("id" = String, Path, description = "Record id"),
+        ("If-Match" = String, Header, description = "The version the command is based on"),
+    ),
+    request_body(content = Object, description = "A command, e.g. {\"command\": \"tick\", \"item\": \"immediate_safety\"}"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The record after the command", body = RecordView, headers(("ETag" = String))),
+        (status = 400, description = "Malformed body or If-Match", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Role or organisation does not allow it", body = ErrorBody),
+        (status = 404, description = "No such record, or not one the caller may see", body = ErrorBody),
+        (status = 409, description = "Stale version: `current_version` says the record's version now", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "Refused by a rule (see `rule`) or invalid", body = ErrorBody),
+        (status = 428, description = "If-Match is missing", body = ErrorBody),
+    )
+)]
+pub async fn command(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(command): Json<Command>,
+) -> Result<Response, ApiError> {
+    visible_record(&state, &caller, &id).await?;
+    let expected = if_match(&headers)?;
+    let texts: Vec<&str> = match &command {
+        Command::AddNote { text, .. } | Command::AmendNote { text, .. } => vec![text.as_str()],
+        Command::UpdateIncident { incident } => vec![incident.description.as_str()],
+        _ => Vec::new(),
+    };
+    let warnings = warnings_for(&state, &texts);
+    let appended = state
+        .store
+        .command(
+            &id,
+            expected,
+            &command,
+            &caller.actor,
+            Utc::now(),
+            &state.policies,
+        )
+        .await?;
+    let view = present::record_view(&state, &caller, &appended.record, warnings).await?;
+    Ok(with_etag(StatusCode::OK, view))
+}
+
+/// A record's events, masked, oldest first.
+#[utoipa::path(
+    get, path = "/v1/records/{id}/history", tag = "records",
+    params(("id" = String, Path, description = "Record id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The history", body = History),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such record, or not one the caller may see", body = ErrorBody),
+    )
+)]
+pub async fn history(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<History>, ApiError> {
+    let record = visible_record(&state, &caller, &id).await?;
+    let events = state.store.history(&id).await?;
+    Ok(Json(
+        present::history(&state, &caller, &record, &events).await?,
+    ))
+}

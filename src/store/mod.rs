@@ -1,0 +1,131 @@
+//! Persistence (DESIGN §2, §6): an append-only event log plus a projection of each record's
+//! current state, on SQLite (embedded default, WAL) or PostgreSQL (`postgres://` URL),
+//! through one SQL code path (sqlx `Any`).
+
+mod accounts;
+mod audit;
+mod feed;
+mod idempotency;
+mod migrate;
+mod queue;
+mod records;
+mod terms;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
+use tokio::sync::watch;
+
+pub use accounts::{NewUser, Organisation, User, hash_password};
+pub use audit::AuditEntry;
+pub use feed::FeedEvent;
+pub use idempotency::Stored;
+pub use queue::{Page, QueueError, QueueQuery, QueueRow, Scope, SortKey, Viewer};
+pub use records::{Appended, HistoryEvent, IdempotencyKey, NewRecord, WriteError};
+pub use terms::TermCache;
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL {0:?} is neither a SQLite path or sqlite: URL nor a postgres:// URL")]
+    BadUrl(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored data is not readable: {0}")]
+    Corrupt(String),
+}
+
+/// The store: a pool, the backend it talks to, and the newest event sequence it knows of
+/// (a wake-up for change-feed readers).
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    latest: Arc<watch::Sender<i64>>,
+    terms: TermCache,
+}
+
+/// Text form of an instant in the database: RFC 3339 UTC, to the second, so it sorts.
+pub fn db_time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub fn parse_db_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("bad time {text:?}")))
+}
+
+/// A SQLite file path or URL, or a `postgres://` URL, as the URL sqlx wants.
+fn normalise_url(db: &str) -> Result<(Backend, String), StoreError> {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        Ok((Backend::Postgres, db.to_string()))
+    } else if db.starts_with("sqlite:") {
+        Ok((Backend::Sqlite, db.to_string()))
+    } else if db.contains("://") || db.trim().is_empty() {
+        Err(StoreError::BadUrl(db.to_string()))
+    } else {
+        Ok((Backend::Sqlite, format!("sqlite://{db}?mode=rwc")))
+    }
+}
+
+impl Store {
+    /// Open (creating if need be) and migrate the database.
+    pub async fn open(db: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = normalise_url(db)?;
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10));
+        let pool = options.connect(&url).await?;
+        if backend == Backend::Sqlite {
+            // WAL lets readers go on while one writer commits; the setting is kept in the file.
+            pool.execute("PRAGMA journal_mode=WAL").await?;
+        }
+        migrate::run(&pool, backend).await?;
+        let (latest, _) = watch::channel(0);
+        let store = Store {
+            pool,
+            backend,
+            latest: Arc::new(latest),
+            terms: TermCache::default(),
+        };
+        store.refresh_latest().await?;
+        store.terms.refresh(&store.pool).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// The protected strings (reporters' identifying details) known to this store.
+    pub fn terms(&self) -> &TermCache {
+        &self.terms
+    }
+
+    /// Is the database answering?
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

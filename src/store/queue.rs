@@ -1,0 +1,384 @@
+//! The queue: records the caller may see, filtered, sorted (next deadline first by
+//! default) and paged with a keyset cursor so every page costs the same. Free text is
+//! searched only in what the caller may see (R-PRIV-4).
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+
+use crate::domain::mask::{ProtectedTerms, protected_terms_in};
+use crate::domain::model::{Impact, Record};
+use crate::domain::policy::PolicySet;
+use crate::domain::query::{Assigned, Filter, StageFilter, StatusFilter};
+
+use super::records::NOTHING_DUE;
+use super::{Store, StoreError, db_time, parse_db_time};
+
+/// Which records a caller may see at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Department users and protective interveners.
+    All,
+    /// The regulator: its own, assigned, and critical notifiable incidents.
+    Regulator,
+    /// Everyone else: their organisation's records and those assigned to them.
+    Own,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Due,
+    Updated,
+    Created,
+    Id,
+    Stage,
+}
+
+impl SortKey {
+    pub fn parse(text: &str) -> Option<(SortKey, bool)> {
+        let (descending, name) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let key = match name {
+            "due" | "" => SortKey::Due,
+            "updated" => SortKey::Updated,
+            "created" => SortKey::Created,
+            "id" => SortKey::Id,
+            "stage" => SortKey::Stage,
+            _ => return None,
+        };
+        Some((key, descending))
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            SortKey::Due => "next_due",
+            SortKey::Updated => "updated_at",
+            SortKey::Created => "created_at",
+            SortKey::Id => "id",
+            SortKey::Stage => "stage",
+        }
+    }
+}
+
+/// Who is asking, as far as the queue needs to know.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: String,
+    pub org: String,
+    pub scope: Scope,
+    /// May see identifying details of every record (protective interveners).
+    pub identifying_everywhere: bool,
+    /// May see protected details (R-PRIV-1).
+    pub protected: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueQuery {
+    pub viewer: Viewer,
+    pub filter: Filter,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub limit: i64,
+    pub cursor: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueRow {
+    pub record: Record,
+    pub next_due: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub rows: Vec<QueueRow>,
+    pub next_cursor: Option<String>,
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// SQL conditions with their bound values, numbered as they are added.
+#[derive(Default)]
+struct Conditions {
+    sql: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    fn text(&mut self, value: impl Into<String>) -> String {
+        self.binds.push(Bind::Text(value.into()));
+        format!("${}", self.binds.len())
+    }
+
+    fn int(&mut self, value: i64) -> String {
+        self.binds.push(Bind::Int(value));
+        format!("${}", self.binds.len())
+    }
+
+    fn push(&mut self, condition: String) {
+        self.sql.push(condition);
+    }
+
+    fn bind<'q>(
+        &'q self,
+        mut query: Query<'q, sqlx::Any, AnyArguments>,
+    ) -> Query<'q, sqlx::Any, AnyArguments> {
+        for bind in &self.binds {
+            query = match bind {
+                Bind::Text(t) => query.bind(t.as_str()),
+                Bind::Int(i) => query.bind(*i),
+            };
+        }
+        query
+    }
+
+    fn where_clause(&self) -> String {
+        if self.sql.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.sql.join(" AND "))
+        }
+    }
+}
+
+/// A LIKE pattern matching `text` anywhere, with LIKE's own characters escaped.
+fn like(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<String> {
+    if !text.len().is_multiple_of(2) || text.len() > 1024 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
+const CURSOR_SEPARATOR: char = '\u{1f}';
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("the cursor is not one this server gave out")]
+    BadCursor,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for QueueError {
+    fn from(e: sqlx::Error) -> QueueError {
+        QueueError::Store(StoreError::Database(e))
+    }
+}
+
+fn conditions(
+    q: &QueueQuery,
+    policies: &PolicySet,
+    blocked_text: &dyn Fn(&str) -> bool,
+) -> Conditions {
+    let mut c = Conditions::default();
+    let v = &q.viewer;
+    match v.scope {
+        Scope::All => {}
+        Scope::Regulator => {
+            let (org, user) = (c.text(&v.org), c.text(&v.user));
+            c.push(format!(
+                "(org_id = {org} OR assignee = {user} OR (kind = 'incident' AND ssr_critical = 1))"
+            ));
+        }
+        Scope::Own => {
+            let (org, user) = (c.text(&v.org), c.text(&v.user));
+            c.push(format!("(org_id = {org} OR assignee = {user})"));
+        }
+    }
+    let f = &q.filter;
+    match f.status {
+        StatusFilter::Open => c.push("status = 'open'".to_string()),
+        StatusFilter::Closed => c.push("status = 'closed'".to_string()),
+        StatusFilter::Any => {}
+    }
+    if let Some(kind) = f.kind {
+        let p = c.text(kind.as_str());
+        c.push(format!("kind = {p}"));
+    }
+    if let Some(stage) = &f.stage {
+        let ids: Vec<String> = match stage {
+            StageFilter::Id(id) => vec![id.clone()],
+            StageFilter::Number(n) => policies
+                .eras()
+                .iter()
+                .flat_map(|p| p.stages.iter())
+                .filter(|s| s.number == *n && f.kind.is_none_or(|k| k == s.kind))
+                .map(|s| s.id.clone())
+                .collect(),
+        };
+        if ids.is_empty() {
+            c.push("1 = 0".to_string());
+        } else {
+            let params: Vec<String> = ids.into_iter().map(|id| c.text(id)).collect();
+            c.push(format!("stage IN ({})", params.join(", ")));
+        }
+    }
+    if let Some(impact) = f.impact {
+        let p = c.text(match impact {
+            Impact::Major => "major",
+            Impact::NonMajor => "non_major",
+        });
+        c.push(format!("impact = {p}"));
+    }
+    if let Some(t) = &f.incident_type {
+        let p = c.text(t);
+        c.push(format!("primary_type = {p}"));
+    }
+    if let Some(org) = &f.org {
+        let p = c.text(org);
+        c.push(format!("org_id = {p}"));
+    }
+    match &f.assigned {
+        Some(Assigned::Me) => {
+            let p = c.text(&v.user);
+            c.push(format!("assignee = {p}"));
+        }
+        Some(Assigned::Nobody) => c.push("assignee IS NULL".to_string()),
+        Some(Assigned::User(u)) => {
+            let p = c.text(u);
+            c.push(format!("assignee = {p}"));
+        }
+        None => {}
+    }
+    if f.overdue {
+        let p = c.text(db_time(q.now));
+        c.push(format!("next_due < {p}"));
+    }
+    if let Some(within) = f.due_within {
+        let p = c.text(db_time(q.now + within));
+        c.push(format!("next_due <= {p}"));
+    }
+    for word in &f.text {
+        let pattern = like(word);
+        let mut alternatives = Vec::new();
+        // A word that is, or is part of, a protected string finds nothing for a caller who
+        // may not see protected details: not even through open text (R-PRIV-4).
+        if v.protected || !blocked_text(word) {
+            let p = c.text(&pattern);
+            alternatives.push(format!("search_open LIKE {p} ESCAPE '\\'"));
+            let p = c.text(&pattern);
+            if v.identifying_everywhere {
+                alternatives.push(format!("search_identifying LIKE {p} ESCAPE '\\'"));
+            } else {
+                let (org, user) = (c.text(&v.org), c.text(&v.user));
+                alternatives.push(format!(
+                    "((org_id = {org} OR assignee = {user}) AND search_identifying LIKE {p} ESCAPE '\\')"
+                ));
+            }
+        }
+        if v.protected {
+            let p = c.text(&pattern);
+            alternatives.push(format!("search_protected LIKE {p} ESCAPE '\\'"));
+        }
+        if alternatives.is_empty() {
+            c.push("1 = 0".to_string());
+        } else {
+            c.push(format!("({})", alternatives.join(" OR ")));
+        }
+    }
+    c
+}
+
+/// Does a search word contain a protected string, or lie inside one?
+fn overlaps_protected(word: &str, terms: &ProtectedTerms) -> bool {
+    !protected_terms_in(word, terms).is_empty()
+        || terms.iter().any(|t| t.to_lowercase().contains(word))
+}
+
+impl Store {
+    /// One page of the queue.
+    pub async fn queue(&self, q: &QueueQuery, policies: &PolicySet) -> Result<Page, QueueError> {
+        let terms = self.terms.snapshot();
+        let blocked = |word: &str| overlaps_protected(word, &terms);
+        let mut c = conditions(q, policies, &blocked);
+        let column = q.sort.column();
+        let (cmp, order) = if q.descending {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
+        if let Some(cursor) = &q.cursor {
+            let decoded = unhex(cursor).ok_or(QueueError::BadCursor)?;
+            let (value, id) = decoded
+                .split_once(CURSOR_SEPARATOR)
+                .ok_or(QueueError::BadCursor)?;
+            let (v1, v2, i) = (c.text(value), c.text(value), c.text(id));
+            c.push(format!(
+                "({column} {cmp} {v1} OR ({column} = {v2} AND id {cmp} {i}))"
+            ));
+        }
+        let limit = c.int(q.limit + 1);
+        let sql = format!(
+            "SELECT id, next_due, state, {column} AS sort_value FROM records{} \
+             ORDER BY {column} {order}, id {order} LIMIT {limit}",
+            c.where_clause()
+        );
+        let rows = c
+            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_all(&self.pool)
+            .await?;
+        let more = rows.len() as i64 > q.limit;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut next_cursor = None;
+        for (n, row) in rows.iter().enumerate() {
+            if n as i64 == q.limit {
+                break;
+            }
+            let state: String = row.try_get("state")?;
+            let next_due: String = row.try_get("next_due")?;
+            let record: Record =
+                serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            if more && n as i64 == q.limit - 1 {
+                let value: String = row.try_get("sort_value")?;
+                next_cursor = Some(hex(&format!("{value}{CURSOR_SEPARATOR}{}", record.id)));
+            }
+            out.push(QueueRow {
+                next_due: if next_due == NOTHING_DUE {
+                    None
+                } else {
+                    Some(parse_db_time(&next_due)?)
+                },
+                record,
+            });
+        }
+        Ok(Page {
+            rows: out,
+            next_cursor,
+        })
+    }
+
+    /// How many records match, for view tabs.
+    pub async fn count(&self, q: &QueueQuery, policies: &PolicySet) -> Result<i64, QueueError> {
+        let terms = self.terms.snapshot();
+        let blocked = |word: &str| overlaps_protected(word, &terms);
+        let c = conditions(q, policies, &blocked);
+        let sql = format!("SELECT COUNT(*) AS n FROM records{}", c.where_clause());
+        let row = c
+            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}

@@ -1,0 +1,487 @@
+//! Reading and writing records: load → decide → append with the expected version →
+//! update the projection → commit → wake the feed, all of a write in one transaction.
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+use crate::domain::actor::Actor;
+use crate::domain::commands::Command;
+use crate::domain::deadlines;
+use crate::domain::events::Event;
+use crate::domain::local_time;
+use crate::domain::mask::{ProtectedTerms, redact_spans, redact_terms};
+use crate::domain::model::{Details, Person, Record, RecordKind};
+use crate::domain::policy::PolicySet;
+use crate::domain::refusal::Refusal;
+use crate::domain::rules;
+use crate::domain::{decide, evolve};
+
+use super::{Store, StoreError, db_time, parse_db_time};
+
+/// Sorts after every real due time: records with nothing open come last.
+pub(super) const NOTHING_DUE: &str = "9999-12-31T23:59:59Z";
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error("no such record")]
+    NotFound,
+    #[error("the record is at version {current}, not the version this change was based on")]
+    Conflict { current: i64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(e: sqlx::Error) -> WriteError {
+        WriteError::Store(StoreError::Database(e))
+    }
+}
+
+/// A committed write: the record as it now stands and the sequence numbers of its events.
+#[derive(Debug, Clone)]
+pub struct Appended {
+    pub record: Record,
+    pub first_seq: i64,
+    pub last_seq: i64,
+}
+
+/// What a new record is: its owner, details and (optionally) who holds it.
+#[derive(Debug, Clone)]
+pub struct NewRecord {
+    pub org: String,
+    pub details: Details,
+    pub assignee: Option<String>,
+}
+
+/// An `Idempotency-Key` as stored: per user, with a hash of the request it came with.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    pub user: String,
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// One stored event of a record's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEvent {
+    pub seq: i64,
+    pub version: i64,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// The columns the queue filters, sorts and searches on.
+struct Projection {
+    next_due: String,
+    impact: Option<String>,
+    primary_type: Option<String>,
+    ssr_critical: i64,
+    search_open: String,
+    search_identifying: String,
+    search_protected: String,
+}
+
+fn snake(value: impl Serialize) -> Option<String> {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+}
+
+fn person_text(p: &Person, out: &mut Vec<String>) {
+    out.push(p.name.clone());
+    out.extend(p.date_of_birth.map(|d| d.to_string()));
+    out.extend(p.address.clone());
+    out.extend(p.phone.clone());
+    out.extend(p.cris_number.clone());
+}
+
+impl Projection {
+    /// Search text is split by who may search it (R-PRIV-4): open text with protected
+    /// strings and note spans taken out, identifying details, and protected details.
+    fn of(
+        record: &Record,
+        policies: &PolicySet,
+        terms: &ProtectedTerms,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let policy = policies
+            .by_id(&record.policy)
+            .unwrap_or_else(|| policies.current());
+        let due = deadlines::next_due(&deadlines::deadlines(record, policies, now));
+        let mut open = vec![record.id.clone(), record.stage.clone(), record.org.clone()];
+        let mut identifying = Vec::new();
+        let mut protected = Vec::new();
+        let (impact, primary_type, ssr) = match &record.details {
+            Details::Incident(i) => {
+                open.push(i.primary_type.clone());
+                open.extend(i.secondary_type.clone());
+                open.push(i.service_type.clone());
+                open.push(redact_terms(&i.description, terms));
+                for c in &i.clients {
+                    person_text(c, &mut identifying);
+                }
+                if let Some(p) = i.subject.as_ref().and_then(|s| s.person.as_ref()) {
+                    person_text(p, &mut identifying);
+                }
+                identifying.extend(i.location.clone());
+                protected.push(i.description.clone());
+                (
+                    i.impact.and_then(snake),
+                    Some(i.primary_type.clone()),
+                    rules::incident::ssr_critical(i, policy).is_some(),
+                )
+            }
+            Details::Intake(n) => {
+                open.push(redact_terms(&n.concerns, terms));
+                for c in &n.children {
+                    person_text(&c.person, &mut identifying);
+                }
+                for p in &n.parents {
+                    person_text(&p.person, &mut identifying);
+                }
+                protected.extend(
+                    n.reporter
+                        .identifying_strings()
+                        .into_iter()
+                        .map(String::from),
+                );
+                protected.push(n.concerns.clone());
+                (None, None, false)
+            }
+        };
+        for note in &record.notes {
+            if let Some(rev) = note.current() {
+                let open_text = redact_spans(&rev.text, &rev.protected_spans).unwrap_or_default();
+                open.push(redact_terms(&open_text, terms));
+                protected.push(rev.text.clone());
+            }
+        }
+        let join = |parts: Vec<String>| parts.join("\n").to_lowercase();
+        Projection {
+            next_due: due.map_or_else(
+                || NOTHING_DUE.to_string(),
+                |d| db_time(d.with_timezone(&Utc)),
+            ),
+            impact,
+            primary_type,
+            ssr_critical: i64::from(ssr),
+            search_open: join(open),
+            search_identifying: join(identifying),
+            search_protected: join(protected),
+        }
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn id_prefix(kind: RecordKind, now: DateTime<Utc>) -> String {
+    let year = local_time::local_date(now).year();
+    match kind {
+        RecordKind::Incident => format!("INC-{year}"),
+        RecordKind::Intake => format!("INT-{year}"),
+    }
+}
+
+impl Store {
+    /// The current state of a record, from its projection.
+    pub async fn load(&self, id: &str) -> Result<Option<Record>, StoreError> {
+        let row = sqlx::query("SELECT state FROM records WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            None => Ok(None),
+            Some(row) => {
+                let state: String = row.try_get("state")?;
+                serde_json::from_str(&state).map(Some).map_err(corrupt)
+            }
+        }
+    }
+
+    /// Register a new record: the id (`INC-2026-000123`) is allocated in the same
+    /// transaction. `idempotency` is `(user, key, request hash)`, stored with the result.
+    pub async fn create(
+        &self,
+        new: NewRecord,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        policies: &PolicySet,
+        idempotency: Option<&IdempotencyKey>,
+    ) -> Result<Appended, WriteError> {
+        let NewRecord {
+            org,
+            details,
+            assignee,
+        } = new;
+        let mut tx = self.pool.begin().await?;
+        let prefix = id_prefix(details.kind(), now);
+        let (number,): (i64,) = sqlx::query_as(
+            "INSERT INTO id_counters (prefix, last) VALUES ($1, 1) \
+             ON CONFLICT (prefix) DO UPDATE SET last = id_counters.last + 1 RETURNING last",
+        )
+        .bind(&prefix)
+        .fetch_one(&mut *tx)
+        .await?;
+        let command = Command::Create {
+            id: format!("{prefix}-{number:06}"),
+            org,
+            details,
+            assignee,
+        };
+        let events = decide(&command, None, actor, now, policies).map_err(WriteError::Refused)?;
+        let record = fold(None, &events)?;
+        let projection = Projection::of(&record, policies, &self.terms.snapshot(), now);
+        insert_projection(&mut tx, &record, &projection).await?;
+        let (first_seq, last_seq) = self.append(&mut tx, &record, 0, &events).await?;
+        if let Some(key) = idempotency {
+            super::idempotency::remember(&mut tx, key, 201, &record.id, now).await?;
+        }
+        self.commit(tx, &record, last_seq).await?;
+        Ok(Appended {
+            record,
+            first_seq,
+            last_seq,
+        })
+    }
+
+    /// Apply one command to a record at the version the caller read.
+    pub async fn command(
+        &self,
+        id: &str,
+        expected_version: i64,
+        command: &Command,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        policies: &PolicySet,
+    ) -> Result<Appended, WriteError> {
+        let current = self.load(id).await?.ok_or(WriteError::NotFound)?;
+        let version = version_of(&current)?;
+        if version != expected_version {
+            return Err(WriteError::Conflict { current: version });
+        }
+        let events =
+            decide(command, Some(&current), actor, now, policies).map_err(WriteError::Refused)?;
+        if events.is_empty() {
+            return Ok(Appended {
+                record: current,
+                first_seq: 0,
+                last_seq: 0,
+            });
+        }
+        let record = fold(Some(current), &events)?;
+        let projection = Projection::of(&record, policies, &self.terms.snapshot(), now);
+        let mut tx = self.pool.begin().await?;
+        let updated = update_projection(&mut tx, &record, &projection, expected_version).await?;
+        if !updated {
+            drop(tx);
+            let current = match self.load(id).await? {
+                Some(r) => version_of(&r)?,
+                None => return Err(WriteError::NotFound),
+            };
+            return Err(WriteError::Conflict { current });
+        }
+        let (first_seq, last_seq) = self
+            .append(&mut tx, &record, expected_version, &events)
+            .await?;
+        self.commit(tx, &record, last_seq).await?;
+        Ok(Appended {
+            record,
+            first_seq,
+            last_seq,
+        })
+    }
+
+    /// Take the next sequence numbers and append the events. The counter row is locked
+    /// until commit, so events commit in sequence order.
+    async fn append(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        record: &Record,
+        base_version: i64,
+        events: &[Event],
+    ) -> Result<(i64, i64), WriteError> {
+        let count = i64::try_from(events.len()).map_err(corrupt)?;
+        let (last,): (i64,) =
+            sqlx::query_as("UPDATE event_seq SET last = last + $1 WHERE id = 1 RETURNING last")
+                .bind(count)
+                .fetch_one(&mut **tx)
+                .await?;
+        let first = last - count + 1;
+        for (offset, event) in (0_i64..).zip(events) {
+            let payload = serde_json::to_string(&event.change).map_err(corrupt)?;
+            let kind = serde_json::to_value(&event.change)
+                .ok()
+                .and_then(|v| v.get("event").and_then(|k| k.as_str()).map(String::from))
+                .unwrap_or_default();
+            sqlx::query(
+                "INSERT INTO events (seq, record_id, version, at, actor, kind, payload) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(first + offset)
+            .bind(&record.id)
+            .bind(base_version + offset + 1)
+            .bind(db_time(event.at))
+            .bind(&event.by)
+            .bind(kind)
+            .bind(payload)
+            .execute(&mut **tx)
+            .await?;
+        }
+        if let Some(intake) = record.intake() {
+            for term in intake.reporter.identifying_strings() {
+                self.terms.remember(tx, term, last).await?;
+            }
+        }
+        Ok((first, last))
+    }
+
+    async fn commit(
+        &self,
+        tx: Transaction<'_, Any>,
+        record: &Record,
+        last_seq: i64,
+    ) -> Result<(), WriteError> {
+        let mut tx = tx;
+        if self.backend == super::Backend::Postgres {
+            // Wake every replica's feed; the payload is only a sequence number.
+            sqlx::query("SELECT pg_notify('cims_events', $1)")
+                .bind(last_seq.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        if let Some(intake) = record.intake() {
+            self.terms.add_reporter(&intake.reporter);
+        }
+        self.latest.send_if_modified(|latest| {
+            let newer = last_seq > *latest;
+            if newer {
+                *latest = last_seq;
+            }
+            newer
+        });
+        Ok(())
+    }
+
+    /// A record's events in order.
+    pub async fn history(&self, id: &str) -> Result<Vec<HistoryEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, version, at, actor, payload FROM events WHERE record_id = $1 ORDER BY version",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let at: String = row.try_get("at")?;
+                let payload: String = row.try_get("payload")?;
+                Ok(HistoryEvent {
+                    seq: row.try_get("seq")?,
+                    version: row.try_get("version")?,
+                    event: Event {
+                        at: parse_db_time(&at)?,
+                        by: row.try_get("actor")?,
+                        change: serde_json::from_str(&payload).map_err(corrupt)?,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// Rebuild a record from its events alone, to check the projection against the log.
+    pub async fn replay(&self, id: &str) -> Result<Option<Record>, StoreError> {
+        let events: Vec<Event> = self
+            .history(id)
+            .await?
+            .into_iter()
+            .map(|h| h.event)
+            .collect();
+        evolve::replay(&events).map_err(corrupt)
+    }
+}
+
+fn version_of(record: &Record) -> Result<i64, StoreError> {
+    i64::try_from(record.version).map_err(corrupt)
+}
+
+fn fold(state: Option<Record>, events: &[Event]) -> Result<Record, WriteError> {
+    let mut state = state;
+    for event in events {
+        state = Some(evolve(state, event).map_err(corrupt)?);
+    }
+    state.ok_or_else(|| WriteError::Store(corrupt("a write produced no record")))
+}
+
+async fn insert_projection(
+    tx: &mut Transaction<'_, Any>,
+    record: &Record,
+    p: &Projection,
+) -> Result<(), WriteError> {
+    let state = serde_json::to_string(record).map_err(corrupt)?;
+    sqlx::query(
+        "INSERT INTO records (id, kind, org_id, stage, status, assignee, version, created_at, \
+         updated_at, next_due, impact, primary_type, ssr_critical, search_open, \
+         search_identifying, search_protected, state) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+    )
+    .bind(&record.id)
+    .bind(record.kind().as_str())
+    .bind(&record.org)
+    .bind(&record.stage)
+    .bind(snake(record.status).unwrap_or_default())
+    .bind(record.assignee.clone())
+    .bind(version_of(record)?)
+    .bind(db_time(record.created_at))
+    .bind(db_time(record.updated_at))
+    .bind(&p.next_due)
+    .bind(p.impact.clone())
+    .bind(p.primary_type.clone())
+    .bind(p.ssr_critical)
+    .bind(&p.search_open)
+    .bind(&p.search_identifying)
+    .bind(&p.search_protected)
+    .bind(state)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Update the projection if it is still at `expected`; false when someone else wrote first.
+async fn update_projection(
+    tx: &mut Transaction<'_, Any>,
+    record: &Record,
+    p: &Projection,
+    expected: i64,
+) -> Result<bool, WriteError> {
+    let state = serde_json::to_string(record).map_err(corrupt)?;
+    let result = sqlx::query(
+        "UPDATE records SET org_id = $2, stage = $3, status = $4, assignee = $5, version = $6, \
+         updated_at = $7, next_due = $8, impact = $9, primary_type = $10, ssr_critical = $11, \
+         search_open = $12, search_identifying = $13, search_protected = $14, state = $15 \
+         WHERE id = $1 AND version = $16",
+    )
+    .bind(&record.id)
+    .bind(&record.org)
+    .bind(&record.stage)
+    .bind(snake(record.status).unwrap_or_default())
+    .bind(record.assignee.clone())
+    .bind(version_of(record)?)
+    .bind(db_time(record.updated_at))
+    .bind(&p.next_due)
+    .bind(p.impact.clone())
+    .bind(p.primary_type.clone())
+    .bind(p.ssr_critical)
+    .bind(&p.search_open)
+    .bind(&p.search_identifying)
+    .bind(&p.search_protected)
+    .bind(state)
+    .bind(expected)
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}

@@ -1,0 +1,168 @@
+//! The JSON shapes that cross the wire, shared by the server and the client so they cannot
+//! drift. Record representations travel already masked, as JSON values.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::actor::{OrgKind, Role};
+use crate::domain::deadlines::Deadline;
+use crate::domain::model::Details;
+
+/// `POST /v1/session`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LoginResponse {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct OrganisationDto {
+    pub id: String,
+    pub name: String,
+    #[schema(value_type = String, example = "cso")]
+    pub kind: OrgKind,
+}
+
+/// `GET /v1/me`: who the token belongs to.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct Me {
+    pub user: String,
+    pub display_name: String,
+    pub organisation: OrganisationDto,
+    #[schema(value_type = Vec<String>)]
+    pub roles: Vec<Role>,
+    pub protective_intervener: bool,
+}
+
+/// One row of the queue, masked for the caller.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct QueueRow {
+    pub id: String,
+    pub kind: String,
+    pub org: String,
+    pub stage: String,
+    pub status: String,
+    pub assignee: Option<String>,
+    pub version: u64,
+    /// The earliest open deadline, if any.
+    pub next_due: Option<DateTime<Utc>>,
+    pub impact: Option<String>,
+    pub primary_type: Option<String>,
+    /// Who the record is about, as the caller may see it: a name, or a masked marker such
+    /// as `{"masked": "identifying", "display": "J.S. (12)"}`.
+    #[schema(value_type = Object)]
+    pub subject: serde_json::Value,
+    /// The number of children (intake) or clients (incident).
+    pub people: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct QueuePage {
+    pub rows: Vec<QueueRow>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /v1/records`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRecord {
+    /// The owning organisation; the caller's own when absent.
+    #[serde(default)]
+    pub org: Option<String>,
+    /// `{"kind": "incident", …}` or `{"kind": "intake", …}`.
+    #[schema(value_type = Object)]
+    pub details: Details,
+    #[serde(default)]
+    pub assignee: Option<String>,
+}
+
+/// A record as the caller may see it, with its deadlines.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RecordView {
+    /// The masked record (protected values replaced by `{"masked": class}` markers).
+    #[schema(value_type = Object)]
+    pub record: serde_json::Value,
+    pub version: u64,
+    #[schema(value_type = Vec<Object>)]
+    pub deadlines: Vec<Deadline>,
+    /// Protected strings found in text this write saved (R-PRIV-2): the author is warned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// `GET /v1/records/{id}/history`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct History {
+    pub record: String,
+    /// The record's events, masked, oldest first.
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<serde_json::Value>,
+}
+
+/// `GET /v1/calendar/holidays`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Holidays {
+    pub year: i32,
+    pub holidays: Vec<HolidayDto>,
+    /// Set when the list is incomplete (e.g. the AFL Grand Final Friday is not yet known).
+    pub incomplete: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HolidayDto {
+    pub date: NaiveDate,
+    pub name: String,
+}
+
+/// One change-feed event: record `record_id` is now at `version`. No field data travels.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct Change {
+    pub seq: i64,
+    pub record_id: String,
+    pub version: i64,
+}
+
+/// Every error response: `{error, message, rule?}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    /// A stable code: `not_found`, `refused`, `conflict`, `unauthorized` …
+    pub error: String,
+    /// What went wrong, in plain words.
+    pub message: String,
+    /// The rule that refused the request (`R-…`), when one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The field the problem is about, for forms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// On a version conflict: the record's current version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
+/// `GET /healthz`, `GET /readyz`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+}
+
+/// An audit entry (R-PRIV-5), for `admin` and `daom`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub record_id: Option<String>,
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+}
