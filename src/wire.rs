@@ -79,7 +79,6 @@ pub struct CreateRecord {
     #[serde(default)]
     pub org: Option<String>,
     /// `{"kind": "incident", …}` or `{"kind": "intake", …}`.
-    #[schema(value_type = Object)]
     pub details: Details,
     #[serde(default)]
     pub assignee: Option<String>,

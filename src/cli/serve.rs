@@ -49,15 +49,7 @@ pub fn database(given: Option<&str>, err: &mut dyn Write) -> io::Result<Option<S
 }
 
 pub fn init_logging() {
-    // sqlx's own debug logging formats every statement and can stall start-up: it stays at
-    // warn unless RUST_LOG names it.
-    let wanted = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".to_string());
-    let directives = if wanted.contains("sqlx") {
-        wanted
-    } else {
-        format!("{wanted},sqlx=warn")
-    };
-    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{Classification, Details, Incident, Intake, RcsScope, Span, Urgency};
 
 /// Why someone contacts the child or family during intake (R-INT-NOCONTACT).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactPurpose {
     /// Gathering information to assess risk: never done by intake.
@@ -17,7 +17,7 @@ pub enum ContactPurpose {
     AssistanceOrReferral,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// Register a new incident or intake report. The id is assigned by the caller.

@@ -8,7 +8,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     Incident,
@@ -24,7 +36,7 @@ impl RecordKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Open,
@@ -32,7 +44,7 @@ pub enum Status {
 }
 
 /// Aboriginal and/or Torres Strait Islander status (class `cultural`, R-PRIV-3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AboriginalStatus {
     Aboriginal,
@@ -57,7 +69,7 @@ impl AboriginalStatus {
 }
 
 /// A person named in a record: client, child, parent, subject of allegation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct Person {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,7 +115,7 @@ impl Person {
 // ---------------------------------------------------------------- incidents
 
 /// Who the subject of allegation is, relative to the client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectRelation {
     Staff,
@@ -128,7 +140,7 @@ impl SubjectRelation {
 }
 
 /// The subject of allegation (never "perpetrator").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Subject {
     pub relation: SubjectRelation,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,7 +148,7 @@ pub struct Subject {
 }
 
 /// The care arrangement the client was in when the incident happened (R-SCOPE).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CareArrangement {
     /// In the care of a parent (CYFA definition): out of scope (R-SCOPE-2).
@@ -162,7 +174,7 @@ pub enum CareArrangement {
 }
 
 /// How severe the consequences were (R-IMPACT-1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Impact {
     Major,
@@ -170,7 +182,7 @@ pub enum Impact {
 }
 
 /// What harm the incident caused, for the scope test (R-SCOPE-1, R-SCOPE-4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HarmKind {
     /// The client was harmed.
@@ -186,7 +198,19 @@ pub enum HarmKind {
 }
 
 /// Facts that decide SSR critical notifiability and police involvement (R-SSR-1, R-POLICE-1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Circumstance {
     HospitalTreatment,
@@ -208,7 +232,7 @@ impl Circumstance {
     ];
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Incident {
     /// When the provider became aware ("aware" in the deadline rules).
     pub identified_at: DateTime<Utc>,
@@ -246,7 +270,7 @@ impl Incident {
 // ---------------------------------------------------------------- intakes
 
 /// The person who made the report. Every field is class `protected` (R-PRIV-1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct Reporter {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -283,13 +307,13 @@ impl Reporter {
 }
 
 /// An earlier report about the same child (R-INT-REREPORT-3, R-INT-REREPORT-5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PriorReport {
     pub received_on: NaiveDate,
     pub investigated: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Child {
     pub person: Person,
     /// The reporter believes the child exhibited sexually abusive behaviour (R-INT-TTR).
@@ -302,7 +326,7 @@ pub struct Child {
     pub prior_reports: Vec<PriorReport>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Parent {
     pub person: Person,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -310,7 +334,7 @@ pub struct Parent {
 }
 
 /// Consequence of harm (R-INT-MATRIX).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Consequence {
     Severe,
@@ -320,7 +344,7 @@ pub enum Consequence {
 }
 
 /// Probability of harm (R-INT-MATRIX).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Probability {
     VeryLikely,
@@ -329,7 +353,9 @@ pub enum Probability {
 }
 
 /// Report classification (R-INT-CLASS).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Classification {
     ProtectiveIntervention,
@@ -352,7 +378,7 @@ impl Classification {
 }
 
 /// PIR response time (R-INT-CLASS).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     Urgent,
@@ -360,7 +386,7 @@ pub enum Urgency {
 }
 
 /// MARAM risk rating (R-INT-FV).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MaramRating {
     NoneIdentified,
@@ -371,7 +397,7 @@ pub enum MaramRating {
 }
 
 /// The intake risk assessment and classification decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IntakeDecision {
     pub classifications: BTreeSet<Classification>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -380,7 +406,7 @@ pub struct IntakeDecision {
     pub rationale: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Intake {
     pub received_at: DateTime<Utc>,
     pub reporter: Reporter,
@@ -411,7 +437,7 @@ pub struct Intake {
     pub auto_pir: BTreeSet<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RereportDecision {
     pub investigate: bool,
     pub rationale: String,
@@ -420,7 +446,7 @@ pub struct RereportDecision {
 
 // ---------------------------------------------------------------- common
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Details {
     Incident(Incident),
@@ -445,7 +471,7 @@ impl Details {
 }
 
 /// A checklist item's state on this record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ItemState {
     Done {
@@ -460,13 +486,13 @@ pub enum ItemState {
 }
 
 /// A span of a note's text, in bytes, marked protected (R-PRIV-6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NoteRevision {
     pub text: String,
     #[serde(default)]
@@ -478,7 +504,7 @@ pub struct NoteRevision {
 }
 
 /// A case note. Amendments add revisions; nothing is overwritten.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Note {
     pub id: u32,
     pub revisions: Vec<NoteRevision>,
@@ -491,7 +517,19 @@ impl Note {
 }
 
 /// Things that happened at a point in time and start or stop a deadline clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Milestone {
     /// Incident: the provider became aware.
@@ -540,7 +578,7 @@ impl Milestone {
 }
 
 /// A period during which police asked that the investigation wait (R-POLICE-2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PoliceHold {
     pub from: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -548,7 +586,7 @@ pub struct PoliceHold {
 }
 
 /// A recorded extension of the investigation deadline (R-DL-INVEST).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Extension {
     pub business_days: u32,
     pub reason: String,
@@ -557,14 +595,14 @@ pub struct Extension {
 }
 
 /// The Integrity Unit's answer on Reportable Conduct Scheme scope (R-RCS-1, R-RCS-2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RcsScope {
     InScope,
     NotInScope,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Record {
     pub id: String,
     pub org: String,

@@ -324,7 +324,7 @@ fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
         ("id" = String, Path, description = "Record id"),
         ("If-Match" = String, Header, description = "The version the command is based on"),
     ),
-    request_body(content = Object, description = "A command, e.g. {\"command\": \"tick\", \"item\": \"immediate_safety\"}"),
+    request_body(content = Command, description = "One command, e.g. {\"command\": \"tick\", \"item\": \"immediate_safety\"}"),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The record after the command", body = RecordView, headers(("ETag" = String))),
