@@ -73,8 +73,9 @@ pub fn router(state: AppState) -> Router {
     api.merge(feed)
         .fallback(hygiene::not_found)
         .method_not_allowed_fallback(hygiene::method_not_allowed)
-        .layer(axum::middleware::from_fn(hygiene::json_errors))
+        // Wraps the body limit, so that its 413 is JSON too.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(hygiene::json_errors))
         .layer(hygiene::trace_layer())
         .layer(hygiene::propagate_request_id_layer())
         .layer(hygiene::request_id_layer())

@@ -117,7 +117,17 @@ pub fn queue_row(
     record: &Record,
     next_due: Option<chrono::DateTime<Utc>>,
 ) -> wire::QueueRow {
-    let masked = mask_view(state, caller, View::Record(record), record);
+    // A row shows no free text, so none is masked: only the people it names.
+    let mut row = record.clone();
+    row.notes.clear();
+    match &mut row.details {
+        Details::Incident(i) => {
+            i.description.clear();
+            i.location = None;
+        }
+        Details::Intake(n) => n.concerns.clear(),
+    }
+    let masked = mask_view(state, caller, View::Record(&row), &row);
     let details = masked.value.get("details");
     let (people_key, name_of) = match &record.details {
         Details::Incident(_) => ("clients", "/name"),

@@ -4,8 +4,20 @@ use sqlx::AnyPool;
 
 use super::{Backend, StoreError, db_time};
 
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_init.sql"))];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_init.sql")),
+    (
+        2,
+        include_str!("../../migrations/sqlite/0002_queue_indexes.sql"),
+    ),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/postgres/0001_init.sql")),
+    (
+        2,
+        include_str!("../../migrations/postgres/0002_queue_indexes.sql"),
+    ),
+];
 
 /// Key of the advisory lock that keeps two PostgreSQL replicas from migrating at once.
 const MIGRATION_LOCK: i64 = 0x63_69_6d_73;

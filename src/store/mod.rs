@@ -95,6 +95,10 @@ impl Store {
             pool.execute("PRAGMA journal_mode=WAL").await?;
         }
         migrate::run(&pool, backend).await?;
+        if backend == Backend::Sqlite {
+            // Statistics for the query planner, where they are missing or stale.
+            pool.execute("PRAGMA optimize=0x10002").await?;
+        }
         let (latest, _) = watch::channel(0);
         let store = Store {
             pool,
@@ -123,6 +127,16 @@ impl Store {
     /// Is the database answering?
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Refresh the planner's statistics, after a bulk import for instance.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        let sql = match self.backend {
+            Backend::Sqlite => "ANALYZE",
+            Backend::Postgres => "ANALYZE records",
+        };
+        sqlx::query(sql).execute(&self.pool).await?;
+        Ok(())
     }
 
     pub async fn close(&self) {

@@ -187,25 +187,34 @@ impl From<sqlx::Error> for QueueError {
     }
 }
 
+/// The parts of what a caller may see, disjoint, each simple enough for an index to serve
+/// it in order (an `OR` across them would make the database sort every matching row).
+fn branches(scope: Scope) -> usize {
+    match scope {
+        Scope::All => 1,
+        Scope::Own => 2,
+        Scope::Regulator => 3,
+    }
+}
+
 fn conditions(
     q: &QueueQuery,
     policies: &PolicySet,
     blocked_text: &dyn Fn(&str) -> bool,
+    branch: usize,
 ) -> Conditions {
     let mut c = Conditions::default();
     let v = &q.viewer;
-    match v.scope {
-        Scope::All => {}
-        Scope::Regulator => {
-            let (org, user) = (c.text(&v.org), c.text(&v.user));
-            c.push(format!(
-                "(org_id = {org} OR assignee = {user} OR (kind = 'incident' AND ssr_critical = 1))"
-            ));
-        }
-        Scope::Own => {
-            let (org, user) = (c.text(&v.org), c.text(&v.user));
-            c.push(format!("(org_id = {org} OR assignee = {user})"));
-        }
+    if v.scope != Scope::All {
+        let (org, user) = (c.text(&v.org), c.text(&v.user));
+        c.push(match branch {
+            0 => format!("org_id = {org}"),
+            1 => format!("assignee = {user} AND org_id <> {org}"),
+            _ => format!(
+                "kind = 'incident' AND ssr_critical = 1 AND org_id <> {org} \
+                 AND (assignee IS NULL OR assignee <> {user})"
+            ),
+        });
     }
     let f = &q.filter;
     match f.status {
@@ -312,73 +321,95 @@ impl Store {
     pub async fn queue(&self, q: &QueueQuery, policies: &PolicySet) -> Result<Page, QueueError> {
         let terms = self.terms.snapshot();
         let blocked = |word: &str| overlaps_protected(word, &terms);
-        let mut c = conditions(q, policies, &blocked);
+        let cursor = match &q.cursor {
+            None => None,
+            Some(cursor) => {
+                let decoded = unhex(cursor).ok_or(QueueError::BadCursor)?;
+                let (value, id) = decoded
+                    .split_once(CURSOR_SEPARATOR)
+                    .ok_or(QueueError::BadCursor)?;
+                Some((value.to_string(), id.to_string()))
+            }
+        };
         let column = q.sort.column();
         let (cmp, order) = if q.descending {
             ("<", "DESC")
         } else {
             (">", "ASC")
         };
-        if let Some(cursor) = &q.cursor {
-            let decoded = unhex(cursor).ok_or(QueueError::BadCursor)?;
-            let (value, id) = decoded
-                .split_once(CURSOR_SEPARATOR)
-                .ok_or(QueueError::BadCursor)?;
-            let (v1, v2, i) = (c.text(value), c.text(value), c.text(id));
-            c.push(format!(
-                "({column} {cmp} {v1} OR ({column} = {v2} AND id {cmp} {i}))"
-            ));
-        }
-        let limit = c.int(q.limit + 1);
-        let sql = format!(
-            "SELECT id, next_due, state, {column} AS sort_value FROM records{} \
-             ORDER BY {column} {order}, id {order} LIMIT {limit}",
-            c.where_clause()
-        );
-        let rows = c
-            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-            .fetch_all(&self.pool)
-            .await?;
-        let more = rows.len() as i64 > q.limit;
-        let mut out = Vec::with_capacity(rows.len());
-        let mut next_cursor = None;
-        for (n, row) in rows.iter().enumerate() {
-            if n as i64 == q.limit {
-                break;
+        // (sort value, id, next due, state) from every branch, then merged in order.
+        let mut found: Vec<(String, String, String, String)> = Vec::new();
+        for branch in 0..branches(q.viewer.scope) {
+            let mut c = conditions(q, policies, &blocked, branch);
+            if let Some((value, id)) = &cursor {
+                let (v1, v2, i) = (c.text(value), c.text(value), c.text(id));
+                c.push(format!(
+                    "({column} {cmp} {v1} OR ({column} = {v2} AND id {cmp} {i}))"
+                ));
             }
-            let state: String = row.try_get("state")?;
-            let next_due: String = row.try_get("next_due")?;
-            let record: Record =
-                serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            if more && n as i64 == q.limit - 1 {
-                let value: String = row.try_get("sort_value")?;
-                next_cursor = Some(hex(&format!("{value}{CURSOR_SEPARATOR}{}", record.id)));
+            let limit = c.int(q.limit + 1);
+            let sql = format!(
+                "SELECT id, next_due, state, {column} AS sort_value FROM records{} \
+                 ORDER BY {column} {order}, id {order} LIMIT {limit}",
+                c.where_clause()
+            );
+            let rows = c
+                .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+                .fetch_all(&self.pool)
+                .await?;
+            for row in &rows {
+                found.push((
+                    row.try_get("sort_value")?,
+                    row.try_get("id")?,
+                    row.try_get("next_due")?,
+                    row.try_get("state")?,
+                ));
             }
-            out.push(QueueRow {
-                next_due: if next_due == NOTHING_DUE {
-                    None
-                } else {
-                    Some(parse_db_time(&next_due)?)
-                },
-                record,
-            });
         }
-        Ok(Page {
-            rows: out,
-            next_cursor,
-        })
+        found.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        if q.descending {
+            found.reverse();
+        }
+        let limit = usize::try_from(q.limit).unwrap_or(0);
+        let more = found.len() > limit;
+        found.truncate(limit);
+        let next_cursor = match found.last() {
+            Some((value, id, _, _)) if more => Some(hex(&format!("{value}{CURSOR_SEPARATOR}{id}"))),
+            _ => None,
+        };
+        let rows = found
+            .into_iter()
+            .map(|(_, _, next_due, state)| {
+                let record: Record =
+                    serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(QueueRow {
+                    next_due: if next_due == NOTHING_DUE {
+                        None
+                    } else {
+                        Some(parse_db_time(&next_due)?)
+                    },
+                    record,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Page { rows, next_cursor })
     }
 
     /// How many records match, for view tabs.
     pub async fn count(&self, q: &QueueQuery, policies: &PolicySet) -> Result<i64, QueueError> {
         let terms = self.terms.snapshot();
         let blocked = |word: &str| overlaps_protected(word, &terms);
-        let c = conditions(q, policies, &blocked);
-        let sql = format!("SELECT COUNT(*) AS n FROM records{}", c.where_clause());
-        let row = c
-            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get("n")?)
+        let mut total = 0;
+        for branch in 0..branches(q.viewer.scope) {
+            let c = conditions(q, policies, &blocked, branch);
+            let sql = format!("SELECT COUNT(*) AS n FROM records{}", c.where_clause());
+            let row = c
+                .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+                .fetch_one(&self.pool)
+                .await?;
+            let n: i64 = row.try_get("n")?;
+            total += n;
+        }
+        Ok(total)
     }
 }

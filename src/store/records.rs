@@ -1,7 +1,7 @@
 //! Reading and writing records: load → decide → append with the expected version →
 //! update the projection → commit → wake the feed, all of a write in one transaction.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, SubsecRound, Utc};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
@@ -213,19 +213,67 @@ impl Store {
         policies: &PolicySet,
         idempotency: Option<&IdempotencyKey>,
     ) -> Result<Appended, WriteError> {
+        let mut tx = self.pool.begin().await?;
+        let terms = self.terms.snapshot();
+        let appended = self
+            .insert_new(&mut tx, new, actor, now, policies, &terms)
+            .await?;
+        if let Some(key) = idempotency {
+            super::idempotency::remember(&mut tx, key, 201, &appended.record.id, now).await?;
+        }
+        self.commit(
+            tx,
+            std::slice::from_ref(&appended.record),
+            appended.last_seq,
+        )
+        .await?;
+        Ok(appended)
+    }
+
+    /// Register many records in one transaction (imports and seeding); all or none.
+    pub async fn create_many(
+        &self,
+        batch: Vec<(NewRecord, Actor)>,
+        now: DateTime<Utc>,
+        policies: &PolicySet,
+    ) -> Result<Vec<Record>, WriteError> {
+        let mut tx = self.pool.begin().await?;
+        let terms = self.terms.snapshot();
+        let mut records = Vec::with_capacity(batch.len());
+        let mut last_seq = 0;
+        for (new, actor) in batch {
+            let appended = self
+                .insert_new(&mut tx, new, &actor, now, policies, &terms)
+                .await?;
+            last_seq = appended.last_seq;
+            records.push(appended.record);
+        }
+        self.commit(tx, &records, last_seq).await?;
+        Ok(records)
+    }
+
+    /// Allocate the id, decide, and write the projection and events of one new record.
+    async fn insert_new(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        new: NewRecord,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        policies: &PolicySet,
+        terms: &ProtectedTerms,
+    ) -> Result<Appended, WriteError> {
         let NewRecord {
             org,
             details,
             assignee,
         } = new;
-        let mut tx = self.pool.begin().await?;
         let prefix = id_prefix(details.kind(), now);
         let (number,): (i64,) = sqlx::query_as(
             "INSERT INTO id_counters (prefix, last) VALUES ($1, 1) \
              ON CONFLICT (prefix) DO UPDATE SET last = id_counters.last + 1 RETURNING last",
         )
         .bind(&prefix)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let command = Command::Create {
             id: format!("{prefix}-{number:06}"),
@@ -233,15 +281,12 @@ impl Store {
             details,
             assignee,
         };
+        let now = log_time(now);
         let events = decide(&command, None, actor, now, policies).map_err(WriteError::Refused)?;
         let record = fold(None, &events)?;
-        let projection = Projection::of(&record, policies, &self.terms.snapshot(), now);
-        insert_projection(&mut tx, &record, &projection).await?;
-        let (first_seq, last_seq) = self.append(&mut tx, &record, 0, &events).await?;
-        if let Some(key) = idempotency {
-            super::idempotency::remember(&mut tx, key, 201, &record.id, now).await?;
-        }
-        self.commit(tx, &record, last_seq).await?;
+        let projection = Projection::of(&record, policies, terms, now);
+        insert_projection(tx, &record, &projection).await?;
+        let (first_seq, last_seq) = self.append(tx, &record, 0, &events).await?;
         Ok(Appended {
             record,
             first_seq,
@@ -264,6 +309,7 @@ impl Store {
         if version != expected_version {
             return Err(WriteError::Conflict { current: version });
         }
+        let now = log_time(now);
         let events =
             decide(command, Some(&current), actor, now, policies).map_err(WriteError::Refused)?;
         if events.is_empty() {
@@ -288,7 +334,8 @@ impl Store {
         let (first_seq, last_seq) = self
             .append(&mut tx, &record, expected_version, &events)
             .await?;
-        self.commit(tx, &record, last_seq).await?;
+        self.commit(tx, std::slice::from_ref(&record), last_seq)
+            .await?;
         Ok(Appended {
             record,
             first_seq,
@@ -343,7 +390,7 @@ impl Store {
     async fn commit(
         &self,
         tx: Transaction<'_, Any>,
-        record: &Record,
+        records: &[Record],
         last_seq: i64,
     ) -> Result<(), WriteError> {
         let mut tx = tx;
@@ -355,7 +402,7 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
-        if let Some(intake) = record.intake() {
+        for intake in records.iter().filter_map(Record::intake) {
             self.terms.add_reporter(&intake.reporter);
         }
         self.latest.send_if_modified(|latest| {
@@ -403,6 +450,12 @@ impl Store {
             .collect();
         evolve::replay(&events).map_err(corrupt)
     }
+}
+
+/// The event log keeps times to the second (`db_time`): changes are decided at that
+/// precision so that the projection is exactly what replaying the log gives.
+fn log_time(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(0)
 }
 
 fn version_of(record: &Record) -> Result<i64, StoreError> {

@@ -1,5 +1,6 @@
 //! One integration-test binary: each module is a specification of one area.
 
+mod api;
 mod calendar;
 mod cli;
 mod deadlines;

@@ -4,7 +4,7 @@
 //! the term, and only matches whole words: a reporter called "Sam" is not found in
 //! "Samuel". A phone number is matched by its digits, whatever separators the text uses.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::domain::model::{Record, Reporter};
 
@@ -42,6 +42,9 @@ pub struct ProtectedTerms {
     terms: Vec<Term>,
     /// The patterns already held, so adding is constant time however many there are.
     seen: HashSet<Pattern>,
+    /// Terms by the first two characters they can match, so a text position is tried
+    /// only against the few terms that could start there.
+    by_start: HashMap<(char, char), Vec<usize>>,
 }
 
 impl ProtectedTerms {
@@ -78,6 +81,9 @@ impl ProtectedTerms {
         if !self.seen.insert(pattern.clone()) {
             return;
         }
+        if let Some(key) = start_key(&pattern) {
+            self.by_start.entry(key).or_default().push(self.terms.len());
+        }
         self.terms.push(Term {
             text: text.to_string(),
             pattern,
@@ -97,32 +103,90 @@ impl ProtectedTerms {
     }
 }
 
+/// The first two characters a pattern matches: two letters (a space when the first
+/// word has one letter) or two digits.
+fn start_key(pattern: &Pattern) -> Option<(char, char)> {
+    match pattern {
+        Pattern::Words(words) => {
+            let first = words.first()?;
+            let second = match first.get(1) {
+                Some(c) => *c,
+                None if words.len() > 1 => ' ',
+                None => return None,
+            };
+            Some((*first.first()?, second))
+        }
+        Pattern::Digits(digits) => Some((*digits.first()?, *digits.get(1)?)),
+    }
+}
+
+/// Every match in `text` as (term index, start, end), trying each position only against
+/// the terms whose first two characters fit there.
+fn matches(text: &str, terms: &ProtectedTerms) -> Vec<(usize, usize, usize)> {
+    let mut found = Vec::new();
+    if terms.terms.is_empty() {
+        return found;
+    }
+    let mut previous: Option<char> = None;
+    for (at, c) in text.char_indices() {
+        let after_word = previous.is_some_and(char::is_alphanumeric);
+        previous = Some(c);
+        // Whole words only: a match never starts inside a word.
+        if after_word && c.is_alphanumeric() {
+            continue;
+        }
+        let rest = &text[at + c.len_utf8()..];
+        let mut keys = Vec::with_capacity(2);
+        if let Some(next) = rest.chars().next() {
+            keys.push((
+                fold(c),
+                if next.is_whitespace() {
+                    ' '
+                } else {
+                    fold(next)
+                },
+            ));
+        }
+        if c.is_ascii_digit()
+            && let Some(digit) = rest
+                .chars()
+                .find(|n| !NUMBER_SEPARATORS.contains(n))
+                .filter(char::is_ascii_digit)
+        {
+            keys.push((c, digit));
+        }
+        keys.dedup();
+        for key in keys {
+            for &index in terms.by_start.get(&key).into_iter().flatten() {
+                if let Some(end) = match_at(text, at, &terms.terms[index].pattern) {
+                    found.push((index, at, end));
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Which protected strings `text` contains, to warn its author on save (R-PRIV-2).
 pub fn protected_terms_in(text: &str, terms: &ProtectedTerms) -> Vec<String> {
-    terms
-        .terms
-        .iter()
-        .filter(|term| {
-            text.char_indices()
-                .any(|(at, _)| match_at(text, at, &term.pattern).is_some())
-        })
-        .map(|term| term.text.clone())
+    let mut indexes: Vec<usize> = matches(text, terms)
+        .into_iter()
+        .map(|(i, _, _)| i)
+        .collect();
+    indexes.sort_unstable();
+    indexes.dedup();
+    indexes
+        .into_iter()
+        .map(|i| terms.terms[i].text.clone())
         .collect()
 }
 
 /// `text` with every occurrence of a protected string replaced by [`REDACTED`] (R-PRIV-2).
 pub fn redact_terms(text: &str, terms: &ProtectedTerms) -> String {
-    if terms.is_empty() {
-        return text.to_string();
-    }
-    let mut ranges = Vec::new();
-    for (at, _) in text.char_indices() {
-        for term in &terms.terms {
-            if let Some(end) = match_at(text, at, &term.pattern) {
-                ranges.push((at, end));
-            }
-        }
-    }
+    let ranges = matches(text, terms)
+        .into_iter()
+        .map(|(_, start, end)| (start, end))
+        .collect();
     replace_ranges(text, ranges)
 }
 

@@ -1,0 +1,252 @@
+//! Server benchmark: seeds N records, then measures create throughput and queue-page
+//! latency over HTTP, on SQLite and on a throw-away PostgreSQL.
+//!
+//!   cargo bench --bench server                       # 100,000 records, both databases
+//!   cargo bench --bench server -- --records 20000 --db sqlite [--keep /tmp/bench.db]
+
+#[path = "../tests/it/support/postgres.rs"]
+#[allow(dead_code)]
+mod postgres;
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use cims::demo::generate::{self, Author};
+use cims::domain::actor::{OrgKind, Role};
+use cims::domain::policy::PolicySet;
+use cims::store::{NewUser, Organisation, Store};
+
+const BATCH: usize = 1000;
+const HTTP_CREATES: usize = 2000;
+const CREATE_CLIENTS: usize = 8;
+const QUEUE_REQUESTS: usize = 400;
+
+struct Options {
+    records: usize,
+    /// Keep the SQLite database at this path, to look at it afterwards.
+    keep: Option<String>,
+    sqlite: bool,
+    postgres: bool,
+}
+
+fn options() -> Options {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let records = value("--records")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    let db = value("--db").unwrap_or_else(|| "both".into());
+    Options {
+        records,
+        keep: value("--keep"),
+        sqlite: db == "both" || db == "sqlite",
+        postgres: db == "both" || db == "postgres",
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn setup(store: &Store) -> Vec<Author> {
+    let orgs = [
+        ("dffh", "DFFH Child Protection", OrgKind::Department),
+        ("anglicare", "Anglicare Victoria", OrgKind::Cso),
+        ("berry_street", "Berry Street", OrgKind::Cso),
+        ("mackillop", "MacKillop Family Services", OrgKind::Cso),
+    ];
+    let mut authors = Vec::new();
+    for (id, name, kind) in orgs {
+        store
+            .create_organisation(&Organisation {
+                id: id.into(),
+                name: name.into(),
+                kind,
+            })
+            .await
+            .expect("organisation");
+        let user = format!("{id}_worker");
+        store
+            .create_user(&NewUser {
+                id: user.clone(),
+                org_id: id.into(),
+                display_name: format!("Worker at {name}"),
+                roles: BTreeSet::from([Role::Practitioner, Role::IncidentDelegate]),
+                protective_intervener: kind == OrgKind::Department,
+                password: None,
+            })
+            .await
+            .expect("user");
+        authors.push(Author {
+            org: id.into(),
+            org_kind: kind,
+            user,
+        });
+    }
+    authors
+}
+
+async fn run(label: &str, url: &str, records: usize) {
+    let store = Store::open(url).await.expect("open store");
+    let policies = PolicySet::embedded().expect("policy");
+    let authors = setup(&store).await;
+    let now = Utc::now();
+    let all = generate::records(42, records, now, &authors);
+    let started = Instant::now();
+    for chunk in all.chunks(BATCH) {
+        store
+            .create_many(chunk.to_vec(), now, &policies)
+            .await
+            .expect("seed");
+    }
+    store.analyze().await.expect("analyze");
+    let seeded = started.elapsed();
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(cims::server::serve_on(
+        listener,
+        store.clone(),
+        PolicySet::embedded().expect("policy"),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let pi_token = store
+        .issue_token("dffh_worker", chrono::Duration::hours(1))
+        .await
+        .expect("token")
+        .0;
+    let cso_token = store
+        .issue_token("anglicare_worker", chrono::Duration::hours(1))
+        .await
+        .expect("token")
+        .0;
+    let client = reqwest::Client::new();
+
+    // Create throughput over HTTP, several clients at once.
+    let bodies = generate::records(7, HTTP_CREATES, now, &authors[..1]);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for part in bodies.chunks(HTTP_CREATES / CREATE_CLIENTS) {
+        let part: Vec<_> = part.iter().map(|(new, _)| new.details.clone()).collect();
+        let (client, base, token) = (client.clone(), base.clone(), pi_token.clone());
+        tasks.push(tokio::spawn(async move {
+            for details in part {
+                let response = client
+                    .post(format!("{base}/v1/records"))
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({ "details": details }))
+                    .send()
+                    .await
+                    .expect("create");
+                assert_eq!(
+                    response.status(),
+                    201,
+                    "{}",
+                    response.text().await.unwrap_or_default()
+                );
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("creator");
+    }
+    let create_rate = HTTP_CREATES as f64 / started.elapsed().as_secs_f64();
+
+    println!(
+        "\n{label}: {records} records seeded in {:.1} s ({:.0} records/s, batches of {BATCH})",
+        seeded.as_secs_f64(),
+        records as f64 / seeded.as_secs_f64()
+    );
+    println!("{label}: create over HTTP, {CREATE_CLIENTS} clients: {create_rate:.0} records/s");
+    let queries = [
+        ("PI, all open, by next deadline", &pi_token, ""),
+        ("PI, impact:major", &pi_token, "impact:major"),
+        ("PI, kind:intake overdue", &pi_token, "kind:intake overdue"),
+        ("CSO, own organisation", &cso_token, ""),
+        (
+            "CSO, impact:major due:<3d",
+            &cso_token,
+            "impact:major due:<3d",
+        ),
+        ("CSO, stage:2 (no match: full scan)", &cso_token, "stage:2"),
+    ];
+    for (name, token, q) in queries {
+        let mut times = Vec::with_capacity(QUEUE_REQUESTS);
+        for _ in 0..QUEUE_REQUESTS {
+            let started = Instant::now();
+            let response = client
+                .get(format!("{base}/v1/queue?limit=50&q={}", encode(q)))
+                .bearer_auth(token.as_str())
+                .send()
+                .await
+                .expect("queue");
+            let status = response.status();
+            let _ = response.bytes().await.expect("body");
+            assert_eq!(status, 200);
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!(
+            "{label}: queue page (50 rows) {name:<32} p50 {:>9}  p99 {:>9}",
+            ms(percentile(&times, 0.50)),
+            ms(percentile(&times, 0.99))
+        );
+    }
+    let _ = stop.send(());
+    let _ = server.await;
+    store.close().await;
+}
+
+fn main() {
+    let options = options();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        sqlx::any::install_default_drivers();
+        if options.sqlite {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = options
+                .keep
+                .clone()
+                .unwrap_or_else(|| format!("{}/bench.db", dir.path().display()));
+            let url = format!("sqlite://{path}?mode=rwc");
+            run("SQLite", &url, options.records).await;
+        }
+        if options.postgres {
+            match postgres::cluster() {
+                Some(cluster) => {
+                    let url = cluster.fresh_database().await;
+                    run("PostgreSQL", &url, options.records).await;
+                }
+                None => println!("PostgreSQL: skipped (no PostgreSQL binaries found)"),
+            }
+        }
+    });
+}

@@ -1,0 +1,3 @@
+//! Synthetic data for demonstrations and benchmarks: clearly fictional, deterministic.
+
+pub mod generate;

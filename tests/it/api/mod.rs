@@ -1,0 +1,11 @@
+//! The HTTP API over a real socket, every specification against SQLite and PostgreSQL
+//! (DESIGN §5, §8).
+
+mod auth_matrix;
+mod concurrency;
+mod feed;
+mod harness;
+mod idempotency;
+mod masking;
+mod replicas;
+mod writes;
