@@ -10,12 +10,20 @@ const SQLITE: &[(i64, &str)] = &[
         2,
         include_str!("../../migrations/sqlite/0002_queue_indexes.sql"),
     ),
+    (
+        3,
+        include_str!("../../migrations/sqlite/0003_cross_assignee.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
     (
         2,
         include_str!("../../migrations/postgres/0002_queue_indexes.sql"),
+    ),
+    (
+        3,
+        include_str!("../../migrations/postgres/0003_cross_assignee.sql"),
     ),
 ];
 

@@ -209,10 +209,10 @@ fn conditions(
         let (org, user) = (c.text(&v.org), c.text(&v.user));
         c.push(match branch {
             0 => format!("org_id = {org}"),
-            1 => format!("assignee = {user} AND org_id <> {org}"),
+            1 => format!("cross_assignee = {user} AND org_id <> {org}"),
             _ => format!(
                 "kind = 'incident' AND ssr_critical = 1 AND org_id <> {org} \
-                 AND (assignee IS NULL OR assignee <> {user})"
+                 AND (cross_assignee IS NULL OR cross_assignee <> {user})"
             ),
         });
     }

@@ -470,17 +470,36 @@ fn fold(state: Option<Record>, events: &[Event]) -> Result<Record, WriteError> {
     state.ok_or_else(|| WriteError::Store(corrupt("a write produced no record")))
 }
 
+/// The assignee, when they are not a user of the record's organisation.
+async fn cross_assignee(
+    tx: &mut Transaction<'_, Any>,
+    record: &Record,
+) -> Result<Option<String>, WriteError> {
+    let Some(assignee) = &record.assignee else {
+        return Ok(None);
+    };
+    let org: Option<(String,)> = sqlx::query_as("SELECT org_id FROM users WHERE id = $1")
+        .bind(assignee)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(match org {
+        Some((org,)) if org == record.org => None,
+        _ => Some(assignee.clone()),
+    })
+}
+
 async fn insert_projection(
     tx: &mut Transaction<'_, Any>,
     record: &Record,
     p: &Projection,
 ) -> Result<(), WriteError> {
     let state = serde_json::to_string(record).map_err(corrupt)?;
+    let cross = cross_assignee(tx, record).await?;
     sqlx::query(
         "INSERT INTO records (id, kind, org_id, stage, status, assignee, version, created_at, \
          updated_at, next_due, impact, primary_type, ssr_critical, search_open, \
-         search_identifying, search_protected, state) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+         search_identifying, search_protected, state, cross_assignee) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(&record.id)
     .bind(record.kind().as_str())
@@ -499,6 +518,7 @@ async fn insert_projection(
     .bind(&p.search_identifying)
     .bind(&p.search_protected)
     .bind(state)
+    .bind(cross)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -512,11 +532,12 @@ async fn update_projection(
     expected: i64,
 ) -> Result<bool, WriteError> {
     let state = serde_json::to_string(record).map_err(corrupt)?;
+    let cross = cross_assignee(tx, record).await?;
     let result = sqlx::query(
         "UPDATE records SET org_id = $2, stage = $3, status = $4, assignee = $5, version = $6, \
          updated_at = $7, next_due = $8, impact = $9, primary_type = $10, ssr_critical = $11, \
-         search_open = $12, search_identifying = $13, search_protected = $14, state = $15 \
-         WHERE id = $1 AND version = $16",
+         search_open = $12, search_identifying = $13, search_protected = $14, state = $15, \
+         cross_assignee = $17 WHERE id = $1 AND version = $16",
     )
     .bind(&record.id)
     .bind(&record.org)
@@ -534,6 +555,7 @@ async fn update_projection(
     .bind(&p.search_protected)
     .bind(state)
     .bind(expected)
+    .bind(cross)
     .execute(&mut **tx)
     .await?;
     Ok(result.rows_affected() == 1)

@@ -10,4 +10,5 @@ mod intake;
 mod mask;
 mod policy;
 mod postgres_harness;
+mod store;
 mod support;

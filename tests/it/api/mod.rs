@@ -7,5 +7,6 @@ mod feed;
 mod harness;
 mod idempotency;
 mod masking;
+mod openapi;
 mod replicas;
 mod writes;
