@@ -143,3 +143,146 @@ fn due_cli_rejects_unknown_rules_and_bad_times() {
         );
     }
 }
+
+fn cims_with_stdin(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cims"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `cims admin` creates organisations and users (password from stdin, argon2-hashed) and
+/// issues tokens that the store accepts; revoking one takes effect at once.
+#[tokio::test]
+async fn admin_creates_organisations_users_and_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("admin.db").to_string_lossy().into_owned();
+    let ok = |output: &Output| {
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
+    };
+    ok(&cims(&[
+        "admin",
+        "--db",
+        &db,
+        "org",
+        "add",
+        "dffh",
+        "--name",
+        "DFFH",
+        "--kind",
+        "department",
+    ]));
+    let again = cims(&[
+        "admin",
+        "--db",
+        &db,
+        "org",
+        "add",
+        "dffh",
+        "--name",
+        "DFFH",
+        "--kind",
+        "department",
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    let short = cims_with_stdin(
+        &[
+            "admin",
+            "--db",
+            &db,
+            "user",
+            "add",
+            "alice",
+            "--org",
+            "dffh",
+            "--name",
+            "Alice",
+            "--role",
+            "practitioner",
+            "--pi",
+            "--password-stdin",
+        ],
+        "short\n",
+    );
+    assert_eq!(short.status.code(), Some(1));
+    assert!(stderr(&short).contains("at least 10 characters"));
+    let bad_role = cims(&[
+        "admin", "--db", &db, "user", "add", "bob", "--org", "dffh", "--name", "Bob", "--role",
+        "wizard",
+    ]);
+    assert!(stderr(&bad_role).contains("unknown role \"wizard\""));
+    ok(&cims_with_stdin(
+        &[
+            "admin",
+            "--db",
+            &db,
+            "user",
+            "add",
+            "alice",
+            "--org",
+            "dffh",
+            "--name",
+            "Alice",
+            "--role",
+            "practitioner",
+            "--pi",
+            "--password-stdin",
+        ],
+        "correct horse battery\n",
+    ));
+    let listed = cims(&["admin", "--db", &db, "user", "list"]);
+    assert_eq!(stdout(&listed).trim(), "alice\tdffh\tpractitioner\tPI");
+    let issued = cims(&[
+        "admin", "--db", &db, "token", "issue", "alice", "--days", "1",
+    ]);
+    ok(&issued);
+    let token = stdout(&issued).lines().next().unwrap().to_string();
+    assert!(token.starts_with("cims_"));
+
+    let store = cims::store::Store::open(&db).await.unwrap();
+    let user = store
+        .authenticate(&token, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(user.map(|u| u.id), Some("alice".to_string()));
+    let verified = store
+        .verify_password("alice", "correct horse battery")
+        .await
+        .unwrap();
+    assert!(verified.is_some());
+    assert!(
+        store
+            .verify_password("alice", "wrong")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store.close().await;
+
+    ok(&cims(&["admin", "--db", &db, "token", "revoke", &token]));
+    let store = cims::store::Store::open(&db).await.unwrap();
+    assert!(
+        store
+            .authenticate(&token, chrono::Utc::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store.close().await;
+}
