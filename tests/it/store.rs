@@ -33,25 +33,29 @@ async fn seeded(url: &str) -> Store {
     store
 }
 
+async fn create_incident(store: &Store, policies: &PolicySet) -> cims::store::Appended {
+    store
+        .create(
+            NewRecord {
+                org: "dffh".into(),
+                details: Details::Incident(incident()),
+                assignee: None,
+            },
+            &practitioner(),
+            melb("2026-11-23 11:00"),
+            policies,
+            None,
+        )
+        .await
+        .expect("create")
+}
+
 #[tokio::test]
 async fn events_cannot_be_changed_or_removed() {
     support::for_each_db(|url| async move {
         let store = seeded(&url).await;
         let policies = PolicySet::embedded().expect("policy");
-        let created = store
-            .create(
-                NewRecord {
-                    org: "dffh".into(),
-                    details: Details::Incident(incident()),
-                    assignee: None,
-                },
-                &practitioner(),
-                melb("2026-11-23 11:00"),
-                &policies,
-                None,
-            )
-            .await
-            .expect("create");
+        let created = create_incident(&store, &policies).await;
         for sql in ["UPDATE events SET actor = 'mallory'", "DELETE FROM events"] {
             let result = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .execute(store.pool())
@@ -70,20 +74,7 @@ async fn opening_twice_migrates_once_and_keeps_the_data() {
     support::for_each_db(|url| async move {
         let store = seeded(&url).await;
         let policies = PolicySet::embedded().expect("policy");
-        let created = store
-            .create(
-                NewRecord {
-                    org: "dffh".into(),
-                    details: Details::Incident(incident()),
-                    assignee: None,
-                },
-                &practitioner(),
-                melb("2026-11-23 11:00"),
-                &policies,
-                None,
-            )
-            .await
-            .expect("create");
+        let created = create_incident(&store, &policies).await;
         let id = created.record.id.clone();
         let noted = store
             .command(
