@@ -185,19 +185,10 @@ pub async fn create(
     headers: HeaderMap,
     Json(body): Json<CreateRecord>,
 ) -> Result<Response, ApiError> {
-    let key = idempotency_key(&headers)?;
     let canonical = serde_json::to_string(&body).map_err(|_| ApiError::internal())?;
-    let hash: String = Sha256::digest(canonical.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let key = key.map(|key| IdempotencyKey {
-        user: caller.actor.user.clone(),
-        key,
-        request_hash: hash,
-    });
+    let key = keyed(&headers, &caller, &canonical)?;
     if let Some(key) = &key
-        && let Some(response) = replay(&state, &caller, key).await?
+        && let Some(response) = replay(&state, &caller, key, None).await?
     {
         return Ok(response);
     }
@@ -226,7 +217,7 @@ pub async fn create(
         // Two requests with one key raced: the first one's result stands.
         Err(WriteError::Store(_)) if key.is_some() => {
             let key = key.as_ref().ok_or_else(ApiError::internal)?;
-            return replay(&state, &caller, key)
+            return replay(&state, &caller, key, None)
                 .await?
                 .ok_or_else(ApiError::internal);
         }
@@ -240,18 +231,37 @@ pub async fn create(
     Ok(response)
 }
 
-/// The stored result of an idempotency key, if it was used before.
+/// The caller's `Idempotency-Key`, if any, with a hash of what it was sent with.
+fn keyed(
+    headers: &HeaderMap,
+    caller: &Caller,
+    request: &str,
+) -> Result<Option<IdempotencyKey>, ApiError> {
+    Ok(idempotency_key(headers)?.map(|key| IdempotencyKey {
+        user: caller.actor.user.clone(),
+        key,
+        request_hash: Sha256::digest(request.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    }))
+}
+
+/// The stored result of an idempotency key, if it was used before: the record it created
+/// or changed, as it stands now. A key reused with another request, or (for a command) on
+/// another record, is refused.
 async fn replay(
     state: &AppState,
     caller: &Caller,
     key: &IdempotencyKey,
+    record: Option<&str>,
 ) -> Result<Option<Response>, ApiError> {
     let Some(stored) = state.store.idempotent(&key.user, &key.key).await? else {
         return Ok(None);
     };
-    if stored.request_hash != key.request_hash {
+    if stored.request_hash != key.request_hash || record.is_some_and(|r| r != stored.record_id) {
         return Err(ApiError::unprocessable(
-            "this Idempotency-Key was used with a different request body",
+            "this Idempotency-Key was used with a different request",
         ));
     }
     let record = visible_record(state, caller, &stored.record_id).await?;
@@ -259,7 +269,9 @@ async fn replay(
     let status = StatusCode::from_u16(u16::try_from(stored.status).unwrap_or(201))
         .unwrap_or(StatusCode::CREATED);
     let mut response = with_etag(status, view);
-    if let Ok(location) = HeaderValue::from_str(&format!("/v1/records/{}", record.id)) {
+    if status == StatusCode::CREATED
+        && let Ok(location) = HeaderValue::from_str(&format!("/v1/records/{}", record.id))
+    {
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(Some(response))
@@ -323,6 +335,7 @@ fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
     params(
         ("id" = String, Path, description = "Record id"),
         ("If-Match" = String, Header, description = "The version the command is based on"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried command safe: a replay answers with the record as it stands"),
     ),
     request_body(content = Command, description = "One command, e.g. {\"command\": \"tick\", \"item\": \"immediate_safety\"}"),
     security(("bearer" = [])),
@@ -347,6 +360,13 @@ pub async fn command(
     Json(command): Json<Command>,
 ) -> Result<Response, ApiError> {
     visible_record(&state, &caller, &id).await?;
+    let canonical = serde_json::to_string(&(&id, &command)).map_err(|_| ApiError::internal())?;
+    let key = keyed(&headers, &caller, &canonical)?;
+    if let Some(key) = &key
+        && let Some(response) = replay(&state, &caller, key, Some(&id)).await?
+    {
+        return Ok(response);
+    }
     let expected = if_match(&headers)?;
     let texts: Vec<&str> = match &command {
         Command::AddNote { text, .. } | Command::AmendNote { text, .. } => vec![text.as_str()],
@@ -354,7 +374,7 @@ pub async fn command(
         _ => Vec::new(),
     };
     let warnings = warnings_for(&state, &texts);
-    let appended = state
+    let result = state
         .store
         .command(
             &id,
@@ -363,8 +383,21 @@ pub async fn command(
             &caller.actor,
             Utc::now(),
             &state.policies,
+            key.as_ref(),
         )
-        .await?;
+        .await;
+    let appended = match result {
+        Ok(appended) => appended,
+        // A retry racing its first attempt: the first one's result stands.
+        Err(error @ (WriteError::Conflict { .. } | WriteError::Store(_))) if key.is_some() => {
+            let key = key.as_ref().ok_or_else(ApiError::internal)?;
+            return match replay(&state, &caller, key, Some(&id)).await? {
+                Some(response) => Ok(response),
+                None => Err(error.into()),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
     let view = present::record_view(&state, &caller, &appended.record, warnings).await?;
     Ok(with_etag(StatusCode::OK, view))
 }

@@ -294,7 +294,8 @@ impl Store {
         })
     }
 
-    /// Apply one command to a record at the version the caller read.
+    /// Apply one command to a record at the version the caller read. With an idempotency
+    /// key, the key is stored with the change, so a replay can be recognised.
     pub async fn command(
         &self,
         id: &str,
@@ -303,6 +304,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
         policies: &PolicySet,
+        idempotency: Option<&IdempotencyKey>,
     ) -> Result<Appended, WriteError> {
         let current = self.load(id).await?.ok_or(WriteError::NotFound)?;
         let version = version_of(&current)?;
@@ -334,6 +336,9 @@ impl Store {
         let (first_seq, last_seq) = self
             .append(&mut tx, &record, expected_version, &events)
             .await?;
+        if let Some(key) = idempotency {
+            super::idempotency::remember(&mut tx, key, 200, &record.id, now).await?;
+        }
         self.commit(tx, std::slice::from_ref(&record), last_seq)
             .await?;
         Ok(Appended {

@@ -87,6 +87,7 @@ async fn opening_twice_migrates_once_and_keeps_the_data() {
                 &practitioner(),
                 melb("2026-11-23 12:00"),
                 &policies,
+                None,
             )
             .await
             .expect("note");
