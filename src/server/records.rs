@@ -14,7 +14,7 @@ use crate::domain::commands::Command;
 use crate::domain::mask::protected_terms_in;
 use crate::domain::model::{Details, Record};
 use crate::domain::query;
-use crate::store::{IdempotencyKey, NewRecord, QueueQuery, SortKey, WriteError};
+use crate::store::{CommandRequest, IdempotencyKey, NewRecord, QueueQuery, SortKey, WriteError};
 use crate::wire::{CreateRecord, ErrorBody, History, QueuePage, RecordView};
 
 use super::AppState;
@@ -377,13 +377,15 @@ pub async fn command(
     let result = state
         .store
         .command(
-            &id,
-            expected,
-            &command,
+            CommandRequest {
+                id: &id,
+                expected_version: expected,
+                command: &command,
+                idempotency: key.as_ref(),
+            },
             &caller.actor,
             Utc::now(),
             &state.policies,
-            key.as_ref(),
         )
         .await;
     let appended = match result {

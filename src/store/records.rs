@@ -64,6 +64,15 @@ pub struct IdempotencyKey {
     pub request_hash: String,
 }
 
+/// A command for one record, at the version the caller read.
+#[derive(Debug, Clone, Copy)]
+pub struct CommandRequest<'a> {
+    pub id: &'a str,
+    pub expected_version: i64,
+    pub command: &'a Command,
+    pub idempotency: Option<&'a IdempotencyKey>,
+}
+
 /// One stored event of a record's history.
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryEvent {
@@ -298,14 +307,17 @@ impl Store {
     /// key, the key is stored with the change, so a replay can be recognised.
     pub async fn command(
         &self,
-        id: &str,
-        expected_version: i64,
-        command: &Command,
+        request: CommandRequest<'_>,
         actor: &Actor,
         now: DateTime<Utc>,
         policies: &PolicySet,
-        idempotency: Option<&IdempotencyKey>,
     ) -> Result<Appended, WriteError> {
+        let CommandRequest {
+            id,
+            expected_version,
+            command,
+            idempotency,
+        } = request;
         let current = self.load(id).await?.ok_or(WriteError::NotFound)?;
         let version = version_of(&current)?;
         if version != expected_version {

@@ -4,7 +4,7 @@
 use cims::domain::commands::Command;
 use cims::domain::model::Details;
 use cims::domain::policy::PolicySet;
-use cims::store::{NewRecord, NewUser, Organisation, Store};
+use cims::store::{CommandRequest, NewRecord, NewUser, Organisation, Store};
 
 use crate::fixtures::{incident, melb, practitioner};
 use crate::support;
@@ -78,16 +78,18 @@ async fn opening_twice_migrates_once_and_keeps_the_data() {
         let id = created.record.id.clone();
         let noted = store
             .command(
-                &id,
-                2,
-                &Command::AddNote {
-                    text: "Spoke with the unit manager.".into(),
-                    protected_spans: vec![],
+                CommandRequest {
+                    id: &id,
+                    expected_version: 2,
+                    command: &Command::AddNote {
+                        text: "Spoke with the unit manager.".into(),
+                        protected_spans: vec![],
+                    },
+                    idempotency: None,
                 },
                 &practitioner(),
                 melb("2026-11-23 12:00"),
                 &policies,
-                None,
             )
             .await
             .expect("note");
