@@ -6,4 +6,5 @@ pub mod demo;
 pub mod domain;
 pub mod server;
 pub mod store;
+pub mod tui;
 pub mod wire;

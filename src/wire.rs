@@ -93,9 +93,27 @@ pub struct RecordView {
     pub version: u64,
     #[schema(value_type = Vec<Object>)]
     pub deadlines: Vec<Deadline>,
+    /// The current stage's checklist as it applies to this record. Empty for a caller who
+    /// may not see the record's identifying and cultural details, since which items apply
+    /// can reveal them (an ACSASS consultation says the child is Aboriginal).
+    #[serde(default)]
+    pub checklist: Vec<ChecklistLine>,
     /// Protected strings found in text this write saved (R-PRIV-2): the author is warned.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+/// One checklist item of the record's current stage.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct ChecklistLine {
+    pub id: String,
+    pub text: String,
+    pub required: bool,
+    pub rule: String,
+    /// `open`, `done` or `waived`.
+    pub state: String,
+    /// The caller's roles allow ticking it (and it is not completed by a command).
+    pub may_tick: bool,
 }
 
 /// `GET /v1/records/{id}/history`

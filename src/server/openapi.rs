@@ -49,6 +49,7 @@ impl Modify for BearerAuth {
         wire::QueueRow,
         wire::CreateRecord,
         wire::RecordView,
+        wire::ChecklistLine,
         wire::History,
         wire::Holidays,
         wire::HolidayDto,

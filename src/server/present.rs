@@ -9,7 +9,8 @@ use crate::domain::deadlines;
 use crate::domain::events::Event;
 use crate::domain::local_time;
 use crate::domain::mask::{self, MaskContext, Masked, View};
-use crate::domain::model::{Details, Record};
+use crate::domain::model::{Details, ItemState, Record};
+use crate::domain::rules;
 use crate::store::HistoryEvent;
 use crate::wire;
 
@@ -65,8 +66,38 @@ pub async fn record_view(
         record: masked.value,
         version: record.version,
         deadlines: deadlines::deadlines(record, &state.policies, Utc::now()),
+        checklist: checklist(state, caller, record),
         warnings,
     })
+}
+
+/// The current stage's items that apply to the record, for a caller who may see what
+/// their applying reveals.
+fn checklist(state: &AppState, caller: &Caller, record: &Record) -> Vec<wire::ChecklistLine> {
+    if !mask::sees_identifying(&caller.actor, record) {
+        return Vec::new();
+    }
+    let policy = state.policy_of(record);
+    policy
+        .items_of(record.kind(), &record.stage)
+        .filter(|item| rules::holds(item.when, record, policy))
+        .map(|item| wire::ChecklistLine {
+            id: item.id.clone(),
+            text: item.text.clone(),
+            required: item.required,
+            rule: item.rule.clone(),
+            state: match record.checklist.get(&item.id) {
+                None => "open",
+                Some(ItemState::Done { .. }) => "done",
+                Some(ItemState::Waived { .. }) => "waived",
+            }
+            .to_string(),
+            may_tick: item.via.is_none()
+                && caller
+                    .actor
+                    .has_any(&item.tick.iter().copied().collect::<Vec<_>>()),
+        })
+        .collect()
 }
 
 /// A record's history as the caller may see it.

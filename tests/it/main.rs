@@ -12,3 +12,4 @@ mod policy;
 mod postgres_harness;
 mod store;
 mod support;
+mod tui;

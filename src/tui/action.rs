@@ -1,0 +1,386 @@
+//! The one action registry: key dispatch, the `?` help, the `:` palette, the status-bar
+//! hints and the user's key overrides all come from this table.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    MoveDown,
+    MoveUp,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    Quit,
+    NextPane,
+    NextTab,
+    PrevTab,
+    Filter,
+    Sort,
+    Help,
+    Palette,
+    Tick,
+    Mark,
+    MarkRange,
+    Privacy,
+    Freeze,
+    Refresh,
+    View(u8),
+}
+
+/// Where an action makes sense.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Everywhere,
+    Queue,
+    Record,
+}
+
+pub struct ActionDef {
+    pub action: Action,
+    /// The name used in the palette and in the keymap config, e.g. `move_down`.
+    pub name: &'static str,
+    pub description: &'static str,
+    pub keys: &'static [&'static str],
+    pub scope: Scope,
+    /// Shown in the status-bar hints.
+    pub hint: Option<&'static str>,
+}
+
+const fn def(
+    action: Action,
+    name: &'static str,
+    description: &'static str,
+    keys: &'static [&'static str],
+    scope: Scope,
+    hint: Option<&'static str>,
+) -> ActionDef {
+    ActionDef {
+        action,
+        name,
+        description,
+        keys,
+        scope,
+        hint,
+    }
+}
+
+pub const REGISTRY: &[ActionDef] = &[
+    def(
+        Action::MoveDown,
+        "move_down",
+        "Next row or item",
+        &["j", "down"],
+        Scope::Everywhere,
+        Some("move"),
+    ),
+    def(
+        Action::MoveUp,
+        "move_up",
+        "Previous row or item",
+        &["k", "up"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::PageDown,
+        "page_down",
+        "Down a page",
+        &["ctrl-d", "pagedown"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::PageUp,
+        "page_up",
+        "Up a page",
+        &["ctrl-u", "pageup"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::Top,
+        "top",
+        "First row",
+        &["g", "home"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::Bottom,
+        "bottom",
+        "Last row",
+        &["G", "end"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::Open,
+        "open",
+        "Open the selected record",
+        &["enter"],
+        Scope::Queue,
+        Some("open"),
+    ),
+    def(
+        Action::Back,
+        "back",
+        "Back to the queue; close an overlay",
+        &["esc"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::Quit,
+        "quit",
+        "Quit (asks first when writes are unsent)",
+        &["q"],
+        Scope::Everywhere,
+        Some("quit"),
+    ),
+    def(
+        Action::NextPane,
+        "next_pane",
+        "Switch between the queue and the record",
+        &["tab"],
+        Scope::Everywhere,
+        Some("pane"),
+    ),
+    def(
+        Action::NextTab,
+        "next_tab",
+        "Next record tab (Details, Checklist, Notes, History)",
+        &["l", "right"],
+        Scope::Record,
+        None,
+    ),
+    def(
+        Action::PrevTab,
+        "prev_tab",
+        "Previous record tab",
+        &["h", "left"],
+        Scope::Record,
+        None,
+    ),
+    def(
+        Action::Filter,
+        "filter",
+        "Filter: impact:major stage:2 due:<24h overdue assigned:me kind:intake, or text",
+        &["/"],
+        Scope::Queue,
+        Some("filter"),
+    ),
+    def(
+        Action::Sort,
+        "sort",
+        "Change the sort column",
+        &["s"],
+        Scope::Queue,
+        None,
+    ),
+    def(
+        Action::Help,
+        "help",
+        "Show every key",
+        &["?"],
+        Scope::Everywhere,
+        Some("help"),
+    ),
+    def(
+        Action::Palette,
+        "palette",
+        "Run any action by name",
+        &[":"],
+        Scope::Everywhere,
+        Some("command"),
+    ),
+    def(
+        Action::Tick,
+        "tick",
+        "Tick the selected checklist item",
+        &["space"],
+        Scope::Record,
+        Some("tick"),
+    ),
+    def(
+        Action::Mark,
+        "mark",
+        "Mark the row for a bulk action",
+        &["x"],
+        Scope::Queue,
+        None,
+    ),
+    def(
+        Action::MarkRange,
+        "mark_range",
+        "Mark from the last mark to here",
+        &["v"],
+        Scope::Queue,
+        None,
+    ),
+    def(
+        Action::Privacy,
+        "privacy",
+        "Privacy screen: blank identifying details at once",
+        &["p"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::Freeze,
+        "freeze",
+        "Freeze or resume live updates",
+        &["f"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::Refresh,
+        "refresh",
+        "Reload from the server",
+        &["r", "ctrl-r"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::View(1),
+        "view_1",
+        "View 1 (Mine)",
+        &["1"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::View(2),
+        "view_2",
+        "View 2 (Due today)",
+        &["2"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::View(3),
+        "view_3",
+        "View 3 (Overdue)",
+        &["3"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::View(4),
+        "view_4",
+        "View 4 (Major)",
+        &["4"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::View(5),
+        "view_5",
+        "View 5 (Intake)",
+        &["5"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::View(6),
+        "view_6",
+        "View 6 (All)",
+        &["6"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::View(7),
+        "view_7",
+        "View 7",
+        &["7"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::View(8),
+        "view_8",
+        "View 8",
+        &["8"],
+        Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::View(9),
+        "view_9",
+        "View 9",
+        &["9"],
+        Scope::Everywhere,
+        None,
+    ),
+];
+
+pub fn definition(action: Action) -> Option<&'static ActionDef> {
+    REGISTRY.iter().find(|d| d.action == action)
+}
+
+pub fn by_name(name: &str) -> Option<&'static ActionDef> {
+    REGISTRY.iter().find(|d| d.name == name)
+}
+
+/// A key as written in the registry and the keymap config: `j`, `G`, `?`, `ctrl-d`,
+/// `enter`, `space`, `tab`, `esc`, `up`, `pagedown`, `f5`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown key {0:?} (use e.g. j, G, ?, ctrl-d, enter, space, tab, esc, up, pagedown, f5)")]
+pub struct KeyError(pub String);
+
+pub fn parse_key(text: &str) -> Result<Key, KeyError> {
+    let (ctrl, rest) = match text.strip_prefix("ctrl-") {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let code = match rest {
+        "enter" => KeyCode::Enter,
+        "space" => KeyCode::Char(' '),
+        "tab" => KeyCode::Tab,
+        "esc" => KeyCode::Esc,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "backspace" => KeyCode::Backspace,
+        f if f.len() > 1 && f.starts_with('f') => KeyCode::F(
+            f[1..]
+                .parse::<u8>()
+                .ok()
+                .filter(|n| (1..=12).contains(n))
+                .ok_or_else(|| KeyError(text.to_string()))?,
+        ),
+        one => {
+            let mut chars = one.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if !c.is_control() => KeyCode::Char(c),
+                _ => return Err(KeyError(text.to_string())),
+            }
+        }
+    };
+    Ok(Key { code, ctrl })
+}
+
+impl Key {
+    /// The key a terminal event stands for; Shift is folded into the character.
+    pub fn from_event(event: &KeyEvent) -> Key {
+        Key {
+            code: event.code,
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The terminal app (DESIGN §7): the Elm architecture with effects as data. `State` is the
+//! model, `update` the only place it changes, `view` draws it and changes nothing.
+
+pub mod action;
+pub mod keymap;
+pub mod state;
+pub mod update;
+pub mod view;

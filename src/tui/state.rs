@@ -1,0 +1,170 @@
+//! The app's model: everything the screen shows, and nothing it does not.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::query::VIEWS;
+use crate::wire::{Me, QueueRow, RecordView};
+
+use super::keymap::Keymap;
+
+/// A saved view: a tab over the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewTab {
+    pub title: String,
+    /// The filter it stands for, in the queue's filter language.
+    pub query: String,
+}
+
+impl ViewTab {
+    /// The views every user has, in tab order.
+    pub fn defaults() -> Vec<ViewTab> {
+        VIEWS
+            .iter()
+            .map(|(_, title, query)| ViewTab {
+                title: title.to_string(),
+                query: query.to_string(),
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordTab {
+    Details,
+    Checklist,
+    Notes,
+    History,
+}
+
+impl RecordTab {
+    pub const ALL: [RecordTab; 4] = [
+        RecordTab::Details,
+        RecordTab::Checklist,
+        RecordTab::Notes,
+        RecordTab::History,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            RecordTab::Details => "Details",
+            RecordTab::Checklist => "Checklist",
+            RecordTab::Notes => "Notes",
+            RecordTab::History => "History",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        RecordTab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Queue,
+    Record,
+}
+
+/// What has the keyboard besides the panes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing a filter; the text so far.
+    Filter(String),
+    Help,
+    /// Typing in the palette: the text and the highlighted entry.
+    Palette(String, usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Live,
+    Offline(String),
+}
+
+/// The open record and where the user is in it.
+#[derive(Debug, Clone)]
+pub struct OpenRecord {
+    pub id: String,
+    pub view: Option<RecordView>,
+    pub tab: RecordTab,
+    /// The highlighted line of the tab (a checklist item, a note …).
+    pub cursor: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub me: Option<Me>,
+    pub views: Vec<ViewTab>,
+    pub view: usize,
+    /// The filter typed with `/`, on top of the view's own.
+    pub filter: String,
+    pub rows: Vec<QueueRow>,
+    pub selected: usize,
+    /// The first row on screen; only visible rows are built.
+    pub offset: usize,
+    /// Rows the last drawn frame had room for.
+    pub page: usize,
+    pub record: Option<OpenRecord>,
+    pub focus: Focus,
+    pub mode: Mode,
+    pub connection: Connection,
+    pub pending_writes: usize,
+    pub frozen: bool,
+    /// Changes that arrived while frozen, applied on resume.
+    pub held: usize,
+    pub marked: BTreeSet<String>,
+    pub mark_anchor: Option<usize>,
+    pub privacy: bool,
+    pub message: Option<(Level, String)>,
+    pub now: DateTime<Utc>,
+    pub keymap: Keymap,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(now: DateTime<Utc>, keymap: Keymap) -> State {
+        State {
+            me: None,
+            views: ViewTab::defaults(),
+            view: 0,
+            filter: String::new(),
+            rows: Vec::new(),
+            selected: 0,
+            offset: 0,
+            page: 10,
+            record: None,
+            focus: Focus::Queue,
+            mode: Mode::Normal,
+            connection: Connection::Connecting,
+            pending_writes: 0,
+            frozen: false,
+            held: 0,
+            marked: BTreeSet::new(),
+            mark_anchor: None,
+            privacy: false,
+            message: None,
+            now,
+            keymap,
+            quit: false,
+        }
+    }
+
+    /// The filter the queue is asked for: the view's and the user's together.
+    pub fn query(&self) -> String {
+        let view = self.views.get(self.view).map_or("", |v| v.query.as_str());
+        format!("{view} {}", self.filter).trim().to_string()
+    }
+
+    pub fn selected_row(&self) -> Option<&QueueRow> {
+        self.rows.get(self.selected)
+    }
+}

@@ -1,0 +1,386 @@
+//! `update(state, msg) -> effects`: every change to the model, pure and tested without a
+//! terminal or a network. Effects are carried out by the driver, whose results come back
+//! as messages.
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+use crate::domain::commands::Command;
+use crate::wire::{Change, Me, QueuePage, RecordView};
+
+use super::action::{Action, Key, REGISTRY, Scope};
+use super::state::{Connection, Focus, Level, Mode, OpenRecord, RecordTab, State};
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Tick(DateTime<Utc>),
+    Me(Me),
+    Queue(QueuePage),
+    Record(RecordView),
+    Failed(String),
+    Change(Change),
+    Connection(Connection),
+    /// Writes waiting to be sent (offline outbox).
+    Pending(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadQueue {
+        query: String,
+    },
+    LoadRecord {
+        id: String,
+    },
+    Command {
+        id: String,
+        version: u64,
+        command: Box<Command>,
+    },
+    Quit,
+}
+
+fn load_queue(state: &State) -> Effect {
+    Effect::LoadQueue {
+        query: state.query(),
+    }
+}
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(key) => on_key(state, key),
+        Msg::Tick(now) => {
+            state.now = now;
+            Vec::new()
+        }
+        Msg::Me(me) => {
+            state.me = Some(me);
+            Vec::new()
+        }
+        Msg::Queue(page) => {
+            // Live updates never move the selection off its record.
+            let keep = state.selected_row().map(|r| r.id.clone());
+            state.rows = page.rows;
+            state.selected = keep
+                .and_then(|id| state.rows.iter().position(|r| r.id == id))
+                .unwrap_or_else(|| state.selected.min(state.rows.len().saturating_sub(1)));
+            keep_in_view(state);
+            Vec::new()
+        }
+        Msg::Record(view) => {
+            let id = view
+                .record
+                .get("id")
+                .and_then(|v| v.as_str())
+                .map(String::from);
+            if let Some(open) = state.record.as_mut()
+                && Some(&open.id) == id.as_ref()
+            {
+                open.view = Some(view);
+            }
+            Vec::new()
+        }
+        Msg::Failed(message) => {
+            state.message = Some((Level::Error, message));
+            Vec::new()
+        }
+        Msg::Change(change) => {
+            if state.frozen {
+                state.held += 1;
+                return Vec::new();
+            }
+            let mut effects = vec![load_queue(state)];
+            if state
+                .record
+                .as_ref()
+                .is_some_and(|r| r.id == change.record_id)
+            {
+                effects.push(Effect::LoadRecord {
+                    id: change.record_id,
+                });
+            }
+            effects
+        }
+        Msg::Connection(connection) => {
+            let reconnected =
+                connection == Connection::Live && state.connection != Connection::Live;
+            state.connection = connection;
+            if reconnected {
+                vec![load_queue(state)]
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::Pending(n) => {
+            state.pending_writes = n;
+            Vec::new()
+        }
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    state.message = None;
+    // The privacy screen goes away with any key, and does nothing else.
+    if state.privacy {
+        state.privacy = false;
+        return Vec::new();
+    }
+    match state.mode.clone() {
+        Mode::Filter(text) => filter_key(state, text, key),
+        Mode::Help => {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?')
+            ) {
+                state.mode = Mode::Normal;
+            }
+            Vec::new()
+        }
+        Mode::Palette(text, index) => palette_key(state, text, index, key),
+        Mode::Normal => {
+            let scope = match state.focus {
+                Focus::Queue => Scope::Queue,
+                Focus::Record => Scope::Record,
+            };
+            match state.keymap.action(Key::from_event(&key), scope) {
+                Some(action) => perform(state, action),
+                None => Vec::new(),
+            }
+        }
+    }
+}
+
+fn filter_key(state: &mut State, mut text: String, key: KeyEvent) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => state.mode = Mode::Normal,
+        KeyCode::Enter => {
+            state.mode = Mode::Normal;
+            state.filter = text.trim().to_string();
+            state.selected = 0;
+            state.offset = 0;
+            return vec![load_queue(state)];
+        }
+        KeyCode::Backspace => {
+            text.pop();
+            state.mode = Mode::Filter(text);
+        }
+        KeyCode::Char(c) if !c.is_control() => {
+            text.push(c);
+            state.mode = Mode::Filter(text);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Actions whose name or description holds every word typed, best first.
+pub fn palette_matches(text: &str) -> Vec<&'static super::action::ActionDef> {
+    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    REGISTRY
+        .iter()
+        .filter(|d| {
+            let haystack = format!("{} {}", d.name, d.description).to_lowercase();
+            words.iter().all(|w| haystack.contains(w.as_str()))
+        })
+        .collect()
+}
+
+fn palette_key(state: &mut State, mut text: String, index: usize, key: KeyEvent) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => state.mode = Mode::Normal,
+        KeyCode::Enter => {
+            state.mode = Mode::Normal;
+            if let Some(def) = palette_matches(&text).get(index) {
+                return perform(state, def.action);
+            }
+        }
+        KeyCode::Down => {
+            let n = palette_matches(&text).len();
+            state.mode = Mode::Palette(text, (index + 1).min(n.saturating_sub(1)));
+        }
+        KeyCode::Up => state.mode = Mode::Palette(text, index.saturating_sub(1)),
+        KeyCode::Backspace => {
+            text.pop();
+            state.mode = Mode::Palette(text, 0);
+        }
+        KeyCode::Char(c) if !c.is_control() => {
+            text.push(c);
+            state.mode = Mode::Palette(text, 0);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn keep_in_view(state: &mut State) {
+    let page = state.page.max(1);
+    if state.selected < state.offset {
+        state.offset = state.selected;
+    } else if state.selected >= state.offset + page {
+        state.offset = state.selected + 1 - page;
+    }
+}
+
+fn move_by(state: &mut State, delta: isize) {
+    match state.focus {
+        Focus::Queue => {
+            let last = state.rows.len().saturating_sub(1);
+            state.selected = state.selected.saturating_add_signed(delta).min(last);
+            keep_in_view(state);
+        }
+        Focus::Record => {
+            if let Some(open) = state.record.as_mut() {
+                open.cursor = open.cursor.saturating_add_signed(delta);
+            }
+        }
+    }
+}
+
+/// The checklist lines of the open record's current stage: (item id, done or waived).
+pub fn checklist_items(view: &RecordView) -> Vec<(String, bool)> {
+    view.checklist
+        .iter()
+        .map(|line| (line.id.clone(), line.state != "open"))
+        .collect()
+}
+
+fn perform(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = state.page.max(1) as isize;
+    match action {
+        Action::MoveDown => move_by(state, 1),
+        Action::MoveUp => move_by(state, -1),
+        Action::PageDown => move_by(state, page),
+        Action::PageUp => move_by(state, -page),
+        Action::Top => move_by(state, isize::MIN / 2),
+        Action::Bottom => move_by(state, isize::MAX / 2),
+        Action::Open => {
+            if let Some(row) = state.selected_row() {
+                let id = row.id.clone();
+                state.record = Some(OpenRecord {
+                    id: id.clone(),
+                    view: None,
+                    tab: RecordTab::Details,
+                    cursor: 0,
+                });
+                state.focus = Focus::Record;
+                return vec![Effect::LoadRecord { id }];
+            }
+        }
+        Action::Back => {
+            state.mode = Mode::Normal;
+            state.focus = Focus::Queue;
+        }
+        Action::Quit => {
+            if state.focus == Focus::Record {
+                state.focus = Focus::Queue;
+            } else if state.pending_writes > 0 {
+                state.message = Some((
+                    Level::Error,
+                    format!(
+                        "{} write(s) not yet sent: they are kept and sent when the server is back; press ctrl-q to quit anyway",
+                        state.pending_writes
+                    ),
+                ));
+            } else {
+                state.quit = true;
+                return vec![Effect::Quit];
+            }
+        }
+        Action::NextPane => {
+            state.focus = match state.focus {
+                Focus::Queue if state.record.is_some() => Focus::Record,
+                _ => Focus::Queue,
+            };
+        }
+        Action::NextTab | Action::PrevTab => {
+            if let Some(open) = state.record.as_mut() {
+                let n = RecordTab::ALL.len();
+                let i = open.tab.index();
+                let next = if action == Action::NextTab {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                open.tab = RecordTab::ALL[next];
+                open.cursor = 0;
+            }
+        }
+        Action::Filter => state.mode = Mode::Filter(state.filter.clone()),
+        Action::Sort => {
+            state.message = Some((Level::Info, "sorted by next deadline".into()));
+        }
+        Action::Help => state.mode = Mode::Help,
+        Action::Palette => state.mode = Mode::Palette(String::new(), 0),
+        Action::Tick => return tick(state),
+        Action::Mark => {
+            if let Some(row) = state.selected_row() {
+                let id = row.id.clone();
+                if !state.marked.remove(&id) {
+                    state.marked.insert(id);
+                }
+                state.mark_anchor = Some(state.selected);
+            }
+        }
+        Action::MarkRange => {
+            let anchor = state.mark_anchor.unwrap_or(state.selected);
+            let (from, to) = (anchor.min(state.selected), anchor.max(state.selected));
+            for row in state.rows.iter().skip(from).take(to - from + 1) {
+                state.marked.insert(row.id.clone());
+            }
+        }
+        Action::Privacy => state.privacy = true,
+        Action::Freeze => {
+            state.frozen = !state.frozen;
+            if !state.frozen && state.held > 0 {
+                state.held = 0;
+                return vec![load_queue(state)];
+            }
+        }
+        Action::Refresh => {
+            let mut effects = vec![load_queue(state)];
+            if let Some(open) = &state.record {
+                effects.push(Effect::LoadRecord {
+                    id: open.id.clone(),
+                });
+            }
+            return effects;
+        }
+        Action::View(n) => {
+            let index = usize::from(n).saturating_sub(1);
+            if index < state.views.len() {
+                state.view = index;
+                state.selected = 0;
+                state.offset = 0;
+                return vec![load_queue(state)];
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn tick(state: &mut State) -> Vec<Effect> {
+    let Some(open) = &state.record else {
+        return Vec::new();
+    };
+    if state.focus != Focus::Record || open.tab != RecordTab::Checklist {
+        return Vec::new();
+    }
+    let Some(view) = &open.view else {
+        return Vec::new();
+    };
+    match checklist_items(view).get(open.cursor) {
+        Some((item, false)) => vec![Effect::Command {
+            id: open.id.clone(),
+            version: view.version,
+            command: Box::new(Command::Tick { item: item.clone() }),
+        }],
+        Some((item, true)) => vec![Effect::Command {
+            id: open.id.clone(),
+            version: view.version,
+            command: Box::new(Command::Untick { item: item.clone() }),
+        }],
+        None => Vec::new(),
+    }
+}

@@ -1,0 +1,537 @@
+//! `view(state, frame)`: draws the model and changes nothing. Only the rows on screen are
+//! built. Deadlines read as text and symbol (`OVERDUE 1d`, `!! 2h13m`), never colour alone;
+//! masked values are drawn as such, in their own style.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Tabs, Wrap};
+use serde_json::Value;
+
+use crate::domain::deadlines::Status;
+use crate::wire::QueueRow;
+
+use super::action::REGISTRY;
+use super::state::{Connection, Focus, Mode, RecordTab, State};
+use super::update::palette_matches;
+
+/// The marker drawn for a value the caller may not see.
+pub const MASKED: &str = "▒▒▒ protected";
+
+fn masked_style() -> Style {
+    Style::new().add_modifier(Modifier::DIM | Modifier::ITALIC)
+}
+
+fn selected_style() -> Style {
+    Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+}
+
+/// `2h13m`, `1d4h`, `45m`.
+fn span_of(seconds: i64) -> String {
+    let minutes = seconds.abs() / 60;
+    let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    if d > 0 {
+        format!("{d}d{h}h")
+    } else if h > 0 {
+        format!("{h}h{m:02}m")
+    } else {
+        format!("{m}m")
+    }
+}
+
+/// The row's urgency in words: `OVERDUE 1d2h`, `!! 2h13m` (due within a day), `5d3h`, `—`.
+pub fn due_text(next_due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    match next_due {
+        None => "—".to_string(),
+        Some(due) => {
+            let left = (due - now).num_seconds();
+            if left < 0 {
+                format!("OVERDUE {}", span_of(left))
+            } else if left < 24 * 3600 {
+                format!("!! {}", span_of(left))
+            } else {
+                span_of(left)
+            }
+        }
+    }
+}
+
+/// A value from a masked record: plain text, or the masked marker's display form.
+fn shown(value: Option<&Value>) -> (String, bool) {
+    match value {
+        Some(Value::String(s)) => (s.clone(), false),
+        Some(Value::Object(o)) if o.contains_key("masked") => (
+            o.get("display")
+                .and_then(Value::as_str)
+                .map_or_else(|| MASKED.to_string(), String::from),
+            true,
+        ),
+        Some(Value::Null) | None => ("—".to_string(), false),
+        Some(other) => (other.to_string(), false),
+    }
+}
+
+fn cell(value: Option<&Value>, privacy: bool) -> Span<'static> {
+    if privacy {
+        return Span::styled("░░░░", masked_style());
+    }
+    let (text, masked) = shown(value);
+    if masked {
+        Span::styled(text, masked_style())
+    } else {
+        Span::raw(text)
+    }
+}
+
+pub fn view(state: &State, frame: &mut Frame) {
+    let area = frame.area();
+    let [top, queue, detail, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Percentage(45),
+        Constraint::Min(6),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_tabs(state, frame, top);
+    draw_queue(state, frame, queue);
+    draw_record(state, frame, detail);
+    draw_hints(state, frame, hints);
+    match &state.mode {
+        Mode::Help => draw_help(state, frame, area),
+        Mode::Palette(text, index) => draw_palette(frame, area, text, *index),
+        Mode::Normal | Mode::Filter(_) => {}
+    }
+}
+
+fn draw_tabs(state: &State, frame: &mut Frame, area: Rect) {
+    let who = match &state.me {
+        Some(me) => format!(
+            "{}{} ",
+            me.user,
+            if me.protective_intervener {
+                " · PI"
+            } else {
+                ""
+            }
+        ),
+        None => String::new(),
+    };
+    let link = match &state.connection {
+        Connection::Live if state.frozen => "‖ frozen".to_string(),
+        Connection::Live => "● live".to_string(),
+        Connection::Connecting => "○ connecting".to_string(),
+        Connection::Offline(_) => "✕ offline".to_string(),
+    };
+    let pending = if state.pending_writes > 0 {
+        format!(" · {} unsent", state.pending_writes)
+    } else {
+        String::new()
+    };
+    let right = format!("  {who}· {link}{pending}");
+    let width = u16::try_from(right.chars().count() + 1).unwrap_or(u16::MAX);
+    let [left, right_area] =
+        Layout::horizontal([Constraint::Min(10), Constraint::Length(width)]).areas(area);
+    let titles = state
+        .views
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{} {}", i + 1, v.title));
+    let tabs = Tabs::new(titles)
+        .select(state.view)
+        .highlight_style(selected_style())
+        .divider("│");
+    frame.render_widget(tabs, left);
+    frame.render_widget(Paragraph::new(right), right_area);
+}
+
+/// `identification_response` → `identification…` when it must fit `width`.
+fn short(id: &str, width: usize) -> String {
+    let text = id.replace('_', " ");
+    if text.chars().count() <= width {
+        text
+    } else {
+        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+fn who_of(row: &QueueRow, privacy: bool) -> Span<'static> {
+    let span = cell(Some(&row.subject), privacy);
+    if row.people > 1 && !privacy {
+        Span::styled(format!("{} +{}", span.content, row.people - 1), span.style)
+    } else {
+        span
+    }
+}
+
+fn draw_queue(state: &State, frame: &mut Frame, area: Rect) {
+    let title = match &state.mode {
+        Mode::Filter(text) => format!(" / {text}▏"),
+        _ if !state.filter.is_empty() => format!(" queue · filter: {} ", state.filter),
+        _ => " queue ".to_string(),
+    };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(if state.focus == Focus::Queue {
+            Style::new().add_modifier(Modifier::BOLD)
+        } else {
+            Style::new()
+        });
+    let inner_height = usize::from(area.height.saturating_sub(3));
+    // At 80 columns the type gives way first; the id, the deadline and who never do.
+    let wide = area.width >= 100;
+    let header = Row::new([
+        "", "ID", "Due", "Stage", "Impact", "Type", "Who", "Assignee",
+    ])
+    .style(Style::new().add_modifier(Modifier::UNDERLINED));
+    let rows = state
+        .rows
+        .iter()
+        .enumerate()
+        .skip(state.offset)
+        .take(inner_height)
+        .map(|(i, row)| {
+            let mark = match (i == state.selected, state.marked.contains(&row.id)) {
+                (true, true) => "▶*",
+                (true, false) => "▶",
+                (false, true) => " *",
+                (false, false) => "",
+            };
+            let r = Row::new(vec![
+                Span::raw(mark),
+                Span::raw(row.id.clone()),
+                Span::raw(due_text(row.next_due, state.now)),
+                Span::raw(short(&row.stage, if wide { 16 } else { 10 })),
+                Span::raw(match row.impact.as_deref() {
+                    Some("major") => "MAJOR",
+                    Some(_) => "non-maj",
+                    None => "—",
+                }),
+                Span::raw(
+                    row.primary_type
+                        .clone()
+                        .unwrap_or_else(|| row.kind.clone())
+                        .replace('_', " "),
+                ),
+                who_of(row, state.privacy),
+                Span::raw(row.assignee.clone().unwrap_or_default()),
+            ]);
+            if i == state.selected {
+                r.style(selected_style())
+            } else {
+                r
+            }
+        });
+    let widths = [
+        Constraint::Length(2),
+        Constraint::Length(15),
+        Constraint::Length(13),
+        Constraint::Length(if wide { 16 } else { 10 }),
+        Constraint::Length(7),
+        Constraint::Min(if wide { 12 } else { 4 }),
+        Constraint::Length(13),
+        Constraint::Length(if wide { 10 } else { 6 }),
+    ];
+    let table = Table::new(rows, widths).header(header).block(block);
+    frame.render_widget(table, area);
+    if state.rows.is_empty() {
+        let inner = area.inner(ratatui::layout::Margin::new(2, 2));
+        frame.render_widget(Paragraph::new("Nothing to show in this view."), inner);
+    }
+}
+
+fn draw_record(state: &State, frame: &mut Frame, area: Rect) {
+    let [main, side] =
+        Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)]).areas(area);
+    let Some(open) = &state.record else {
+        let block = Block::new().borders(Borders::ALL).title(" record ");
+        frame.render_widget(
+            Paragraph::new("⏎ opens the selected record.").block(block),
+            main,
+        );
+        frame.render_widget(
+            Block::new().borders(Borders::ALL).title(" deadlines "),
+            side,
+        );
+        return;
+    };
+    let tabs: Vec<String> = RecordTab::ALL
+        .iter()
+        .map(|t| t.title().to_string())
+        .collect();
+    let title = Line::from(vec![
+        Span::raw(format!(" {} ─ ", open.id)),
+        Span::raw(
+            tabs.iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    if i == open.tab.index() {
+                        format!("[{t}]")
+                    } else {
+                        t.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" │ "),
+        ),
+        Span::raw(" "),
+    ]);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(if state.focus == Focus::Record {
+            Style::new().add_modifier(Modifier::BOLD)
+        } else {
+            Style::new()
+        });
+    let Some(view) = &open.view else {
+        frame.render_widget(Paragraph::new("loading …").block(block), main);
+        frame.render_widget(
+            Block::new().borders(Borders::ALL).title(" deadlines "),
+            side,
+        );
+        return;
+    };
+    let lines = match open.tab {
+        RecordTab::Details => details(view, state.privacy),
+        RecordTab::Checklist => checklist(view, open.cursor),
+        RecordTab::Notes => notes(view, state.privacy),
+        RecordTab::History => Vec::new(),
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        main,
+    );
+    let deadline_lines: Vec<Line> = view
+        .deadlines
+        .iter()
+        .map(|d| {
+            let (symbol, when) = match &d.status {
+                Status::Met { .. } => ("✓", "met".to_string()),
+                Status::MetLate { late_secs, .. } => {
+                    ("✓", format!("met {} late", span_of(*late_secs)))
+                }
+                Status::Overdue { late_secs } => ("✗", format!("OVERDUE {}", span_of(*late_secs))),
+                Status::Pending { remaining_secs } if *remaining_secs < 24 * 3600 => {
+                    ("!", format!("!! {}", span_of(*remaining_secs)))
+                }
+                Status::Pending { .. } => (
+                    "·",
+                    d.due
+                        .as_ref()
+                        .map(|due| due.at.format("%a %-d %b %H:%M").to_string())
+                        .unwrap_or_default(),
+                ),
+                Status::Paused { .. } => ("‖", "paused (police)".to_string()),
+                Status::NotStarted => ("·", "not started".to_string()),
+                Status::Unknown { .. } => ("?", "unknown".to_string()),
+            };
+            Line::from(format!("{symbol} {:<20} {when}", d.label))
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(deadline_lines)
+            .block(Block::new().borders(Borders::ALL).title(" deadlines ")),
+        side,
+    );
+}
+
+fn field(label: &str, value: Span<'static>) -> Line<'static> {
+    Line::from(vec![Span::raw(format!("{label:<10}")), value])
+}
+
+fn details(view: &crate::wire::RecordView, privacy: bool) -> Vec<Line<'static>> {
+    let r = &view.record;
+    let d = r.get("details");
+    let get = |path: &str| d.and_then(|d| d.pointer(path));
+    let mut lines = vec![
+        field(
+            "Org",
+            Span::raw(
+                r.get("org")
+                    .and_then(Value::as_str)
+                    .unwrap_or("—")
+                    .to_string(),
+            ),
+        ),
+        field(
+            "Stage",
+            Span::raw(
+                r.get("stage")
+                    .and_then(Value::as_str)
+                    .unwrap_or("—")
+                    .replace('_', " "),
+            ),
+        ),
+    ];
+    match get("/kind").and_then(Value::as_str) {
+        Some("incident") => {
+            lines.push(field("Client", cell(get("/clients/0/name"), privacy)));
+            lines.push(field(
+                "Type",
+                Span::raw(
+                    get("/primary_type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("—")
+                        .replace('_', " "),
+                ),
+            ));
+            lines.push(field(
+                "Impact",
+                Span::raw(
+                    get("/impact")
+                        .and_then(Value::as_str)
+                        .unwrap_or("not classified")
+                        .replace('_', "-"),
+                ),
+            ));
+            lines.push(field(
+                "Subject",
+                Span::raw(
+                    get("/subject/relation")
+                        .and_then(Value::as_str)
+                        .unwrap_or("—")
+                        .replace('_', " "),
+                ),
+            ));
+            lines.push(field("What", cell(get("/description"), privacy)));
+        }
+        Some("intake") => {
+            lines.push(field(
+                "Child",
+                cell(get("/children/0/person/name"), privacy),
+            ));
+            lines.push(field("Reporter", cell(get("/reporter/name"), privacy)));
+            lines.push(field("Concerns", cell(get("/concerns"), privacy)));
+        }
+        _ => {}
+    }
+    lines
+}
+
+fn checklist(view: &crate::wire::RecordView, cursor: usize) -> Vec<Line<'static>> {
+    if view.checklist.is_empty() {
+        return vec![Line::from(
+            "The checklist is shown to those who may see the record's details.",
+        )];
+    }
+    view.checklist
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let mark = match line.state.as_str() {
+                "done" => "[x]",
+                "waived" => "[w]",
+                _ => "[ ]",
+            };
+            let need = if line.required { "*" } else { " " };
+            let lock = if line.may_tick {
+                ""
+            } else {
+                " (not yours to tick)"
+            };
+            let text = format!("{mark}{need} {}{lock}", line.text);
+            if i == cursor {
+                Line::styled(text, selected_style())
+            } else {
+                Line::from(text)
+            }
+        })
+        .collect()
+}
+
+fn notes(view: &crate::wire::RecordView, privacy: bool) -> Vec<Line<'static>> {
+    let Some(notes) = view.record.get("notes").and_then(Value::as_array) else {
+        return vec![Line::from("No notes yet.")];
+    };
+    if notes.is_empty() {
+        return vec![Line::from("No notes yet.")];
+    }
+    notes
+        .iter()
+        .filter_map(|n| n.pointer("/revisions").and_then(Value::as_array)?.last())
+        .flat_map(|rev| {
+            let by = rev
+                .get("by")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string();
+            vec![
+                Line::styled(format!("— {by}"), Style::new().add_modifier(Modifier::BOLD)),
+                Line::from(cell(rev.get("text"), privacy)),
+            ]
+        })
+        .collect()
+}
+
+fn draw_hints(state: &State, frame: &mut Frame, area: Rect) {
+    let text = match &state.message {
+        Some((_, message)) => message.clone(),
+        None => REGISTRY
+            .iter()
+            .filter_map(|d| {
+                d.hint
+                    .map(|h| format!("{} {h}", state.keymap.keys_of(d.action)))
+            })
+            .collect::<Vec<_>>()
+            .join("  "),
+    };
+    frame.render_widget(Paragraph::new(text), area);
+}
+
+fn overlay(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width.saturating_sub(2));
+    let h = height.min(area.height.saturating_sub(2));
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn draw_help(state: &State, frame: &mut Frame, area: Rect) {
+    let rect = overlay(area, 76, 30);
+    let lines: Vec<Line> = REGISTRY
+        .iter()
+        .map(|d| {
+            Line::from(format!(
+                "{:<14} {}",
+                state.keymap.keys_of(d.action),
+                d.description
+            ))
+        })
+        .collect();
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::new()
+                .borders(Borders::ALL)
+                .title(" keys · esc closes "),
+        ),
+        rect,
+    );
+}
+
+fn draw_palette(frame: &mut Frame, area: Rect, text: &str, index: usize) {
+    let rect = overlay(area, 60, 14);
+    let mut lines = vec![Line::from(format!(": {text}▏"))];
+    for (i, def) in palette_matches(text).iter().take(12).enumerate() {
+        let line = format!("{:<12} {}", def.name, def.description);
+        lines.push(if i == index {
+            Line::styled(line, selected_style())
+        } else {
+            Line::from(line)
+        });
+    }
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::new().borders(Borders::ALL).title(" command ")),
+        rect,
+    );
+}

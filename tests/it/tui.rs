@@ -1,0 +1,397 @@
+//! The terminal app's core without a terminal: `update` for every action of the registry,
+//! and what `view` draws at 80×24 and 120×40 (DESIGN §7).
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+use cims::tui::action::{Action, REGISTRY, parse_key};
+use cims::tui::keymap::{Keymap, KeymapError};
+use cims::tui::state::{Connection, Focus, Mode, RecordTab, State};
+use cims::tui::update::{Effect, Msg, update};
+use cims::tui::view::view;
+use cims::wire::{ChecklistLine, Me, OrganisationDto, QueuePage, QueueRow, RecordView};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use serde_json::json;
+
+use crate::fixtures::melb;
+
+fn now() -> chrono::DateTime<Utc> {
+    melb("2026-11-24 09:00")
+}
+
+fn row(n: usize, subject: serde_json::Value) -> QueueRow {
+    QueueRow {
+        id: format!("INC-2026-{n:06}"),
+        kind: "incident".into(),
+        org: "anglicare".into(),
+        stage: "identification_response".into(),
+        status: "open".into(),
+        assignee: n.is_multiple_of(2).then(|| "carol".to_string()),
+        version: 2,
+        next_due: Some(now() + Duration::hours(n as i64 * 7 - 20)),
+        impact: Some(if n.is_multiple_of(3) { "non_major" } else { "major" }.into()),
+        primary_type: Some("physical_abuse".into()),
+        subject,
+        people: 1,
+    }
+}
+
+fn page(masked: bool) -> QueuePage {
+    QueuePage {
+        rows: (1..=30)
+            .map(|n| {
+                row(
+                    n,
+                    if masked {
+                        json!({"masked": "identifying", "display": "J.S. (12)"})
+                    } else {
+                        json!("Jordan Smith")
+                    },
+                )
+            })
+            .collect(),
+        next_cursor: None,
+    }
+}
+
+fn record_view(masked: bool) -> RecordView {
+    let name = if masked {
+        json!({"masked": "identifying", "display": "J.S. (12)"})
+    } else {
+        json!("Jordan Smith")
+    };
+    RecordView {
+        record: json!({
+            "id": "INC-2026-000001",
+            "org": "anglicare",
+            "stage": "identification_response",
+            "details": {
+                "kind": "incident",
+                "clients": [{"name": name}],
+                "primary_type": "physical_abuse",
+                "impact": "major",
+                "subject": {"relation": "staff"},
+                "description": "Jordan said a staff member pushed him.",
+            },
+            "checklist": {"immediate_safety": {"state": "done"}},
+            "notes": [{"id": 1, "revisions": [{"text": "Called the unit manager.", "by": "carol"}]}],
+        }),
+        version: 4,
+        deadlines: Vec::new(),
+        checklist: vec![
+            ChecklistLine {
+                id: "immediate_safety".into(),
+                text: "Client's immediate safety ensured".into(),
+                required: true,
+                rule: "R-STAGE".into(),
+                state: "done".into(),
+                may_tick: true,
+            },
+            ChecklistLine {
+                id: "medical_attention".into(),
+                text: "Medical attention arranged, or not needed".into(),
+                required: true,
+                rule: "R-STAGE".into(),
+                state: "open".into(),
+                may_tick: true,
+            },
+        ],
+        warnings: Vec::new(),
+    }
+}
+
+fn me(pi: bool) -> Me {
+    Me {
+        user: if pi { "alice" } else { "carol" }.into(),
+        display_name: "Someone".into(),
+        organisation: OrganisationDto {
+            id: "anglicare".into(),
+            name: "Anglicare Victoria".into(),
+            kind: cims::domain::actor::OrgKind::Cso,
+        },
+        roles: vec![cims::domain::actor::Role::Practitioner],
+        protective_intervener: pi,
+    }
+}
+
+fn state(masked: bool) -> State {
+    let mut s = State::new(now(), Keymap::default());
+    update(&mut s, Msg::Me(me(!masked)));
+    update(&mut s, Msg::Connection(Connection::Live));
+    update(&mut s, Msg::Queue(page(masked)));
+    s
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, key(code))
+}
+
+fn screen(s: &mut State, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    s.page = usize::from(height / 2);
+    terminal.draw(|frame| view(s, frame)).expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_registry_action_has_a_unique_name_and_keys_that_parse() {
+    let mut names = std::collections::BTreeSet::new();
+    for def in REGISTRY {
+        assert!(names.insert(def.name), "{} twice", def.name);
+        assert!(!def.description.is_empty());
+        for k in def.keys {
+            parse_key(k).unwrap_or_else(|e| panic!("{}: {e}", def.name));
+        }
+    }
+    // The defaults do not clash.
+    Keymap::new(&BTreeMap::new()).expect("default keymap");
+}
+
+#[test]
+fn keymap_overrides_replace_keys_and_bad_ones_are_named() {
+    let overrides = BTreeMap::from([("move_down".to_string(), vec!["n".to_string()])]);
+    let keymap = Keymap::new(&overrides).expect("keymap");
+    assert_eq!(keymap.keys_of(Action::MoveDown), "n");
+    let unknown = BTreeMap::from([("fly".to_string(), vec!["z".to_string()])]);
+    assert_eq!(
+        Keymap::new(&unknown).unwrap_err(),
+        KeymapError::UnknownAction("fly".into())
+    );
+    let clash = BTreeMap::from([("move_down".to_string(), vec!["k".to_string()])]);
+    assert!(matches!(
+        Keymap::new(&clash),
+        Err(KeymapError::Clash { .. })
+    ));
+    let bad = BTreeMap::from([("move_down".to_string(), vec!["ctrl-".to_string()])]);
+    assert!(matches!(Keymap::new(&bad), Err(KeymapError::BadKey { .. })));
+}
+
+#[test]
+fn moving_opening_and_tabs() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Down);
+    assert_eq!(s.selected, 2);
+    press(&mut s, KeyCode::Char('k'));
+    assert_eq!(s.selected, 1);
+    press(&mut s, KeyCode::Char('G'));
+    assert_eq!(s.selected, 29);
+    assert!(s.offset > 0, "the selection stays on screen");
+    press(&mut s, KeyCode::Char('g'));
+    assert_eq!((s.selected, s.offset), (0, 0));
+    press(&mut s, KeyCode::PageDown);
+    assert_eq!(s.selected, s.page);
+    press(&mut s, KeyCode::PageUp);
+    assert_eq!(s.selected, 0);
+    let effects = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadRecord {
+            id: "INC-2026-000001".into()
+        }]
+    );
+    assert_eq!(s.focus, Focus::Record);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('l'));
+    assert_eq!(s.record.as_ref().map(|r| r.tab), Some(RecordTab::Checklist));
+    press(&mut s, KeyCode::Char('h'));
+    press(&mut s, KeyCode::Char('h'));
+    assert_eq!(s.record.as_ref().map(|r| r.tab), Some(RecordTab::History));
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Focus::Queue);
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Focus::Record);
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(s.focus, Focus::Queue);
+}
+
+#[test]
+fn ticking_sends_the_command_at_the_version_read() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('j'));
+    let effects = press(&mut s, KeyCode::Char(' '));
+    assert_eq!(
+        effects,
+        vec![Effect::Command {
+            id: "INC-2026-000001".into(),
+            version: 4,
+            command: Box::new(cims::domain::commands::Command::Tick {
+                item: "medical_attention".into()
+            }),
+        }]
+    );
+    // Space in the queue does nothing.
+    press(&mut s, KeyCode::Esc);
+    assert!(press(&mut s, KeyCode::Char(' ')).is_empty());
+}
+
+#[test]
+fn filtering_views_marks_freeze_privacy_help_palette_refresh_and_quit() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('/'));
+    for c in "impact:major".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    assert_eq!(s.mode, Mode::Filter("impact:major".into()));
+    let effects = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadQueue {
+            query: "assigned:me impact:major".into()
+        }]
+    );
+    let effects = press(&mut s, KeyCode::Char('6'));
+    assert_eq!(
+        effects,
+        vec![Effect::LoadQueue {
+            query: "impact:major".into()
+        }]
+    );
+    press(&mut s, KeyCode::Char('x'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('v'));
+    assert_eq!(s.marked.len(), 3);
+    press(&mut s, KeyCode::Char('f'));
+    assert!(s.frozen);
+    let change = cims::wire::Change {
+        seq: 9,
+        record_id: "INC-2026-000002".into(),
+        version: 3,
+    };
+    assert!(
+        update(&mut s, Msg::Change(change.clone())).is_empty(),
+        "frozen"
+    );
+    assert_eq!(
+        press(&mut s, KeyCode::Char('f')).len(),
+        1,
+        "resumes with a reload"
+    );
+    assert!(!update(&mut s, Msg::Change(change)).is_empty());
+    press(&mut s, KeyCode::Char('p'));
+    assert!(s.privacy);
+    press(&mut s, KeyCode::Char('j'));
+    assert!(
+        !s.privacy,
+        "any key lifts the privacy screen and does nothing else"
+    );
+    press(&mut s, KeyCode::Char('?'));
+    assert_eq!(s.mode, Mode::Help);
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char(':'));
+    for c in "priv".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    press(&mut s, KeyCode::Enter);
+    assert!(s.privacy, "the palette runs actions by name");
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(press(&mut s, KeyCode::Char('r')).len(), 1);
+    press(&mut s, KeyCode::Char('s'));
+    update(&mut s, Msg::Pending(2));
+    assert!(
+        press(&mut s, KeyCode::Char('q')).is_empty(),
+        "unsent writes: asks first"
+    );
+    update(&mut s, Msg::Pending(0));
+    assert_eq!(press(&mut s, KeyCode::Char('q')), vec![Effect::Quit]);
+}
+
+#[test]
+fn key_releases_are_ignored_and_live_updates_keep_the_selection() {
+    let mut s = state(false);
+    let release = KeyEvent::new_with_kind(
+        KeyCode::Char('j'),
+        KeyModifiers::NONE,
+        KeyEventKind::Release,
+    );
+    update(&mut s, Msg::Key(release));
+    assert_eq!(s.selected, 0);
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('j'));
+    let mut reordered = page(false);
+    reordered.rows.reverse();
+    update(&mut s, Msg::Queue(reordered));
+    assert_eq!(
+        s.selected_row().map(|r| r.id.as_str()),
+        Some("INC-2026-000003")
+    );
+}
+
+#[test]
+fn queue_screen_at_80x24_and_120x40() {
+    let mut s = state(false);
+    insta::assert_snapshot!("queue_80x24", screen(&mut s, 80, 24));
+    insta::assert_snapshot!("queue_120x40", screen(&mut s, 120, 40));
+}
+
+#[test]
+fn record_tabs_for_a_pi_and_for_a_non_pi() {
+    for (masked, who) in [(false, "pi"), (true, "non_pi")] {
+        let mut s = state(masked);
+        press(&mut s, KeyCode::Enter);
+        update(&mut s, Msg::Record(record_view(masked)));
+        insta::assert_snapshot!(
+            format!("record_details_{who}_120x40"),
+            screen(&mut s, 120, 40)
+        );
+        press(&mut s, KeyCode::Char('l'));
+        insta::assert_snapshot!(
+            format!("record_checklist_{who}_80x24"),
+            screen(&mut s, 80, 24)
+        );
+    }
+    let masked = screen(&mut state(true), 120, 40);
+    assert!(masked.contains("J.S. (12)") && !masked.contains("Jordan Smith"));
+}
+
+#[test]
+fn help_and_palette_overlays() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_120x40", screen(&mut s, 120, 40));
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char(':'));
+    press(&mut s, KeyCode::Char('m'));
+    insta::assert_snapshot!("palette_80x24", screen(&mut s, 80, 24));
+}
+
+#[test]
+fn the_selection_is_visible_without_colour() {
+    let mut s = state(false);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal.draw(|frame| view(&s, frame)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    // The selected row (first data row, under the tabs line, border and header) is reversed.
+    let reversed = (0..80).any(|x| {
+        buffer[(x, 3)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    });
+    assert!(reversed, "the selected row is drawn reversed");
+    s.privacy = true;
+    let privacy = screen(&mut s, 80, 24);
+    assert!(
+        !privacy.contains("Jordan"),
+        "the privacy screen hides names"
+    );
+}
