@@ -9,4 +9,5 @@ mod idempotency;
 mod masking;
 mod openapi;
 mod replicas;
+mod shutdown;
 mod writes;
