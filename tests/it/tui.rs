@@ -31,7 +31,14 @@ fn row(n: usize, subject: serde_json::Value) -> QueueRow {
         assignee: n.is_multiple_of(2).then(|| "carol".to_string()),
         version: 2,
         next_due: Some(now() + Duration::hours(n as i64 * 7 - 20)),
-        impact: Some(if n.is_multiple_of(3) { "non_major" } else { "major" }.into()),
+        impact: Some(
+            if n.is_multiple_of(3) {
+                "non_major"
+            } else {
+                "major"
+            }
+            .into(),
+        ),
         primary_type: Some("physical_abuse".into()),
         subject,
         people: 1,
