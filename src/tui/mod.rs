@@ -2,7 +2,9 @@
 //! model, `update` the only place it changes, `view` draws it and changes nothing.
 
 pub mod action;
+pub mod config;
 pub mod keymap;
 pub mod state;
+pub mod theme;
 pub mod update;
 pub mod view;

@@ -8,6 +8,7 @@ use crate::domain::query::VIEWS;
 use crate::wire::{Me, QueueRow, RecordView};
 
 use super::keymap::Keymap;
+use super::theme::Theme;
 
 /// A saved view: a tab over the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,11 +128,12 @@ pub struct State {
     pub message: Option<(Level, String)>,
     pub now: DateTime<Utc>,
     pub keymap: Keymap,
+    pub theme: Theme,
     pub quit: bool,
 }
 
 impl State {
-    pub fn new(now: DateTime<Utc>, keymap: Keymap) -> State {
+    pub fn new(now: DateTime<Utc>, keymap: Keymap, theme: Theme) -> State {
         State {
             me: None,
             views: ViewTab::defaults(),
@@ -154,6 +156,7 @@ impl State {
             message: None,
             now,
             keymap,
+            theme,
             quit: false,
         }
     }

@@ -20,14 +20,6 @@ use super::update::palette_matches;
 /// The marker drawn for a value the caller may not see.
 pub const MASKED: &str = "▒▒▒ protected";
 
-fn masked_style() -> Style {
-    Style::new().add_modifier(Modifier::DIM | Modifier::ITALIC)
-}
-
-fn selected_style() -> Style {
-    Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
-}
-
 /// `2h13m`, `1d4h`, `45m`.
 fn span_of(seconds: i64) -> String {
     let minutes = seconds.abs() / 60;
@@ -73,15 +65,26 @@ fn shown(value: Option<&Value>) -> (String, bool) {
     }
 }
 
-fn cell(value: Option<&Value>, privacy: bool) -> Span<'static> {
-    if privacy {
-        return Span::styled("░░░░", masked_style());
+fn cell(value: Option<&Value>, state: &State) -> Span<'static> {
+    if state.privacy {
+        return Span::styled("░░░░", state.theme.masked);
     }
     let (text, masked) = shown(value);
     if masked {
-        Span::styled(text, masked_style())
+        Span::styled(text, state.theme.masked)
     } else {
         Span::raw(text)
+    }
+}
+
+/// The style of a due text: overdue and due-within-a-day stand out (the text says so too).
+fn due_style(text: &str, state: &State) -> Style {
+    if text.starts_with("OVERDUE") {
+        state.theme.overdue
+    } else if text.starts_with("!!") {
+        state.theme.due_soon
+    } else {
+        Style::new()
     }
 }
 
@@ -100,7 +103,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     draw_hints(state, frame, hints);
     match &state.mode {
         Mode::Help => draw_help(state, frame, area),
-        Mode::Palette(text, index) => draw_palette(frame, area, text, *index),
+        Mode::Palette(text, index) => draw_palette(state, frame, area, text, *index),
         Mode::Normal | Mode::Filter(_) => {}
     }
 }
@@ -140,7 +143,7 @@ fn draw_tabs(state: &State, frame: &mut Frame, area: Rect) {
         .map(|(i, v)| format!("{} {}", i + 1, v.title));
     let tabs = Tabs::new(titles)
         .select(state.view)
-        .highlight_style(selected_style())
+        .highlight_style(state.theme.selected)
         .divider("│");
     frame.render_widget(tabs, left);
     frame.render_widget(Paragraph::new(right), right_area);
@@ -157,9 +160,9 @@ fn short(id: &str, width: usize) -> String {
     }
 }
 
-fn who_of(row: &QueueRow, privacy: bool) -> Span<'static> {
-    let span = cell(Some(&row.subject), privacy);
-    if row.people > 1 && !privacy {
+fn who_of(row: &QueueRow, state: &State) -> Span<'static> {
+    let span = cell(Some(&row.subject), state);
+    if row.people > 1 && !state.privacy {
         Span::styled(format!("{} +{}", span.content, row.people - 1), span.style)
     } else {
         span
@@ -176,9 +179,9 @@ fn draw_queue(state: &State, frame: &mut Frame, area: Rect) {
         .borders(Borders::ALL)
         .title(title)
         .border_style(if state.focus == Focus::Queue {
-            Style::new().add_modifier(Modifier::BOLD)
+            state.theme.focus_border
         } else {
-            Style::new()
+            state.theme.border
         });
     let inner_height = usize::from(area.height.saturating_sub(3));
     // At 80 columns the type gives way first; the id, the deadline and who never do.
@@ -186,7 +189,7 @@ fn draw_queue(state: &State, frame: &mut Frame, area: Rect) {
     let header = Row::new([
         "", "ID", "Due", "Stage", "Impact", "Type", "Who", "Assignee",
     ])
-    .style(Style::new().add_modifier(Modifier::UNDERLINED));
+    .style(state.theme.header);
     let rows = state
         .rows
         .iter()
@@ -203,7 +206,11 @@ fn draw_queue(state: &State, frame: &mut Frame, area: Rect) {
             let r = Row::new(vec![
                 Span::raw(mark),
                 Span::raw(row.id.clone()),
-                Span::raw(due_text(row.next_due, state.now)),
+                {
+                    let due = due_text(row.next_due, state.now);
+                    let style = due_style(&due, state);
+                    Span::styled(due, style)
+                },
                 Span::raw(short(&row.stage, if wide { 16 } else { 10 })),
                 Span::raw(match row.impact.as_deref() {
                     Some("major") => "MAJOR",
@@ -216,11 +223,11 @@ fn draw_queue(state: &State, frame: &mut Frame, area: Rect) {
                         .unwrap_or_else(|| row.kind.clone())
                         .replace('_', " "),
                 ),
-                who_of(row, state.privacy),
+                who_of(row, state),
                 Span::raw(row.assignee.clone().unwrap_or_default()),
             ]);
             if i == state.selected {
-                r.style(selected_style())
+                r.style(state.theme.selected)
             } else {
                 r
             }
@@ -283,9 +290,9 @@ fn draw_record(state: &State, frame: &mut Frame, area: Rect) {
         .borders(Borders::ALL)
         .title(title)
         .border_style(if state.focus == Focus::Record {
-            Style::new().add_modifier(Modifier::BOLD)
+            state.theme.focus_border
         } else {
-            Style::new()
+            state.theme.border
         });
     let Some(view) = &open.view else {
         frame.render_widget(Paragraph::new("loading …").block(block), main);
@@ -296,9 +303,9 @@ fn draw_record(state: &State, frame: &mut Frame, area: Rect) {
         return;
     };
     let lines = match open.tab {
-        RecordTab::Details => details(view, state.privacy),
-        RecordTab::Checklist => checklist(view, open.cursor),
-        RecordTab::Notes => notes(view, state.privacy),
+        RecordTab::Details => details(view, state),
+        RecordTab::Checklist => checklist(view, open.cursor, state),
+        RecordTab::Notes => notes(view, state),
         RecordTab::History => Vec::new(),
     };
     frame.render_widget(
@@ -345,7 +352,7 @@ fn field(label: &str, value: Span<'static>) -> Line<'static> {
     Line::from(vec![Span::raw(format!("{label:<10}")), value])
 }
 
-fn details(view: &crate::wire::RecordView, privacy: bool) -> Vec<Line<'static>> {
+fn details(view: &crate::wire::RecordView, state: &State) -> Vec<Line<'static>> {
     let r = &view.record;
     let d = r.get("details");
     let get = |path: &str| d.and_then(|d| d.pointer(path));
@@ -371,7 +378,7 @@ fn details(view: &crate::wire::RecordView, privacy: bool) -> Vec<Line<'static>> 
     ];
     match get("/kind").and_then(Value::as_str) {
         Some("incident") => {
-            lines.push(field("Client", cell(get("/clients/0/name"), privacy)));
+            lines.push(field("Client", cell(get("/clients/0/name"), state)));
             lines.push(field(
                 "Type",
                 Span::raw(
@@ -399,22 +406,19 @@ fn details(view: &crate::wire::RecordView, privacy: bool) -> Vec<Line<'static>> 
                         .replace('_', " "),
                 ),
             ));
-            lines.push(field("What", cell(get("/description"), privacy)));
+            lines.push(field("What", cell(get("/description"), state)));
         }
         Some("intake") => {
-            lines.push(field(
-                "Child",
-                cell(get("/children/0/person/name"), privacy),
-            ));
-            lines.push(field("Reporter", cell(get("/reporter/name"), privacy)));
-            lines.push(field("Concerns", cell(get("/concerns"), privacy)));
+            lines.push(field("Child", cell(get("/children/0/person/name"), state)));
+            lines.push(field("Reporter", cell(get("/reporter/name"), state)));
+            lines.push(field("Concerns", cell(get("/concerns"), state)));
         }
         _ => {}
     }
     lines
 }
 
-fn checklist(view: &crate::wire::RecordView, cursor: usize) -> Vec<Line<'static>> {
+fn checklist(view: &crate::wire::RecordView, cursor: usize, state: &State) -> Vec<Line<'static>> {
     if view.checklist.is_empty() {
         return vec![Line::from(
             "The checklist is shown to those who may see the record's details.",
@@ -437,7 +441,7 @@ fn checklist(view: &crate::wire::RecordView, cursor: usize) -> Vec<Line<'static>
             };
             let text = format!("{mark}{need} {}{lock}", line.text);
             if i == cursor {
-                Line::styled(text, selected_style())
+                Line::styled(text, state.theme.selected)
             } else {
                 Line::from(text)
             }
@@ -445,7 +449,7 @@ fn checklist(view: &crate::wire::RecordView, cursor: usize) -> Vec<Line<'static>
         .collect()
 }
 
-fn notes(view: &crate::wire::RecordView, privacy: bool) -> Vec<Line<'static>> {
+fn notes(view: &crate::wire::RecordView, state: &State) -> Vec<Line<'static>> {
     let Some(notes) = view.record.get("notes").and_then(Value::as_array) else {
         return vec![Line::from("No notes yet.")];
     };
@@ -463,7 +467,7 @@ fn notes(view: &crate::wire::RecordView, privacy: bool) -> Vec<Line<'static>> {
                 .to_string();
             vec![
                 Line::styled(format!("— {by}"), Style::new().add_modifier(Modifier::BOLD)),
-                Line::from(cell(rev.get("text"), privacy)),
+                Line::from(cell(rev.get("text"), state)),
             ]
         })
         .collect()
@@ -518,13 +522,13 @@ fn draw_help(state: &State, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn draw_palette(frame: &mut Frame, area: Rect, text: &str, index: usize) {
+fn draw_palette(state: &State, frame: &mut Frame, area: Rect, text: &str, index: usize) {
     let rect = overlay(area, 60, 14);
     let mut lines = vec![Line::from(format!(": {text}▏"))];
     for (i, def) in palette_matches(text).iter().take(12).enumerate() {
         let line = format!("{:<12} {}", def.name, def.description);
         lines.push(if i == index {
-            Line::styled(line, selected_style())
+            Line::styled(line, state.theme.selected)
         } else {
             Line::from(line)
         });

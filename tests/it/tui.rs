@@ -7,6 +7,7 @@ use chrono::{Duration, Utc};
 use cims::tui::action::{Action, REGISTRY, parse_key};
 use cims::tui::keymap::{Keymap, KeymapError};
 use cims::tui::state::{Connection, Focus, Mode, RecordTab, State};
+use cims::tui::theme::Theme;
 use cims::tui::update::{Effect, Msg, update};
 use cims::tui::view::view;
 use cims::wire::{ChecklistLine, Me, OrganisationDto, QueuePage, QueueRow, RecordView};
@@ -124,7 +125,7 @@ fn me(pi: bool) -> Me {
 }
 
 fn state(masked: bool) -> State {
-    let mut s = State::new(now(), Keymap::default());
+    let mut s = State::new(now(), Keymap::default(), Theme::default());
     update(&mut s, Msg::Me(me(!masked)));
     update(&mut s, Msg::Connection(Connection::Live));
     update(&mut s, Msg::Queue(page(masked)));
@@ -401,4 +402,80 @@ fn the_selection_is_visible_without_colour() {
         !privacy.contains("Jordan"),
         "the privacy screen hides names"
     );
+}
+
+#[test]
+fn themes_built_in_parse_and_no_color_chooses_mono() {
+    for name in ["ansi16", "mono", "high-contrast"] {
+        let theme = Theme::built_in(name).expect(name);
+        assert_eq!(theme.name, name);
+        assert!(
+            theme
+                .selected
+                .add_modifier
+                .contains(ratatui::style::Modifier::REVERSED)
+                || theme.selected.bg.is_some(),
+            "{name}: the selection stands out without relying on the foreground colour"
+        );
+    }
+    assert_eq!(
+        Theme::choose("ansi16", Some("1")).expect("theme").name,
+        "mono"
+    );
+    assert_eq!(
+        Theme::choose("ansi16", Some("")).expect("theme").name,
+        "ansi16"
+    );
+    assert_eq!(Theme::choose("ansi16", None).expect("theme").name, "ansi16");
+    let mono = Theme::built_in("mono").expect("mono");
+    for style in [
+        mono.selected,
+        mono.masked,
+        mono.overdue,
+        mono.due_soon,
+        mono.error,
+    ] {
+        assert_eq!((style.fg, style.bg), (None, None), "mono has no colour");
+    }
+}
+
+#[test]
+fn bad_themes_name_the_problem() {
+    let unknown_colour = "name = \"x\"\n[styles]\nselected = { fg = \"teal\" }\n";
+    let e = Theme::from_toml("x.toml", unknown_colour).unwrap_err();
+    assert!(e.to_string().contains("unknown colour \"teal\""), "{e}");
+    let missing = "name = \"x\"\n[styles]\nselected = {}\n";
+    let e = Theme::from_toml("x.toml", missing).unwrap_err();
+    assert!(e.to_string().contains("is missing"), "{e}");
+    let unknown_style = "name = \"x\"\n[styles]\nsparkle = {}\n";
+    let e = Theme::from_toml("x.toml", unknown_style).unwrap_err();
+    assert!(e.to_string().contains("unknown style \"sparkle\""), "{e}");
+    assert!(Theme::built_in("neon").is_err());
+}
+
+#[test]
+fn the_example_config_is_valid_and_bad_keys_are_named_with_the_file() {
+    use cims::tui::config::Config;
+    let example = include_str!("../../config.example.toml");
+    let config = Config::parse("config.example.toml", example).expect("example config");
+    assert_eq!(config, Config::default());
+    let e = Config::parse("c.toml", "[ui]\nthem = \"mono\"\n").unwrap_err();
+    assert!(e.to_string().starts_with("c.toml: "), "{e}");
+    assert!(e.to_string().contains("them"), "{e}");
+    let e = Config::parse("c.toml", "[server]\nurl = \"ftp://x\"\n").unwrap_err();
+    assert!(e.to_string().contains("[server] url"), "{e}");
+    let e = Config::parse("c.toml", "[keys]\nfly = [\"z\"]\n").unwrap_err();
+    assert!(e.to_string().contains("fly"), "{e}");
+    let e = Config::parse(
+        "c.toml",
+        "[[views]]\ntitle = \"Mine too\"\nquery = \"colour:red\"\n",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("colour"), "{e}");
+    let ok = Config::parse(
+        "c.toml",
+        "[[views]]\ntitle = \"My intakes\"\nquery = \"kind:intake assigned:me\"\n",
+    )
+    .expect("a view of one's own");
+    assert_eq!(ok.views().len(), 7);
 }

@@ -1,0 +1,151 @@
+//! The app's configuration: `config.toml` in the platform config directory, every key
+//! documented in `config.example.toml`. A bad key or value is an error that names it and
+//! the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::domain::query;
+
+use super::keymap::{Keymap, KeymapError};
+use super::state::ViewTab;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Where the cims server is.
+    pub url: String,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            url: "http://127.0.0.1:8080".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// A built-in theme (ansi16, mono, high-contrast) or a path to a theme file.
+    pub theme: String,
+    /// Lock the screen after this many idle minutes; 0 never locks.
+    pub idle_lock_minutes: u32,
+}
+
+impl Default for UiConfig {
+    fn default() -> UiConfig {
+        UiConfig {
+            theme: "ansi16".to_string(),
+            idle_lock_minutes: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewConfig {
+    pub title: String,
+    pub query: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub ui: UiConfig,
+    /// Action name → keys, replacing that action's default keys.
+    pub keys: BTreeMap<String, Vec<String>>,
+    /// Saved views added after the built-in ones.
+    pub views: Vec<ViewConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {problem}")]
+pub struct ConfigError {
+    pub file: String,
+    pub problem: String,
+}
+
+/// At most this many view tabs: keys 1–9 reach them.
+pub const MAX_VIEWS: usize = 9;
+
+impl Config {
+    /// The default location: `config.toml` in the platform config directory.
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("au", "cims", "cims")
+            .map(|d| d.config_dir().join("config.toml"))
+    }
+
+    /// Read and check a config file; a missing file is the defaults.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&path.display().to_string(), &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(ConfigError {
+                file: path.display().to_string(),
+                problem: format!("cannot be read: {e}"),
+            }),
+        }
+    }
+
+    pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
+        let fail = |problem: String| ConfigError {
+            file: file.to_string(),
+            problem,
+        };
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let key = e
+                .span()
+                .and_then(|s| text.get(s))
+                .map(|s| format!(" (at {s:?})"))
+                .unwrap_or_default();
+            fail(format!("{}{key}", e.message()))
+        })?;
+        let url = &config.server.url;
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
+            return Err(fail(format!(
+                "[server] url: {url:?} is not an http:// or https:// address"
+            )));
+        }
+        if config.ui.idle_lock_minutes > 24 * 60 {
+            return Err(fail(
+                "[ui] idle_lock_minutes: at most 1440 (a day); 0 turns the lock off".into(),
+            ));
+        }
+        config
+            .keymap()
+            .map_err(|e: KeymapError| fail(e.to_string()))?;
+        for (n, view) in config.views.iter().enumerate() {
+            if view.title.trim().is_empty() {
+                return Err(fail(format!("[[views]] {}: the title is empty", n + 1)));
+            }
+            query::parse(&view.query)
+                .map_err(|e| fail(format!("[[views]] {:?}: {e}", view.title)))?;
+        }
+        if config.views.len() + query::VIEWS.len() > MAX_VIEWS {
+            return Err(fail(format!(
+                "[[views]]: at most {} views of your own (keys 1–9 reach {MAX_VIEWS} tabs)",
+                MAX_VIEWS - query::VIEWS.len()
+            )));
+        }
+        Ok(config)
+    }
+
+    pub fn keymap(&self) -> Result<Keymap, KeymapError> {
+        Keymap::new(&self.keys)
+    }
+
+    /// The built-in views, then the user's.
+    pub fn views(&self) -> Vec<ViewTab> {
+        let mut views = ViewTab::defaults();
+        views.extend(self.views.iter().map(|v| ViewTab {
+            title: v.title.clone(),
+            query: v.query.clone(),
+        }));
+        views
+    }
+}
