@@ -2,6 +2,7 @@
 //! community services. The binary lives in `main.rs`; everything it uses is here.
 
 pub mod cli;
+pub mod client;
 pub mod demo;
 pub mod domain;
 pub mod server;

@@ -4,7 +4,9 @@
 pub mod admin;
 pub mod calendar;
 pub mod due;
+pub mod login;
 pub mod serve;
+pub mod tui;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -21,8 +23,9 @@ use clap::{Parser, Subcommand};
     after_help = "Examples:\n  cims calendar holidays 2026\n  cims due R-INT-URGENT-1PM --from \"2026-11-23 12:59\""
 )]
 pub struct Cli {
+    /// Without a command: the terminal app.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -44,15 +47,24 @@ pub enum Command {
         cims admin token issue alice --days 30"
     )]
     Admin(admin::AdminArgs),
+    /// Log in to a server and keep the token for the terminal app.
+    Login(login::LoginArgs),
+    /// The terminal app (also what `cims` alone runs).
+    Tui(tui::TuiArgs),
 }
 
 /// Runs a parsed command, writing results to `out` and problems to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
-    let result = match cli.command {
+    let result = match cli
+        .command
+        .unwrap_or_else(|| Command::Tui(tui::TuiArgs::default()))
+    {
+        Command::Tui(args) => tui::run(&args, err),
         Command::Calendar(command) => calendar::run(command, out, err),
         Command::Due(args) => due::run(&args, out, err),
         Command::Serve(args) => serve::run(&args, err),
         Command::Admin(args) => admin::run(args, &mut std::io::stdin().lock(), out, err),
+        Command::Login(args) => login::run(&args, &mut std::io::stdin().lock(), out, err),
     };
     match result {
         Ok(code) => code,

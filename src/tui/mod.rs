@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod config;
+pub mod driver;
 pub mod keymap;
 pub mod state;
 pub mod theme;

@@ -317,7 +317,7 @@ fn draw_record(state: &State, frame: &mut Frame, area: Rect) {
     let deadline_lines: Vec<Line> = view
         .deadlines
         .iter()
-        .map(|d| {
+        .flat_map(|d| {
             let (symbol, when) = match &d.status {
                 Status::Met { .. } => ("✓", "met".to_string()),
                 Status::MetLate { late_secs, .. } => {
@@ -338,7 +338,10 @@ fn draw_record(state: &State, frame: &mut Frame, area: Rect) {
                 Status::NotStarted => ("·", "not started".to_string()),
                 Status::Unknown { .. } => ("?", "unknown".to_string()),
             };
-            Line::from(format!("{symbol} {:<20} {when}", d.label))
+            vec![
+                Line::from(format!("{symbol} {}", d.label)),
+                Line::from(format!("    {when}")),
+            ]
         })
         .collect();
     frame.render_widget(

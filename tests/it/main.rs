@@ -3,6 +3,7 @@
 mod api;
 mod calendar;
 mod cli;
+mod client;
 mod deadlines;
 mod fixtures;
 mod incident;

@@ -2,6 +2,7 @@
 //! and one user per persona, and a client that speaks to it as any of them.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
@@ -170,15 +171,28 @@ pub struct Server {
 impl Server {
     /// Serve the database at `url` on a fresh loopback port.
     pub async fn start(url: &str) -> Server {
+        Server::start_on(url, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Serve the database at `url` on `address` (port 0: a fresh one). A port that was
+    /// just given up may take a moment to become free again.
+    pub async fn start_on(url: &str, address: SocketAddr) -> Server {
         let store = Store::open(url)
             .await
             .unwrap_or_else(|e| panic!("opening the store at {url}: {e}"));
         if store.backend() == Backend::Postgres {
             store.spawn_replica_listener(url.to_string());
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a loopback port");
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        let listener = loop {
+            match tokio::net::TcpListener::bind(address).await {
+                Ok(listener) => break listener,
+                Err(_) if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(StdDuration::from_millis(50)).await;
+                }
+                Err(e) => panic!("bind {address}: {e}"),
+            }
+        };
         let address = listener.local_addr().expect("bound address");
         let (stop, stopped) = oneshot::channel::<()>();
         let policies = PolicySet::embedded().expect("embedded policy");
@@ -304,6 +318,36 @@ impl Api {
 
     pub async fn stop(self) {
         self.server.stop().await;
+    }
+
+    /// A seeded server over the (empty) database at `url`, listening on `address`.
+    pub async fn start_on(url: &str, address: SocketAddr) -> Api {
+        let server = Server::start_on(url, address).await;
+        let tokens = seed(&server.store).await;
+        Api {
+            server,
+            client: client(),
+            url: url.to_string(),
+            tokens,
+        }
+    }
+
+    /// Stop serving, keeping what it takes to serve the same database on the same address
+    /// again.
+    pub async fn stop_for_restart(self) -> Stopped {
+        let address: SocketAddr = self
+            .server
+            .base
+            .trim_start_matches("http://")
+            .parse()
+            .expect("the server's address");
+        let stopped = Stopped {
+            url: self.url.clone(),
+            address,
+            tokens: self.tokens.clone(),
+        };
+        self.server.stop().await;
+        stopped
     }
 
     pub fn store(&self) -> &Store {
@@ -478,6 +522,29 @@ impl Api {
             "{persona:?} opens the change feed"
         );
         Feed::new(response)
+    }
+}
+
+/// A server that was stopped and can be started again where it was.
+pub struct Stopped {
+    pub url: String,
+    pub address: SocketAddr,
+    tokens: BTreeMap<Persona, String>,
+}
+
+impl Stopped {
+    pub fn token(&self, persona: Persona) -> &str {
+        &self.tokens[&persona]
+    }
+
+    /// Serve the same database on the same address again; the same tokens work.
+    pub async fn start(self) -> Api {
+        Api {
+            server: Server::start_on(&self.url, self.address).await,
+            client: client(),
+            url: self.url,
+            tokens: self.tokens,
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 mod auth_matrix;
 mod concurrency;
 mod feed;
-mod harness;
+pub(crate) mod harness;
 mod idempotency;
 mod masking;
 mod openapi;

@@ -1,0 +1,113 @@
+//! `cims` (or `cims tui`): the terminal app, against the server in the config.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::client::api::Client;
+use crate::client::outbox::Outbox;
+use crate::client::session;
+use crate::tui::config::Config;
+use crate::tui::state::State;
+use crate::tui::theme::Theme;
+
+#[derive(Debug, Args, Default)]
+#[command(
+    after_help = "Examples:\n  cims\n  cims tui --server http://cims.internal:8080\n  \
+    NO_COLOR=1 cims tui --config ~/cims-night.toml\n\n\
+    Log in first with `cims login --server URL`. Keys: ? shows them all, : runs any action \
+    by name, q quits."
+)]
+pub struct TuiArgs {
+    /// The server; default: the config's [server] url, else the one saved at login.
+    #[arg(long)]
+    pub server: Option<String>,
+    /// The config file; default: config.toml in the platform config directory.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+/// The smallest terminal the app draws in.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
+    let fail = |err: &mut dyn Write, message: String| -> io::Result<ExitCode> {
+        writeln!(err, "cims: {message}")?;
+        Ok(ExitCode::FAILURE)
+    };
+    if !io::stdout().is_terminal() {
+        return fail(
+            err,
+            "the terminal app needs a terminal; for scripts use the API (see `cims serve --help`)"
+                .into(),
+        );
+    }
+    if let Ok((w, h)) = ratatui::crossterm::terminal::size()
+        && (w < MIN_SIZE.0 || h < MIN_SIZE.1)
+    {
+        return fail(
+            err,
+            format!(
+                "the terminal is {w}×{h}; cims needs at least {}×{}",
+                MIN_SIZE.0, MIN_SIZE.1
+            ),
+        );
+    }
+    let path = args.config.clone().or_else(Config::default_path);
+    let config = match &path {
+        Some(path) => match Config::load(path) {
+            Ok(config) => config,
+            Err(e) => return fail(err, e.to_string()),
+        },
+        None => Config::default(),
+    };
+    let config_has_server = path.as_ref().is_some_and(|p| p.exists());
+    let server = args.server.clone().unwrap_or_else(|| {
+        if config_has_server {
+            config.server.url.clone()
+        } else {
+            session::load_server()
+        }
+    });
+    let token = match session::load_token() {
+        Ok(Some(token)) => token,
+        Ok(None) => {
+            return fail(
+                err,
+                format!("not logged in: run `cims login --server {server}`"),
+            );
+        }
+        Err(e) => return fail(err, e.to_string()),
+    };
+    let client = match Client::new(&server, &token) {
+        Ok(client) => client,
+        Err(e) => return fail(err, e.to_string()),
+    };
+    let theme = match Theme::choose(&config.ui.theme, std::env::var("NO_COLOR").ok().as_deref()) {
+        Ok(theme) => theme,
+        Err(e) => return fail(err, e.to_string()),
+    };
+    let keymap = match config.keymap() {
+        Ok(keymap) => keymap,
+        Err(e) => return fail(err, e.to_string()),
+    };
+    let Some(data) = session::data_dir() else {
+        return fail(
+            err,
+            "no data directory could be found for the outbox".into(),
+        );
+    };
+    let outbox = match Outbox::open(data.join("outbox.json")) {
+        Ok(outbox) => outbox,
+        Err(e) => return fail(err, e.to_string()),
+    };
+    let mut state = State::new(chrono::Utc::now(), keymap, theme);
+    state.views = config.views();
+    let runtime = tokio::runtime::Runtime::new()?;
+    match runtime.block_on(crate::tui::driver::run(state, client, outbox)) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => fail(err, format!("the terminal failed: {e}")),
+    }
+}

@@ -1,0 +1,482 @@
+//! Typed calls to the v1 API (DESIGN §5). Every answer is decoded through
+//! [`sanitize::clean_value`](super::sanitize::clean_value), errors included, and every
+//! failure is one [`ClientError`] variant a user interface can act on.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, HeaderValue};
+use reqwest::{RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::domain::commands::Command;
+use crate::domain::policy::Policy;
+use crate::wire::{
+    CreateRecord, ErrorBody, History, Holidays, LoginRequest, LoginResponse, Me, QueuePage,
+    RecordView,
+};
+
+use super::sanitize::clean_value;
+
+/// How long to wait for a connection to the server.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a whole request may take, answer included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long the change feed may stay silent before the link counts as dead. The server
+/// sends a keep-alive comment every 15 s.
+pub const FEED_SILENCE: Duration = Duration::from_secs(45);
+/// The largest answer read; anything bigger is a [`ClientError::BadResponse`].
+pub const MAX_RESPONSE: usize = 64 * 1024 * 1024;
+
+/// What went wrong with a call, in terms a user interface can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    /// No answer: connection refused, timed out, name not resolved, link dropped. Worth
+    /// retrying later; writes can wait in the outbox.
+    #[error("cannot reach the server at {server}: {reason}")]
+    Offline { server: String, reason: String },
+    /// No valid token (or a wrong password when logging in): log in again.
+    #[error("not logged in, or the session has expired: log in again with `cims login`")]
+    Unauthorized,
+    /// The caller's role or organisation does not allow it.
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    /// No such record, or not one the caller may see.
+    #[error("no such record, or not one you may see")]
+    NotFound,
+    /// The record changed since it was read; `current_version` is where it stands now.
+    #[error(
+        "the record changed since you read it: it is now at version {current_version}; reload and try again"
+    )]
+    Conflict { current_version: u64 },
+    /// A rule refused the request (`rule` names it), or the request was invalid for the
+    /// record as it stands; `field` is the form field it is about, when known.
+    #[error("{}", refused_text(rule.as_deref(), message))]
+    Refused {
+        rule: Option<String>,
+        message: String,
+        field: Option<String>,
+    },
+    /// The request itself was malformed (400, 413, 415, 428 and other client errors).
+    #[error("the server did not accept the request: {0}")]
+    Invalid(String),
+    /// The server failed or is overloaded (5xx, 408, 429): try again later.
+    #[error("the server could not answer: {0}")]
+    Server(String),
+    /// The answer could not be decoded.
+    #[error("the server's answer could not be read: {0}")]
+    BadResponse(String),
+}
+
+fn refused_text(rule: Option<&str>, message: &str) -> String {
+    match rule {
+        Some(rule) => format!("refused ({rule}): {message}"),
+        None => format!("refused: {message}"),
+    }
+}
+
+impl ClientError {
+    /// True when the server was not reached, so trying again later may succeed.
+    pub fn is_offline(&self) -> bool {
+        matches!(self, ClientError::Offline { .. })
+    }
+}
+
+/// `GET /v1/queue` parameters; `None` leaves each to the server's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueRequest {
+    /// Filter terms and free text, e.g. `impact:major due:<24h smith`.
+    pub q: Option<String>,
+    /// A saved view: mine, due_today, overdue, major, intake, all.
+    pub view: Option<String>,
+    /// due, updated, created, id, stage; prefix `-` for descending.
+    pub sort: Option<String>,
+    /// Rows per page, 1 to 500.
+    pub limit: Option<u32>,
+    /// A previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+impl QueueRequest {
+    /// The query string, values percent-encoded, with its leading `?` (empty when there
+    /// is nothing to send).
+    pub fn query_string(&self) -> String {
+        let limit = self.limit.map(|l| l.to_string());
+        let pairs = [
+            ("q", self.q.as_deref()),
+            ("view", self.view.as_deref()),
+            ("sort", self.sort.as_deref()),
+            ("limit", limit.as_deref()),
+            ("cursor", self.cursor.as_deref()),
+        ];
+        let parts: Vec<String> = pairs
+            .iter()
+            .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode(v))))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
+/// `text` percent-encoded for a query value or a path segment: everything but the
+/// unreserved characters (RFC 3986) is escaped.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A fresh idempotency key: 128 random bits as hex.
+pub fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // The system random source failed; the time and a counter still give a key that is
+        // unique for this user in practice.
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nanos = chrono::Utc::now()
+            .timestamp_nanos_opt()
+            .unwrap_or_default()
+            .to_le_bytes();
+        bytes[..8].copy_from_slice(&nanos);
+        bytes[8..].copy_from_slice(&n.to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A connection to one server as one user. Cheap to clone: clones share connections.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    stream: reqwest::Client,
+    base: Arc<str>,
+    token: Arc<str>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The token is a secret: never in logs or panics.
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `base` as `http://host:port` (no trailing slash), or why it cannot be used.
+pub fn normalise_base(base: &str) -> Result<String, ClientError> {
+    let base = base.trim().trim_end_matches('/');
+    let url = reqwest::Url::parse(base)
+        .map_err(|e| ClientError::Invalid(format!("server address {base:?}: {e}")))?;
+    match url.scheme() {
+        "http" => {}
+        "https" => {
+            return Err(ClientError::Invalid(format!(
+                "server address {base}: this build speaks plain http only; use an http:// address (e.g. through an SSH tunnel)"
+            )));
+        }
+        other => {
+            return Err(ClientError::Invalid(format!(
+                "server address {base}: scheme {other:?} is not http"
+            )));
+        }
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(ClientError::Invalid(format!(
+            "server address {base}: no host"
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ClientError::Invalid(format!(
+            "server address {base}: give only scheme, host and port"
+        )));
+    }
+    Ok(base.to_string())
+}
+
+fn http_client(total: Option<Duration>) -> Result<reqwest::Client, ClientError> {
+    let builder = reqwest::Client::builder().connect_timeout(CONNECT_TIMEOUT);
+    let builder = match total {
+        Some(total) => builder.timeout(total),
+        None => builder.read_timeout(FEED_SILENCE),
+    };
+    builder
+        .build()
+        .map_err(|e| ClientError::Invalid(format!("cannot set up the HTTP client: {e}")))
+}
+
+fn checked_header(what: &str, value: &str) -> Result<HeaderValue, ClientError> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ClientError::Invalid(format!(
+            "the {what} must be visible ASCII characters"
+        )));
+    }
+    HeaderValue::from_str(value)
+        .map_err(|_| ClientError::Invalid(format!("the {what} cannot be sent as a header")))
+}
+
+/// The innermost cause of a transport error, in words: "Connection refused", "failed to
+/// lookup address information …".
+fn transport_reason(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        return if error.is_connect() {
+            format!("no connection within {} s", CONNECT_TIMEOUT.as_secs())
+        } else {
+            "no answer in time".to_string()
+        };
+    }
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let text = cause.to_string();
+    // The OS suffix ("(os error 111)") helps no one.
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+impl Client {
+    /// A client for the server at `base` (`http://host:port`) using bearer `token`.
+    pub fn new(base: &str, token: &str) -> Result<Client, ClientError> {
+        let base = normalise_base(base)?;
+        checked_header("token", token)?;
+        Ok(Client {
+            http: http_client(Some(REQUEST_TIMEOUT))?,
+            stream: http_client(None)?,
+            base: base.into(),
+            token: token.into(),
+        })
+    }
+
+    /// The server address, as normalised.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// `POST /v1/session`: exchange a username and password for a token. A wrong username
+    /// or password is [`ClientError::Unauthorized`].
+    pub async fn login(
+        base: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<LoginResponse, ClientError> {
+        let base = normalise_base(base)?;
+        let http = http_client(Some(REQUEST_TIMEOUT))?;
+        let request = http
+            .post(format!("{base}/v1/session"))
+            .header(ACCEPT, "application/json")
+            .json(&LoginRequest {
+                username: username.to_string(),
+                password: password.to_string(),
+            });
+        execute(&base, request).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn authorised(&self, request: RequestBuilder) -> RequestBuilder {
+        request
+            .bearer_auth(&*self.token)
+            .header(ACCEPT, "application/json")
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let request = self.authorised(self.http.get(self.url(path)));
+        execute(&self.base, request).await
+    }
+
+    /// `GET /v1/me`: who the token belongs to.
+    pub async fn me(&self) -> Result<Me, ClientError> {
+        self.get("/v1/me").await
+    }
+
+    /// `GET /v1/policy`: the policy in force, so checklists show what the server enforces.
+    pub async fn policy(&self) -> Result<Policy, ClientError> {
+        self.get("/v1/policy").await
+    }
+
+    /// `GET /v1/queue`: one page of record summaries, masked for the caller.
+    pub async fn queue(&self, request: &QueueRequest) -> Result<QueuePage, ClientError> {
+        self.get(&format!("/v1/queue{}", request.query_string()))
+            .await
+    }
+
+    /// `GET /v1/records/{id}`: the record as the caller may see it.
+    pub async fn record(&self, id: &str) -> Result<RecordView, ClientError> {
+        self.get(&format!("/v1/records/{}", encode(id))).await
+    }
+
+    /// `GET /v1/records/{id}/history`: the record's events, oldest first.
+    pub async fn history(&self, id: &str) -> Result<History, ClientError> {
+        self.get(&format!("/v1/records/{}/history", encode(id)))
+            .await
+    }
+
+    /// `GET /v1/calendar/holidays?year=`: the public holidays deadlines use.
+    pub async fn holidays(&self, year: i32) -> Result<Holidays, ClientError> {
+        self.get(&format!("/v1/calendar/holidays?year={year}"))
+            .await
+    }
+
+    /// `POST /v1/records`: register an incident or intake. Sending the same key and body
+    /// again gives the same record, once.
+    pub async fn create(
+        &self,
+        record: &CreateRecord,
+        idempotency_key: &str,
+    ) -> Result<RecordView, ClientError> {
+        let key = checked_header("idempotency key", idempotency_key)?;
+        let request = self
+            .authorised(self.http.post(self.url("/v1/records")))
+            .header("idempotency-key", key)
+            .json(record);
+        execute(&self.base, request).await
+    }
+
+    /// `POST /v1/records/{id}/commands` at `version` (`If-Match`). Sending the same key
+    /// again after the command landed answers with the record as it stands, so a retry
+    /// never applies it twice.
+    pub async fn command(
+        &self,
+        id: &str,
+        version: u64,
+        command: &Command,
+        idempotency_key: &str,
+    ) -> Result<RecordView, ClientError> {
+        let key = checked_header("idempotency key", idempotency_key)?;
+        let request = self
+            .authorised(
+                self.http
+                    .post(self.url(&format!("/v1/records/{}/commands", encode(id)))),
+            )
+            .header(reqwest::header::IF_MATCH, format!("\"{version}\""))
+            .header("idempotency-key", key)
+            .json(command);
+        execute(&self.base, request).await
+    }
+
+    /// Open `GET /v1/events`, resuming after `last_event_id` when given. Only the headers
+    /// have been read when this returns.
+    pub(crate) async fn open_feed(
+        &self,
+        last_event_id: Option<i64>,
+    ) -> Result<reqwest::Response, ClientError> {
+        let mut request = self
+            .stream
+            .get(self.url("/v1/events"))
+            .bearer_auth(&*self.token)
+            .header(ACCEPT, "text/event-stream");
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id.to_string());
+        }
+        let response = request.send().await.map_err(|e| offline(&self.base, &e))?;
+        if response.status().is_success() {
+            Ok(response)
+        } else {
+            let status = response.status();
+            let body = read_body(&self.base, response).await?;
+            Err(error_from(status, &body))
+        }
+    }
+}
+
+pub(crate) fn offline(base: &str, error: &reqwest::Error) -> ClientError {
+    ClientError::Offline {
+        server: base.to_string(),
+        reason: transport_reason(error),
+    }
+}
+
+async fn read_body(base: &str, mut response: reqwest::Response) -> Result<Vec<u8>, ClientError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| offline(base, &e))? {
+        if body.len() + chunk.len() > MAX_RESPONSE {
+            return Err(ClientError::BadResponse(format!(
+                "the answer is larger than {MAX_RESPONSE} bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+async fn execute<T: DeserializeOwned>(
+    base: &str,
+    request: RequestBuilder,
+) -> Result<T, ClientError> {
+    let response = request.send().await.map_err(|e| offline(base, &e))?;
+    let status = response.status();
+    let body = read_body(base, response).await?;
+    if !status.is_success() {
+        return Err(error_from(status, &body));
+    }
+    decode(&body)
+}
+
+/// A success body, sanitised, as `T`.
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ClientError> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ClientError::BadResponse(format!("not JSON: {e}")))?;
+    serde_json::from_value(clean_value(value))
+        .map_err(|e| ClientError::BadResponse(format!("unexpected shape: {e}")))
+}
+
+/// The error an unsuccessful answer stands for.
+pub fn error_from(status: StatusCode, body: &[u8]) -> ClientError {
+    let parsed: Option<ErrorBody> = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| serde_json::from_value(clean_value(v)).ok());
+    let message = parsed.as_ref().map_or_else(
+        || {
+            format!(
+                "{} {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("")
+            )
+            .trim_end()
+            .to_string()
+        },
+        |b| b.message.clone(),
+    );
+    match status.as_u16() {
+        401 => ClientError::Unauthorized,
+        403 => ClientError::Forbidden(message),
+        404 => ClientError::NotFound,
+        409 => match parsed
+            .as_ref()
+            .and_then(|b| b.current_version)
+            .and_then(|v| u64::try_from(v).ok())
+        {
+            Some(current_version) => ClientError::Conflict { current_version },
+            None => ClientError::BadResponse(format!(
+                "a conflict without the current version: {message}"
+            )),
+        },
+        422 => {
+            let (rule, field) = parsed.map_or((None, None), |b| (b.rule, b.field));
+            ClientError::Refused {
+                rule,
+                message,
+                field,
+            }
+        }
+        408 | 429 => ClientError::Server(message),
+        400..=499 => ClientError::Invalid(message),
+        _ if status.is_server_error() => ClientError::Server(message),
+        _ => ClientError::BadResponse(format!("unexpected status {status}: {message}")),
+    }
+}

@@ -1,0 +1,255 @@
+//! The driver: owns the terminal, turns input, the change feed and timers into messages,
+//! runs effects through the API client, and draws a frame only when something changed —
+//! one buffered write per frame inside a synchronized update.
+
+use std::io::{self, BufWriter, Stdout, Write};
+use std::time::Duration;
+
+use chrono::Utc;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::terminal::{
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
+};
+use ratatui::crossterm::{cursor, execute, queue};
+use tokio::sync::mpsc;
+
+use crate::client::api::{Client, ClientError, QueueRequest, new_idempotency_key};
+use crate::client::feed::{self, FeedMsg};
+use crate::client::outbox::{Outbox, OutboxEntry};
+
+use super::state::{Connection, State};
+use super::update::{Effect, Msg, update};
+use super::view::view;
+
+type Backend = CrosstermBackend<BufWriter<Stdout>>;
+
+/// Rows asked of the server per queue load.
+const PAGE: u32 = 200;
+
+fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let mut out = io::stdout();
+    let _ = execute!(out, LeaveAlternateScreen, cursor::Show);
+}
+
+/// Put the terminal back however the program ends, panics included.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+fn draw(terminal: &mut Terminal<Backend>, state: &mut State) -> io::Result<()> {
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    let size = terminal.size()?;
+    // The queue shows about 45% of the screen, less borders and header.
+    state.page = usize::from(size.height).saturating_mul(45) / 100;
+    state.page = state.page.saturating_sub(3).max(1);
+    terminal.draw(|frame| view(state, frame))?;
+    queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    terminal.backend_mut().flush()
+}
+
+/// Carry out one effect; its outcome comes back as a message.
+fn run_effect(
+    effect: Effect,
+    client: &Client,
+    outbox: &std::sync::Arc<tokio::sync::Mutex<Outbox>>,
+    tx: &mpsc::Sender<Msg>,
+) {
+    let client = client.clone();
+    let tx = tx.clone();
+    let outbox = outbox.clone();
+    tokio::spawn(async move {
+        let msg = match effect {
+            Effect::Quit => return,
+            Effect::LoadQueue { query } => {
+                let request = QueueRequest {
+                    q: (!query.is_empty()).then_some(query),
+                    limit: Some(PAGE),
+                    ..QueueRequest::default()
+                };
+                match client.queue(&request).await {
+                    Ok(page) => Msg::Queue(page),
+                    Err(e) => Msg::Failed(e.to_string()),
+                }
+            }
+            Effect::LoadRecord { id } => match client.record(&id).await {
+                Ok(view) => Msg::Record(view),
+                Err(e) => Msg::Failed(e.to_string()),
+            },
+            Effect::Command {
+                id,
+                version,
+                command,
+            } => {
+                let key = new_idempotency_key();
+                match client.command(&id, version, &command, &key).await {
+                    Ok(view) => Msg::Record(view),
+                    Err(ClientError::Offline { reason, .. }) => {
+                        // Kept with the same key: if the server did apply it before the
+                        // link dropped, sending it again cannot apply it twice.
+                        let mut outbox = outbox.lock().await;
+                        let kept = outbox.push_entry(OutboxEntry {
+                            key,
+                            record_id: id.clone(),
+                            base_version: version,
+                            command: *command,
+                            queued_at: Utc::now(),
+                        });
+                        let _ = tx.send(Msg::Pending(outbox.pending().len())).await;
+                        match kept {
+                            Ok(_) => Msg::Connection(Connection::Offline(reason)),
+                            Err(e) => Msg::Failed(format!("could not keep the write: {e}")),
+                        }
+                    }
+                    Err(ClientError::Conflict { current_version }) => {
+                        let _ = tx
+                            .send(Msg::Failed(format!(
+                                "someone changed {id} first (now version {current_version}): it has been reloaded; check it and try again"
+                            )))
+                            .await;
+                        match client.record(&id).await {
+                            Ok(view) => Msg::Record(view),
+                            Err(e) => Msg::Failed(e.to_string()),
+                        }
+                    }
+                    Err(e) => Msg::Failed(e.to_string()),
+                }
+            }
+        };
+        let _ = tx.send(msg).await;
+    });
+}
+
+/// Run the app until the user quits or the terminal goes away.
+pub async fn run(mut state: State, client: Client, outbox: Outbox) -> io::Result<()> {
+    let (tx, mut rx) = mpsc::channel::<Msg>(256);
+    // Terminal input is read on its own thread: reading blocks.
+    let input = tx.clone();
+    std::thread::spawn(move || {
+        loop {
+            match event::read() {
+                Ok(Event::Key(key)) => {
+                    if input.blocking_send(Msg::Key(key)).is_err() {
+                        return;
+                    }
+                }
+                Ok(Event::Resize(_, _)) => {
+                    if input.blocking_send(Msg::Tick(Utc::now())).is_err() {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => return,
+            }
+        }
+    });
+    let (feed_handle, mut feed_rx) = feed::spawn(client.clone(), None);
+    let outbox = std::sync::Arc::new(tokio::sync::Mutex::new(outbox));
+    update(
+        &mut state,
+        Msg::Pending(outbox.lock().await.pending().len()),
+    );
+
+    enable_raw_mode()?;
+    install_panic_hook();
+    let mut out = BufWriter::new(io::stdout());
+    execute!(out, EnterAlternateScreen, cursor::Hide)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
+
+    match client.me().await {
+        Ok(me) => {
+            update(&mut state, Msg::Me(me));
+        }
+        Err(e) => {
+            update(&mut state, Msg::Failed(e.to_string()));
+        }
+    }
+    for effect in update(&mut state, Msg::Connection(Connection::Live)) {
+        run_effect(effect, &client, &outbox, &tx);
+    }
+    draw(&mut terminal, &mut state)?;
+
+    let mut minute = tokio::time::interval(Duration::from_secs(60));
+    let mut hangup = signal(tokio::signal::unix::SignalKind::hangup())?;
+    let mut terminate = signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut terminal_gone = false;
+    loop {
+        let msg = tokio::select! {
+            Some(msg) = rx.recv() => msg,
+            Some(feed_msg) = feed_rx.recv() => match feed_msg {
+                FeedMsg::Change(change) => Msg::Change(change),
+                FeedMsg::Connected { .. } => {
+                    replay_outbox(&outbox, &client, &tx).await;
+                    Msg::Connection(Connection::Live)
+                }
+                FeedMsg::Disconnected(reason) => Msg::Connection(Connection::Offline(reason)),
+            },
+            _ = minute.tick() => Msg::Tick(Utc::now()),
+            _ = hangup.recv() => { terminal_gone = true; break; }
+            _ = terminate.recv() => break,
+        };
+        let mut batch = vec![msg];
+        // Draw once for everything already waiting.
+        while let Ok(more) = rx.try_recv() {
+            batch.push(more);
+        }
+        for msg in batch {
+            for effect in update(&mut state, msg) {
+                run_effect(effect, &client, &outbox, &tx);
+            }
+        }
+        if state.quit {
+            break;
+        }
+        draw(&mut terminal, &mut state)?;
+    }
+    feed_handle.stop().await;
+    if terminal_gone {
+        // Nothing may be written to a terminal that hung up.
+        let _ = disable_raw_mode();
+    } else {
+        restore_terminal();
+    }
+    Ok(())
+}
+
+fn signal(kind: tokio::signal::unix::SignalKind) -> io::Result<tokio::signal::unix::Signal> {
+    tokio::signal::unix::signal(kind)
+}
+
+async fn replay_outbox(
+    outbox: &std::sync::Arc<tokio::sync::Mutex<Outbox>>,
+    client: &Client,
+    tx: &mpsc::Sender<Msg>,
+) {
+    let mut outbox = outbox.lock().await;
+    if outbox.pending().is_empty() {
+        return;
+    }
+    match outbox.replay(client).await {
+        Ok(replay) => {
+            let _ = tx.send(Msg::Pending(outbox.pending().len())).await;
+            if !replay.conflicts.is_empty() || !replay.failures.is_empty() {
+                let _ = tx
+                    .send(Msg::Failed(format!(
+                        "{} kept write(s) conflicted and {} were refused: open the record to see it as it is now",
+                        replay.conflicts.len(),
+                        replay.failures.len()
+                    )))
+                    .await;
+            }
+        }
+        Err(e) => {
+            let _ = tx
+                .send(Msg::Failed(format!("sending kept writes: {e}")))
+                .await;
+        }
+    }
+}
