@@ -83,6 +83,10 @@ fn run_effect(
                 Ok(view) => Msg::Record(view),
                 Err(e) => Msg::Failed(e.to_string()),
             },
+            Effect::LoadHistory { id } => match client.history(&id).await {
+                Ok(history) => Msg::History(history),
+                Err(e) => Msg::Failed(e.to_string()),
+            },
             Effect::Command {
                 id,
                 version,

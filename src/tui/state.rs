@@ -90,6 +90,8 @@ pub enum Connection {
 pub struct OpenRecord {
     pub id: String,
     pub view: Option<RecordView>,
+    /// The record's events, masked, once the History tab asked for them.
+    pub history: Option<Vec<serde_json::Value>>,
     pub tab: RecordTab,
     /// The highlighted line of the tab (a checklist item, a note …).
     pub cursor: usize,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use crate::domain::commands::Command;
-use crate::wire::{Change, Me, QueuePage, RecordView};
+use crate::wire::{Change, History, Me, QueuePage, RecordView};
 
 use super::action::{Action, Key, REGISTRY, Scope};
 use super::state::{Connection, Focus, Level, Mode, OpenRecord, RecordTab, State};
@@ -18,6 +18,7 @@ pub enum Msg {
     Me(Me),
     Queue(QueuePage),
     Record(RecordView),
+    History(History),
     Failed(String),
     Change(Change),
     Connection(Connection),
@@ -31,6 +32,9 @@ pub enum Effect {
         query: String,
     },
     LoadRecord {
+        id: String,
+    },
+    LoadHistory {
         id: String,
     },
     Command {
@@ -79,6 +83,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 && Some(&open.id) == id.as_ref()
             {
                 open.view = Some(view);
+            }
+            Vec::new()
+        }
+        Msg::History(history) => {
+            if let Some(open) = state.record.as_mut()
+                && open.id == history.record
+            {
+                open.history = Some(history.events);
             }
             Vec::new()
         }
@@ -261,6 +273,7 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 state.record = Some(OpenRecord {
                     id: id.clone(),
                     view: None,
+                    history: None,
                     tab: RecordTab::Details,
                     cursor: 0,
                 });
@@ -305,6 +318,11 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 };
                 open.tab = RecordTab::ALL[next];
                 open.cursor = 0;
+                if open.tab == RecordTab::History {
+                    return vec![Effect::LoadHistory {
+                        id: open.id.clone(),
+                    }];
+                }
             }
         }
         Action::Filter => state.mode = Mode::Filter(state.filter.clone()),

@@ -306,7 +306,7 @@ fn draw_record(state: &State, frame: &mut Frame, area: Rect) {
         RecordTab::Details => details(view, state),
         RecordTab::Checklist => checklist(view, open.cursor, state),
         RecordTab::Notes => notes(view, state),
-        RecordTab::History => Vec::new(),
+        RecordTab::History => history(open.history.as_deref()),
     };
     frame.render_widget(
         Paragraph::new(lines)
@@ -472,6 +472,45 @@ fn notes(view: &crate::wire::RecordView, state: &State) -> Vec<Line<'static>> {
                 Line::styled(format!("— {by}"), Style::new().add_modifier(Modifier::BOLD)),
                 Line::from(cell(rev.get("text"), state)),
             ]
+        })
+        .collect()
+}
+
+/// One line per event: when, who, what happened (masked as the server sent it).
+fn history(events: Option<&[Value]>) -> Vec<Line<'static>> {
+    let Some(events) = events else {
+        return vec![Line::from("loading …")];
+    };
+    events
+        .iter()
+        .map(|e| {
+            let at = e
+                .get("at")
+                .and_then(Value::as_str)
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| {
+                    t.with_timezone(&crate::domain::local_time::ZONE)
+                        .format("%a %-d %b %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            let by = e.get("by").and_then(Value::as_str).unwrap_or("?");
+            let change = e.get("change");
+            let kind = change
+                .and_then(|c| c.get("event"))
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .replace('_', " ");
+            let detail = change
+                .and_then(|c| {
+                    c.get("item")
+                        .or_else(|| c.get("to"))
+                        .or_else(|| c.get("milestone"))
+                })
+                .and_then(Value::as_str)
+                .map(|d| format!(": {}", d.replace('_', " ")))
+                .unwrap_or_default();
+            Line::from(format!("{at:<16} {by:<10} {kind}{detail}"))
         })
         .collect()
 }

@@ -479,3 +479,49 @@ fn the_example_config_is_valid_and_bad_keys_are_named_with_the_file() {
     .expect("a view of one's own");
     assert_eq!(ok.views().len(), 7);
 }
+
+#[test]
+fn the_history_tab_loads_and_shows_the_events() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('l'));
+    let effects = press(&mut s, KeyCode::Char('l'));
+    assert_eq!(
+        effects,
+        vec![Effect::LoadHistory {
+            id: "INC-2026-000001".into()
+        }]
+    );
+    update(
+        &mut s,
+        Msg::History(cims::wire::History {
+            record: "INC-2026-000001".into(),
+            events: vec![
+                json!({"seq": 1, "version": 1, "at": "2026-11-23T00:00:00Z", "by": "carol",
+                       "change": {"event": "created", "id": "INC-2026-000001"}}),
+                json!({"seq": 3, "version": 3, "at": "2026-11-23T01:30:00Z", "by": "carol",
+                       "change": {"event": "item_ticked", "item": "immediate_safety"}}),
+            ],
+        }),
+    );
+    let screen = screen(&mut s, 120, 40);
+    assert!(
+        screen.contains("Mon 23 Nov 11:00 carol      created"),
+        "{screen}"
+    );
+    assert!(screen.contains("item ticked: immediate safety"), "{screen}");
+    // A change to the open record while on History reloads both.
+    let effects = update(
+        &mut s,
+        Msg::Change(cims::wire::Change {
+            seq: 4,
+            record_id: "INC-2026-000001".into(),
+            version: 5,
+        }),
+    );
+    assert!(effects.contains(&Effect::LoadHistory {
+        id: "INC-2026-000001".into()
+    }));
+}
