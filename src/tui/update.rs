@@ -104,11 +104,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 return Vec::new();
             }
             let mut effects = vec![load_queue(state)];
-            if state
-                .record
-                .as_ref()
-                .is_some_and(|r| r.id == change.record_id)
-            {
+            if let Some(open) = state.record.as_ref().filter(|r| r.id == change.record_id) {
+                if open.tab == RecordTab::History {
+                    effects.push(Effect::LoadHistory {
+                        id: change.record_id.clone(),
+                    });
+                }
                 effects.push(Effect::LoadRecord {
                     id: change.record_id,
                 });
