@@ -106,7 +106,8 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
     let mut state = State::new(chrono::Utc::now(), keymap, theme);
     state.views = config.views();
     let runtime = tokio::runtime::Runtime::new()?;
-    match runtime.block_on(crate::tui::driver::run(state, client, outbox)) {
+    let drafts = crate::client::drafts::Drafts::new(data.join("drafts"));
+    match runtime.block_on(crate::tui::driver::run(state, client, outbox, drafts)) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => fail(err, format!("the terminal failed: {e}")),
     }

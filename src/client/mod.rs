@@ -3,6 +3,7 @@
 //! Every string that comes from the server is sanitised on the way in.
 
 pub mod api;
+pub mod drafts;
 pub mod feed;
 pub mod outbox;
 pub mod sanitize;

@@ -141,7 +141,7 @@ pub fn save_server(server: &str) -> Result<PathBuf, SessionError> {
     Ok(path)
 }
 
-fn save_private(path: &Path, bytes: &[u8]) -> Result<(), SessionError> {
+pub(crate) fn save_private(path: &Path, bytes: &[u8]) -> Result<(), SessionError> {
     let io = |source| SessionError::Io {
         path: path.to_path_buf(),
         source,

@@ -22,6 +22,7 @@ pub enum Action {
     Help,
     Palette,
     Tick,
+    NewNote,
     Mark,
     MarkRange,
     Privacy,
@@ -203,6 +204,14 @@ pub const REGISTRY: &[ActionDef] = &[
         &["space"],
         Scope::Record,
         Some("tick"),
+    ),
+    def(
+        Action::NewNote,
+        "new_note",
+        "Write a note on the open record (ctrl-s saves; esc keeps a draft)",
+        &["n"],
+        Scope::Record,
+        Some("note"),
     ),
     def(
         Action::Mark,

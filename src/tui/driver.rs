@@ -17,6 +17,7 @@ use ratatui::crossterm::{cursor, execute, queue};
 use tokio::sync::mpsc;
 
 use crate::client::api::{Client, ClientError, QueueRequest, new_idempotency_key};
+use crate::client::drafts::Drafts;
 use crate::client::feed::{self, FeedMsg};
 use crate::client::outbox::{Outbox, OutboxEntry};
 
@@ -55,19 +56,33 @@ fn draw(terminal: &mut Terminal<Backend>, state: &mut State) -> io::Result<()> {
     terminal.backend_mut().flush()
 }
 
+/// What effects need besides the message channel.
+struct Services {
+    client: Client,
+    outbox: std::sync::Arc<tokio::sync::Mutex<Outbox>>,
+    drafts: Drafts,
+}
+
 /// Carry out one effect; its outcome comes back as a message.
-fn run_effect(
-    effect: Effect,
-    client: &Client,
-    outbox: &std::sync::Arc<tokio::sync::Mutex<Outbox>>,
-    tx: &mpsc::Sender<Msg>,
-) {
-    let client = client.clone();
+fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
+    // Drafts are small local files, written at once so a hang-up cannot lose them.
+    let drafted = match &effect {
+        Effect::SaveDraft { record_id, text } => Some(services.drafts.save(record_id, text)),
+        Effect::ClearDraft { record_id } => Some(services.drafts.remove(record_id)),
+        _ => None,
+    };
+    if let Some(result) = drafted {
+        if let Err(e) = result {
+            let _ = tx.try_send(Msg::Failed(format!("the draft could not be kept: {e}")));
+        }
+        return;
+    }
+    let client = services.client.clone();
+    let outbox = services.outbox.clone();
     let tx = tx.clone();
-    let outbox = outbox.clone();
     tokio::spawn(async move {
         let msg = match effect {
-            Effect::Quit => return,
+            Effect::Quit | Effect::SaveDraft { .. } | Effect::ClearDraft { .. } => return,
             Effect::LoadQueue { query } => {
                 let request = QueueRequest {
                     q: (!query.is_empty()).then_some(query),
@@ -132,7 +147,12 @@ fn run_effect(
 }
 
 /// Run the app until the user quits or the terminal goes away.
-pub async fn run(mut state: State, client: Client, outbox: Outbox) -> io::Result<()> {
+pub async fn run(
+    mut state: State,
+    client: Client,
+    outbox: Outbox,
+    drafts: Drafts,
+) -> io::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
     // Terminal input is read on its own thread: reading blocks.
     let input = tx.clone();
@@ -160,6 +180,21 @@ pub async fn run(mut state: State, client: Client, outbox: Outbox) -> io::Result
         &mut state,
         Msg::Pending(outbox.lock().await.pending().len()),
     );
+    state.drafts = drafts.load_all();
+    let kept = state.drafts.len();
+    if kept > 0 {
+        update(
+            &mut state,
+            Msg::Failed(format!(
+                "{kept} note draft(s) kept from last time: open the record and press n to continue"
+            )),
+        );
+    }
+    let services = Services {
+        client: client.clone(),
+        outbox: outbox.clone(),
+        drafts,
+    };
 
     enable_raw_mode()?;
     install_panic_hook();
@@ -176,7 +211,7 @@ pub async fn run(mut state: State, client: Client, outbox: Outbox) -> io::Result
         }
     }
     for effect in update(&mut state, Msg::Connection(Connection::Live)) {
-        run_effect(effect, &client, &outbox, &tx);
+        run_effect(effect, &services, &tx);
     }
     draw(&mut terminal, &mut state)?;
 
@@ -206,7 +241,7 @@ pub async fn run(mut state: State, client: Client, outbox: Outbox) -> io::Result
         }
         for msg in batch {
             for effect in update(&mut state, msg) {
-                run_effect(effect, &client, &outbox, &tx);
+                run_effect(effect, &services, &tx);
             }
         }
         if state.quit {

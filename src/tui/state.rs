@@ -76,6 +76,37 @@ pub enum Mode {
     Help,
     /// Typing in the palette: the text and the highlighted entry.
     Palette(String, usize),
+    /// Writing a note in the editor (`State::editor`).
+    Note,
+}
+
+/// The note being written: soft-wrapped, multi-line.
+#[derive(Debug, Clone)]
+pub struct NoteEditor {
+    pub record_id: String,
+    pub version: u64,
+    pub textarea: ratatui_textarea::TextArea<'static>,
+}
+
+impl NoteEditor {
+    pub fn new(record_id: &str, version: u64, draft: Option<&str>) -> NoteEditor {
+        let lines = draft
+            .map(|d| d.lines().map(String::from).collect())
+            .unwrap_or_default();
+        let mut textarea = ratatui_textarea::TextArea::new(lines);
+        textarea.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+        textarea.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        textarea.move_cursor(ratatui_textarea::CursorMove::End);
+        NoteEditor {
+            record_id: record_id.to_string(),
+            version,
+            textarea,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.textarea.lines().join("\n")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +162,9 @@ pub struct State {
     pub now: DateTime<Utc>,
     pub keymap: Keymap,
     pub theme: Theme,
+    pub editor: Option<NoteEditor>,
+    /// Note drafts kept on disk, by record id, offered back when the record is opened.
+    pub drafts: std::collections::BTreeMap<String, String>,
     pub quit: bool,
 }
 
@@ -159,6 +193,8 @@ impl State {
             now,
             keymap,
             theme,
+            editor: None,
+            drafts: std::collections::BTreeMap::new(),
             quit: false,
         }
     }

@@ -3,13 +3,13 @@
 //! as messages.
 
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::domain::commands::Command;
 use crate::wire::{Change, History, Me, QueuePage, RecordView};
 
 use super::action::{Action, Key, REGISTRY, Scope};
-use super::state::{Connection, Focus, Level, Mode, OpenRecord, RecordTab, State};
+use super::state::{Connection, Focus, Level, Mode, NoteEditor, OpenRecord, RecordTab, State};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -36,6 +36,14 @@ pub enum Effect {
     },
     LoadHistory {
         id: String,
+    },
+    /// Keep the note being written, as typed.
+    SaveDraft {
+        record_id: String,
+        text: String,
+    },
+    ClearDraft {
+        record_id: String,
     },
     Command {
         id: String,
@@ -152,6 +160,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Mode::Palette(text, index) => palette_key(state, text, index, key),
+        Mode::Note => note_key(state, key),
         Mode::Normal => {
             let scope = match state.focus {
                 Focus::Queue => Scope::Queue,
@@ -160,6 +169,61 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             match state.keymap.action(Key::from_event(&key), scope) {
                 Some(action) => perform(state, action),
                 None => Vec::new(),
+            }
+        }
+    }
+}
+
+fn note_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(editor) = state.editor.as_mut() else {
+        state.mode = Mode::Normal;
+        return Vec::new();
+    };
+    let record_id = editor.record_id.clone();
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char('s') if ctrl => {
+            let text = editor.text();
+            if text.trim().is_empty() {
+                state.message = Some((Level::Error, "the note is empty".into()));
+                return Vec::new();
+            }
+            let version = editor.version;
+            state.editor = None;
+            state.mode = Mode::Normal;
+            state.drafts.remove(&record_id);
+            vec![
+                Effect::Command {
+                    id: record_id.clone(),
+                    version,
+                    command: Box::new(Command::AddNote {
+                        text,
+                        protected_spans: Vec::new(),
+                    }),
+                },
+                Effect::ClearDraft { record_id },
+            ]
+        }
+        KeyCode::Esc => {
+            let text = editor.text();
+            state.editor = None;
+            state.mode = Mode::Normal;
+            if text.trim().is_empty() {
+                state.drafts.remove(&record_id);
+                vec![Effect::ClearDraft { record_id }]
+            } else {
+                state.message = Some((Level::Info, "draft kept: n continues it".into()));
+                state.drafts.insert(record_id.clone(), text.clone());
+                vec![Effect::SaveDraft { record_id, text }]
+            }
+        }
+        _ => {
+            if editor.textarea.input(key) {
+                let text = editor.text();
+                state.drafts.insert(record_id.clone(), text.clone());
+                vec![Effect::SaveDraft { record_id, text }]
+            } else {
+                Vec::new()
             }
         }
     }
@@ -279,6 +343,12 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                     cursor: 0,
                 });
                 state.focus = Focus::Record;
+                if state.drafts.contains_key(&id) {
+                    state.message = Some((
+                        Level::Info,
+                        "a note draft is waiting for this record: n continues it".into(),
+                    ));
+                }
                 return vec![Effect::LoadRecord { id }];
             }
         }
@@ -333,6 +403,16 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Help => state.mode = Mode::Help,
         Action::Palette => state.mode = Mode::Palette(String::new(), 0),
         Action::Tick => return tick(state),
+        Action::NewNote => {
+            if let Some(open) = &state.record
+                && let Some(view) = &open.view
+            {
+                let draft = state.drafts.get(&open.id).map(String::as_str);
+                state.editor = Some(NoteEditor::new(&open.id, view.version, draft));
+                state.mode = Mode::Note;
+                state.focus = Focus::Record;
+            }
+        }
         Action::Mark => {
             if let Some(row) = state.selected_row() {
                 let id = row.id.clone();

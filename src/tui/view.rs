@@ -100,11 +100,16 @@ pub fn view(state: &State, frame: &mut Frame) {
     draw_tabs(state, frame, top);
     draw_queue(state, frame, queue);
     draw_record(state, frame, detail);
+    if state.mode == Mode::Note
+        && let Some(editor) = &state.editor
+    {
+        draw_editor(state, editor, frame, detail);
+    }
     draw_hints(state, frame, hints);
     match &state.mode {
         Mode::Help => draw_help(state, frame, area),
         Mode::Palette(text, index) => draw_palette(state, frame, area, text, *index),
-        Mode::Normal | Mode::Filter(_) => {}
+        Mode::Normal | Mode::Filter(_) | Mode::Note => {}
     }
 }
 
@@ -513,6 +518,21 @@ fn history(events: Option<&[Value]>) -> Vec<Line<'static>> {
             Line::from(format!("{at:<16} {by:<10} {kind}{detail}"))
         })
         .collect()
+}
+
+fn draw_editor(state: &State, editor: &super::state::NoteEditor, frame: &mut Frame, area: Rect) {
+    let mut textarea = editor.textarea.clone();
+    textarea.set_block(
+        Block::new()
+            .borders(Borders::ALL)
+            .border_style(state.theme.focus_border)
+            .title(format!(
+                " note on {} · ctrl-s saves · esc keeps a draft ",
+                editor.record_id
+            )),
+    );
+    frame.render_widget(Clear, area);
+    frame.render_widget(&textarea, area);
 }
 
 fn draw_hints(state: &State, frame: &mut Frame, area: Rect) {

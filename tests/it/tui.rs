@@ -173,9 +173,9 @@ fn every_registry_action_has_a_unique_name_and_keys_that_parse() {
 
 #[test]
 fn keymap_overrides_replace_keys_and_bad_ones_are_named() {
-    let overrides = BTreeMap::from([("move_down".to_string(), vec!["n".to_string()])]);
+    let overrides = BTreeMap::from([("move_down".to_string(), vec!["o".to_string()])]);
     let keymap = Keymap::new(&overrides).expect("keymap");
-    assert_eq!(keymap.keys_of(Action::MoveDown), "n");
+    assert_eq!(keymap.keys_of(Action::MoveDown), "o");
     let unknown = BTreeMap::from([("fly".to_string(), vec!["z".to_string()])]);
     assert_eq!(
         Keymap::new(&unknown).unwrap_err(),
@@ -524,4 +524,62 @@ fn the_history_tab_loads_and_shows_the_events() {
     assert!(effects.contains(&Effect::LoadHistory {
         id: "INC-2026-000001".into()
     }));
+}
+
+#[test]
+fn notes_are_written_in_the_editor_with_drafts_kept_as_typed() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('n'));
+    assert_eq!(s.mode, Mode::Note);
+    let mut last = Vec::new();
+    for c in "Called Jordan".chars() {
+        last = press(&mut s, KeyCode::Char(c));
+    }
+    assert_eq!(
+        last,
+        vec![Effect::SaveDraft {
+            record_id: "INC-2026-000001".into(),
+            text: "Called Jordan".into()
+        }],
+        "every keystroke keeps the draft"
+    );
+    press(&mut s, KeyCode::Enter);
+    for c in "at 3pm.".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    insta::assert_snapshot!("notes_editor_80x24", screen(&mut s, 80, 24));
+    // Esc keeps the draft; opening the record again offers it; n continues it.
+    let effects = press(&mut s, KeyCode::Esc);
+    assert!(
+        matches!(&effects[..], [Effect::SaveDraft { text, .. }] if text == "Called Jordan\nat 3pm.")
+    );
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Enter);
+    assert!(s.message.as_ref().is_some_and(|(_, m)| m.contains("draft")));
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('n'));
+    let saved = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    assert_eq!(
+        saved,
+        vec![
+            Effect::Command {
+                id: "INC-2026-000001".into(),
+                version: 4,
+                command: Box::new(cims::domain::commands::Command::AddNote {
+                    text: "Called Jordan\nat 3pm.".into(),
+                    protected_spans: vec![],
+                }),
+            },
+            Effect::ClearDraft {
+                record_id: "INC-2026-000001".into()
+            },
+        ]
+    );
+    assert_eq!(s.mode, Mode::Normal);
+    assert!(s.drafts.is_empty());
 }
