@@ -105,6 +105,8 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
     };
     let mut state = State::new(chrono::Utc::now(), keymap, theme);
     state.views = config.views();
+    state.idle_lock = (config.ui.idle_lock_minutes > 0)
+        .then(|| chrono::Duration::minutes(i64::from(config.ui.idle_lock_minutes)));
     let runtime = tokio::runtime::Runtime::new()?;
     let drafts = crate::client::drafts::Drafts::new(data.join("drafts"));
     match runtime.block_on(crate::tui::driver::run(state, client, outbox, drafts)) {

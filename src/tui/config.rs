@@ -32,7 +32,8 @@ impl Default for ServerConfig {
 pub struct UiConfig {
     /// A built-in theme (ansi16, mono, high-contrast) or a path to a theme file.
     pub theme: String,
-    /// Lock the screen after this many idle minutes; 0 never locks.
+    /// Blank identifying details (the privacy screen) after this many minutes without a
+    /// key; 0 never does.
     pub idle_lock_minutes: u32,
 }
 

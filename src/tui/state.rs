@@ -163,6 +163,9 @@ pub struct State {
     pub keymap: Keymap,
     pub theme: Theme,
     pub editor: Option<NoteEditor>,
+    /// Blank the screen after this long without a key (none: never).
+    pub idle_lock: Option<chrono::Duration>,
+    pub last_key: DateTime<Utc>,
     /// Note drafts kept on disk, by record id, offered back when the record is opened.
     pub drafts: std::collections::BTreeMap<String, String>,
     pub quit: bool,
@@ -194,6 +197,8 @@ impl State {
             keymap,
             theme,
             editor: None,
+            idle_lock: None,
+            last_key: now,
             drafts: std::collections::BTreeMap::new(),
             quit: false,
         }

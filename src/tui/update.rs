@@ -62,9 +62,19 @@ fn load_queue(state: &State) -> Effect {
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
-        Msg::Key(key) => on_key(state, key),
+        Msg::Key(key) => {
+            state.last_key = state.now;
+            on_key(state, key)
+        }
         Msg::Tick(now) => {
             state.now = now;
+            // Someone walked away: identifying details leave the screen.
+            if state
+                .idle_lock
+                .is_some_and(|idle| now - state.last_key >= idle)
+            {
+                state.privacy = true;
+            }
             Vec::new()
         }
         Msg::Me(me) => {

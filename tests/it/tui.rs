@@ -583,3 +583,16 @@ fn notes_are_written_in_the_editor_with_drafts_kept_as_typed() {
     assert_eq!(s.mode, Mode::Normal);
     assert!(s.drafts.is_empty());
 }
+
+#[test]
+fn an_idle_screen_blanks_identifying_details() {
+    let mut s = state(false);
+    s.idle_lock = Some(Duration::minutes(10));
+    update(&mut s, Msg::Tick(now() + Duration::minutes(5)));
+    press(&mut s, KeyCode::Char('j'));
+    update(&mut s, Msg::Tick(now() + Duration::minutes(14)));
+    assert!(!s.privacy, "a key five minutes in restarted the count");
+    update(&mut s, Msg::Tick(now() + Duration::minutes(15)));
+    assert!(s.privacy);
+    assert!(!screen(&mut s, 80, 24).contains("Jordan"));
+}
