@@ -83,9 +83,10 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
     tokio::spawn(async move {
         let msg = match effect {
             Effect::Quit | Effect::SaveDraft { .. } | Effect::ClearDraft { .. } => return,
-            Effect::LoadQueue { query } => {
+            Effect::LoadQueue { query, sort } => {
                 let request = QueueRequest {
                     q: (!query.is_empty()).then_some(query),
+                    sort: Some(sort),
                     limit: Some(PAGE),
                     ..QueueRequest::default()
                 };

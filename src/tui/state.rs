@@ -142,6 +142,8 @@ pub struct State {
     /// The filter typed with `/`, on top of the view's own.
     pub filter: String,
     pub rows: Vec<QueueRow>,
+    /// Which of the sorts the queue is in (see `update::SORTS`).
+    pub sort: usize,
     pub selected: usize,
     /// The first row on screen; only visible rows are built.
     pub offset: usize,
@@ -179,6 +181,7 @@ impl State {
             view: 0,
             filter: String::new(),
             rows: Vec::new(),
+            sort: 0,
             selected: 0,
             offset: 0,
             page: 10,

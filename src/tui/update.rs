@@ -30,6 +30,8 @@ pub enum Msg {
 pub enum Effect {
     LoadQueue {
         query: String,
+        /// The server's sort key, e.g. `due` or `-updated`.
+        sort: String,
     },
     LoadRecord {
         id: String,
@@ -56,8 +58,18 @@ pub enum Effect {
 fn load_queue(state: &State) -> Effect {
     Effect::LoadQueue {
         query: state.query(),
+        sort: SORTS[state.sort % SORTS.len()].0.to_string(),
     }
 }
+
+/// The sorts `s` cycles through: the server's key and how the title names it.
+pub const SORTS: [(&str, &str); 5] = [
+    ("due", "next deadline"),
+    ("-updated", "last changed"),
+    ("-created", "newest"),
+    ("id", "id"),
+    ("stage", "stage"),
+];
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -408,7 +420,9 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Filter => state.mode = Mode::Filter(state.filter.clone()),
         Action::Sort => {
-            state.message = Some((Level::Info, "sorted by next deadline".into()));
+            state.sort = (state.sort + 1) % SORTS.len();
+            state.message = Some((Level::Info, format!("sorted by {}", SORTS[state.sort].1)));
+            return vec![load_queue(state)];
         }
         Action::Help => state.mode = Mode::Help,
         Action::Palette => state.mode = Mode::Palette(String::new(), 0),

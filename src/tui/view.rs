@@ -177,8 +177,15 @@ fn who_of(row: &QueueRow, state: &State) -> Span<'static> {
 fn draw_queue(state: &State, frame: &mut Frame, area: Rect) {
     let title = match &state.mode {
         Mode::Filter(text) => format!(" / {text}▏"),
-        _ if !state.filter.is_empty() => format!(" queue · filter: {} ", state.filter),
-        _ => " queue ".to_string(),
+        _ if !state.filter.is_empty() => format!(
+            " queue · by {} · filter: {} ",
+            super::update::SORTS[state.sort % super::update::SORTS.len()].1,
+            state.filter
+        ),
+        _ => format!(
+            " queue · by {} ",
+            super::update::SORTS[state.sort % super::update::SORTS.len()].1
+        ),
     };
     let block = Block::new()
         .borders(Borders::ALL)

@@ -264,14 +264,16 @@ fn filtering_views_marks_freeze_privacy_help_palette_refresh_and_quit() {
     assert_eq!(
         effects,
         vec![Effect::LoadQueue {
-            query: "assigned:me impact:major".into()
+            query: "assigned:me impact:major".into(),
+            sort: "due".into()
         }]
     );
     let effects = press(&mut s, KeyCode::Char('6'));
     assert_eq!(
         effects,
         vec![Effect::LoadQueue {
-            query: "impact:major".into()
+            query: "impact:major".into(),
+            sort: "due".into()
         }]
     );
     press(&mut s, KeyCode::Char('x'));
@@ -314,7 +316,14 @@ fn filtering_views_marks_freeze_privacy_help_palette_refresh_and_quit() {
     assert!(s.privacy, "the palette runs actions by name");
     press(&mut s, KeyCode::Esc);
     assert_eq!(press(&mut s, KeyCode::Char('r')).len(), 1);
-    press(&mut s, KeyCode::Char('s'));
+    let sorted = press(&mut s, KeyCode::Char('s'));
+    assert_eq!(
+        sorted,
+        vec![Effect::LoadQueue {
+            query: "impact:major".into(),
+            sort: "-updated".into()
+        }]
+    );
     update(&mut s, Msg::Pending(2));
     assert!(
         press(&mut s, KeyCode::Char('q')).is_empty(),
