@@ -23,6 +23,7 @@ pub enum Action {
     Palette,
     Tick,
     NewNote,
+    Assign,
     Mark,
     MarkRange,
     Privacy,
@@ -212,6 +213,14 @@ pub const REGISTRY: &[ActionDef] = &[
         &["n"],
         Scope::Record,
         Some("note"),
+    ),
+    def(
+        Action::Assign,
+        "assign_to_me",
+        "Assign the marked rows (or the selected one) to me, after a confirm",
+        &["a"],
+        Scope::Everywhere,
+        None,
     ),
     def(
         Action::Mark,

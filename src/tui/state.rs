@@ -78,6 +78,8 @@ pub enum Mode {
     Palette(String, usize),
     /// Writing a note in the editor (`State::editor`).
     Note,
+    /// Asking before a bulk or lasting change: the question and what `y` does.
+    Confirm(String, Vec<super::update::Effect>),
 }
 
 /// The note being written: soft-wrapped, multi-line.

@@ -26,7 +26,7 @@ pub enum Msg {
     Pending(usize),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     LoadQueue {
         query: String,
@@ -183,6 +183,20 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Mode::Palette(text, index) => palette_key(state, text, index, key),
         Mode::Note => note_key(state, key),
+        Mode::Confirm(_, effects) => {
+            state.mode = Mode::Normal;
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    state.marked.clear();
+                    state.mark_anchor = None;
+                    effects
+                }
+                _ => {
+                    state.message = Some((Level::Info, "nothing changed".into()));
+                    Vec::new()
+                }
+            }
+        }
         Mode::Normal => {
             let scope = match state.focus {
                 Focus::Queue => Scope::Queue,
@@ -427,6 +441,42 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Help => state.mode = Mode::Help,
         Action::Palette => state.mode = Mode::Palette(String::new(), 0),
         Action::Tick => return tick(state),
+        Action::Assign => {
+            let Some(me) = state.me.as_ref().map(|m| m.user.clone()) else {
+                return Vec::new();
+            };
+            let targets: Vec<(String, u64)> = if state.marked.is_empty() {
+                state
+                    .selected_row()
+                    .map(|r| (r.id.clone(), r.version))
+                    .into_iter()
+                    .collect()
+            } else {
+                state
+                    .rows
+                    .iter()
+                    .filter(|r| state.marked.contains(&r.id))
+                    .map(|r| (r.id.clone(), r.version))
+                    .collect()
+            };
+            if targets.is_empty() {
+                return Vec::new();
+            }
+            let effects = targets
+                .iter()
+                .map(|(id, version)| Effect::Command {
+                    id: id.clone(),
+                    version: *version,
+                    command: Box::new(Command::Assign {
+                        user: Some(me.clone()),
+                    }),
+                })
+                .collect();
+            state.mode = Mode::Confirm(
+                format!("Assign {} record(s) to {me}? y / n", targets.len()),
+                effects,
+            );
+        }
         Action::NewNote => {
             if let Some(open) = &state.record
                 && let Some(view) = &open.view

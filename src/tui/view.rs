@@ -109,6 +109,18 @@ pub fn view(state: &State, frame: &mut Frame) {
     match &state.mode {
         Mode::Help => draw_help(state, frame, area),
         Mode::Palette(text, index) => draw_palette(state, frame, area, text, *index),
+        Mode::Confirm(question, _) => {
+            let rect = overlay(area, 60, 3);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(question.as_str()).block(
+                    Block::new()
+                        .borders(Borders::ALL)
+                        .border_style(state.theme.focus_border),
+                ),
+                rect,
+            );
+        }
         Mode::Normal | Mode::Filter(_) | Mode::Note => {}
     }
 }

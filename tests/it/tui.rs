@@ -605,3 +605,30 @@ fn an_idle_screen_blanks_identifying_details() {
     assert!(s.privacy);
     assert!(!screen(&mut s, 80, 24).contains("Jordan"));
 }
+
+#[test]
+fn bulk_assignment_asks_first_and_sends_one_command_per_record() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('x'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('x'));
+    assert!(
+        press(&mut s, KeyCode::Char('a')).is_empty(),
+        "nothing before the confirm"
+    );
+    assert!(matches!(&s.mode, Mode::Confirm(q, _) if q.contains("Assign 2 record(s) to alice")));
+    insta::assert_snapshot!("confirm_80x24", screen(&mut s, 80, 24));
+    let effects = press(&mut s, KeyCode::Char('y'));
+    assert_eq!(effects.len(), 2);
+    assert!(
+        effects
+            .iter()
+            .all(|e| matches!(e, Effect::Command { command, version: 2, .. }
+        if **command == cims::domain::commands::Command::Assign { user: Some("alice".into()) }))
+    );
+    assert!(s.marked.is_empty());
+    // Anything but y changes nothing.
+    press(&mut s, KeyCode::Char('a'));
+    assert!(press(&mut s, KeyCode::Char('n')).is_empty());
+    assert_eq!(s.mode, Mode::Normal);
+}
