@@ -8,16 +8,17 @@
 #[allow(dead_code)]
 mod postgres;
 
-use std::collections::BTreeSet;
+#[path = "common/seed.rs"]
+mod seed;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use cims::demo::generate::{self, Author};
-use cims::domain::actor::{OrgKind, Role};
+use cims::demo::generate;
 use cims::domain::policy::PolicySet;
-use cims::store::{NewUser, Organisation, Store};
+use cims::store::Store;
 
-const BATCH: usize = 1000;
+use seed::BATCH;
 const HTTP_CREATES: usize = 2000;
 const CREATE_CLIENTS: usize = 8;
 const QUEUE_REQUESTS: usize = 400;
@@ -71,59 +72,12 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-async fn setup(store: &Store) -> Vec<Author> {
-    let orgs = [
-        ("dffh", "DFFH Child Protection", OrgKind::Department),
-        ("anglicare", "Anglicare Victoria", OrgKind::Cso),
-        ("berry_street", "Berry Street", OrgKind::Cso),
-        ("mackillop", "MacKillop Family Services", OrgKind::Cso),
-    ];
-    let mut authors = Vec::new();
-    for (id, name, kind) in orgs {
-        store
-            .create_organisation(&Organisation {
-                id: id.into(),
-                name: name.into(),
-                kind,
-            })
-            .await
-            .expect("organisation");
-        let user = format!("{id}_worker");
-        store
-            .create_user(&NewUser {
-                id: user.clone(),
-                org_id: id.into(),
-                display_name: format!("Worker at {name}"),
-                roles: BTreeSet::from([Role::Practitioner, Role::IncidentDelegate]),
-                protective_intervener: kind == OrgKind::Department,
-                password: None,
-            })
-            .await
-            .expect("user");
-        authors.push(Author {
-            org: id.into(),
-            org_kind: kind,
-            user,
-        });
-    }
-    authors
-}
-
 async fn run(label: &str, url: &str, records: usize) {
     let store = Store::open(url).await.expect("open store");
     let policies = PolicySet::embedded().expect("policy");
-    let authors = setup(&store).await;
+    let authors = seed::authors(&store).await;
     let now = Utc::now();
-    let all = generate::records(42, records, now, &authors);
-    let started = Instant::now();
-    for chunk in all.chunks(BATCH) {
-        store
-            .create_many(chunk.to_vec(), now, &policies)
-            .await
-            .expect("seed");
-    }
-    store.analyze().await.expect("analyze");
-    let seeded = started.elapsed();
+    let seeded = seed::records(&store, &authors, 42, records, now, &policies).await;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -139,7 +93,7 @@ async fn run(label: &str, url: &str, records: usize) {
         },
     ));
     let pi_token = store
-        .issue_token("dffh_worker", chrono::Duration::hours(1))
+        .issue_token(seed::PI_USER, chrono::Duration::hours(1))
         .await
         .expect("token")
         .0;

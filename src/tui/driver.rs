@@ -8,6 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{self, Event};
 use ratatui::crossterm::terminal::{
     BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
@@ -45,13 +46,29 @@ fn install_panic_hook() {
     }));
 }
 
-fn draw(terminal: &mut Terminal<Backend>, state: &mut State) -> io::Result<()> {
-    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+/// Draw the state; when the frame equals the last one drawn, write nothing at all.
+fn draw(
+    terminal: &mut Terminal<Backend>,
+    state: &mut State,
+    last: &mut Option<Buffer>,
+) -> io::Result<()> {
+    terminal.autoresize()?;
     let size = terminal.size()?;
     // The queue shows about 45% of the screen, less borders and header.
     state.page = usize::from(size.height).saturating_mul(45) / 100;
     state.page = state.page.saturating_sub(3).max(1);
-    terminal.draw(|frame| view(state, frame))?;
+    {
+        let mut frame = terminal.get_frame();
+        view(state, &mut frame);
+    }
+    let current = terminal.current_buffer_mut();
+    if last.as_ref() == Some(&*current) {
+        current.reset();
+        return Ok(());
+    }
+    *last = Some(current.clone());
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.apply_buffer()?;
     queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     terminal.backend_mut().flush()
 }
@@ -203,20 +220,32 @@ pub async fn run(
     execute!(out, EnterAlternateScreen, cursor::Hide)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
 
-    match client.me().await {
-        Ok(me) => {
-            update(&mut state, Msg::Me(me));
-        }
-        Err(e) => {
-            update(&mut state, Msg::Failed(e.to_string()));
-        }
+    // The first frame never waits on the network: who the user is and the queue arrive as
+    // messages; "live" waits for the change feed to say so.
+    let mut last = None;
+    draw(&mut terminal, &mut state, &mut last)?;
+    {
+        let (client, tx) = (client.clone(), tx.clone());
+        tokio::spawn(async move {
+            let msg = match client.me().await {
+                Ok(me) => Msg::Me(me),
+                Err(e) => Msg::Failed(e.to_string()),
+            };
+            let _ = tx.send(msg).await;
+        });
     }
-    for effect in update(&mut state, Msg::Connection(Connection::Live)) {
-        run_effect(effect, &services, &tx);
-    }
-    draw(&mut terminal, &mut state)?;
+    run_effect(
+        Effect::LoadQueue {
+            query: state.query(),
+            sort: super::update::SORTS[0].0.to_string(),
+        },
+        &services,
+        &tx,
+    );
 
-    let mut minute = tokio::time::interval(Duration::from_secs(60));
+    let every_minute = Duration::from_secs(60);
+    let mut minute =
+        tokio::time::interval_at(tokio::time::Instant::now() + every_minute, every_minute);
     let mut hangup = signal(tokio::signal::unix::SignalKind::hangup())?;
     let mut terminate = signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut terminal_gone = false;
@@ -248,7 +277,7 @@ pub async fn run(
         if state.quit {
             break;
         }
-        draw(&mut terminal, &mut state)?;
+        draw(&mut terminal, &mut state, &mut last)?;
     }
     feed_handle.stop().await;
     if terminal_gone {

@@ -1,0 +1,447 @@
+//! The real `cims` binary in a pseudo-terminal against a real server (DESIGN §7, §8): the
+//! queue appears, the saved views and the filter narrow it, a checklist item ticked with
+//! the keyboard is done on the server, a note written in the editor is kept as a draft as it
+//! is typed and then sent, `q` leaves the record and then quits with status 0,
+//! the terminal is given back as it was found, and nothing is written to its title.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use serde_json::Value;
+
+use crate::api::harness::{Api, PATIENCE, Persona};
+use crate::fixtures;
+use crate::support::{self, Db};
+
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
+
+/// What the app has written so far: the screen it makes and every byte of it.
+struct Output {
+    parser: vt100::Parser,
+    bytes: Vec<u8>,
+    /// The pty gave end of file or an error: the app and everything holding it are gone.
+    closed: bool,
+}
+
+/// The app running in a pseudo-terminal.
+struct Pty {
+    output: Arc<Mutex<Output>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Pty {
+    /// Run the `cims` binary with exactly the environment `env` (and nothing inherited).
+    fn spawn(env: &[(&str, &Path)]) -> Pty {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pseudo-terminal");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_cims"));
+        command.env_clear();
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command.env("TERM", "xterm-256color");
+        command.env("LANG", "C.UTF-8");
+        let child = pair
+            .slave
+            .spawn_command(command)
+            .expect("start cims in the pseudo-terminal");
+        // Only the child holds the terminal's far end now: when it exits, reads end.
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("a pty reader");
+        let writer = pair.master.take_writer().expect("a pty writer");
+        let output = Arc::new(Mutex::new(Output {
+            parser: vt100::Parser::new(
+                std::num::NonZeroU16::new(ROWS).expect("rows"),
+                std::num::NonZeroU16::new(COLS).expect("cols"),
+                0,
+            ),
+            bytes: Vec::new(),
+            closed: false,
+        }));
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            loop {
+                let read = reader.read(&mut buffer);
+                let mut out = sink.lock().expect("the output lock");
+                match read {
+                    Ok(0) | Err(_) => {
+                        out.closed = true;
+                        return;
+                    }
+                    Ok(n) => {
+                        out.parser.process(&buffer[..n]);
+                        out.bytes.extend_from_slice(&buffer[..n]);
+                    }
+                }
+            }
+        });
+        Pty {
+            output,
+            writer,
+            child,
+            _master: pair.master,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.output
+            .lock()
+            .expect("the output lock")
+            .parser
+            .screen()
+            .contents()
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .and_then(|()| self.writer.flush())
+            .expect("type into the pseudo-terminal");
+    }
+
+    /// Wait until the screen satisfies `ok`; fails with the screen as it is.
+    async fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            if Instant::now() >= deadline {
+                panic!("waited {PATIENCE:?} for {what}; the screen:\n{screen}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Wait for the app to exit; its status.
+    async fn exit(&mut self, within: Duration) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the app's status") {
+                return status;
+            }
+            if Instant::now() >= deadline {
+                let screen = self.screen();
+                let _ = self.child.kill();
+                panic!("the app did not exit within {within:?}; the screen:\n{screen}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Wait until every byte the app wrote has been read.
+    async fn drained(&self) {
+        let deadline = Instant::now() + PATIENCE;
+        while !self.output.lock().expect("the output lock").closed {
+            assert!(
+                Instant::now() < deadline,
+                "the pseudo-terminal stayed open after the app exited"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+/// The record ids on the screen, top to bottom, one per line.
+fn queue_ids(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter_map(|line| {
+            line.split(|c: char| c.is_whitespace() || c == '│' || c == '▶')
+                .find(|word| {
+                    (word.starts_with("INC-") || word.starts_with("INT-")) && word.len() >= 13
+                })
+                .map(String::from)
+        })
+        .collect()
+}
+
+fn write_private(path: &Path, text: &str) {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let dir = path.parent().expect("a parent directory");
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .expect("create the directory");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .expect("create the file");
+    file.write_all(text.as_bytes()).expect("write the file");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_binary_in_a_terminal_ticks_an_item_writes_a_note_and_quits_cleanly() {
+    let db_dir = tempfile::tempdir().expect("a directory for the database");
+    let url = support::database(Db::Sqlite, &db_dir)
+        .await
+        .expect("a SQLite database");
+    let api = Api::start(&url).await;
+    let me = Persona::Practitioner;
+
+    let mut incident = fixtures::incident();
+    let first_incident = api.create_incident(me, &incident).await;
+    incident.identified_at += chrono::Duration::hours(3);
+    let second_incident = api.create_incident(me, &incident).await;
+    let mut intake = fixtures::intake();
+    let first_intake = api.create_intake(me, &intake).await;
+    intake.received_at += chrono::Duration::hours(2);
+    let second_intake = api.create_intake(me, &intake).await;
+    let all = [
+        &first_incident,
+        &second_incident,
+        &first_intake,
+        &second_intake,
+    ];
+    let intakes = [&first_intake, &second_intake];
+
+    // Which intake the queue lists first (it sorts by next deadline), as the API says.
+    let page = api
+        .get(me, "/v1/queue?limit=50&q=kind%3Aintake")
+        .await
+        .expect(200, "the practitioner reads the intake queue");
+    let top_intake = page["rows"][0]["id"]
+        .as_str()
+        .expect("the first intake's id")
+        .to_string();
+
+    let home = tempfile::tempdir().expect("a home directory");
+    let data = home.path().join("data");
+    let config = home.path().join("config");
+    write_private(&data.join("cims").join("token"), api.token(me));
+    write_private(
+        &config.join("cims").join("config.toml"),
+        &format!("[server]\nurl = \"{}\"\n", api.server.base),
+    );
+    let mut pty = Pty::spawn(&[
+        ("HOME", home.path()),
+        ("XDG_DATA_HOME", &data),
+        ("XDG_CONFIG_HOME", &config),
+    ]);
+
+    pty.wait_for("the queue", |s| {
+        s.contains(" queue ") && s.contains("● live") && s.contains("alice")
+    })
+    .await;
+
+    pty.keys("6");
+    let screen = pty
+        .wait_for("every record in the All view", |s| {
+            let ids = queue_ids(s);
+            all.iter().all(|id| ids.contains(id))
+        })
+        .await;
+    assert_eq!(
+        queue_ids(&screen).len(),
+        all.len(),
+        "the All view lists each record once:\n{screen}"
+    );
+
+    pty.keys("/kind:intake");
+    pty.wait_for("the filter being typed", |s| s.contains("/ kind:intake"))
+        .await;
+    pty.keys("\r");
+    let screen = pty
+        .wait_for("only the intakes", |s| {
+            s.contains("filter: kind:intake") && {
+                let ids = queue_ids(s);
+                ids.len() == intakes.len() && intakes.iter().all(|id| ids.contains(id))
+            }
+        })
+        .await;
+    assert_eq!(
+        queue_ids(&screen).first(),
+        Some(&top_intake),
+        "the intake due first is listed first:\n{screen}"
+    );
+
+    pty.keys("\r");
+    pty.wait_for("the record open on its details", |s| {
+        s.contains(&format!("{top_intake} ─ [Details]")) && s.contains("Reporter")
+    })
+    .await;
+    pty.keys("l");
+    let screen = pty
+        .wait_for("the checklist tab", |s| {
+            s.contains("[Checklist]") && s.contains("[ ]")
+        })
+        .await;
+    let view = api
+        .get(me, &format!("/v1/records/{top_intake}"))
+        .await
+        .expect(200, "the practitioner reads the record");
+    let first_item = view["checklist"][0]["id"]
+        .as_str()
+        .expect("the checklist has a first item")
+        .to_string();
+    assert_eq!(
+        view["checklist"][0]["state"], "open",
+        "the first item starts open"
+    );
+    assert_eq!(
+        view["checklist"][0]["may_tick"], true,
+        "the practitioner may tick the first item:\n{screen}"
+    );
+
+    pty.keys(" ");
+    let deadline = Instant::now() + PATIENCE;
+    let ticked = loop {
+        let view = api
+            .get(me, &format!("/v1/records/{top_intake}"))
+            .await
+            .expect(200, "the practitioner reads the record");
+        if view["record"]["checklist"][&first_item]["state"] == "done" {
+            break view;
+        }
+        if Instant::now() >= deadline {
+            panic!(
+                "{first_item} was not done on the server within {PATIENCE:?}: {}\nthe screen:\n{}",
+                view["record"]["checklist"],
+                pty.screen()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        ticked["record"]["checklist"][&first_item]["by"],
+        Value::from("alice"),
+        "ticked as the logged-in user"
+    );
+    pty.wait_for("the item shown done", |s| s.contains("[x]"))
+        .await;
+
+    // A note, written in the editor over two lines: kept on disk as it is typed, sent
+    // with ctrl-s, then shown on the Notes tab.
+    pty.keys("n");
+    pty.wait_for("the note editor", |s| {
+        s.contains(&format!("note on {top_intake}"))
+    })
+    .await;
+    pty.keys("Rang the reporter.\rHome visit booked for Thursday.");
+    pty.wait_for("the note as typed", |s| {
+        s.contains("Rang the reporter.") && s.contains("Home visit booked for Thursday.")
+    })
+    .await;
+    let note = "Rang the reporter.\nHome visit booked for Thursday.";
+    let draft = data
+        .join("cims")
+        .join("drafts")
+        .join(format!("{top_intake}.txt"));
+    let deadline = Instant::now() + PATIENCE;
+    while std::fs::read_to_string(&draft).ok().as_deref() != Some(note) {
+        assert!(
+            Instant::now() < deadline,
+            "the draft at {} was not kept as typed: {:?}",
+            draft.display(),
+            std::fs::read_to_string(&draft)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&draft)
+            .expect("the draft's metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the draft is private to its owner");
+    }
+    pty.keys("\x13");
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let view = api
+            .get(me, &format!("/v1/records/{top_intake}"))
+            .await
+            .expect(200, "the practitioner reads the record");
+        let last = view["record"]["notes"]
+            .as_array()
+            .and_then(|notes| notes.last())
+            .and_then(|n| n["revisions"].as_array()?.last().cloned());
+        if let Some(revision) = last {
+            assert_eq!(revision["text"], note, "the note as typed");
+            assert_eq!(revision["by"], "alice", "written as the logged-in user");
+            break;
+        }
+        if Instant::now() >= deadline {
+            panic!(
+                "the note did not reach the server within {PATIENCE:?}; the screen:\n{}",
+                pty.screen()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let deadline = Instant::now() + PATIENCE;
+    while draft.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the draft was not removed once the note was sent"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    pty.keys("l");
+    pty.wait_for("the note on the Notes tab", |s| {
+        s.contains("[Notes]") && s.contains("— alice") && s.contains("Home visit booked")
+    })
+    .await;
+
+    // The first `q` only leaves the record pane.
+    pty.keys("q");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        pty.child.try_wait().expect("the app's status").is_none(),
+        "the first q left the record pane without quitting"
+    );
+    pty.keys("q");
+    let status = pty.exit(Duration::from_secs(5)).await;
+    assert!(
+        status.success(),
+        "the app exits with status 0, not {status:?}; the screen:\n{}",
+        pty.screen()
+    );
+    pty.drained().await;
+
+    let (alternate, bytes) = {
+        let output = pty.output.lock().expect("the output lock");
+        (
+            output.parser.screen().alternate_screen(),
+            output.bytes.clone(),
+        )
+    };
+    assert!(!alternate, "the app left the alternate screen on exit");
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"\x1b[?1049h"), "the app used the alternate screen");
+    assert!(has(b"\x1b[?1049l"), "the app left the alternate screen");
+    assert!(has(b"\x1b[?25h"), "the app showed the cursor again");
+    for title in [b"\x1b]0;", b"\x1b]1;", b"\x1b]2;"] {
+        assert!(
+            !has(title),
+            "the app set the terminal title ({:?})",
+            String::from_utf8_lossy(title)
+        );
+    }
+    api.stop().await;
+}
