@@ -288,16 +288,32 @@ fn filter_key(state: &mut State, mut text: String, key: KeyEvent) -> Vec<Effect>
     Vec::new()
 }
 
-/// Actions whose name or description holds every word typed, best first.
+/// Actions matching what was typed, fuzzily (nucleo), best first; everything when
+/// nothing is typed.
 pub fn palette_matches(text: &str) -> Vec<&'static super::action::ActionDef> {
-    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
-    REGISTRY
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    use nucleo_matcher::{Config, Matcher};
+    let pattern = Pattern::parse(text, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let haystacks: Vec<(String, usize)> = REGISTRY
         .iter()
-        .filter(|d| {
-            let haystack = format!("{} {}", d.name, d.description).to_lowercase();
-            words.iter().all(|w| haystack.contains(w.as_str()))
-        })
+        .enumerate()
+        .map(|(i, d)| (format!("{} {}", d.name.replace('_', " "), d.description), i))
+        .collect();
+    pattern
+        .match_list(haystacks.iter().map(|(h, i)| Indexed(h, *i)), &mut matcher)
+        .into_iter()
+        .map(|(Indexed(_, i), _)| &REGISTRY[i])
         .collect()
+}
+
+/// A palette line and the registry entry it stands for.
+struct Indexed<'a>(&'a str, usize);
+
+impl AsRef<str> for Indexed<'_> {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
 }
 
 fn palette_key(state: &mut State, mut text: String, index: usize, key: KeyEvent) -> Vec<Effect> {

@@ -632,3 +632,12 @@ fn bulk_assignment_asks_first_and_sends_one_command_per_record() {
     assert!(press(&mut s, KeyCode::Char('n')).is_empty());
     assert_eq!(s.mode, Mode::Normal);
 }
+
+#[test]
+fn the_palette_matches_fuzzily_best_first() {
+    use cims::tui::update::palette_matches;
+    assert_eq!(palette_matches("").len(), REGISTRY.len());
+    assert_eq!(palette_matches("prvcy")[0].name, "privacy");
+    assert_eq!(palette_matches("new note")[0].name, "new_note");
+    assert!(palette_matches("zzzqqq").is_empty());
+}
