@@ -27,6 +27,34 @@ pub struct TuiArgs {
     /// The config file; default: config.toml in the platform config directory.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Look without changing anything: no write is sent.
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+/// Logs go to `cims.log` in the data directory, never to the terminal the app draws on.
+fn init_file_log(data: &std::path::Path) {
+    let path = data.join("cims.log");
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    if std::fs::create_dir_all(data).is_err() {
+        return;
+    }
+    let Ok(file) = options.open(&path) else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .try_init();
 }
 
 /// The smallest terminal the app draws in.
@@ -103,7 +131,9 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
         Ok(outbox) => outbox,
         Err(e) => return fail(err, e.to_string()),
     };
+    init_file_log(&data);
     let mut state = State::new(chrono::Utc::now(), keymap, theme);
+    state.read_only = args.read_only;
     state.views = config.views();
     state.idle_lock = (config.ui.idle_lock_minutes > 0)
         .then(|| chrono::Duration::minutes(i64::from(config.ui.idle_lock_minutes)));

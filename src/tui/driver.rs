@@ -90,6 +90,7 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
     };
     if let Some(result) = drafted {
         if let Err(e) = result {
+            tracing::warn!(error = %e, "a note draft could not be kept");
             let _ = tx.try_send(Msg::Failed(format!("the draft could not be kept: {e}")));
         }
         return;
@@ -129,6 +130,7 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 match client.command(&id, version, &command, &key).await {
                     Ok(view) => Msg::Record(view),
                     Err(ClientError::Offline { reason, .. }) => {
+                        tracing::info!(record = %id, "server unreachable: the write is kept in the outbox");
                         // Kept with the same key: if the server did apply it before the
                         // link dropped, sending it again cannot apply it twice.
                         let mut outbox = outbox.lock().await;

@@ -167,6 +167,8 @@ pub struct State {
     pub keymap: Keymap,
     pub theme: Theme,
     pub editor: Option<NoteEditor>,
+    /// Look, never change: no write is sent.
+    pub read_only: bool,
     /// Blank the screen after this long without a key (none: never).
     pub idle_lock: Option<chrono::Duration>,
     pub last_key: DateTime<Utc>,
@@ -202,6 +204,7 @@ impl State {
             keymap,
             theme,
             editor: None,
+            read_only: false,
             idle_lock: None,
             last_key: now,
             drafts: std::collections::BTreeMap::new(),

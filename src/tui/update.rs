@@ -376,6 +376,13 @@ pub fn checklist_items(view: &RecordView) -> Vec<(String, bool)> {
 }
 
 fn perform(state: &mut State, action: Action) -> Vec<Effect> {
+    if state.read_only && matches!(action, Action::Tick | Action::NewNote | Action::Assign) {
+        state.message = Some((
+            Level::Error,
+            "read-only mode: nothing can be changed (start without --read-only to write)".into(),
+        ));
+        return Vec::new();
+    }
     let page = state.page.max(1) as isize;
     match action {
         Action::MoveDown => move_by(state, 1),

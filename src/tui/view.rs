@@ -149,7 +149,8 @@ fn draw_tabs(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         String::new()
     };
-    let right = format!("  {who}· {link}{pending}");
+    let read_only = if state.read_only { " · read-only" } else { "" };
+    let right = format!("  {who}· {link}{pending}{read_only}");
     let width = u16::try_from(right.chars().count() + 1).unwrap_or(u16::MAX);
     let [left, right_area] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(width)]).areas(area);

@@ -641,3 +641,26 @@ fn the_palette_matches_fuzzily_best_first() {
     assert_eq!(palette_matches("new note")[0].name, "new_note");
     assert!(palette_matches("zzzqqq").is_empty());
 }
+
+#[test]
+fn read_only_mode_changes_nothing() {
+    let mut s = state(false);
+    s.read_only = true;
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('l'));
+    for key in ['j', ' ', 'n', 'a'] {
+        let effects = press(&mut s, KeyCode::Char(key));
+        assert!(
+            effects.iter().all(|e| !matches!(e, Effect::Command { .. })),
+            "{key}: {effects:?}"
+        );
+    }
+    assert_eq!(s.mode, Mode::Normal, "no editor, no confirm");
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("read-only"))
+    );
+    assert!(screen(&mut s, 120, 40).contains("read-only"));
+}
