@@ -376,7 +376,12 @@ pub fn checklist_items(view: &RecordView) -> Vec<(String, bool)> {
 }
 
 fn perform(state: &mut State, action: Action) -> Vec<Effect> {
-    if state.read_only && matches!(action, Action::Tick | Action::NewNote | Action::Assign) {
+    if state.read_only
+        && matches!(
+            action,
+            Action::Tick | Action::NewNote | Action::Assign | Action::Advance | Action::Endorse
+        )
+    {
         state.message = Some((
             Level::Error,
             "read-only mode: nothing can be changed (start without --read-only to write)".into(),
@@ -498,6 +503,30 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
             state.mode = Mode::Confirm(
                 format!("Assign {} record(s) to {me}? y / n", targets.len()),
                 effects,
+            );
+        }
+        Action::Advance | Action::Endorse => {
+            let Some(open) = &state.record else {
+                return Vec::new();
+            };
+            let Some(view) = &open.view else {
+                return Vec::new();
+            };
+            let (command, question) = if action == Action::Advance {
+                (
+                    Command::AdvanceStage,
+                    format!("Advance {} to its next stage? y / n", open.id),
+                )
+            } else {
+                (Command::Endorse, format!("Endorse {}? y / n", open.id))
+            };
+            state.mode = Mode::Confirm(
+                question,
+                vec![Effect::Command {
+                    id: open.id.clone(),
+                    version: view.version,
+                    command: Box::new(command),
+                }],
             );
         }
         Action::NewNote => {

@@ -664,3 +664,23 @@ fn read_only_mode_changes_nothing() {
     );
     assert!(screen(&mut s, 120, 40).contains("read-only"));
 }
+
+#[test]
+fn advancing_and_endorsing_ask_first_and_send_at_the_version_read() {
+    use cims::domain::commands::Command;
+    for (key, command) in [('>', Command::AdvanceStage), ('e', Command::Endorse)] {
+        let mut s = state(false);
+        press(&mut s, KeyCode::Enter);
+        update(&mut s, Msg::Record(record_view(false)));
+        assert!(press(&mut s, KeyCode::Char(key)).is_empty());
+        assert!(matches!(&s.mode, Mode::Confirm(q, _) if q.contains("INC-2026-000001")));
+        assert_eq!(
+            press(&mut s, KeyCode::Char('y')),
+            vec![Effect::Command {
+                id: "INC-2026-000001".into(),
+                version: 4,
+                command: Box::new(command),
+            }]
+        );
+    }
+}
