@@ -71,6 +71,12 @@ pub struct QueuePage {
     pub next_cursor: Option<String>,
 }
 
+/// `GET /v1/queue/count`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct QueueCount {
+    pub count: i64,
+}
+
 /// `POST /v1/records`
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -315,6 +315,14 @@ impl Client {
             .await
     }
 
+    /// `GET /v1/queue/count`: how many records the caller may see match `q`.
+    pub async fn count(&self, q: &str) -> Result<i64, ClientError> {
+        let page: crate::wire::QueueCount = self
+            .get(&format!("/v1/queue/count?q={}", encode(q)))
+            .await?;
+        Ok(page.count)
+    }
+
     /// `GET /v1/records/{id}`: the record as the caller may see it.
     pub async fn record(&self, id: &str) -> Result<RecordView, ClientError> {
         self.get(&format!("/v1/records/{}", encode(id))).await

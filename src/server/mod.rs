@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/me", get(session::me))
         .route("/v1/policy", get(reference::policy))
         .route("/v1/queue", get(records::queue))
+        .route("/v1/queue/count", get(records::count))
         .route("/v1/records", post(records::create))
         .route("/v1/records/{id}", get(records::read))
         .route("/v1/records/{id}/commands", post(records::command))

@@ -14,8 +14,10 @@ use crate::domain::commands::Command;
 use crate::domain::mask::protected_terms_in;
 use crate::domain::model::{Details, Record};
 use crate::domain::query;
-use crate::store::{CommandRequest, IdempotencyKey, NewRecord, QueueQuery, SortKey, WriteError};
-use crate::wire::{CreateRecord, ErrorBody, History, QueuePage, RecordView};
+use crate::store::{
+    CommandRequest, IdempotencyKey, NewRecord, QueueQuery, Scope, SortKey, WriteError,
+};
+use crate::wire::{CreateRecord, ErrorBody, History, QueueCount, QueuePage, RecordView};
 
 use super::AppState;
 use super::auth::{Caller, can_see, scope, viewer};
@@ -58,21 +60,7 @@ pub async fn queue(
     State(state): State<AppState>,
     Query(params): Query<QueueParams>,
 ) -> Result<Json<QueuePage>, ApiError> {
-    let scope = scope(&caller.actor)
-        .ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
-    let mut text = String::new();
-    if let Some(view) = &params.view {
-        text.push_str(query::view(view).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "unknown view {view:?}: use mine, due_today, overdue, major, intake or all"
-            ))
-        })?);
-    }
-    if let Some(q) = &params.q {
-        text.push(' ');
-        text.push_str(q);
-    }
-    let filter = query::parse(&text).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let (scope, filter) = scope_and_filter(&caller, params.view.as_deref(), params.q.as_deref())?;
     let (sort, descending) =
         SortKey::parse(params.sort.as_deref().unwrap_or("due")).ok_or_else(|| {
             ApiError::bad_request(
@@ -104,6 +92,72 @@ pub async fn queue(
             .map(|row| present::queue_row(&state, &caller, &row.record, row.next_due))
             .collect(),
         next_cursor: page.next_cursor,
+    }))
+}
+
+/// What the caller may see, and the filter a view and a query ask for.
+fn scope_and_filter(
+    caller: &Caller,
+    view: Option<&str>,
+    q: Option<&str>,
+) -> Result<(Scope, query::Filter), ApiError> {
+    let scope = scope(&caller.actor)
+        .ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    let mut text = String::new();
+    if let Some(view) = view {
+        text.push_str(query::view(view).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "unknown view {view:?}: use mine, due_today, overdue, major, intake or all"
+            ))
+        })?);
+    }
+    if let Some(q) = q {
+        text.push(' ');
+        text.push_str(q);
+    }
+    let filter = query::parse(&text).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok((scope, filter))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CountParams {
+    /// The same filter language as the queue's `q`.
+    pub q: Option<String>,
+    /// A saved view: mine, due_today, overdue, major, intake, all.
+    pub view: Option<String>,
+}
+
+/// How many records the caller may see match a view or filter: the counts on view tabs.
+#[utoipa::path(
+    get, path = "/v1/queue/count", tag = "records",
+    params(CountParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The number of matching records", body = QueueCount),
+        (status = 400, description = "Bad filter or view", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Admin accounts see no client data", body = ErrorBody),
+    )
+)]
+pub async fn count(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(params): Query<CountParams>,
+) -> Result<Json<QueueCount>, ApiError> {
+    let (scope, filter) = scope_and_filter(&caller, params.view.as_deref(), params.q.as_deref())?;
+    let now = Utc::now();
+    let q = QueueQuery {
+        viewer: viewer(&caller.actor, scope, state.policies.in_force_at(now)),
+        filter,
+        sort: SortKey::Due,
+        descending: false,
+        limit: 1,
+        cursor: None,
+        now,
+    };
+    Ok(Json(QueueCount {
+        count: state.store.count(&q, &state.policies).await?,
     }))
 }
 

@@ -123,10 +123,6 @@ impl Store {
             .collect()
     }
 
-    pub async fn organisation(&self, id: &str) -> Result<Option<Organisation>, StoreError> {
-        Ok(self.organisations().await?.into_iter().find(|o| o.id == id))
-    }
-
     pub async fn create_user(&self, user: &NewUser) -> Result<(), StoreError> {
         let roles =
             serde_json::to_string(&user.roles).map_err(|e| StoreError::Corrupt(e.to_string()))?;

@@ -354,10 +354,6 @@ pub const REGISTRY: &[ActionDef] = &[
     ),
 ];
 
-pub fn definition(action: Action) -> Option<&'static ActionDef> {
-    REGISTRY.iter().find(|d| d.action == action)
-}
-
 pub fn by_name(name: &str) -> Option<&'static ActionDef> {
     REGISTRY.iter().find(|d| d.name == name)
 }

@@ -117,6 +117,13 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 Ok(view) => Msg::Record(view),
                 Err(e) => Msg::Failed(e.to_string()),
             },
+            Effect::LoadCounts { queries } => {
+                let mut counts = Vec::with_capacity(queries.len());
+                for q in &queries {
+                    counts.push(client.count(q).await.ok());
+                }
+                Msg::Counts(counts)
+            }
             Effect::LoadHistory { id } => match client.history(&id).await {
                 Ok(history) => Msg::History(history),
                 Err(e) => Msg::Failed(e.to_string()),

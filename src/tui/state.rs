@@ -144,6 +144,10 @@ pub struct State {
     /// The filter typed with `/`, on top of the view's own.
     pub filter: String,
     pub rows: Vec<QueueRow>,
+    /// How many records each view holds, when known.
+    pub counts: Vec<Option<i64>>,
+    /// Something changed since the counts were loaded; they reload on the next minute.
+    pub counts_stale: bool,
     /// Which of the sorts the queue is in (see `update::SORTS`).
     pub sort: usize,
     pub selected: usize,
@@ -186,6 +190,8 @@ impl State {
             filter: String::new(),
             rows: Vec::new(),
             sort: 0,
+            counts: Vec::new(),
+            counts_stale: false,
             selected: 0,
             offset: 0,
             page: 10,

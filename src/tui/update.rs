@@ -19,6 +19,8 @@ pub enum Msg {
     Queue(QueuePage),
     Record(RecordView),
     History(History),
+    /// Records per view, in tab order.
+    Counts(Vec<Option<i64>>),
     Failed(String),
     Change(Change),
     Connection(Connection),
@@ -39,6 +41,10 @@ pub enum Effect {
     LoadHistory {
         id: String,
     },
+    /// Count what each view's query matches (the tab counts).
+    LoadCounts {
+        queries: Vec<String>,
+    },
     /// Keep the note being written, as typed.
     SaveDraft {
         record_id: String,
@@ -53,6 +59,13 @@ pub enum Effect {
         command: Box<Command>,
     },
     Quit,
+}
+
+fn load_counts(state: &mut State) -> Effect {
+    state.counts_stale = false;
+    Effect::LoadCounts {
+        queries: state.views.iter().map(|v| v.query.clone()).collect(),
+    }
 }
 
 fn load_queue(state: &State) -> Effect {
@@ -80,6 +93,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             state.now = now;
+            let mut effects = Vec::new();
+            if state.counts_stale {
+                effects.push(load_counts(state));
+            }
             // Someone walked away: identifying details leave the screen.
             if state
                 .idle_lock
@@ -87,6 +104,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             {
                 state.privacy = true;
             }
+            effects
+        }
+        Msg::Counts(counts) => {
+            state.counts = counts;
             Vec::new()
         }
         Msg::Me(me) => {
@@ -133,6 +154,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 state.held += 1;
                 return Vec::new();
             }
+            state.counts_stale = true;
             let mut effects = vec![load_queue(state)];
             if let Some(open) = state.record.as_ref().filter(|r| r.id == change.record_id) {
                 if open.tab == RecordTab::History {
@@ -151,7 +173,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 connection == Connection::Live && state.connection != Connection::Live;
             state.connection = connection;
             if reconnected {
-                vec![load_queue(state)]
+                vec![load_queue(state), load_counts(state)]
             } else {
                 Vec::new()
             }
@@ -564,7 +586,7 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Refresh => {
-            let mut effects = vec![load_queue(state)];
+            let mut effects = vec![load_queue(state), load_counts(state)];
             if let Some(open) = &state.record {
                 effects.push(Effect::LoadRecord {
                     id: open.id.clone(),

@@ -154,11 +154,15 @@ fn draw_tabs(state: &State, frame: &mut Frame, area: Rect) {
     let width = u16::try_from(right.chars().count() + 1).unwrap_or(u16::MAX);
     let [left, right_area] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(width)]).areas(area);
-    let titles = state
-        .views
-        .iter()
-        .enumerate()
-        .map(|(i, v)| format!("{} {}", i + 1, v.title));
+    let titles =
+        state
+            .views
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match state.counts.get(i).copied().flatten() {
+                Some(n) => format!("{} {} {n}", i + 1, v.title),
+                None => format!("{} {}", i + 1, v.title),
+            });
     let tabs = Tabs::new(titles)
         .select(state.view)
         .highlight_style(state.theme.selected)

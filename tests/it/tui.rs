@@ -315,7 +315,11 @@ fn filtering_views_marks_freeze_privacy_help_palette_refresh_and_quit() {
     press(&mut s, KeyCode::Enter);
     assert!(s.privacy, "the palette runs actions by name");
     press(&mut s, KeyCode::Esc);
-    assert_eq!(press(&mut s, KeyCode::Char('r')).len(), 1);
+    let refreshed = press(&mut s, KeyCode::Char('r'));
+    assert!(matches!(
+        refreshed[..],
+        [Effect::LoadQueue { .. }, Effect::LoadCounts { .. }]
+    ));
     let sorted = press(&mut s, KeyCode::Char('s'));
     assert_eq!(
         sorted,
@@ -683,4 +687,43 @@ fn advancing_and_endorsing_ask_first_and_send_at_the_version_read() {
             }]
         );
     }
+}
+
+#[test]
+fn view_tabs_show_counts_reloaded_at_most_each_minute_after_changes() {
+    let mut s = state(false);
+    update(
+        &mut s,
+        Msg::Counts(vec![
+            Some(12),
+            Some(5),
+            Some(3),
+            Some(30),
+            Some(0),
+            Some(212),
+        ]),
+    );
+    let top = screen(&mut s, 120, 40);
+    assert!(
+        top.contains("1 Mine 12") && top.contains("6 All 212"),
+        "{top}"
+    );
+    let change = cims::wire::Change {
+        seq: 9,
+        record_id: "INC-2026-000002".into(),
+        version: 3,
+    };
+    let effects = update(&mut s, Msg::Change(change));
+    assert!(
+        effects
+            .iter()
+            .all(|e| !matches!(e, Effect::LoadCounts { .. })),
+        "not on every change"
+    );
+    let effects = update(&mut s, Msg::Tick(now() + Duration::minutes(1)));
+    assert!(matches!(&effects[..], [Effect::LoadCounts { queries }] if queries.len() == 6));
+    assert!(
+        update(&mut s, Msg::Tick(now() + Duration::minutes(2))).is_empty(),
+        "only once"
+    );
 }

@@ -86,7 +86,6 @@ pub enum CalendarDataError {
 /// The business calendar (R-CAL): holidays for every covered year, computed once.
 #[derive(Clone, Debug)]
 pub struct Calendar {
-    data: CalendarData,
     years: BTreeMap<i32, Year>,
     /// Holiday names by date; several holidays on one date are joined with " and ".
     names: HashMap<NaiveDate, String>,
@@ -171,12 +170,7 @@ impl Calendar {
                 .or_insert_with(|| holiday.name.clone());
         }
 
-        Ok(Self { data, years, names })
-    }
-
-    /// The data this calendar was built from.
-    pub fn data(&self) -> &CalendarData {
-        &self.data
+        Ok(Self { years, names })
     }
 
     /// All public holidays of `year` in date order, weekend ones included (R-CAL). Fails

@@ -3,6 +3,7 @@
 
 mod auth_matrix;
 mod concurrency;
+mod counts;
 mod feed;
 pub(crate) mod harness;
 mod idempotency;
