@@ -88,6 +88,9 @@ pub struct NoteEditor {
     pub record_id: String,
     pub version: u64,
     pub textarea: ratatui_textarea::TextArea<'static>,
+    /// Passages marked protected (R-PRIV-6), found again in the text when it is sent, so
+    /// editing elsewhere never shifts them.
+    pub protected: Vec<String>,
 }
 
 impl NoteEditor {
@@ -103,7 +106,53 @@ impl NoteEditor {
             record_id: record_id.to_string(),
             version,
             textarea,
+            protected: Vec::new(),
         }
+    }
+
+    /// The selected text, if a selection is under way and not empty.
+    pub fn selected(&self) -> Option<String> {
+        let ((r1, c1), (r2, c2)) = self.textarea.selection_range()?;
+        let lines = self.textarea.lines();
+        let mut out = String::new();
+        for row in r1..=r2 {
+            let line = lines.get(row)?;
+            let from = if row == r1 { c1 } else { 0 };
+            let to = if row == r2 { c2 } else { line.chars().count() };
+            out.extend(line.chars().skip(from).take(to.saturating_sub(from)));
+            if row < r2 {
+                out.push('\n');
+            }
+        }
+        (!out.trim().is_empty()).then_some(out)
+    }
+
+    /// The byte spans of the protected passages in `text`; the first passage no longer
+    /// found is the error.
+    pub fn spans(&self, text: &str) -> Result<Vec<crate::domain::model::Span>, String> {
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for passage in &self.protected {
+            let found: Vec<(usize, usize)> = text
+                .match_indices(passage.as_str())
+                .map(|(at, m)| (at, at + m.len()))
+                .collect();
+            if found.is_empty() {
+                return Err(passage.clone());
+            }
+            ranges.extend(found);
+        }
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (start, end) in ranges {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        Ok(merged
+            .into_iter()
+            .map(|(start, end)| crate::domain::model::Span { start, end })
+            .collect())
     }
 
     pub fn text(&self) -> String {

@@ -240,12 +240,45 @@ fn note_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let record_id = editor.record_id.clone();
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
+        // R-PRIV-6: the selected passage becomes protected.
+        KeyCode::Char('p') if ctrl => {
+            match editor.selected() {
+                Some(passage) => {
+                    editor.protected.push(passage);
+                    editor.textarea.cancel_selection();
+                    state.message = Some((
+                        Level::Info,
+                        "marked protected: only protective interveners will read it".into(),
+                    ));
+                }
+                None => {
+                    state.message = Some((
+                        Level::Info,
+                        "select a passage first (shift and the arrows), then ctrl-p".into(),
+                    ));
+                }
+            }
+            Vec::new()
+        }
         KeyCode::Char('s') if ctrl => {
             let text = editor.text();
             if text.trim().is_empty() {
                 state.message = Some((Level::Error, "the note is empty".into()));
                 return Vec::new();
             }
+            let protected_spans = match editor.spans(&text) {
+                Ok(spans) => spans,
+                Err(passage) => {
+                    state.message = Some((
+                        Level::Error,
+                        format!(
+                            "a protected passage was changed ({} characters): select it again and press ctrl-p",
+                            passage.chars().count()
+                        ),
+                    ));
+                    return Vec::new();
+                }
+            };
             let version = editor.version;
             state.editor = None;
             state.mode = Mode::Normal;
@@ -256,7 +289,7 @@ fn note_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     version,
                     command: Box::new(Command::AddNote {
                         text,
-                        protected_spans: Vec::new(),
+                        protected_spans,
                     }),
                 },
                 Effect::ClearDraft { record_id },

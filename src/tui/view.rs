@@ -551,8 +551,12 @@ fn draw_editor(state: &State, editor: &super::state::NoteEditor, frame: &mut Fra
             .borders(Borders::ALL)
             .border_style(state.theme.focus_border)
             .title(format!(
-                " note on {} · ctrl-s saves · esc keeps a draft ",
-                editor.record_id
+                " note on {}{} · ctrl-p protects the selection · ctrl-s saves · esc keeps a draft ",
+                editor.record_id,
+                match editor.protected.len() {
+                    0 => String::new(),
+                    n => format!(" · {n} protected"),
+                }
             )),
     );
     frame.render_widget(Clear, area);

@@ -727,3 +727,62 @@ fn view_tabs_show_counts_reloaded_at_most_each_minute_after_changes() {
         "only once"
     );
 }
+
+/// R-PRIV-6: a passage selected in the editor and marked with ctrl-p travels as a protected
+/// span of the note, found again when the note is sent.
+#[test]
+fn r_priv_6_a_selected_passage_is_sent_as_a_protected_span() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('n'));
+    for c in "Aunt Jo called.".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    press(&mut s, KeyCode::Home);
+    let shift_right = KeyEvent::new(KeyCode::Right, KeyModifiers::SHIFT);
+    for _ in 0..7 {
+        update(&mut s, Msg::Key(shift_right));
+    }
+    let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    update(&mut s, ctrl('p'));
+    assert_eq!(
+        s.editor.as_ref().map(|e| e.protected.clone()),
+        Some(vec!["Aunt Jo".to_string()])
+    );
+    // Editing elsewhere does not move the span.
+    press(&mut s, KeyCode::End);
+    for c in " Again.".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let effects = update(&mut s, ctrl('s'));
+    assert_eq!(
+        effects[0],
+        Effect::Command {
+            id: "INC-2026-000001".into(),
+            version: 4,
+            command: Box::new(cims::domain::commands::Command::AddNote {
+                text: "Aunt Jo called. Again.".into(),
+                protected_spans: vec![cims::domain::model::Span { start: 0, end: 7 }],
+            }),
+        }
+    );
+    // A protected passage edited away must be marked again.
+    press(&mut s, KeyCode::Char('n'));
+    for c in "Robin rang".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    press(&mut s, KeyCode::Home);
+    for _ in 0..5 {
+        update(&mut s, Msg::Key(shift_right));
+    }
+    update(&mut s, ctrl('p'));
+    press(&mut s, KeyCode::Home);
+    press(&mut s, KeyCode::Delete);
+    assert!(update(&mut s, ctrl('s')).is_empty());
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("protected passage was changed"))
+    );
+}
