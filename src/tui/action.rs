@@ -26,6 +26,7 @@ pub enum Action {
     Assign,
     Advance,
     Endorse,
+    NewRecord,
     Mark,
     MarkRange,
     Privacy,
@@ -239,6 +240,14 @@ pub const REGISTRY: &[ActionDef] = &[
         &["e"],
         Scope::Record,
         None,
+    ),
+    def(
+        Action::NewRecord,
+        "new_record",
+        "Register a new incident (ctrl-t in the form switches to an intake report)",
+        &["N"],
+        Scope::Everywhere,
+        Some("new"),
     ),
     def(
         Action::Mark,

@@ -117,6 +117,30 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 Ok(view) => Msg::Record(view),
                 Err(e) => Msg::Failed(e.to_string()),
             },
+            Effect::LoadPolicy => match client.policy().await {
+                Ok(policy) => Msg::Policy(Box::new(policy)),
+                Err(e) => Msg::Failed(e.to_string()),
+            },
+            Effect::Create { details } => {
+                let body = crate::wire::CreateRecord {
+                    org: None,
+                    details: *details,
+                    assignee: None,
+                };
+                match client.create(&body, &new_idempotency_key()).await {
+                    Ok(view) => Msg::Created(view),
+                    Err(ClientError::Refused {
+                        rule,
+                        message,
+                        field,
+                    }) => Msg::Refused {
+                        rule,
+                        message,
+                        field,
+                    },
+                    Err(e) => Msg::Failed(e.to_string()),
+                }
+            }
             Effect::LoadCounts { queries } => {
                 let mut counts = Vec::with_capacity(queries.len());
                 for q in &queries {
@@ -243,6 +267,7 @@ pub async fn run(
             let _ = tx.send(msg).await;
         });
     }
+    run_effect(Effect::LoadPolicy, &services, &tx);
     run_effect(
         Effect::LoadQueue {
             query: state.query(),

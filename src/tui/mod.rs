@@ -4,6 +4,7 @@
 pub mod action;
 pub mod config;
 pub mod driver;
+pub mod form;
 pub mod keymap;
 pub mod state;
 pub mod theme;

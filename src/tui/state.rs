@@ -78,6 +78,8 @@ pub enum Mode {
     Palette(String, usize),
     /// Writing a note in the editor (`State::editor`).
     Note,
+    /// Filling in a new record (`State::form`).
+    Form,
     /// Asking before a bulk or lasting change: the question and what `y` does.
     Confirm(String, Vec<super::update::Effect>),
 }
@@ -222,6 +224,9 @@ pub struct State {
     pub editor: Option<NoteEditor>,
     /// Look, never change: no write is sent.
     pub read_only: bool,
+    pub form: Option<super::form::Form>,
+    /// The policy in force, for forms (types, services).
+    pub policy: Option<crate::domain::policy::Policy>,
     /// Blank the screen after this long without a key (none: never).
     pub idle_lock: Option<chrono::Duration>,
     pub last_key: DateTime<Utc>,
@@ -260,6 +265,8 @@ impl State {
             theme,
             editor: None,
             read_only: false,
+            form: None,
+            policy: None,
             idle_lock: None,
             last_key: now,
             drafts: std::collections::BTreeMap::new(),

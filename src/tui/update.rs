@@ -21,6 +21,15 @@ pub enum Msg {
     History(History),
     /// Records per view, in tab order.
     Counts(Vec<Option<i64>>),
+    Policy(Box<crate::domain::policy::Policy>),
+    /// A new record was registered.
+    Created(RecordView),
+    /// The server refused the new record: its rule, message and field.
+    Refused {
+        rule: Option<String>,
+        message: String,
+        field: Option<String>,
+    },
     Failed(String),
     Change(Change),
     Connection(Connection),
@@ -41,6 +50,10 @@ pub enum Effect {
     LoadHistory {
         id: String,
     },
+    Create {
+        details: Box<crate::domain::model::Details>,
+    },
+    LoadPolicy,
     /// Count what each view's query matches (the tab counts).
     LoadCounts {
         queries: Vec<String>,
@@ -108,6 +121,41 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Counts(counts) => {
             state.counts = counts;
+            Vec::new()
+        }
+        Msg::Policy(policy) => {
+            state.policy = Some(*policy);
+            Vec::new()
+        }
+        Msg::Created(view) => {
+            let id = view
+                .record
+                .get("id")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            state.form = None;
+            state.mode = Mode::Normal;
+            state.message = Some((Level::Info, format!("{id} registered")));
+            state.record = Some(OpenRecord {
+                id,
+                view: Some(view),
+                history: None,
+                tab: RecordTab::Details,
+                cursor: 0,
+            });
+            state.focus = Focus::Record;
+            vec![load_queue(state)]
+        }
+        Msg::Refused {
+            rule,
+            message,
+            field,
+        } => {
+            match state.form.as_mut() {
+                Some(form) => form.refusal = Some((rule, message, field)),
+                None => state.message = Some((Level::Error, message)),
+            }
             Vec::new()
         }
         Msg::Me(me) => {
@@ -205,6 +253,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Mode::Palette(text, index) => palette_key(state, text, index, key),
         Mode::Note => note_key(state, key),
+        Mode::Form => form_key(state, key),
         Mode::Confirm(_, effects) => {
             state.mode = Mode::Normal;
             match key.code {
@@ -230,6 +279,64 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         }
     }
+}
+
+fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    use super::form::{Form, FormKind, Input};
+    let Some(form) = state.form.as_mut() else {
+        state.mode = Mode::Normal;
+        return Vec::new();
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let last = form.fields.len().saturating_sub(1);
+    match key.code {
+        KeyCode::Esc => {
+            state.form = None;
+            state.mode = Mode::Normal;
+        }
+        KeyCode::Char('t') if ctrl => {
+            *form = match form.kind {
+                FormKind::Incident => Form::intake(state.now),
+                FormKind::Intake => match &state.policy {
+                    Some(policy) => Form::incident(policy, state.now),
+                    None => return Vec::new(),
+                },
+            };
+        }
+        KeyCode::Char('s') if ctrl => match form.details() {
+            Ok(details) => {
+                form.refusal = None;
+                return vec![Effect::Create {
+                    details: Box::new(details),
+                }];
+            }
+            Err((field, message)) => form.refusal = Some((None, message, Some(field))),
+        },
+        KeyCode::Down | KeyCode::Tab | KeyCode::Enter => form.focus = (form.focus + 1).min(last),
+        KeyCode::Up | KeyCode::BackTab => form.focus = form.focus.saturating_sub(1),
+        code => {
+            if let Some(field) = form.fields.get_mut(form.focus) {
+                match (&mut field.value, code) {
+                    (Input::Text(text), KeyCode::Char(c)) if !ctrl => text.push(c),
+                    (Input::Text(text), KeyCode::Backspace) => {
+                        text.pop();
+                    }
+                    (Input::Choice(options, i), KeyCode::Right | KeyCode::Char(' ')) => {
+                        *i = (*i + 1) % options.len().max(1);
+                    }
+                    (Input::Choice(options, i), KeyCode::Left) => {
+                        let n = options.len().max(1);
+                        *i = (*i + n - 1) % n;
+                    }
+                    (Input::Flag(b), KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right) => {
+                        *b = !*b;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    Vec::new()
 }
 
 fn note_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -434,7 +541,12 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
     if state.read_only
         && matches!(
             action,
-            Action::Tick | Action::NewNote | Action::Assign | Action::Advance | Action::Endorse
+            Action::Tick
+                | Action::NewNote
+                | Action::Assign
+                | Action::Advance
+                | Action::Endorse
+                | Action::NewRecord
         )
     {
         state.message = Some((
@@ -560,6 +672,19 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 effects,
             );
         }
+        Action::NewRecord => match &state.policy {
+            Some(policy) => {
+                state.form = Some(super::form::Form::incident(policy, state.now));
+                state.mode = Mode::Form;
+            }
+            None => {
+                state.message = Some((
+                    Level::Error,
+                    "the policy has not loaded yet: try again in a moment".into(),
+                ));
+                return vec![Effect::LoadPolicy];
+            }
+        },
         Action::Advance | Action::Endorse => {
             let Some(open) = &state.record else {
                 return Vec::new();

@@ -121,6 +121,11 @@ pub fn view(state: &State, frame: &mut Frame) {
                 rect,
             );
         }
+        Mode::Form => {
+            if let Some(form) = &state.form {
+                draw_form(state, form, frame, area);
+            }
+        }
         Mode::Normal | Mode::Filter(_) | Mode::Note => {}
     }
 }
@@ -542,6 +547,76 @@ fn history(events: Option<&[Value]>) -> Vec<Line<'static>> {
             Line::from(format!("{at:<16} {by:<10} {kind}{detail}"))
         })
         .collect()
+}
+
+fn draw_form(state: &State, form: &super::form::Form, frame: &mut Frame, area: Rect) {
+    use super::form::{FormKind, Input};
+    let mut lines = Vec::new();
+    let (refused_field, refusal) = match &form.refusal {
+        Some((rule, message, field)) => (
+            field.clone(),
+            Some(match rule {
+                Some(rule) => format!("{rule}: {message}"),
+                None => message.clone(),
+            }),
+        ),
+        None => (None, None),
+    };
+    for (i, field) in form.fields.iter().enumerate() {
+        let value = match &field.value {
+            Input::Text(t) if i == form.focus => format!("{t}▏"),
+            Input::Text(t) => t.clone(),
+            Input::Choice(options, n) => options
+                .get(*n)
+                .map(|(_, label)| format!("◂ {label} ▸"))
+                .unwrap_or_default(),
+            Input::Flag(b) => if *b { "[x] yes" } else { "[ ] no" }.to_string(),
+        };
+        let need = if field.required { "*" } else { " " };
+        let line = format!("{need}{:<34} {value}", field.label);
+        lines.push(if i == form.focus {
+            Line::styled(line, state.theme.selected)
+        } else {
+            Line::from(line)
+        });
+        // The refusal stands beside the field it names.
+        let names_this = refused_field
+            .as_deref()
+            .is_some_and(|f| f == field.name || (field.name == "client_name" && f == "clients"));
+        if names_this && let Some(text) = &refusal {
+            lines.push(Line::styled(format!("   ✗ {text}"), state.theme.error));
+        }
+    }
+    let unplaced = refusal.filter(|_| {
+        !form.fields.iter().any(|f| {
+            refused_field
+                .as_deref()
+                .is_some_and(|r| r == f.name || (f.name == "client_name" && r == "clients"))
+        })
+    });
+    if let Some(text) = unplaced {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(format!("✗ {text}"), state.theme.error));
+    }
+    let title = match form.kind {
+        FormKind::Incident => {
+            " new incident · ctrl-t intake instead · ctrl-s registers · esc cancels "
+        }
+        FormKind::Intake => {
+            " new intake report · ctrl-t incident instead · ctrl-s registers · esc cancels "
+        }
+    };
+    let rect = overlay(area, 100, 22);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::new()
+                .borders(Borders::ALL)
+                .border_style(state.theme.focus_border)
+                .title(title),
+        ),
+        rect,
+    );
 }
 
 fn draw_editor(state: &State, editor: &super::state::NoteEditor, frame: &mut Frame, area: Rect) {

@@ -786,3 +786,58 @@ fn r_priv_6_a_selected_passage_is_sent_as_a_protected_span() {
             .is_some_and(|(_, m)| m.contains("protected passage was changed"))
     );
 }
+
+#[test]
+fn a_new_incident_form_sends_the_details_and_shows_a_refusal_beside_its_field() {
+    let mut s = state(false);
+    update(
+        &mut s,
+        Msg::Policy(Box::new(crate::fixtures::current().clone())),
+    );
+    press(&mut s, KeyCode::Char('N'));
+    assert_eq!(s.mode, Mode::Form);
+    let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    // Nothing typed: the first required field is named.
+    assert!(update(&mut s, ctrl('s')).is_empty());
+    assert!(
+        matches!(&s.form.as_ref().and_then(|f| f.refusal.clone()), Some((None, m, Some(f))) if m.contains("Client's name") && f == "client_name")
+    );
+    for c in "Jordan Smith".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    // Down to the description (the last field) and type it.
+    for _ in 0..10 {
+        press(&mut s, KeyCode::Down);
+    }
+    for c in "Pushed by a staff member.".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let effects = update(&mut s, ctrl('s'));
+    let [Effect::Create { details }] = &effects[..] else {
+        panic!("expected a create: {effects:?}");
+    };
+    let cims::domain::model::Details::Incident(incident) = details.as_ref() else {
+        panic!("an incident");
+    };
+    assert_eq!(incident.clients[0].name, "Jordan Smith");
+    assert_eq!(incident.description, "Pushed by a staff member.");
+    update(
+        &mut s,
+        Msg::Refused {
+            rule: Some("R-SCOPE-2".into()),
+            message: "the child was in the care of a parent".into(),
+            field: Some("care_arrangement".into()),
+        },
+    );
+    insta::assert_snapshot!("incident_form_refused_120x40", screen(&mut s, 120, 40));
+    let shown = screen(&mut s, 120, 40);
+    let lines: Vec<&str> = shown.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("Where was the child?"))
+        .expect("the scope question");
+    assert!(lines[at + 1].contains("✗ R-SCOPE-2: the child was in the care of a parent"));
+    // ctrl-t switches to an intake report.
+    update(&mut s, ctrl('t'));
+    assert!(screen(&mut s, 120, 40).contains("new intake report"));
+}

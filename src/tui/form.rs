@@ -1,0 +1,317 @@
+//! Forms for a new incident (with the scope questions of R-SCOPE and the classification of
+//! R-TYPE / R-IMPACT) and a new intake report. A server refusal is shown beside the field
+//! it names, with its rule.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::domain::local_time;
+use crate::domain::model::Details;
+use crate::domain::policy::Policy;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Text(String),
+    /// Options as (value sent, label shown) and the one chosen.
+    Choice(Vec<(String, String)>, usize),
+    Flag(bool),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The name the server uses for it in refusals (`field`).
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: Input,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Incident,
+    Intake,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub kind: FormKind,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// The last refusal: its rule, message and the field it names.
+    pub refusal: Option<(Option<String>, String, Option<String>)>,
+}
+
+fn text(name: &'static str, label: &'static str, value: &str, required: bool) -> Field {
+    Field {
+        name,
+        label,
+        value: Input::Text(value.to_string()),
+        required,
+    }
+}
+
+fn choice(name: &'static str, label: &'static str, options: &[(&str, &str)]) -> Field {
+    Field {
+        name,
+        label,
+        value: Input::Choice(
+            options
+                .iter()
+                .map(|(v, l)| (v.to_string(), l.to_string()))
+                .collect(),
+            0,
+        ),
+        required: true,
+    }
+}
+
+const ABORIGINAL: &[(&str, &str)] = &[
+    ("under_assessment", "Unknown (under assessment)"),
+    ("not_aboriginal", "Neither"),
+    ("aboriginal", "Aboriginal"),
+    ("torres_strait_islander", "Torres Strait Islander"),
+    ("aboriginal_and_torres_strait_islander", "Both"),
+];
+
+fn now_local(now: DateTime<Utc>) -> String {
+    now.with_timezone(&local_time::ZONE)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+impl Form {
+    /// A new incident; types and services come from the policy in force.
+    pub fn incident(policy: &Policy, now: DateTime<Utc>) -> Form {
+        let types: Vec<(String, String)> = policy
+            .incident_types
+            .iter()
+            .map(|t| (t.id.clone(), t.name.clone()))
+            .collect();
+        let services: Vec<(String, String)> = policy
+            .service_types
+            .iter()
+            .map(|s| (s.id.clone(), s.name.clone()))
+            .collect();
+        Form {
+            kind: FormKind::Incident,
+            fields: vec![
+                text("client_name", "Client's name", "", true),
+                text("date_of_birth", "Date of birth (YYYY-MM-DD)", "", false),
+                choice(
+                    "aboriginal_status",
+                    "Aboriginal / Torres Strait Islander",
+                    ABORIGINAL,
+                ),
+                choice(
+                    "care_arrangement",
+                    "Where was the child? (scope)",
+                    &[
+                        ("kinship_cp_approved", "Kinship care approved by CP"),
+                        ("kinship_cso_managed", "Kinship care managed by a CSO"),
+                        ("foster_care", "Foster care"),
+                        ("residential_care", "Residential care"),
+                        ("respite_cp_approved", "Respite approved by CP"),
+                        ("secure_welfare", "Secure welfare"),
+                        ("with_practitioner", "With a CP practitioner"),
+                        ("departmental_staff", "With departmental staff"),
+                        ("other_approved_care", "Other care approved by CP"),
+                        ("parental_care", "With a parent"),
+                        ("kinship_family_arranged", "Kinship arranged by family"),
+                        ("kinship_under_assessment", "Kinship under assessment"),
+                    ],
+                ),
+                choice(
+                    "harm",
+                    "Harm (scope)",
+                    &[
+                        ("harm", "The client was harmed"),
+                        ("likely_serious_harm", "Serious harm was likely"),
+                        ("illness", "An illness"),
+                        (
+                            "own_dangerous_actions",
+                            "The young person's own dangerous actions",
+                        ),
+                        ("no_harm", "No harm"),
+                    ],
+                ),
+                choice(
+                    "subject",
+                    "Subject of allegation",
+                    &[
+                        ("", "None"),
+                        ("staff", "Staff member"),
+                        ("carer", "Carer"),
+                        ("kinship_carer", "Kinship carer"),
+                        ("departmental_staff", "Departmental staff"),
+                        ("client", "Another client"),
+                        ("other", "Someone else"),
+                    ],
+                ),
+                Field {
+                    name: "primary_type",
+                    label: "Incident type",
+                    value: Input::Choice(types, 0),
+                    required: true,
+                },
+                Field {
+                    name: "service_type",
+                    label: "Service",
+                    value: Input::Choice(services, 0),
+                    required: true,
+                },
+                choice(
+                    "impact",
+                    "Impact",
+                    &[
+                        ("", "Not yet classified"),
+                        ("major", "Major"),
+                        ("non_major", "Non-major"),
+                    ],
+                ),
+                text(
+                    "identified_at",
+                    "Became aware (YYYY-MM-DD HH:MM)",
+                    &now_local(now),
+                    true,
+                ),
+                text("description", "What happened", "", true),
+            ],
+            focus: 0,
+            refusal: None,
+        }
+    }
+
+    pub fn intake(now: DateTime<Utc>) -> Form {
+        Form {
+            kind: FormKind::Intake,
+            fields: vec![
+                text(
+                    "received_at",
+                    "Received (YYYY-MM-DD HH:MM)",
+                    &now_local(now),
+                    true,
+                ),
+                text("reporter_name", "Reporter's name (protected)", "", true),
+                text("reporter_phone", "Reporter's phone (protected)", "", false),
+                Field {
+                    name: "professional",
+                    label: "Professional reporter",
+                    value: Input::Flag(false),
+                    required: false,
+                },
+                text("child_name", "Child's name", "", true),
+                text(
+                    "date_of_birth",
+                    "Child's date of birth (YYYY-MM-DD)",
+                    "",
+                    false,
+                ),
+                choice(
+                    "aboriginal_status",
+                    "A parent's Aboriginal / TSI status",
+                    ABORIGINAL,
+                ),
+                text("concerns", "The reporter's concerns", "", true),
+                Field {
+                    name: "family_violence",
+                    label: "Family violence indicated",
+                    value: Input::Flag(false),
+                    required: false,
+                },
+            ],
+            focus: 0,
+            refusal: None,
+        }
+    }
+
+    fn get(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| match &f.value {
+                Input::Text(t) => t.trim().to_string(),
+                Input::Choice(options, i) => {
+                    options.get(*i).map(|(v, _)| v.clone()).unwrap_or_default()
+                }
+                Input::Flag(b) => b.to_string(),
+            })
+            .unwrap_or_default()
+    }
+
+    fn instant(&self, name: &str) -> Result<String, (String, String)> {
+        local_time::parse_local(&self.get(name))
+            .map(|t| t.with_timezone(&Utc).to_rfc3339())
+            .map_err(|e| (name.to_string(), e.to_string()))
+    }
+
+    fn optional(&self, name: &str) -> Value {
+        let value = self.get(name);
+        if value.is_empty() {
+            Value::Null
+        } else {
+            json!(value)
+        }
+    }
+
+    /// The details to send, or the field to fix and why.
+    pub fn details(&self) -> Result<Details, (String, String)> {
+        if let Some(missing) = self
+            .fields
+            .iter()
+            .find(|f| f.required && matches!(&f.value, Input::Text(t) if t.trim().is_empty()))
+        {
+            return Err((
+                missing.name.to_string(),
+                format!("{} is needed", missing.label),
+            ));
+        }
+        let value = match self.kind {
+            FormKind::Incident => {
+                let subject = self.get("subject");
+                json!({
+                    "kind": "incident",
+                    "identified_at": self.instant("identified_at")?,
+                    "clients": [{
+                        "name": self.get("client_name"),
+                        "date_of_birth": self.optional("date_of_birth"),
+                        "aboriginal_status": self.get("aboriginal_status"),
+                    }],
+                    "subject": if subject.is_empty() { Value::Null } else { json!({"relation": subject}) },
+                    "care_arrangement": self.get("care_arrangement"),
+                    "harm": self.get("harm"),
+                    "service_type": self.get("service_type"),
+                    "primary_type": self.get("primary_type"),
+                    "impact": self.optional("impact"),
+                    "description": self.get("description"),
+                })
+            }
+            FormKind::Intake => json!({
+                "kind": "intake",
+                "received_at": self.instant("received_at")?,
+                "reporter": {
+                    "name": self.get("reporter_name"),
+                    "phone": self.optional("reporter_phone"),
+                    "professional": self.get("professional") == "true",
+                },
+                "children": [{"person": {
+                    "name": self.get("child_name"),
+                    "date_of_birth": self.optional("date_of_birth"),
+                }}],
+                "parents": [{"person": {
+                    "name": "Parent",
+                    "aboriginal_status": self.get("aboriginal_status"),
+                }}],
+                "concerns": self.get("concerns"),
+                "family_violence": self.get("family_violence") == "true",
+            }),
+        };
+        serde_json::from_value(value).map_err(|e| {
+            let field = if e.to_string().contains("date") {
+                "date_of_birth"
+            } else {
+                ""
+            };
+            (field.to_string(), format!("not valid: {e}"))
+        })
+    }
+}
