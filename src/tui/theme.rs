@@ -174,10 +174,17 @@ impl Theme {
     }
 
     /// The theme to start with: `mono` when `NO_COLOR` is set (and not empty), else the
-    /// configured one.
+    /// configured one: a built-in name, or a path to a theme file (it has a `/` or ends in
+    /// `.toml`).
     pub fn choose(configured: &str, no_color: Option<&str>) -> Result<Theme, ThemeError> {
         if no_color.is_some_and(|v| !v.is_empty()) {
             Theme::built_in("mono")
+        } else if configured.contains('/') || configured.ends_with(".toml") {
+            let text = std::fs::read_to_string(configured).map_err(|e| ThemeError {
+                source_name: configured.to_string(),
+                problem: format!("cannot be read: {e}"),
+            })?;
+            Theme::from_toml(configured, &text)
         } else {
             Theme::built_in(configured)
         }

@@ -841,3 +841,15 @@ fn a_new_incident_form_sends_the_details_and_shows_a_refusal_beside_its_field() 
     update(&mut s, ctrl('t'));
     assert!(screen(&mut s, 120, 40).contains("new intake report"));
 }
+
+#[test]
+fn a_theme_can_be_a_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("night.toml");
+    let text = include_str!("../../themes/high-contrast.toml").replace("high-contrast", "night");
+    std::fs::write(&path, text).expect("write theme");
+    let theme = Theme::choose(path.to_str().expect("utf-8 path"), None).expect("theme file");
+    assert_eq!(theme.name, "night");
+    let missing = Theme::choose("/nonexistent/theme.toml", None).unwrap_err();
+    assert!(missing.to_string().contains("cannot be read"), "{missing}");
+}
