@@ -389,60 +389,33 @@ fn field(label: &str, value: Span<'static>) -> Line<'static> {
     Line::from(vec![Span::raw(format!("{label:<10}")), value])
 }
 
+/// A plain value as words: `physical_abuse` → `physical abuse`, or `default` when absent.
+fn words(value: Option<&Value>, default: &str, joiner: &str) -> Span<'static> {
+    Span::raw(
+        value
+            .and_then(Value::as_str)
+            .unwrap_or(default)
+            .replace('_', joiner),
+    )
+}
+
 fn details(view: &crate::wire::RecordView, state: &State) -> Vec<Line<'static>> {
     let r = &view.record;
     let d = r.get("details");
     let get = |path: &str| d.and_then(|d| d.pointer(path));
     let mut lines = vec![
-        field(
-            "Org",
-            Span::raw(
-                r.get("org")
-                    .and_then(Value::as_str)
-                    .unwrap_or("—")
-                    .to_string(),
-            ),
-        ),
-        field(
-            "Stage",
-            Span::raw(
-                r.get("stage")
-                    .and_then(Value::as_str)
-                    .unwrap_or("—")
-                    .replace('_', " "),
-            ),
-        ),
+        field("Org", words(r.get("org"), "—", "_")),
+        field("Stage", words(r.get("stage"), "—", " ")),
     ];
     match get("/kind").and_then(Value::as_str) {
         Some("incident") => {
             lines.push(field("Client", cell(get("/clients/0/name"), state)));
-            lines.push(field(
-                "Type",
-                Span::raw(
-                    get("/primary_type")
-                        .and_then(Value::as_str)
-                        .unwrap_or("—")
-                        .replace('_', " "),
-                ),
-            ));
+            lines.push(field("Type", words(get("/primary_type"), "—", " ")));
             lines.push(field(
                 "Impact",
-                Span::raw(
-                    get("/impact")
-                        .and_then(Value::as_str)
-                        .unwrap_or("not classified")
-                        .replace('_', "-"),
-                ),
+                words(get("/impact"), "not classified", "-"),
             ));
-            lines.push(field(
-                "Subject",
-                Span::raw(
-                    get("/subject/relation")
-                        .and_then(Value::as_str)
-                        .unwrap_or("—")
-                        .replace('_', " "),
-                ),
-            ));
+            lines.push(field("Subject", words(get("/subject/relation"), "—", " ")));
             lines.push(field("What", cell(get("/description"), state)));
         }
         Some("intake") => {
