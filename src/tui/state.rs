@@ -80,6 +80,8 @@ pub enum Mode {
     Note,
     /// Filling in a new record (`State::form`).
     Form,
+    /// Typing the reason to waive a checklist item: the item and the reason so far.
+    Waive(String, String),
     /// Asking before a bulk or lasting change: the question and what `y` does.
     Confirm(String, Vec<super::update::Effect>),
 }
@@ -225,6 +227,8 @@ pub struct State {
     /// Look, never change: no write is sent.
     pub read_only: bool,
     pub form: Option<super::form::Form>,
+    /// The deadlines pane explains each due time (rule, days skipped).
+    pub explain: bool,
     /// The policy in force, for forms (types, services).
     pub policy: Option<crate::domain::policy::Policy>,
     /// Blank the screen after this long without a key (none: never).
@@ -266,6 +270,7 @@ impl State {
             editor: None,
             read_only: false,
             form: None,
+            explain: false,
             policy: None,
             idle_lock: None,
             last_key: now,

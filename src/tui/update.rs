@@ -254,6 +254,45 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Palette(text, index) => palette_key(state, text, index, key),
         Mode::Note => note_key(state, key),
         Mode::Form => form_key(state, key),
+        Mode::Waive(item, mut reason) => match key.code {
+            KeyCode::Esc => {
+                state.mode = Mode::Normal;
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                state.mode = Mode::Normal;
+                let reason = reason.trim().to_string();
+                match (&state.record, reason.is_empty()) {
+                    (_, true) => {
+                        state.message = Some((Level::Error, "a waiver needs a reason".into()));
+                        Vec::new()
+                    }
+                    (Some(open), false) => match &open.view {
+                        Some(view) => vec![Effect::Command {
+                            id: open.id.clone(),
+                            version: view.version,
+                            command: Box::new(Command::Waive { item, reason }),
+                        }],
+                        None => Vec::new(),
+                    },
+                    (None, false) => Vec::new(),
+                }
+            }
+            KeyCode::Backspace => {
+                reason.pop();
+                state.mode = Mode::Waive(item, reason);
+                Vec::new()
+            }
+            KeyCode::Char(c) if !c.is_control() => {
+                reason.push(c);
+                state.mode = Mode::Waive(item, reason);
+                Vec::new()
+            }
+            _ => {
+                state.mode = Mode::Waive(item, reason);
+                Vec::new()
+            }
+        },
         Mode::Confirm(_, effects) => {
             state.mode = Mode::Normal;
             match key.code {
@@ -547,6 +586,7 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 | Action::Advance
                 | Action::Endorse
                 | Action::NewRecord
+                | Action::Waive
         )
     {
         state.message = Some((
@@ -671,6 +711,16 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 format!("Assign {} record(s) to {me}? y / n", targets.len()),
                 effects,
             );
+        }
+        Action::Explain => state.explain = !state.explain,
+        Action::Waive => {
+            if let Some(open) = &state.record
+                && open.tab == RecordTab::Checklist
+                && let Some(view) = &open.view
+                && let Some((item, false)) = checklist_items(view).get(open.cursor).cloned()
+            {
+                state.mode = Mode::Waive(item, String::new());
+            }
         }
         Action::NewRecord => match &state.policy {
             Some(policy) => {

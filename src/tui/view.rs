@@ -126,6 +126,22 @@ pub fn view(state: &State, frame: &mut Frame) {
                 draw_form(state, form, frame, area);
             }
         }
+        Mode::Waive(item, reason) => {
+            let rect = overlay(area, 70, 3);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(format!("{reason}▏")).block(
+                    Block::new()
+                        .borders(Borders::ALL)
+                        .border_style(state.theme.focus_border)
+                        .title(format!(
+                            " waive {} · reason · enter waives · esc cancels ",
+                            item.replace('_', " ")
+                        )),
+                ),
+                rect,
+            );
+        }
         Mode::Normal | Mode::Filter(_) | Mode::Note => {}
     }
 }
@@ -372,14 +388,22 @@ fn draw_record(state: &State, frame: &mut Frame, area: Rect) {
                 Status::NotStarted => ("·", "not started".to_string()),
                 Status::Unknown { .. } => ("?", "unknown".to_string()),
             };
-            vec![
+            let mut lines = vec![
                 Line::from(format!("{symbol} {}", d.label)),
                 Line::from(format!("    {when}")),
-            ]
+            ];
+            if state.explain {
+                lines.push(Line::styled(format!("    {}", d.rule), state.theme.header));
+                if let Some(due) = &d.due {
+                    lines.push(Line::from(format!("    {}", due.explanation)));
+                }
+            }
+            lines
         })
         .collect();
     frame.render_widget(
         Paragraph::new(deadline_lines)
+            .wrap(Wrap { trim: false })
             .block(Block::new().borders(Borders::ALL).title(" deadlines ")),
         side,
     );

@@ -853,3 +853,55 @@ fn a_theme_can_be_a_file() {
     let missing = Theme::choose("/nonexistent/theme.toml", None).unwrap_err();
     assert!(missing.to_string().contains("cannot be read"), "{missing}");
 }
+
+#[test]
+fn waiving_asks_for_a_reason_and_deadlines_explain_themselves_on_request() {
+    use cims::domain::deadlines::{Deadline, Due, Status};
+    let mut s = state(false);
+    press(&mut s, KeyCode::Enter);
+    let mut view = record_view(false);
+    view.deadlines = vec![Deadline {
+        id: "R-DL-REPORT".into(),
+        rule: "R-DL-REPORT".into(),
+        label: "Incident report".into(),
+        started_at: Some(now()),
+        due: Some(Due {
+            at: chrono::DateTime::parse_from_rfc3339("2026-11-26T23:59:59+11:00").expect("time"),
+            explanation: "3rd business day after Mon 23 Nov 2026, end of day".into(),
+            skipped: vec![],
+        }),
+        status: Status::Pending {
+            remaining_secs: 3 * 86_400,
+        },
+    }];
+    update(&mut s, Msg::Record(view));
+    assert!(!screen(&mut s, 120, 40).contains("3rd business day"));
+    press(&mut s, KeyCode::Char('D'));
+    let explained = screen(&mut s, 120, 40);
+    assert!(explained.contains("R-DL-REPORT"), "{explained}");
+    assert!(explained.contains("3rd business day"), "{explained}");
+    // Waive the open item with a reason.
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('w'));
+    assert!(matches!(&s.mode, Mode::Waive(item, _) if item == "medical_attention"));
+    assert!(
+        press(&mut s, KeyCode::Enter).is_empty(),
+        "no reason, no waiver"
+    );
+    press(&mut s, KeyCode::Char('w'));
+    for c in "no injury".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    assert_eq!(
+        press(&mut s, KeyCode::Enter),
+        vec![Effect::Command {
+            id: "INC-2026-000001".into(),
+            version: 4,
+            command: Box::new(cims::domain::commands::Command::Waive {
+                item: "medical_attention".into(),
+                reason: "no injury".into(),
+            }),
+        }]
+    );
+}
