@@ -80,10 +80,28 @@ pub enum Mode {
     Note,
     /// Filling in a new record (`State::form`).
     Form,
-    /// Typing the reason to waive a checklist item: the item and the reason so far.
-    Waive(String, String),
+    /// Typing the reason a change needs: what it is for and the reason so far.
+    Reason(ReasonFor, String),
     /// Asking before a bulk or lasting change: the question and what `y` does.
     Confirm(String, Vec<super::update::Effect>),
+}
+
+/// What a reason is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReasonFor {
+    /// Waiving this checklist item.
+    Waive(String),
+    /// Amending this note with this text and these protected spans.
+    Amend(u32, String, Vec<crate::domain::model::Span>),
+}
+
+impl ReasonFor {
+    pub fn title(&self) -> String {
+        match self {
+            ReasonFor::Waive(item) => format!("waive {}", item.replace('_', " ")),
+            ReasonFor::Amend(note, _, _) => format!("amend note {note}"),
+        }
+    }
 }
 
 /// The note being written: soft-wrapped, multi-line.
@@ -95,6 +113,8 @@ pub struct NoteEditor {
     /// Passages marked protected (R-PRIV-6), found again in the text when it is sent, so
     /// editing elsewhere never shifts them.
     pub protected: Vec<String>,
+    /// The note this amends, if it is an amendment (a new revision; nothing is overwritten).
+    pub amends: Option<u32>,
 }
 
 impl NoteEditor {
@@ -111,6 +131,7 @@ impl NoteEditor {
             version,
             textarea,
             protected: Vec::new(),
+            amends: None,
         }
     }
 

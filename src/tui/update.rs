@@ -9,7 +9,9 @@ use crate::domain::commands::Command;
 use crate::wire::{Change, History, Me, QueuePage, RecordView};
 
 use super::action::{Action, Key, REGISTRY, Scope};
-use super::state::{Connection, Focus, Level, Mode, NoteEditor, OpenRecord, RecordTab, State};
+use super::state::{
+    Connection, Focus, Level, Mode, NoteEditor, OpenRecord, ReasonFor, RecordTab, State,
+};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -254,7 +256,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Palette(text, index) => palette_key(state, text, index, key),
         Mode::Note => note_key(state, key),
         Mode::Form => form_key(state, key),
-        Mode::Waive(item, mut reason) => match key.code {
+        Mode::Reason(purpose, mut reason) => match key.code {
             KeyCode::Esc => {
                 state.mode = Mode::Normal;
                 Vec::new()
@@ -262,34 +264,46 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             KeyCode::Enter => {
                 state.mode = Mode::Normal;
                 let reason = reason.trim().to_string();
-                match (&state.record, reason.is_empty()) {
+                let target = state
+                    .record
+                    .as_ref()
+                    .and_then(|open| open.view.as_ref().map(|v| (open.id.clone(), v.version)));
+                match (target, reason.is_empty()) {
                     (_, true) => {
-                        state.message = Some((Level::Error, "a waiver needs a reason".into()));
+                        state.message = Some((Level::Error, "a reason is needed".into()));
                         Vec::new()
                     }
-                    (Some(open), false) => match &open.view {
-                        Some(view) => vec![Effect::Command {
-                            id: open.id.clone(),
-                            version: view.version,
-                            command: Box::new(Command::Waive { item, reason }),
-                        }],
-                        None => Vec::new(),
-                    },
+                    (Some((id, version)), false) => {
+                        let command = match purpose {
+                            ReasonFor::Waive(item) => Command::Waive { item, reason },
+                            ReasonFor::Amend(note, text, protected_spans) => Command::AmendNote {
+                                note,
+                                text,
+                                protected_spans,
+                                reason,
+                            },
+                        };
+                        vec![Effect::Command {
+                            id,
+                            version,
+                            command: Box::new(command),
+                        }]
+                    }
                     (None, false) => Vec::new(),
                 }
             }
             KeyCode::Backspace => {
                 reason.pop();
-                state.mode = Mode::Waive(item, reason);
+                state.mode = Mode::Reason(purpose, reason);
                 Vec::new()
             }
             KeyCode::Char(c) if !c.is_control() => {
                 reason.push(c);
-                state.mode = Mode::Waive(item, reason);
+                state.mode = Mode::Reason(purpose, reason);
                 Vec::new()
             }
             _ => {
-                state.mode = Mode::Waive(item, reason);
+                state.mode = Mode::Reason(purpose, reason);
                 Vec::new()
             }
         },
@@ -425,6 +439,12 @@ fn note_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     return Vec::new();
                 }
             };
+            if let Some(note) = editor.amends {
+                state.editor = None;
+                state.mode =
+                    Mode::Reason(ReasonFor::Amend(note, text, protected_spans), String::new());
+                return Vec::new();
+            }
             let version = editor.version;
             state.editor = None;
             state.mode = Mode::Normal;
@@ -576,6 +596,19 @@ pub fn checklist_items(view: &RecordView) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// The id and current text of the `index`-th note of a record view.
+fn note_at(view: &RecordView, index: usize) -> Option<(u32, String)> {
+    let note = view.record.get("notes")?.as_array()?.get(index)?;
+    let id = u32::try_from(note.get("id")?.as_u64()?).ok()?;
+    let text = note
+        .pointer("/revisions")?
+        .as_array()?
+        .last()?
+        .get("text")?
+        .as_str()?;
+    Some((id, text.to_string()))
+}
+
 fn perform(state: &mut State, action: Action) -> Vec<Effect> {
     if state.read_only
         && matches!(
@@ -719,7 +752,7 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 && let Some(view) = &open.view
                 && let Some((item, false)) = checklist_items(view).get(open.cursor).cloned()
             {
-                state.mode = Mode::Waive(item, String::new());
+                state.mode = Mode::Reason(ReasonFor::Waive(item), String::new());
             }
         }
         Action::NewRecord => match &state.policy {
@@ -763,6 +796,16 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(open) = &state.record
                 && let Some(view) = &open.view
             {
+                // On the Notes tab, n amends the note under the cursor.
+                if open.tab == RecordTab::Notes
+                    && let Some((note, text)) = note_at(view, open.cursor)
+                {
+                    let mut editor = NoteEditor::new(&open.id, view.version, Some(&text));
+                    editor.amends = Some(note);
+                    state.editor = Some(editor);
+                    state.mode = Mode::Note;
+                    return Vec::new();
+                }
                 let draft = state.drafts.get(&open.id).map(String::as_str);
                 state.editor = Some(NoteEditor::new(&open.id, view.version, draft));
                 state.mode = Mode::Note;

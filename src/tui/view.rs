@@ -126,7 +126,7 @@ pub fn view(state: &State, frame: &mut Frame) {
                 draw_form(state, form, frame, area);
             }
         }
-        Mode::Waive(item, reason) => {
+        Mode::Reason(purpose, reason) => {
             let rect = overlay(area, 70, 3);
             frame.render_widget(Clear, rect);
             frame.render_widget(
@@ -135,8 +135,8 @@ pub fn view(state: &State, frame: &mut Frame) {
                         .borders(Borders::ALL)
                         .border_style(state.theme.focus_border)
                         .title(format!(
-                            " waive {} · reason · enter waives · esc cancels ",
-                            item.replace('_', " ")
+                            " {} · reason · enter confirms · esc cancels ",
+                            purpose.title()
                         )),
                 ),
                 rect,

@@ -884,7 +884,9 @@ fn waiving_asks_for_a_reason_and_deadlines_explain_themselves_on_request() {
     press(&mut s, KeyCode::Char('l'));
     press(&mut s, KeyCode::Char('j'));
     press(&mut s, KeyCode::Char('w'));
-    assert!(matches!(&s.mode, Mode::Waive(item, _) if item == "medical_attention"));
+    assert!(
+        matches!(&s.mode, Mode::Reason(cims::tui::state::ReasonFor::Waive(item), _) if item == "medical_attention")
+    );
     assert!(
         press(&mut s, KeyCode::Enter).is_empty(),
         "no reason, no waiver"
@@ -901,6 +903,47 @@ fn waiving_asks_for_a_reason_and_deadlines_explain_themselves_on_request() {
             command: Box::new(cims::domain::commands::Command::Waive {
                 item: "medical_attention".into(),
                 reason: "no injury".into(),
+            }),
+        }]
+    );
+}
+
+#[test]
+fn on_the_notes_tab_n_amends_the_note_with_a_reason() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Enter);
+    let mut view = record_view(false);
+    view.record["notes"] =
+        json!([{"id": 1, "revisions": [{"text": "Called the unit.", "by": "carol"}]}]);
+    update(&mut s, Msg::Record(view));
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('l'));
+    insta::assert_snapshot!("notes_tab_80x24", screen(&mut s, 80, 24));
+    press(&mut s, KeyCode::Char('n'));
+    assert_eq!(s.editor.as_ref().and_then(|e| e.amends), Some(1));
+    assert_eq!(
+        s.editor.as_ref().map(|e| e.text()),
+        Some("Called the unit.".into())
+    );
+    press(&mut s, KeyCode::Backspace);
+    for c in " manager at 3pm.".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let ctrl_s = Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(update(&mut s, ctrl_s).is_empty(), "a reason comes first");
+    for c in "added the time".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    assert_eq!(
+        press(&mut s, KeyCode::Enter),
+        vec![Effect::Command {
+            id: "INC-2026-000001".into(),
+            version: 4,
+            command: Box::new(cims::domain::commands::Command::AmendNote {
+                note: 1,
+                text: "Called the unit manager at 3pm.".into(),
+                protected_spans: vec![],
+                reason: "added the time".into(),
             }),
         }]
     );
