@@ -519,6 +519,7 @@ fn the_history_tab_loads_and_shows_the_events() {
             ],
         }),
     );
+    insta::assert_snapshot!("history_tab_80x24", screen(&mut s, 80, 24));
     let screen = screen(&mut s, 120, 40);
     assert!(
         screen.contains("Mon 23 Nov 11:00 carol      created"),
