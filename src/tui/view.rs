@@ -319,23 +319,31 @@ fn draw_record(state: &State, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|t| t.title().to_string())
         .collect();
-    let title = Line::from(vec![
-        Span::raw(format!(" {} ─ ", open.id)),
-        Span::raw(
-            tabs.iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    if i == open.tab.index() {
-                        format!("[{t}]")
-                    } else {
-                        t.clone()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" │ "),
-        ),
-        Span::raw(" "),
-    ]);
+    let all_tabs = tabs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i == open.tab.index() {
+                format!("[{t}]")
+            } else {
+                t.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" │ ");
+    let full = format!(" {} ─ {all_tabs} ", open.id);
+    // Where the tabs do not fit, the current one and where it stands (h/l move).
+    let title = if full.chars().count() + 2 <= usize::from(main.width) {
+        full
+    } else {
+        format!(
+            " {} ─ {} ({}/{}) ",
+            open.id,
+            open.tab.title(),
+            open.tab.index() + 1,
+            RecordTab::ALL.len()
+        )
+    };
     let block = Block::new()
         .borders(Borders::ALL)
         .title(title)
