@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::model::{Classification, Details, Incident, Intake, RcsScope, Span, Urgency};
+use super::model::{
+    Classification, Consequence, Details, Incident, Intake, Probability, RcsScope, Span, Urgency,
+};
 
 /// Why someone contacts the child or family during intake (R-INT-NOCONTACT).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -98,6 +100,11 @@ pub enum Command {
         urgency: Option<Urgency>,
         #[serde(default)]
         rationale: Option<String>,
+        /// The intake risk assessment, recorded with the decision when given (R-INT-MATRIX).
+        #[serde(default)]
+        consequence: Option<Consequence>,
+        #[serde(default)]
+        probability: Option<Probability>,
     },
     /// The DAOM's decision on a third report within 12 months (R-INT-REREPORT-3).
     DecideRereport {

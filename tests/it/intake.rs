@@ -40,6 +40,8 @@ fn classify(
         classifications: classes.iter().copied().collect::<BTreeSet<_>>(),
         urgency,
         rationale: rationale.map(String::from),
+        consequence: None,
+        probability: None,
     }
 }
 
@@ -1754,4 +1756,31 @@ fn intake_users_of_another_organisation_cannot_act_on_the_report() {
 
 fn intake_details(record: &Record) -> Intake {
     record.intake().expect("an intake").clone()
+}
+
+/// R-INT-MATRIX: the risk assessment may be recorded with the decision, and is judged
+/// together with it.
+#[test]
+fn r_int_matrix_assessment_and_decision_in_one_command() {
+    let record = new_intake(intake());
+    let with =
+        |classes: &[Classification], urgency, rationale: Option<&str>| Command::ClassifyIntake {
+            classifications: classes.iter().copied().collect(),
+            urgency,
+            rationale: rationale.map(String::from),
+            consequence: Some(Consequence::Severe),
+            probability: Some(Probability::Likely),
+        };
+    let refusal = refused(&record, with(&[CW], None, None), &practitioner(), now());
+    assert_rule(&refusal, "R-INT-MATRIX");
+    let classified = ok(
+        record,
+        with(&[PIR], Some(Urgency::Urgent), None),
+        &practitioner(),
+        now(),
+    );
+    let intake = classified.intake().expect("an intake");
+    assert_eq!(intake.consequence, Some(Consequence::Severe));
+    assert_eq!(intake.probability, Some(Probability::Likely));
+    assert_eq!(decision_of(&classified), BTreeSet::from([PIR]));
 }

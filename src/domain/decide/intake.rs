@@ -7,7 +7,8 @@ use crate::domain::actor::Role;
 use crate::domain::commands::ContactPurpose;
 use crate::domain::events::Change;
 use crate::domain::model::{
-    Classification, Details, Intake, IntakeDecision, Milestone, Record, RecordKind, Urgency,
+    Classification, Consequence, Details, Intake, IntakeDecision, Milestone, Probability, Record,
+    RecordKind, Urgency,
 };
 use crate::domain::policy::Condition;
 use crate::domain::refusal::Refusal;
@@ -123,8 +124,16 @@ pub(super) fn classify(
     classifications: &BTreeSet<Classification>,
     urgency: Option<Urgency>,
     rationale: Option<&str>,
+    assessment: Option<(Consequence, Probability)>,
 ) -> Result<Vec<Change>, Refusal> {
-    let intake = intake_of(record)?;
+    let stored = intake_of(record)?;
+    // A risk assessment given with the decision is judged together with it.
+    let assessed = assessment.map(|(consequence, probability)| Intake {
+        consequence: Some(consequence),
+        probability: Some(probability),
+        ..stored.clone()
+    });
+    let intake = assessed.as_ref().unwrap_or(stored);
     if record
         .milestones
         .contains_key(&Milestone::ClassificationEndorsed)
@@ -166,7 +175,13 @@ pub(super) fn classify(
             .map(String::from),
     };
     check_decision(ctx, intake, &decision)?;
-    let mut changes = vec![Change::IntakeClassified { decision }];
+    let mut changes = Vec::new();
+    if let Some(assessed) = assessed.filter(|a| a != stored) {
+        changes.push(Change::DetailsUpdated {
+            details: Details::Intake(assessed),
+        });
+    }
+    changes.push(Change::IntakeClassified { decision });
     changes.extend(ctx.complete_via(record, "classify_intake"));
     Ok(changes)
 }

@@ -313,7 +313,16 @@ fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Chang
             classifications,
             urgency,
             rationale,
-        } => intake::classify(ctx, record, classifications, *urgency, rationale.as_deref()),
+            consequence,
+            probability,
+        } => intake::classify(
+            ctx,
+            record,
+            classifications,
+            *urgency,
+            rationale.as_deref(),
+            consequence.zip(*probability),
+        ),
         Command::DecideRereport {
             investigate,
             rationale,
