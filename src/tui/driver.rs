@@ -178,6 +178,15 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                             Err(e) => Msg::Failed(format!("could not keep the write: {e}")),
                         }
                     }
+                    Err(ClientError::Refused {
+                        rule,
+                        message,
+                        field,
+                    }) => Msg::Refused {
+                        rule,
+                        message,
+                        field,
+                    },
                     Err(ClientError::Conflict { current_version }) => {
                         let _ = tx
                             .send(Msg::Failed(format!(

@@ -5,9 +5,15 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use std::collections::BTreeSet;
+
+use crate::domain::commands::Command;
 use crate::domain::local_time;
-use crate::domain::model::Details;
+use crate::domain::model::{
+    Classification, Consequence, Details, IntakeDecision, Probability, Urgency,
+};
 use crate::domain::policy::Policy;
+use crate::domain::rules::intake::{Suggestion, matrix, rationale_required};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -30,6 +36,8 @@ pub struct Field {
 pub enum FormKind {
     Incident,
     Intake,
+    /// The risk assessment and classification of an intake report.
+    Classify,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +47,8 @@ pub struct Form {
     pub focus: usize,
     /// The last refusal: its rule, message and the field it names.
     pub refusal: Option<(Option<String>, String, Option<String>)>,
+    /// The record and version a classification applies to.
+    pub target: Option<(String, u64)>,
 }
 
 fn text(name: &'static str, label: &'static str, value: &str, required: bool) -> Field {
@@ -71,6 +81,52 @@ const ABORIGINAL: &[(&str, &str)] = &[
     ("aboriginal", "Aboriginal"),
     ("torres_strait_islander", "Torres Strait Islander"),
     ("aboriginal_and_torres_strait_islander", "Both"),
+];
+
+/// The decisions offered, as (id, classifications, urgency) (R-INT-CLASS).
+const DECISION_VALUES: &[(&str, &[Classification], Option<Urgency>)] = &[
+    (
+        "pir_urgent",
+        &[Classification::ProtectiveIntervention],
+        Some(Urgency::Urgent),
+    ),
+    (
+        "pir_standard",
+        &[Classification::ProtectiveIntervention],
+        Some(Urgency::Standard),
+    ),
+    (
+        "pir_ttr_urgent",
+        &[
+            Classification::ProtectiveIntervention,
+            Classification::TherapeuticTreatment,
+        ],
+        Some(Urgency::Urgent),
+    ),
+    ("ttr", &[Classification::TherapeuticTreatment], None),
+    ("child_wellbeing", &[Classification::ChildWellbeing], None),
+    ("inappropriate", &[Classification::Inappropriate], None),
+    (
+        "insufficient_information",
+        &[Classification::InsufficientInformation],
+        None,
+    ),
+];
+
+const DECISIONS: &[(&str, &str)] = &[
+    ("pir_urgent", "Protective intervention, urgent (2 days)"),
+    (
+        "pir_standard",
+        "Protective intervention, standard (14 days)",
+    ),
+    (
+        "pir_ttr_urgent",
+        "Protective intervention and therapeutic treatment, urgent",
+    ),
+    ("ttr", "Therapeutic treatment"),
+    ("child_wellbeing", "Child wellbeing"),
+    ("inappropriate", "Inappropriate"),
+    ("insufficient_information", "Insufficient information"),
 ];
 
 fn now_local(now: DateTime<Utc>) -> String {
@@ -178,6 +234,7 @@ impl Form {
             ],
             focus: 0,
             refusal: None,
+            target: None,
         }
     }
 
@@ -221,7 +278,91 @@ impl Form {
             ],
             focus: 0,
             refusal: None,
+            target: None,
         }
+    }
+
+    /// The classification of an intake report: risk assessment, decision, rationale.
+    pub fn classify(record_id: &str, version: u64) -> Form {
+        Form {
+            kind: FormKind::Classify,
+            fields: vec![
+                choice(
+                    "consequence",
+                    "Consequence of harm",
+                    &[
+                        ("severe", "Severe"),
+                        ("significant", "Significant"),
+                        ("concerning", "Concerning"),
+                        ("insufficient_evidence", "Insufficient evidence"),
+                    ],
+                ),
+                choice(
+                    "probability",
+                    "Probability of harm",
+                    &[
+                        ("very_likely", "Very likely"),
+                        ("likely", "Likely"),
+                        ("unlikely", "Unlikely"),
+                    ],
+                ),
+                choice("classifications", "Decision", DECISIONS),
+                text("rationale", "Rationale", "", false),
+            ],
+            focus: 0,
+            refusal: None,
+            target: Some((record_id.to_string(), version)),
+        }
+    }
+
+    fn decision(&self) -> (BTreeSet<Classification>, Option<Urgency>) {
+        let chosen = self.get("classifications");
+        DECISION_VALUES
+            .iter()
+            .find(|(id, _, _)| *id == chosen)
+            .map(|(_, classes, urgency)| (classes.iter().copied().collect(), *urgency))
+            .unwrap_or_default()
+    }
+
+    fn assessment(&self) -> Option<(Consequence, Probability)> {
+        let consequence = serde_json::from_value(json!(self.get("consequence"))).ok()?;
+        let probability = serde_json::from_value(json!(self.get("probability"))).ok()?;
+        Some((consequence, probability))
+    }
+
+    /// What the matrix suggests for the assessment chosen, and whether the decision needs
+    /// a rationale (R-INT-MATRIX).
+    pub fn guidance(&self) -> Option<(Suggestion, bool)> {
+        let (consequence, probability) = self.assessment()?;
+        let (classifications, urgency) = self.decision();
+        let decision = IntakeDecision {
+            classifications,
+            urgency,
+            rationale: None,
+        };
+        Some((
+            matrix(consequence, probability),
+            rationale_required(consequence, probability, &decision),
+        ))
+    }
+
+    /// The classify command this form stands for.
+    pub fn classify_command(&self) -> Result<Command, (String, String)> {
+        let (classifications, urgency) = self.decision();
+        let (consequence, probability) = self.assessment().ok_or_else(|| {
+            (
+                "consequence".to_string(),
+                "choose the consequence and probability".to_string(),
+            )
+        })?;
+        let rationale = self.get("rationale");
+        Ok(Command::ClassifyIntake {
+            classifications,
+            urgency,
+            rationale: (!rationale.is_empty()).then_some(rationale),
+            consequence: Some(consequence),
+            probability: Some(probability),
+        })
     }
 
     fn get(&self, name: &str) -> String {
@@ -266,6 +407,12 @@ impl Form {
             ));
         }
         let value = match self.kind {
+            FormKind::Classify => {
+                return Err((
+                    String::new(),
+                    "a classification is not a new record".to_string(),
+                ));
+            }
             FormKind::Incident => {
                 let subject = self.get("subject");
                 json!({

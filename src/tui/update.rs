@@ -185,6 +185,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             {
                 open.view = Some(view);
             }
+            // A classification that went through closes its form.
+            if state.form.as_ref().is_some_and(|f| {
+                f.kind == super::form::FormKind::Classify
+                    && f.target.as_ref().map(|(t, _)| t) == id.as_ref()
+            }) {
+                state.form = None;
+                state.mode = Mode::Normal;
+                state.message = Some((Level::Info, "classified".into()));
+            }
             Vec::new()
         }
         Msg::History(history) => {
@@ -354,7 +363,22 @@ fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     Some(policy) => Form::incident(policy, state.now),
                     None => return Vec::new(),
                 },
+                FormKind::Classify => return Vec::new(),
             };
+        }
+        KeyCode::Char('s') if ctrl && form.kind == FormKind::Classify => {
+            match (form.classify_command(), form.target.clone()) {
+                (Ok(command), Some((id, version))) => {
+                    form.refusal = None;
+                    return vec![Effect::Command {
+                        id,
+                        version,
+                        command: Box::new(command),
+                    }];
+                }
+                (Err((field, message)), _) => form.refusal = Some((None, message, Some(field))),
+                (Ok(_), None) => {}
+            }
         }
         KeyCode::Char('s') if ctrl => match form.details() {
             Ok(details) => {
@@ -620,6 +644,7 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 | Action::Endorse
                 | Action::NewRecord
                 | Action::Waive
+                | Action::Classify
         )
     {
         state.message = Some((
@@ -753,6 +778,19 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 && let Some((item, false)) = checklist_items(view).get(open.cursor).cloned()
             {
                 state.mode = Mode::Reason(ReasonFor::Waive(item), String::new());
+            }
+        }
+        Action::Classify => {
+            if let Some(open) = &state.record
+                && let Some(view) = &open.view
+                && view
+                    .record
+                    .pointer("/details/kind")
+                    .and_then(|k| k.as_str())
+                    == Some("intake")
+            {
+                state.form = Some(super::form::Form::classify(&open.id, view.version));
+                state.mode = Mode::Form;
             }
         }
         Action::NewRecord => match &state.policy {

@@ -603,6 +603,24 @@ fn draw_form(state: &State, form: &super::form::Form, frame: &mut Frame, area: R
         lines.push(Line::from(""));
         lines.push(Line::styled(format!("✗ {text}"), state.theme.error));
     }
+    // R-INT-MATRIX: the matrix's suggestion, and whether this decision needs a rationale.
+    if let Some((suggestion, needs_rationale)) = form.guidance() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(format!(
+            "Matrix suggests: {}",
+            if suggestion.protective_intervention {
+                "protective intervention, urgent"
+            } else {
+                "no protective intervention report"
+            }
+        )));
+        if needs_rationale {
+            lines.push(Line::styled(
+                "A written rationale is required for this decision.",
+                state.theme.due_soon,
+            ));
+        }
+    }
     let title = match form.kind {
         FormKind::Incident => {
             " new incident · ctrl-t intake instead · ctrl-s registers · esc cancels "
@@ -610,6 +628,7 @@ fn draw_form(state: &State, form: &super::form::Form, frame: &mut Frame, area: R
         FormKind::Intake => {
             " new intake report · ctrl-t incident instead · ctrl-s registers · esc cancels "
         }
+        FormKind::Classify => " classify the report · ctrl-s records it · esc cancels ",
     };
     let rect = overlay(area, 100, 22);
     frame.render_widget(Clear, rect);

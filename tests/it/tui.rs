@@ -949,3 +949,61 @@ fn on_the_notes_tab_n_amends_the_note_with_a_reason() {
         }]
     );
 }
+
+/// R-INT-MATRIX: the classification form shows the matrix's suggestion and when a rationale
+/// is required, and sends the assessment with the decision.
+#[test]
+fn r_int_matrix_the_classification_form_guides_and_sends_the_decision() {
+    use cims::domain::model::{Classification, Consequence, Probability};
+    let mut s = state(false);
+    press(&mut s, KeyCode::Enter);
+    let mut view = record_view(false);
+    view.record["details"] = json!({"kind": "intake", "children": [{"person": {"name": "Casey Brown"}}],
+        "reporter": {"name": "Robin"}, "concerns": "bruises"});
+    update(&mut s, Msg::Record(view));
+    press(&mut s, KeyCode::Char('c'));
+    assert_eq!(s.mode, Mode::Form);
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Down);
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Right);
+    }
+    let shown = screen(&mut s, 120, 40);
+    assert!(
+        shown.contains("Matrix suggests: protective intervention, urgent"),
+        "{shown}"
+    );
+    assert!(shown.contains("A written rationale is required"), "{shown}");
+    let ctrl_s = Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let effects = update(&mut s, ctrl_s);
+    assert_eq!(
+        effects,
+        vec![Effect::Command {
+            id: "INC-2026-000001".into(),
+            version: 4,
+            command: Box::new(cims::domain::commands::Command::ClassifyIntake {
+                classifications: [Classification::ChildWellbeing].into(),
+                urgency: None,
+                rationale: None,
+                consequence: Some(Consequence::Severe),
+                probability: Some(Probability::VeryLikely),
+            }),
+        }]
+    );
+    update(
+        &mut s,
+        Msg::Refused {
+            rule: Some("R-INT-MATRIX".into()),
+            message: "a written rationale is required".into(),
+            field: Some("rationale".into()),
+        },
+    );
+    insta::assert_snapshot!("classify_form_refused_120x40", screen(&mut s, 120, 40));
+    let shown = screen(&mut s, 120, 40);
+    let lines: Vec<&str> = shown.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(" Rationale"))
+        .expect("rationale field");
+    assert!(lines[at + 1].contains("✗ R-INT-MATRIX"), "{shown}");
+}
