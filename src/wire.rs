@@ -42,6 +42,14 @@ pub struct Me {
     pub protective_intervener: bool,
 }
 
+/// `GET /v1/users`: a colleague records can be assigned to.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct Colleague {
+    pub user: String,
+    pub display_name: String,
+    pub organisation: String,
+}
+
 /// One row of the queue, masked for the caller.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct QueueRow {

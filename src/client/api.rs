@@ -315,6 +315,11 @@ impl Client {
             .await
     }
 
+    /// `GET /v1/users`: colleagues records can be assigned to.
+    pub async fn colleagues(&self) -> Result<Vec<crate::wire::Colleague>, ClientError> {
+        self.get("/v1/users").await
+    }
+
     /// `GET /v1/queue/count`: how many records the caller may see match `q`.
     pub async fn count(&self, q: &str) -> Result<i64, ClientError> {
         let page: crate::wire::QueueCount = self

@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/v1/session", post(session::login))
         .route("/v1/me", get(session::me))
+        .route("/v1/users", get(session::colleagues))
         .route("/v1/policy", get(reference::policy))
         .route("/v1/queue", get(records::queue))
         .route("/v1/queue/count", get(records::count))

@@ -27,6 +27,7 @@ impl Modify for BearerAuth {
     paths(
         super::session::login,
         super::session::me,
+        super::session::colleagues,
         super::reference::policy,
         super::records::queue,
         super::records::count,
@@ -45,6 +46,7 @@ impl Modify for BearerAuth {
         wire::LoginRequest,
         wire::LoginResponse,
         wire::Me,
+        wire::Colleague,
         wire::OrganisationDto,
         wire::QueuePage,
         wire::QueueCount,

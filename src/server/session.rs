@@ -70,3 +70,34 @@ pub async fn me(caller: Caller) -> Json<Me> {
         protective_intervener: user.protective_intervener,
     })
 }
+
+/// The people the caller may assign records to: their own organisation's users (every
+/// organisation's, for department users). Staff details only; no client data.
+#[utoipa::path(
+    get, path = "/v1/users", tag = "session",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Colleagues, by name", body = Vec<crate::wire::Colleague>),
+        (status = 401, description = "No valid token", body = crate::wire::ErrorBody),
+    )
+)]
+pub async fn colleagues(
+    caller: Caller,
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+) -> Result<Json<Vec<crate::wire::Colleague>>, ApiError> {
+    let everyone = caller.actor.org_kind == crate::domain::actor::OrgKind::Department;
+    let mut list: Vec<crate::wire::Colleague> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| !u.disabled && (everyone || u.org.id == caller.actor.org))
+        .map(|u| crate::wire::Colleague {
+            user: u.id,
+            display_name: u.display_name,
+            organisation: u.org.id,
+        })
+        .collect();
+    list.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+    Ok(Json(list))
+}

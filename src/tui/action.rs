@@ -222,8 +222,8 @@ pub const REGISTRY: &[ActionDef] = &[
     ),
     def(
         Action::Assign,
-        "assign_to_me",
-        "Assign the marked rows (or the selected one) to me, after a confirm",
+        "assign",
+        "Assign the marked rows (or the selected one) to a colleague, after a confirm",
         &["a"],
         Scope::Everywhere,
         None,

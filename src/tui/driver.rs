@@ -117,6 +117,10 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 Ok(view) => Msg::Record(view),
                 Err(e) => Msg::Failed(e.to_string()),
             },
+            Effect::LoadColleagues => match client.colleagues().await {
+                Ok(list) => Msg::Colleagues(list),
+                Err(e) => Msg::Failed(e.to_string()),
+            },
             Effect::LoadPolicy => match client.policy().await {
                 Ok(policy) => Msg::Policy(Box::new(policy)),
                 Err(e) => Msg::Failed(e.to_string()),
@@ -277,6 +281,7 @@ pub async fn run(
         });
     }
     run_effect(Effect::LoadPolicy, &services, &tx);
+    run_effect(Effect::LoadColleagues, &services, &tx);
     run_effect(
         Effect::LoadQueue {
             query: state.query(),

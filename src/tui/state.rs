@@ -80,6 +80,8 @@ pub enum Mode {
     Note,
     /// Filling in a new record (`State::form`).
     Form,
+    /// Choosing whom to assign to: the text typed and the highlighted colleague.
+    Pick(String, usize),
     /// Typing the reason a change needs: what it is for and the reason so far.
     Reason(ReasonFor, String),
     /// Asking before a bulk or lasting change: the question and what `y` does.
@@ -248,6 +250,8 @@ pub struct State {
     /// Look, never change: no write is sent.
     pub read_only: bool,
     pub form: Option<super::form::Form>,
+    /// Colleagues records can be assigned to.
+    pub colleagues: Vec<crate::wire::Colleague>,
     /// The deadlines pane explains each due time (rule, days skipped).
     pub explain: bool,
     /// The policy in force, for forms (types, services).
@@ -292,6 +296,7 @@ impl State {
             read_only: false,
             form: None,
             explain: false,
+            colleagues: Vec::new(),
             policy: None,
             idle_lock: None,
             last_key: now,

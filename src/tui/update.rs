@@ -24,6 +24,7 @@ pub enum Msg {
     /// Records per view, in tab order.
     Counts(Vec<Option<i64>>),
     Policy(Box<crate::domain::policy::Policy>),
+    Colleagues(Vec<crate::wire::Colleague>),
     /// A new record was registered.
     Created(RecordView),
     /// The server refused the new record: its rule, message and field.
@@ -56,6 +57,7 @@ pub enum Effect {
         details: Box<crate::domain::model::Details>,
     },
     LoadPolicy,
+    LoadColleagues,
     /// Count what each view's query matches (the tab counts).
     LoadCounts {
         queries: Vec<String>,
@@ -127,6 +129,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Policy(policy) => {
             state.policy = Some(*policy);
+            Vec::new()
+        }
+        Msg::Colleagues(list) => {
+            state.colleagues = list;
             Vec::new()
         }
         Msg::Created(view) => {
@@ -265,6 +271,33 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Mode::Palette(text, index) => palette_key(state, text, index, key),
         Mode::Note => note_key(state, key),
         Mode::Form => form_key(state, key),
+        Mode::Pick(mut text, index) => {
+            let matches = pick_matches(state, &text);
+            match key.code {
+                KeyCode::Esc => state.mode = Mode::Normal,
+                KeyCode::Enter => {
+                    state.mode = Mode::Normal;
+                    if let Some(chosen) = matches.get(index) {
+                        let targets = assign_targets(state);
+                        confirm_assign(state, &chosen.user, &targets);
+                    }
+                }
+                KeyCode::Down => {
+                    state.mode = Mode::Pick(text, (index + 1).min(matches.len().saturating_sub(1)));
+                }
+                KeyCode::Up => state.mode = Mode::Pick(text, index.saturating_sub(1)),
+                KeyCode::Backspace => {
+                    text.pop();
+                    state.mode = Mode::Pick(text, 0);
+                }
+                KeyCode::Char(c) if !c.is_control() => {
+                    text.push(c);
+                    state.mode = Mode::Pick(text, 0);
+                }
+                _ => state.mode = Mode::Pick(text, index),
+            }
+            Vec::new()
+        }
         Mode::Reason(purpose, mut reason) => match key.code {
             KeyCode::Esc => {
                 state.mode = Mode::Normal;
@@ -620,6 +653,57 @@ pub fn checklist_items(view: &RecordView) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// The records an assignment applies to: the marked rows, else the selected one.
+fn assign_targets(state: &State) -> Vec<(String, u64)> {
+    if state.marked.is_empty() {
+        state
+            .selected_row()
+            .map(|r| (r.id.clone(), r.version))
+            .into_iter()
+            .collect()
+    } else {
+        state
+            .rows
+            .iter()
+            .filter(|r| state.marked.contains(&r.id))
+            .map(|r| (r.id.clone(), r.version))
+            .collect()
+    }
+}
+
+fn confirm_assign(state: &mut State, user: &str, targets: &[(String, u64)]) {
+    let effects = targets
+        .iter()
+        .map(|(id, version)| Effect::Command {
+            id: id.clone(),
+            version: *version,
+            command: Box::new(Command::Assign {
+                user: Some(user.to_string()),
+            }),
+        })
+        .collect();
+    state.mode = Mode::Confirm(
+        format!("Assign {} record(s) to {user}? y / n", targets.len()),
+        effects,
+    );
+}
+
+/// Colleagues whose name or user id holds what was typed, and the current user first.
+pub fn pick_matches(state: &State, text: &str) -> Vec<crate::wire::Colleague> {
+    let text = text.to_lowercase();
+    let me = state.me.as_ref().map(|m| m.user.as_str());
+    let mut list: Vec<crate::wire::Colleague> = state
+        .colleagues
+        .iter()
+        .filter(|c| {
+            c.display_name.to_lowercase().contains(&text) || c.user.to_lowercase().contains(&text)
+        })
+        .cloned()
+        .collect();
+    list.sort_by_key(|c| Some(c.user.as_str()) != me);
+    list
+}
+
 /// The id and current text of the `index`-th note of a record view.
 fn note_at(view: &RecordView, index: usize) -> Option<(u32, String)> {
     let note = view.record.get("notes")?.as_array()?.get(index)?;
@@ -735,40 +819,18 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Palette => state.mode = Mode::Palette(String::new(), 0),
         Action::Tick => return tick(state),
         Action::Assign => {
-            let Some(me) = state.me.as_ref().map(|m| m.user.clone()) else {
-                return Vec::new();
-            };
-            let targets: Vec<(String, u64)> = if state.marked.is_empty() {
-                state
-                    .selected_row()
-                    .map(|r| (r.id.clone(), r.version))
-                    .into_iter()
-                    .collect()
-            } else {
-                state
-                    .rows
-                    .iter()
-                    .filter(|r| state.marked.contains(&r.id))
-                    .map(|r| (r.id.clone(), r.version))
-                    .collect()
-            };
+            let targets = assign_targets(state);
             if targets.is_empty() {
                 return Vec::new();
             }
-            let effects = targets
-                .iter()
-                .map(|(id, version)| Effect::Command {
-                    id: id.clone(),
-                    version: *version,
-                    command: Box::new(Command::Assign {
-                        user: Some(me.clone()),
-                    }),
-                })
-                .collect();
-            state.mode = Mode::Confirm(
-                format!("Assign {} record(s) to {me}? y / n", targets.len()),
-                effects,
-            );
+            // Pick who: the colleagues list when it loaded, else oneself.
+            if state.colleagues.is_empty() {
+                if let Some(me) = state.me.as_ref().map(|m| m.user.clone()) {
+                    confirm_assign(state, &me, &targets);
+                }
+            } else {
+                state.mode = Mode::Pick(String::new(), 0);
+            }
         }
         Action::Explain => state.explain = !state.explain,
         Action::Waive => {

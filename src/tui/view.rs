@@ -109,6 +109,31 @@ pub fn view(state: &State, frame: &mut Frame) {
     match &state.mode {
         Mode::Help => draw_help(state, frame, area),
         Mode::Palette(text, index) => draw_palette(state, frame, area, text, *index),
+        Mode::Pick(text, index) => {
+            let rect = overlay(area, 60, 14);
+            let mut lines = vec![Line::from(format!("assign to: {text}▏"))];
+            for (i, c) in super::update::pick_matches(state, text)
+                .iter()
+                .take(12)
+                .enumerate()
+            {
+                let line = format!("{:<24} {} ({})", c.display_name, c.user, c.organisation);
+                lines.push(if i == *index {
+                    Line::styled(line, state.theme.selected)
+                } else {
+                    Line::from(line)
+                });
+            }
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines).block(
+                    Block::new()
+                        .borders(Borders::ALL)
+                        .title(" assign · enter chooses · esc cancels "),
+                ),
+                rect,
+            );
+        }
         Mode::Confirm(question, _) => {
             let rect = overlay(area, 60, 3);
             frame.render_widget(Clear, rect);

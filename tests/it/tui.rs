@@ -1007,3 +1007,40 @@ fn r_int_matrix_the_classification_form_guides_and_sends_the_decision() {
         .expect("rationale field");
     assert!(lines[at + 1].contains("✗ R-INT-MATRIX"), "{shown}");
 }
+
+#[test]
+fn assigning_picks_a_colleague_then_asks_first() {
+    let mut s = state(false);
+    let colleague = |user: &str, name: &str| cims::wire::Colleague {
+        user: user.into(),
+        display_name: name.into(),
+        organisation: "dffh".into(),
+    };
+    update(
+        &mut s,
+        Msg::Colleagues(vec![
+            colleague("tess", "Tess Manager"),
+            colleague("alice", "Alice Nguyen"),
+        ]),
+    );
+    press(&mut s, KeyCode::Char('a'));
+    assert_eq!(s.mode, Mode::Pick(String::new(), 0));
+    let first = cims::tui::update::pick_matches(&s, "");
+    assert_eq!(first[0].user, "alice", "oneself comes first");
+    for c in "tess".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    press(&mut s, KeyCode::Enter);
+    assert!(matches!(&s.mode, Mode::Confirm(q, _) if q.contains("to tess")));
+    let effects = press(&mut s, KeyCode::Char('y'));
+    assert_eq!(
+        effects,
+        vec![Effect::Command {
+            id: "INC-2026-000001".into(),
+            version: 2,
+            command: Box::new(cims::domain::commands::Command::Assign {
+                user: Some("tess".into())
+            }),
+        }]
+    );
+}

@@ -2,6 +2,7 @@
 //! (DESIGN §5, §8).
 
 mod auth_matrix;
+mod colleagues;
 mod concurrency;
 mod counts;
 mod feed;

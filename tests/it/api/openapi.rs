@@ -58,6 +58,7 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
         let expected: BTreeSet<(String, String)> = [
             ("POST", "/v1/session"),
             ("GET", "/v1/me"),
+            ("GET", "/v1/users"),
             ("GET", "/v1/policy"),
             ("GET", "/v1/queue"),
             ("GET", "/v1/queue/count"),
@@ -94,6 +95,7 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
         ] {
             for (method, template, path) in [
                 (Method::GET, "/v1/me", "/v1/me".to_string()),
+                (Method::GET, "/v1/users", "/v1/users".to_string()),
                 (Method::GET, "/v1/policy", "/v1/policy".to_string()),
                 (Method::GET, "/v1/policy", "/v1/policy?id=nope".to_string()),
                 (Method::GET, "/v1/queue", "/v1/queue".to_string()),
