@@ -157,6 +157,12 @@ fn screen(s: &mut State, width: u16, height: u16) -> String {
         .join("\n")
 }
 
+/// The screen at the minimum size and at a common larger one.
+fn both(name: &str, s: &mut State) {
+    insta::assert_snapshot!(format!("{name}_80x24"), screen(s, 80, 24));
+    insta::assert_snapshot!(format!("{name}_120x40"), screen(s, 120, 40));
+}
+
 #[test]
 fn every_registry_action_has_a_unique_name_and_keys_that_parse() {
     let mut names = std::collections::BTreeSet::new();
@@ -361,8 +367,7 @@ fn key_releases_are_ignored_and_live_updates_keep_the_selection() {
 #[test]
 fn queue_screen_at_80x24_and_120x40() {
     let mut s = state(false);
-    insta::assert_snapshot!("queue_80x24", screen(&mut s, 80, 24));
-    insta::assert_snapshot!("queue_120x40", screen(&mut s, 120, 40));
+    both("queue", &mut s);
 }
 
 #[test]
@@ -371,15 +376,9 @@ fn record_tabs_for_a_pi_and_for_a_non_pi() {
         let mut s = state(masked);
         press(&mut s, KeyCode::Enter);
         update(&mut s, Msg::Record(record_view(masked)));
-        insta::assert_snapshot!(
-            format!("record_details_{who}_120x40"),
-            screen(&mut s, 120, 40)
-        );
+        both(&format!("record_details_{who}"), &mut s);
         press(&mut s, KeyCode::Char('l'));
-        insta::assert_snapshot!(
-            format!("record_checklist_{who}_80x24"),
-            screen(&mut s, 80, 24)
-        );
+        both(&format!("record_checklist_{who}"), &mut s);
     }
     let masked = screen(&mut state(true), 120, 40);
     assert!(masked.contains("J.S. (12)") && !masked.contains("Jordan Smith"));
@@ -389,11 +388,11 @@ fn record_tabs_for_a_pi_and_for_a_non_pi() {
 fn help_and_palette_overlays() {
     let mut s = state(false);
     press(&mut s, KeyCode::Char('?'));
-    insta::assert_snapshot!("help_120x40", screen(&mut s, 120, 40));
+    both("help", &mut s);
     press(&mut s, KeyCode::Esc);
     press(&mut s, KeyCode::Char(':'));
     press(&mut s, KeyCode::Char('m'));
-    insta::assert_snapshot!("palette_80x24", screen(&mut s, 80, 24));
+    both("palette", &mut s);
 }
 
 #[test]
@@ -519,7 +518,7 @@ fn the_history_tab_loads_and_shows_the_events() {
             ],
         }),
     );
-    insta::assert_snapshot!("history_tab_80x24", screen(&mut s, 80, 24));
+    both("history_tab", &mut s);
     let screen = screen(&mut s, 120, 40);
     assert!(
         screen.contains("Mon 23 Nov 11:00 carol      created"),
@@ -563,7 +562,7 @@ fn notes_are_written_in_the_editor_with_drafts_kept_as_typed() {
     for c in "at 3pm.".chars() {
         press(&mut s, KeyCode::Char(c));
     }
-    insta::assert_snapshot!("notes_editor_80x24", screen(&mut s, 80, 24));
+    both("notes_editor", &mut s);
     // Esc keeps the draft; opening the record again offers it; n continues it.
     let effects = press(&mut s, KeyCode::Esc);
     assert!(
@@ -622,7 +621,7 @@ fn bulk_assignment_asks_first_and_sends_one_command_per_record() {
         "nothing before the confirm"
     );
     assert!(matches!(&s.mode, Mode::Confirm(q, _) if q.contains("Assign 2 record(s) to alice")));
-    insta::assert_snapshot!("confirm_80x24", screen(&mut s, 80, 24));
+    both("confirm", &mut s);
     let effects = press(&mut s, KeyCode::Char('y'));
     assert_eq!(effects.len(), 2);
     assert!(
@@ -830,7 +829,7 @@ fn a_new_incident_form_sends_the_details_and_shows_a_refusal_beside_its_field() 
             field: Some("care_arrangement".into()),
         },
     );
-    insta::assert_snapshot!("incident_form_refused_120x40", screen(&mut s, 120, 40));
+    both("incident_form_refused", &mut s);
     let shown = screen(&mut s, 120, 40);
     let lines: Vec<&str> = shown.lines().collect();
     let at = lines
@@ -919,7 +918,7 @@ fn on_the_notes_tab_n_amends_the_note_with_a_reason() {
     update(&mut s, Msg::Record(view));
     press(&mut s, KeyCode::Char('l'));
     press(&mut s, KeyCode::Char('l'));
-    insta::assert_snapshot!("notes_tab_80x24", screen(&mut s, 80, 24));
+    both("notes_tab", &mut s);
     press(&mut s, KeyCode::Char('n'));
     assert_eq!(s.editor.as_ref().and_then(|e| e.amends), Some(1));
     assert_eq!(
@@ -998,7 +997,7 @@ fn r_int_matrix_the_classification_form_guides_and_sends_the_decision() {
             field: Some("rationale".into()),
         },
     );
-    insta::assert_snapshot!("classify_form_refused_120x40", screen(&mut s, 120, 40));
+    both("classify_form_refused", &mut s);
     let shown = screen(&mut s, 120, 40);
     let lines: Vec<&str> = shown.lines().collect();
     let at = lines
