@@ -80,6 +80,22 @@ struct Services {
     drafts: Drafts,
 }
 
+/// A refusal goes to the form that asked (beside its field); anything else is a message.
+fn refused_or_failed(error: ClientError) -> Msg {
+    match error {
+        ClientError::Refused {
+            rule,
+            message,
+            field,
+        } => Msg::Refused {
+            rule,
+            message,
+            field,
+        },
+        e => Msg::Failed(e.to_string()),
+    }
+}
+
 /// Carry out one effect; its outcome comes back as a message.
 fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
     // Drafts are small local files, written at once so a hang-up cannot lose them.
@@ -133,16 +149,7 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 };
                 match client.create(&body, &new_idempotency_key()).await {
                     Ok(view) => Msg::Created(view),
-                    Err(ClientError::Refused {
-                        rule,
-                        message,
-                        field,
-                    }) => Msg::Refused {
-                        rule,
-                        message,
-                        field,
-                    },
-                    Err(e) => Msg::Failed(e.to_string()),
+                    Err(e) => refused_or_failed(e),
                 }
             }
             Effect::LoadCounts { queries } => {
@@ -182,15 +189,6 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                             Err(e) => Msg::Failed(format!("could not keep the write: {e}")),
                         }
                     }
-                    Err(ClientError::Refused {
-                        rule,
-                        message,
-                        field,
-                    }) => Msg::Refused {
-                        rule,
-                        message,
-                        field,
-                    },
                     Err(ClientError::Conflict { current_version }) => {
                         let _ = tx
                             .send(Msg::Failed(format!(
@@ -202,7 +200,7 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                             Err(e) => Msg::Failed(e.to_string()),
                         }
                     }
-                    Err(e) => Msg::Failed(e.to_string()),
+                    Err(e) => refused_or_failed(e),
                 }
             }
         };
