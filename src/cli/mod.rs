@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod calendar;
+pub mod demo;
 pub mod due;
 pub mod login;
 pub mod serve;
@@ -51,6 +52,8 @@ pub enum Command {
     Login(login::LoginArgs),
     /// The terminal app (also what `cims` alone runs).
     Tui(tui::TuiArgs),
+    /// Try cims with nothing to install: an embedded server, fictional records, the app.
+    Demo(demo::DemoArgs),
 }
 
 /// Runs a parsed command, writing results to `out` and problems to `err`.
@@ -60,6 +63,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
         .unwrap_or_else(|| Command::Tui(tui::TuiArgs::default()))
     {
         Command::Tui(args) => tui::run(&args, err),
+        Command::Demo(args) => demo::run(&args, out, err),
         Command::Calendar(command) => calendar::run(command, out, err),
         Command::Due(args) => due::run(&args, out, err),
         Command::Serve(args) => serve::run(&args, err),

@@ -172,18 +172,17 @@ pub fn view(state: &State, frame: &mut Frame) {
 }
 
 fn draw_tabs(state: &State, frame: &mut Frame, area: Rect) {
-    let who = match &state.me {
-        Some(me) => format!(
-            "{}{} ",
-            me.user,
-            if me.protective_intervener {
-                " · PI"
-            } else {
-                ""
-            }
-        ),
-        None => String::new(),
-    };
+    let titles: Vec<String> = state
+        .views
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match state.counts.get(i).copied().flatten() {
+            Some(n) => format!("{} {} {n}", i + 1, v.title),
+            None => format!("{} {}", i + 1, v.title),
+        })
+        .collect();
+    // Tabs with their dividers and padding.
+    let tabs_width: usize = titles.iter().map(|t| t.chars().count() + 3).sum();
     let link = match &state.connection {
         Connection::Live if state.frozen => "‖ frozen".to_string(),
         Connection::Live => "● live".to_string(),
@@ -196,19 +195,54 @@ fn draw_tabs(state: &State, frame: &mut Frame, area: Rect) {
         String::new()
     };
     let read_only = if state.read_only { " · read-only" } else { "" };
-    let right = format!("  {who}· {link}{pending}{read_only}");
+    let status = |org: bool| {
+        let who = match &state.me {
+            Some(me) => format!(
+                "{}{}{} ",
+                me.user,
+                if org {
+                    format!(" · {}", me.organisation.name)
+                } else {
+                    String::new()
+                },
+                if me.protective_intervener {
+                    " · PI"
+                } else {
+                    ""
+                }
+            ),
+            None => String::new(),
+        };
+        format!("  {who}· {link}{pending}{read_only}")
+    };
+    // The organisation is named where the view tabs leave room for it.
+    let with_org = status(true);
+    let fits = |text: &str| tabs_width + text.chars().count() < usize::from(area.width);
+    let without_org = status(false);
+    let right = if fits(&with_org) {
+        with_org
+    } else if fits(&without_org) {
+        without_org
+    } else {
+        // The narrowest form: who, PI, and the link as its symbol alone.
+        let symbol = link.split_whitespace().next().unwrap_or("");
+        let who = state.me.as_ref().map_or(String::new(), |me| {
+            format!(
+                "{}{}",
+                me.user,
+                if me.protective_intervener { " PI" } else { "" }
+            )
+        });
+        let pending = if state.pending_writes > 0 {
+            format!(" {}↑", state.pending_writes)
+        } else {
+            String::new()
+        };
+        format!(" {who} {symbol}{pending}")
+    };
     let width = u16::try_from(right.chars().count() + 1).unwrap_or(u16::MAX);
     let [left, right_area] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(width)]).areas(area);
-    let titles =
-        state
-            .views
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match state.counts.get(i).copied().flatten() {
-                Some(n) => format!("{} {} {n}", i + 1, v.title),
-                None => format!("{} {}", i + 1, v.title),
-            });
     let tabs = Tabs::new(titles)
         .select(state.view)
         .highlight_style(state.theme.selected)

@@ -286,3 +286,29 @@ async fn admin_creates_organisations_users_and_tokens() {
     );
     store.close().await;
 }
+
+/// `cims demo --check` seeds a fresh database, serves it and reads it as every demo user,
+/// with nothing to install: the newcomer's path, checked without a terminal.
+#[test]
+fn demo_check_seeds_serves_and_reads_as_every_demo_user() {
+    let home = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_cims"))
+        .args(["demo", "--check", "--fresh", "--records", "300"])
+        .env("XDG_DATA_HOME", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("seeded 300 fictional records"), "{text}");
+    for user in ["alice", "tess", "carol", "rex", "ian"] {
+        assert!(text.lines().any(|l| l.starts_with(user)), "{user}: {text}");
+    }
+    let rex = text.lines().find(|l| l.starts_with("rex")).unwrap();
+    assert!(
+        !rex.contains(" 0 with the client masked"),
+        "the regulator sees masked clients: {rex}"
+    );
+    let unknown = cims(&["demo", "--check", "--as", "mallory"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("alice, tess, carol, rex, ian"));
+}

@@ -1,0 +1,200 @@
+//! `cims demo`: an embedded server over SQLite, seeded with fictional records, and the app
+//! logged in as a demo user — nothing to install. `--check` does the same without a
+//! terminal and reports what each demo user sees.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::client::api::{Client, QueueRequest};
+use crate::demo::{self, USERS};
+use crate::domain::policy::PolicySet;
+use crate::store::Store;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  cims demo\n  cims demo --as carol\n  \
+    cims demo --fresh --records 5000\n  cims demo --check\n\n\
+    Demo users (switch with --as to see masking change):\n  \
+    alice  child protection practitioner (protective intervener): sees everything\n  \
+    tess   team manager (protective intervener): endorses, waives\n  \
+    carol  CSO incident delegate (not a protective intervener): reporters and other\n         \
+    organisations' clients masked\n  \
+    rex    regulator viewer (not a protective intervener): critical notifiable incidents\n  \
+    ian    Integrity Unit (RCS delegate)\n\n\
+    The demo database is demo.db in the data directory (--fresh: a new temporary one). \
+    Everything in it is fictional.")]
+pub struct DemoArgs {
+    /// The demo user to log in as: alice, tess, carol, rex or ian.
+    #[arg(long = "as", default_value = "alice")]
+    pub user: String,
+    /// A new temporary database instead of demo.db in the data directory.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Records to generate on first run (1 to 1,000,000).
+    #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub records: u32,
+    /// The generator's seed: the same seed gives the same records.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Seed, serve and query as every demo user without opening the app; exit 0 if all is well.
+    #[arg(long)]
+    pub check: bool,
+}
+
+pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<ExitCode> {
+    if !USERS.iter().any(|u| u.user == args.user) {
+        writeln!(
+            err,
+            "cims demo: no demo user {:?}; choose one of: {}",
+            args.user,
+            USERS.iter().map(|u| u.user).collect::<Vec<_>>().join(", ")
+        )?;
+        return Ok(ExitCode::from(2));
+    }
+    if !args.check && !io::stdout().is_terminal() {
+        writeln!(
+            err,
+            "cims demo: the app needs a terminal; `cims demo --check` runs without one"
+        )?;
+        return Ok(ExitCode::FAILURE);
+    }
+    let temp = tempfile_dir();
+    let path = if args.fresh {
+        temp.as_ref().map(|d| d.join("demo.db"))
+    } else {
+        crate::client::session::data_dir().map(|d| d.join("demo.db"))
+    };
+    let Some(path) = path else {
+        writeln!(err, "cims demo: no data directory; try --fresh")?;
+        return Ok(ExitCode::FAILURE);
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    let result = runtime.block_on(demo_main(args, &path.to_string_lossy(), out));
+    if let Some(dir) = temp {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    match result {
+        Ok(code) => Ok(code),
+        Err(message) => {
+            writeln!(err, "cims demo: {message}")?;
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// A private temporary directory for `--fresh`.
+fn tempfile_dir() -> Option<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("cims-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok().map(|()| dir)
+}
+
+async fn demo_main(args: &DemoArgs, db: &str, out: &mut dyn Write) -> Result<ExitCode, String> {
+    let policies = PolicySet::embedded().map_err(|e| e.to_string())?;
+    let store = Store::open(db)
+        .await
+        .map_err(|e| format!("the demo database {db}: {e}"))?;
+    let now = chrono::Utc::now();
+    let records = usize::try_from(args.records).unwrap_or(400);
+    let started = std::time::Instant::now();
+    let seeded = demo::seed(&store, &policies, args.seed, records, now)
+        .await
+        .map_err(|e| format!("seeding: {e}"))?;
+    if seeded {
+        let _ = writeln!(
+            out,
+            "seeded {records} fictional records in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("cannot open a loopback port: {e}"))?;
+    let base = format!(
+        "http://{}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(crate::server::serve_on(
+        listener,
+        store.clone(),
+        policies,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let outcome = if args.check {
+        check(&store, &base, out).await
+    } else {
+        app(&store, &base, &args.user).await
+    };
+    let _ = stop.send(());
+    let _ = server.await;
+    store.close().await;
+    outcome
+}
+
+async fn token_for(store: &Store, user: &str) -> Result<String, String> {
+    store
+        .issue_token(user, chrono::Duration::hours(12))
+        .await
+        .map(|(token, _)| token)
+        .map_err(|e| e.to_string())
+}
+
+/// What each demo user sees, through the API: the check a newcomer (or CI) can run.
+async fn check(store: &Store, base: &str, out: &mut dyn Write) -> Result<ExitCode, String> {
+    for demo in USERS {
+        let (user, org, pi) = (&demo.user, &demo.org, &demo.protective_intervener);
+        let client =
+            Client::new(base, &token_for(store, user).await?).map_err(|e| e.to_string())?;
+        let me = client.me().await.map_err(|e| e.to_string())?;
+        let page = client
+            .queue(&QueueRequest {
+                view: Some("all".into()),
+                limit: Some(500),
+                ..QueueRequest::default()
+            })
+            .await
+            .map_err(|e| format!("{user}: {e}"))?;
+        let masked = page
+            .rows
+            .iter()
+            .filter(|r| r.subject.get("masked").is_some())
+            .count();
+        let _ = writeln!(
+            out,
+            "{user:<6} {org:<10} {:<3} sees {:>4} records on the first page, {masked} with the client masked",
+            if *pi { "PI" } else { "" },
+            page.rows.len(),
+        );
+        if me.user != *user {
+            return Err(format!("logged in as {} instead of {user}", me.user));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn app(store: &Store, base: &str, user: &str) -> Result<ExitCode, String> {
+    let client = Client::new(base, &token_for(store, user).await?).map_err(|e| e.to_string())?;
+    let data = crate::client::session::data_dir().ok_or("no data directory")?;
+    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+    let outbox = crate::client::outbox::Outbox::open(data.join("demo-outbox.json"))
+        .map_err(|e| e.to_string())?;
+    let drafts = crate::client::drafts::Drafts::new(data.join("demo-drafts"));
+    let theme =
+        crate::tui::theme::Theme::choose("ansi16", std::env::var("NO_COLOR").ok().as_deref())
+            .map_err(|e| e.to_string())?;
+    let state = crate::tui::state::State::new(
+        chrono::Utc::now(),
+        crate::tui::keymap::Keymap::default(),
+        theme,
+    );
+    crate::tui::driver::run(state, client, outbox, drafts)
+        .await
+        .map_err(|e| format!("the terminal failed: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
