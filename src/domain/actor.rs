@@ -96,7 +96,8 @@ impl Actor {
         self.roles.contains(&role)
     }
 
-    pub fn has_any(&self, roles: &[Role]) -> bool {
-        roles.iter().any(|r| self.roles.contains(r))
+    /// Holds at least one of `roles` (a slice, an array or a policy's role set).
+    pub fn has_any<'a>(&self, roles: impl IntoIterator<Item = &'a Role>) -> bool {
+        roles.into_iter().any(|r| self.roles.contains(r))
     }
 }

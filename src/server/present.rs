@@ -92,10 +92,7 @@ fn checklist(state: &AppState, caller: &Caller, record: &Record) -> Vec<wire::Ch
                 Some(ItemState::Waived { .. }) => "waived",
             }
             .to_string(),
-            may_tick: item.via.is_none()
-                && caller
-                    .actor
-                    .has_any(&item.tick.iter().copied().collect::<Vec<_>>()),
+            may_tick: item.via.is_none() && caller.actor.has_any(&item.tick),
         })
         .collect()
 }

@@ -294,7 +294,7 @@ impl Store {
         let events = decide(&command, None, actor, now, policies).map_err(WriteError::Refused)?;
         let record = fold(None, &events)?;
         let projection = Projection::of(&record, policies, terms, now);
-        insert_projection(tx, &record, &projection).await?;
+        write_projection(tx, &record, &projection, None).await?;
         let (first_seq, last_seq) = self.append(tx, &record, 0, &events).await?;
         Ok(Appended {
             record,
@@ -336,7 +336,8 @@ impl Store {
         let record = fold(Some(current), &events)?;
         let projection = Projection::of(&record, policies, &self.terms.snapshot(), now);
         let mut tx = self.pool.begin().await?;
-        let updated = update_projection(&mut tx, &record, &projection, expected_version).await?;
+        let updated =
+            write_projection(&mut tx, &record, &projection, Some(expected_version)).await?;
         if !updated {
             drop(tx);
             let current = match self.load(id).await? {
@@ -505,75 +506,54 @@ async fn cross_assignee(
     })
 }
 
-async fn insert_projection(
+/// Write a record's projection row: a new row when `expected` is `None`, else an update
+/// that only happens if the row is still at the `expected` version. False when someone
+/// else wrote first.
+async fn write_projection(
     tx: &mut Transaction<'_, Any>,
     record: &Record,
     p: &Projection,
-) -> Result<(), WriteError> {
-    let state = serde_json::to_string(record).map_err(corrupt)?;
-    let cross = cross_assignee(tx, record).await?;
-    sqlx::query(
-        "INSERT INTO records (id, kind, org_id, stage, status, assignee, version, created_at, \
-         updated_at, next_due, impact, primary_type, ssr_critical, search_open, \
-         search_identifying, search_protected, state, cross_assignee) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-    )
-    .bind(&record.id)
-    .bind(record.kind().as_str())
-    .bind(&record.org)
-    .bind(&record.stage)
-    .bind(snake(record.status).unwrap_or_default())
-    .bind(record.assignee.clone())
-    .bind(version_of(record)?)
-    .bind(db_time(record.created_at))
-    .bind(db_time(record.updated_at))
-    .bind(&p.next_due)
-    .bind(p.impact.clone())
-    .bind(p.primary_type.clone())
-    .bind(p.ssr_critical)
-    .bind(&p.search_open)
-    .bind(&p.search_identifying)
-    .bind(&p.search_protected)
-    .bind(state)
-    .bind(cross)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Update the projection if it is still at `expected`; false when someone else wrote first.
-async fn update_projection(
-    tx: &mut Transaction<'_, Any>,
-    record: &Record,
-    p: &Projection,
-    expected: i64,
+    expected: Option<i64>,
 ) -> Result<bool, WriteError> {
     let state = serde_json::to_string(record).map_err(corrupt)?;
     let cross = cross_assignee(tx, record).await?;
-    let result = sqlx::query(
-        "UPDATE records SET org_id = $2, stage = $3, status = $4, assignee = $5, version = $6, \
-         updated_at = $7, next_due = $8, impact = $9, primary_type = $10, ssr_critical = $11, \
-         search_open = $12, search_identifying = $13, search_protected = $14, state = $15, \
-         cross_assignee = $17 WHERE id = $1 AND version = $16",
-    )
-    .bind(&record.id)
-    .bind(&record.org)
-    .bind(&record.stage)
-    .bind(snake(record.status).unwrap_or_default())
-    .bind(record.assignee.clone())
-    .bind(version_of(record)?)
-    .bind(db_time(record.updated_at))
-    .bind(&p.next_due)
-    .bind(p.impact.clone())
-    .bind(p.primary_type.clone())
-    .bind(p.ssr_critical)
-    .bind(&p.search_open)
-    .bind(&p.search_identifying)
-    .bind(&p.search_protected)
-    .bind(state)
-    .bind(expected)
-    .bind(cross)
-    .execute(&mut **tx)
-    .await?;
+    let sql = match expected {
+        None => {
+            "INSERT INTO records (id, kind, org_id, stage, status, assignee, version, created_at, \
+             updated_at, next_due, impact, primary_type, ssr_critical, search_open, \
+             search_identifying, search_protected, state, cross_assignee) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+        }
+        Some(_) => {
+            "UPDATE records SET kind = $2, org_id = $3, stage = $4, status = $5, assignee = $6, \
+             version = $7, created_at = $8, updated_at = $9, next_due = $10, impact = $11, \
+             primary_type = $12, ssr_critical = $13, search_open = $14, \
+             search_identifying = $15, search_protected = $16, state = $17, \
+             cross_assignee = $18 WHERE id = $1 AND version = $19"
+        }
+    };
+    let mut query = sqlx::query(sql)
+        .bind(&record.id)
+        .bind(record.kind().as_str())
+        .bind(&record.org)
+        .bind(&record.stage)
+        .bind(snake(record.status).unwrap_or_default())
+        .bind(record.assignee.clone())
+        .bind(version_of(record)?)
+        .bind(db_time(record.created_at))
+        .bind(db_time(record.updated_at))
+        .bind(&p.next_due)
+        .bind(p.impact.clone())
+        .bind(p.primary_type.clone())
+        .bind(p.ssr_critical)
+        .bind(&p.search_open)
+        .bind(&p.search_identifying)
+        .bind(&p.search_protected)
+        .bind(state)
+        .bind(cross);
+    if let Some(expected) = expected {
+        query = query.bind(expected);
+    }
+    let result = query.execute(&mut **tx).await?;
     Ok(result.rows_affected() == 1)
 }

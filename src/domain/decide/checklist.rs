@@ -49,10 +49,7 @@ pub(super) fn tick(ctx: &Ctx<'_>, record: &Record, id: &str) -> Result<Vec<Chang
             item.text
         )));
     }
-    if !ctx
-        .actor
-        .has_any(&item.tick.iter().copied().collect::<Vec<_>>())
-    {
+    if !ctx.actor.has_any(&item.tick) {
         return Err(Refusal::forbidden(format!(
             "\"{}\" may be ticked by: {}",
             item.text,
@@ -153,10 +150,7 @@ pub(super) fn untick(ctx: &Ctx<'_>, record: &Record, id: &str) -> Result<Vec<Cha
             format!("\"{}\" belongs to a stage already completed", item.text),
         ));
     }
-    if !ctx
-        .actor
-        .has_any(&item.tick.iter().copied().collect::<Vec<_>>())
-    {
+    if !ctx.actor.has_any(&item.tick) {
         return Err(Refusal::forbidden(format!(
             "\"{}\" may be unticked by: {}",
             item.text,
@@ -181,10 +175,7 @@ pub(super) fn waive(
             format!("\"{}\" cannot be waived", item.text),
         ));
     }
-    if !ctx
-        .actor
-        .has_any(&item.waive.iter().copied().collect::<Vec<_>>())
-    {
+    if !ctx.actor.has_any(&item.waive) {
         return Err(Refusal::forbidden(format!(
             "\"{}\" may be waived by: {}",
             item.text,

@@ -136,7 +136,7 @@ pub fn decide(
 fn permit(ctx: &Ctx<'_>, command: &Command, kind: RecordKind) -> Result<(), Refusal> {
     let name = command.name(kind);
     let allowed = ctx.policy.allowed(name);
-    if allowed.is_some_and(|roles| roles.iter().any(|r| ctx.actor.has_role(*r))) {
+    if allowed.is_some_and(|roles| ctx.actor.has_any(roles)) {
         return Ok(());
     }
     let roles = allowed
