@@ -201,25 +201,23 @@ async fn admin_creates_organisations_users_and_tokens() {
         "{}",
         stderr(&again)
     );
-    let short = cims_with_stdin(
-        &[
-            "admin",
-            "--db",
-            &db,
-            "user",
-            "add",
-            "alice",
-            "--org",
-            "dffh",
-            "--name",
-            "Alice",
-            "--role",
-            "practitioner",
-            "--pi",
-            "--password-stdin",
-        ],
-        "short\n",
-    );
+    let add_alice = [
+        "admin",
+        "--db",
+        &db,
+        "user",
+        "add",
+        "alice",
+        "--org",
+        "dffh",
+        "--name",
+        "Alice",
+        "--role",
+        "practitioner",
+        "--pi",
+        "--password-stdin",
+    ];
+    let short = cims_with_stdin(&add_alice, "short\n");
     assert_eq!(short.status.code(), Some(1));
     assert!(stderr(&short).contains("at least 10 characters"));
     let bad_role = cims(&[
@@ -227,25 +225,7 @@ async fn admin_creates_organisations_users_and_tokens() {
         "wizard",
     ]);
     assert!(stderr(&bad_role).contains("unknown role \"wizard\""));
-    ok(&cims_with_stdin(
-        &[
-            "admin",
-            "--db",
-            &db,
-            "user",
-            "add",
-            "alice",
-            "--org",
-            "dffh",
-            "--name",
-            "Alice",
-            "--role",
-            "practitioner",
-            "--pi",
-            "--password-stdin",
-        ],
-        "correct horse battery\n",
-    ));
+    ok(&cims_with_stdin(&add_alice, "correct horse battery\n"));
     let listed = cims(&["admin", "--db", &db, "user", "list"]);
     assert_eq!(stdout(&listed).trim(), "alice\tdffh\tpractitioner\tPI");
     let issued = cims(&[

@@ -157,6 +157,18 @@ fn screen(s: &mut State, width: u16, height: u16) -> String {
         .join("\n")
 }
 
+/// The screen line under the first one holding `label`, at 120×40: where a form shows the
+/// refusal that names that field.
+fn line_under(s: &mut State, label: &str) -> String {
+    let shown = screen(s, 120, 40);
+    let lines: Vec<&str> = shown.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no {label:?} on the screen:\n{shown}"));
+    lines.get(at + 1).copied().unwrap_or_default().to_string()
+}
+
 /// The screen at the minimum size and at a common larger one.
 fn both(name: &str, s: &mut State) {
     insta::assert_snapshot!(format!("{name}_80x24"), screen(s, 80, 24));
@@ -830,13 +842,8 @@ fn a_new_incident_form_sends_the_details_and_shows_a_refusal_beside_its_field() 
         },
     );
     both("incident_form_refused", &mut s);
-    let shown = screen(&mut s, 120, 40);
-    let lines: Vec<&str> = shown.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.contains("Where was the child?"))
-        .expect("the scope question");
-    assert!(lines[at + 1].contains("✗ R-SCOPE-2: the child was in the care of a parent"));
+    let under = line_under(&mut s, "Where was the child?");
+    assert!(under.contains("✗ R-SCOPE-2: the child was in the care of a parent"));
     // ctrl-t switches to an intake report.
     update(&mut s, ctrl('t'));
     assert!(screen(&mut s, 120, 40).contains("new intake report"));
@@ -998,13 +1005,8 @@ fn r_int_matrix_the_classification_form_guides_and_sends_the_decision() {
         },
     );
     both("classify_form_refused", &mut s);
-    let shown = screen(&mut s, 120, 40);
-    let lines: Vec<&str> = shown.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.contains(" Rationale"))
-        .expect("rationale field");
-    assert!(lines[at + 1].contains("✗ R-INT-MATRIX"), "{shown}");
+    let under = line_under(&mut s, " Rationale");
+    assert!(under.contains("✗ R-INT-MATRIX"), "{under}");
 }
 
 #[test]
