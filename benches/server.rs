@@ -18,7 +18,7 @@ use cims::demo::generate;
 use cims::domain::policy::PolicySet;
 use cims::store::Store;
 
-use seed::BATCH;
+use cims::demo::BATCH;
 const HTTP_CREATES: usize = 2000;
 const CREATE_CLIENTS: usize = 8;
 const QUEUE_REQUESTS: usize = 400;
@@ -59,6 +59,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
+/// A community service organisation's incident delegate: sees their organisation's records.
+const CSO_USER: &str = "carol";
+
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
@@ -75,9 +78,8 @@ fn ms(d: Duration) -> String {
 async fn run(label: &str, url: &str, records: usize) {
     let store = Store::open(url).await.expect("open store");
     let policies = PolicySet::embedded().expect("policy");
-    let authors = seed::authors(&store).await;
     let now = Utc::now();
-    let seeded = seed::records(&store, &authors, 42, records, now, &policies).await;
+    let seeded = seed::records(&store, 42, records, now, &policies).await;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -98,14 +100,18 @@ async fn run(label: &str, url: &str, records: usize) {
         .expect("token")
         .0;
     let cso_token = store
-        .issue_token("anglicare_worker", chrono::Duration::hours(1))
+        .issue_token(CSO_USER, chrono::Duration::hours(1))
         .await
         .expect("token")
         .0;
     let client = reqwest::Client::new();
 
     // Create throughput over HTTP, several clients at once.
-    let bodies = generate::records(7, HTTP_CREATES, now, &authors[..1]);
+    let author: Vec<_> = cims::demo::people()
+        .into_iter()
+        .filter(|p| p.user == seed::PI_USER)
+        .collect();
+    let bodies = generate::records(7, HTTP_CREATES, now, &author, policies.current());
     let started = Instant::now();
     let mut tasks = Vec::new();
     for part in bodies.chunks(HTTP_CREATES / CREATE_CLIENTS) {

@@ -323,8 +323,7 @@ fn measure(runtime: &tokio::runtime::Runtime, records: usize, runs: usize) -> Fi
     let (store, base, stop, server, seeded) = runtime.block_on(async {
         let store = Store::open(&url).await.expect("open store");
         let policies = PolicySet::embedded().expect("policy");
-        let authors = seed::authors(&store).await;
-        let seeded = seed::records(&store, &authors, 42, records, Utc::now(), &policies).await;
+        let seeded = seed::records(&store, 42, records, Utc::now(), &policies).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

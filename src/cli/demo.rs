@@ -86,6 +86,21 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
     }
 }
 
+/// A progress bar on stderr for seeds long enough to wait for; hidden when stderr is not a
+/// terminal.
+fn progress_bar(records: usize) -> indicatif::ProgressBar {
+    if records < 5 * demo::BATCH || !io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(records as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "seeding {bar:30} {pos}/{len} records, {elapsed} (about {eta} to go)",
+    ) {
+        bar.set_style(style.progress_chars("#>-"));
+    }
+    bar
+}
+
 /// A private temporary directory for `--fresh`.
 fn tempfile_dir() -> Option<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("cims-demo-{}", std::process::id()));
@@ -100,9 +115,13 @@ async fn demo_main(args: &DemoArgs, db: &str, out: &mut dyn Write) -> Result<Exi
     let now = chrono::Utc::now();
     let records = usize::try_from(args.records).unwrap_or(400);
     let started = std::time::Instant::now();
-    let seeded = demo::seed(&store, &policies, args.seed, records, now)
-        .await
-        .map_err(|e| format!("seeding: {e}"))?;
+    let bar = progress_bar(records);
+    let seeded = demo::seed(&store, &policies, args.seed, records, now, &mut |n| {
+        bar.set_position(n as u64);
+    })
+    .await
+    .map_err(|e| format!("seeding: {e}"))?;
+    bar.finish_and_clear();
     if seeded {
         let _ = writeln!(
             out,

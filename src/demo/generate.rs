@@ -1,5 +1,7 @@
 //! A deterministic generator of believable, clearly fictional records: the same seed gives
-//! the same records, with times relative to `now` so some work is overdue, some due today.
+//! the same records, with times relative to `now` so some work is overdue, some due today
+//! and some due tonight. Each record is drawn from its own stream (seed, index), so records
+//! can be generated in any order, or in parallel, with the same result.
 
 use std::collections::BTreeSet;
 
@@ -11,6 +13,8 @@ use crate::domain::model::{
     Incident, Intake, MaramRating, Parent, Person, PriorReport, Probability, Reporter, Subject,
     SubjectRelation,
 };
+use crate::domain::policy::Policy;
+use crate::domain::rules;
 use crate::store::NewRecord;
 
 /// SplitMix64: small, fast and fixed forever, so a seed always gives the same data
@@ -20,6 +24,12 @@ pub struct Rng(u64);
 impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed)
+    }
+
+    /// The stream for one record of a seed: independent of every other record's.
+    pub fn for_record(seed: u64, index: u64) -> Rng {
+        let mut mixer = Rng(seed ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        Rng(mixer.next_u64())
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -39,6 +49,11 @@ impl Rng {
         }
     }
 
+    /// low ≤ n < high (low when the range is empty).
+    pub fn between(&mut self, low: i64, high: i64) -> i64 {
+        low + self.below(u64::try_from(high - low).unwrap_or(0)) as i64
+    }
+
     /// True with probability `percent` / 100.
     pub fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
@@ -48,15 +63,54 @@ impl Rng {
         // The lists below are never empty.
         &items[self.below(items.len() as u64) as usize]
     }
+
+    /// An index drawn with the given weights.
+    pub fn weighted(&mut self, weights: &[u64]) -> usize {
+        let mut roll = self.below(weights.iter().sum());
+        for (i, w) in weights.iter().enumerate() {
+            if roll < *w {
+                return i;
+            }
+            roll -= w;
+        }
+        weights.len().saturating_sub(1)
+    }
 }
 
 const GIVEN: &[&str] = &[
     "Jordan", "Casey", "Riley", "Taylor", "Alex", "Morgan", "Jamie", "Charlie", "Sam", "Quinn",
-    "Harper", "Kai", "Skye", "Ari", "Billie", "Drew", "Eden", "Finley", "Jesse", "Lee",
+    "Harper", "Kai", "Skye", "Ari", "Billie", "Drew", "Eden", "Finley", "Jesse", "Lee", "Mika",
+    "Rowan", "Sasha", "Tali", "Indi", "Jarrah", "Kirra", "Marlee", "Yindi", "Zeb",
 ];
 const FAMILY: &[&str] = &[
-    "Smith", "Nguyen", "Brown", "Wilson", "Taylor", "Martin", "Kelly", "Walker", "Hughes",
-    "Murphy", "Clarke", "Patel", "Singh", "Tran", "Lee", "Thompson", "White", "Harris",
+    "Smith",
+    "Nguyen",
+    "Brown",
+    "Wilson",
+    "Taylor",
+    "Martin",
+    "Kelly",
+    "Walker",
+    "Hughes",
+    "Murphy",
+    "Clarke",
+    "Patel",
+    "Singh",
+    "Tran",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Atkinson",
+    "Nelson",
+    "Rigney",
+    "Morgan",
+    "Osman",
+    "Haddad",
+    "Kaur",
+    "Papadopoulos",
+    "Rossi",
+    "Vu",
 ];
 const SUBURBS: &[&str] = &[
     "Footscray",
@@ -71,62 +125,61 @@ const SUBURBS: &[&str] = &[
     "Werribee",
     "Broadmeadows",
     "Morwell",
+    "Warrnambool",
+    "Wodonga",
+    "Sale",
+    "Melton",
 ];
-const INCIDENT_TYPES: &[&str] = &[
-    "physical_abuse",
-    "neglect",
-    "injury_unexplained",
-    "injury_explained",
-    "self_harm",
-    "absent_client",
-    "emotional_psychological_harm",
-    "medication_error",
-    "sexual_abuse",
-    "sexual_exploitation_grooming",
-    "serious_risk",
-    "inappropriate_physical_treatment",
-];
-const SERVICE_TYPES: &[&str] = &[
-    "out_of_home_care",
-    "statutory_child_protection",
-    "secure_welfare",
-    "family_community_services",
-    "youth_services",
+const REPORTERS: &[(&str, bool)] = &[
+    ("teacher", true),
+    ("school principal", true),
+    ("GP", true),
+    ("maternal and child health nurse", true),
+    ("police", true),
+    ("hospital social worker", true),
+    ("early childhood educator", true),
+    ("neighbour", false),
+    ("grandparent", false),
+    ("aunt", false),
+    ("family friend", false),
+    ("parent", false),
 ];
 
-/// An organisation records can belong to, and who writes them there.
-#[derive(Debug, Clone)]
-pub struct Author {
-    pub org: String,
-    pub org_kind: OrgKind,
-    pub user: String,
+/// How far a record has come: stages advanced past, and whether it was then closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub advances: u8,
+    pub closed: bool,
 }
 
-impl Author {
-    fn actor(&self) -> Actor {
-        Actor {
-            user: self.user.clone(),
-            org: self.org.clone(),
-            org_kind: self.org_kind,
-            roles: BTreeSet::from([Role::Practitioner]),
-            protective_intervener: self.org_kind == OrgKind::Department,
-        }
-    }
+/// One record to write: who registers it, what it says, when, and how far it goes.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub author: Actor,
+    pub new: NewRecord,
+    pub created_at: DateTime<Utc>,
+    pub progress: Progress,
 }
 
 fn name(rng: &mut Rng) -> String {
     format!("{} {}", rng.pick(GIVEN), rng.pick(FAMILY))
 }
 
+fn first_name(full: &str) -> &str {
+    full.split(' ').next().unwrap_or(full)
+}
+
 fn birth(rng: &mut Rng, now: DateTime<Utc>, min_age: i64, max_age: i64) -> NaiveDate {
-    let days = (min_age * 365) + rng.below(((max_age - min_age) * 365) as u64) as i64;
+    let days = rng.between(min_age * 365 + 30, max_age * 365 + 330);
     (now - Duration::days(days)).date_naive()
 }
 
 fn aboriginal(rng: &mut Rng) -> AboriginalStatus {
-    match rng.below(10) {
-        0 | 1 => AboriginalStatus::Aboriginal,
-        2 => AboriginalStatus::UnderAssessment,
+    match rng.below(20) {
+        0..=2 => AboriginalStatus::Aboriginal,
+        3 => AboriginalStatus::TorresStraitIslander,
+        4 => AboriginalStatus::AboriginalAndTorresStraitIslander,
+        5 | 6 => AboriginalStatus::UnderAssessment,
         _ => AboriginalStatus::NotAboriginal,
     }
 }
@@ -141,18 +194,132 @@ fn person(rng: &mut Rng, now: DateTime<Utc>, min_age: i64, max_age: i64) -> Pers
             1 + rng.below(200),
             rng.pick(SUBURBS)
         )),
-        phone: None,
+        phone: rng
+            .chance(40)
+            .then(|| format!("04{:02} 555 {:03}", rng.below(100), rng.below(1000))),
         cris_number: Some(format!("CRIS-{:07}", rng.below(10_000_000))),
     }
 }
 
-/// Minutes in the past, spread so that deadlines land overdue, due today and later.
-fn recent(rng: &mut Rng, now: DateTime<Utc>) -> DateTime<Utc> {
-    now - Duration::minutes(30 + rng.below(8 * 24 * 60) as i64)
+/// How old a record is, by how far it has come: new work is hours old, reviews are months.
+fn age_minutes(rng: &mut Rng, progress: Progress, intake: bool) -> i64 {
+    const HOUR: i64 = 60;
+    const DAY: i64 = 24 * HOUR;
+    let (low, high) = match (intake, progress.closed, progress.advances) {
+        (_, true, _) if intake => (3 * DAY, 40 * DAY),
+        (_, true, _) => (30 * DAY, 200 * DAY),
+        (true, _, 0) => (20, 2 * DAY),
+        (true, _, 1) => (4 * HOUR, 4 * DAY),
+        (true, _, 2) => (DAY, 7 * DAY),
+        (true, _, _) => (2 * DAY, 12 * DAY),
+        (false, _, 0) => (20, 4 * DAY),
+        (false, _, 1) => (DAY, 14 * DAY),
+        (false, _, 2) => (7 * DAY, 70 * DAY),
+        (false, _, 3) => (40 * DAY, 110 * DAY),
+        (false, _, _) => (60 * DAY, 160 * DAY),
+    };
+    rng.between(low, high)
 }
 
-fn incident(rng: &mut Rng, now: DateTime<Utc>, author: &Author) -> Incident {
-    let primary = rng.pick(INCIDENT_TYPES).to_string();
+fn progress(rng: &mut Rng, intake: bool) -> Progress {
+    // Weights for 0..=4 stages advanced, then closed.
+    let weights: &[u64] = if intake {
+        &[30, 25, 18, 12, 0, 15]
+    } else {
+        &[34, 24, 17, 8, 5, 12]
+    };
+    let pick = rng.weighted(weights);
+    if pick == weights.len() - 1 {
+        Progress {
+            advances: if intake { 3 } else { 4 },
+            closed: true,
+        }
+    } else {
+        Progress {
+            advances: pick as u8,
+            closed: false,
+        }
+    }
+}
+
+fn description(rng: &mut Rng, kind: &str, client: &str, subject: Option<&str>) -> String {
+    let c = first_name(client);
+    let s = subject.map_or("another person", first_name);
+    let place = rng.pick(SUBURBS);
+    match kind {
+        "physical_abuse" | "inappropriate_physical_treatment" => format!(
+            "{c} came back to the house in {place} with a red mark on the upper arm and said \
+             {s} had grabbed and pushed them during an argument about phone time."
+        ),
+        "sexual_abuse" | "inappropriate_sexual_behaviour" => format!(
+            "{c} told a youth worker that {s} had touched them in a way that made them \
+             uncomfortable. The worker listened, did not question further and stayed with {c}."
+        ),
+        "sexual_exploitation_grooming" | "sexual_exploitation_suspected" => format!(
+            "Staff found messages on {c}'s phone from an older person offering gifts and lifts; \
+             {c} has been seen getting into an unknown car near the station in {place}."
+        ),
+        "neglect" => format!(
+            "{c} arrived at school without food for the third day running and said there was \
+             nothing to eat at home in {place}; clothes not changed since last week."
+        ),
+        "absent_client" => format!(
+            "{c} did not return to the unit in {place} by the agreed time of 9 pm; phone off. \
+             Staff checked known places and reported {c} missing."
+        ),
+        "self_harm" | "attempted_suicide" => format!(
+            "Night staff found {c} with cuts to the forearm; first aid given and the after-hours \
+             mental health line called. {c} is now with a staff member at all times."
+        ),
+        "medication_error" => format!(
+            "{c} was given the evening dose twice because the medication chart was not signed \
+             at handover. Nurse-on-call advice followed; {c} monitored overnight."
+        ),
+        "death" => format!(
+            "The service was told this morning that {c} had died. Family and the placement team \
+             have been contacted; circumstances are not yet known."
+        ),
+        "escape_from_secure_facility" => format!(
+            "{c} climbed the courtyard fence during recreation and left the secure unit; police \
+             were called straight away and {c} was found two hours later in {place}."
+        ),
+        "financial_abuse" => format!(
+            "{c}'s allowance card has been used for purchases {c} did not make; {s} had access \
+             to the card at the last contact visit."
+        ),
+        "emotional_psychological_abuse" | "emotional_psychological_harm" => format!(
+            "{c} was distressed after a phone call with {s}, who said {c} would never go home; \
+             {c} stayed in their room and would not eat dinner."
+        ),
+        "injury_explained" | "injury_unexplained" => format!(
+            "Carer noticed bruising on {c}'s shin at bath time. {c} said it happened at the \
+             park in {place}; the carer took photographs and booked a GP visit."
+        ),
+        _ => format!(
+            "{c} was at serious risk after an incident in {place}; staff made {c} safe and wrote \
+             down what was said and seen straight away."
+        ),
+    }
+}
+
+const CHILD_SERVICES: &[&str] = &[
+    "out_of_home_care",
+    "statutory_child_protection",
+    "secure_welfare",
+    "family_community_services",
+];
+
+fn incident(rng: &mut Rng, now: DateTime<Utc>, author: &Actor, policy: &Policy) -> Incident {
+    let primary = rng.pick(&policy.incident_types).id.clone();
+    let secondary = rng
+        .chance(15)
+        .then(|| rng.pick(&policy.incident_types).id.clone())
+        .filter(|t| *t != primary);
+    let service_type = if rng.chance(75) {
+        rng.pick(CHILD_SERVICES).to_string()
+    } else {
+        rng.pick(&policy.service_types).id.clone()
+    };
     let care = if author.org_kind == OrgKind::Department {
         *rng.pick(&[
             CareArrangement::KinshipCpApproved,
@@ -163,121 +330,207 @@ fn incident(rng: &mut Rng, now: DateTime<Utc>, author: &Author) -> Incident {
     } else {
         *rng.pick(&[
             CareArrangement::ResidentialCare,
+            CareArrangement::ResidentialCare,
             CareArrangement::FosterCare,
             CareArrangement::KinshipCsoManaged,
         ])
     };
+    let client = person(rng, now, 2, 17);
     let relation = *rng.pick(&[
         SubjectRelation::Staff,
         SubjectRelation::Carer,
         SubjectRelation::KinshipCarer,
+        SubjectRelation::DepartmentalStaff,
+        SubjectRelation::Client,
         SubjectRelation::Client,
         SubjectRelation::Other,
     ]);
-    let subject = (!matches!(primary.as_str(), "self_harm" | "absent_client")).then(|| Subject {
-        relation,
-        person: Some(person(rng, now, 12, 60)),
-    });
-    let abusive = matches!(
+    let subject = (!matches!(
         primary.as_str(),
-        "physical_abuse" | "neglect" | "sexual_abuse" | "sexual_exploitation_grooming"
-    );
-    let impact = if abusive || rng.chance(30) {
-        Impact::Major
-    } else {
-        Impact::NonMajor
-    };
+        "self_harm" | "absent_client" | "attempted_suicide" | "death" | "medication_error"
+    ))
+    .then(|| {
+        let (low, high) = if relation == SubjectRelation::Client {
+            (10, 17)
+        } else {
+            (19, 65)
+        };
+        Subject {
+            relation,
+            person: Some(person(rng, now, low, high)),
+        }
+    });
     let mut circumstances = BTreeSet::new();
-    if rng.chance(20) {
-        circumstances.insert(Circumstance::HospitalTreatment);
+    for (c, percent) in [
+        (Circumstance::HospitalTreatment, 25),
+        (Circumstance::PoliceInvolved, 20),
+        (Circumstance::Relocation, 5),
+        (Circumstance::EmergencyEvent, 3),
+        (Circumstance::SeriousNeglect, 5),
+    ] {
+        if rng.chance(percent) {
+            circumstances.insert(c);
+        }
     }
-    if rng.chance(15) {
-        circumstances.insert(Circumstance::PoliceInvolved);
+    if primary == "death" && rng.chance(70) {
+        circumstances.insert(Circumstance::UnexpectedDeath);
     }
-    let identified_at = recent(rng, now);
-    let client = person(rng, now, 3, 17);
-    let description = format!(
-        "{} told staff about an incident at the placement in {}. Staff checked on their \
-         safety and recorded what was said.",
-        client.name.split(' ').next().unwrap_or("The young person"),
-        rng.pick(SUBURBS)
+    let identified_at = now;
+    let description = description(
+        rng,
+        &primary,
+        &client.name,
+        subject
+            .as_ref()
+            .and_then(|s| s.person.as_ref())
+            .map(|p| p.name.as_str()),
     );
-    Incident {
+    let mut incident = Incident {
         identified_at,
-        occurred_at: Some(identified_at - Duration::minutes(rng.below(600) as i64)),
+        occurred_at: Some(identified_at - Duration::minutes(rng.between(0, 600))),
         clients: vec![client],
         subject,
         care_arrangement: care,
-        harm: if rng.chance(85) {
+        harm: if rng.chance(80) {
             HarmKind::Harm
         } else {
             HarmKind::LikelySeriousHarm
         },
-        service_type: rng.pick(SERVICE_TYPES).to_string(),
+        service_type,
         primary_type: primary,
-        secondary_type: None,
-        impact: Some(impact),
+        secondary_type: secondary,
+        impact: Some(if rng.chance(35) {
+            Impact::Major
+        } else {
+            Impact::NonMajor
+        }),
         circumstances,
         description,
-        location: Some(format!("Placement, {}", rng.pick(SUBURBS))),
+        location: Some(format!(
+            "{}, {}",
+            rng.pick(&[
+                "Residential unit",
+                "Carer's home",
+                "School",
+                "Shopping centre",
+                "Park"
+            ]),
+            rng.pick(SUBURBS)
+        )),
+    };
+    // R-IMPACT-2: some incidents are major whatever the first impression.
+    if rules::incident::must_be_major(&incident, policy) {
+        incident.impact = Some(Impact::Major);
     }
+    incident
 }
 
+fn prior_reports(rng: &mut Rng, now: DateTime<Utc>) -> Vec<PriorReport> {
+    // Some children are reported again and again: a third report within a year
+    // (R-INT-REREPORT-3), a fifth without investigation (R-INT-REREPORT-5).
+    let (count, window_days) = match rng.below(100) {
+        0..=3 => (5 + rng.below(2), 900),
+        4..=11 => (3, 300),
+        12..=40 => (1 + rng.below(2), 900),
+        _ => (0, 0),
+    };
+    (0..count)
+        .map(|_| PriorReport {
+            received_on: (now - Duration::days(rng.between(20, 20 + window_days))).date_naive(),
+            investigated: count < 3 && rng.chance(40),
+        })
+        .collect()
+}
+
+const CONCERNS: &[&str] = &[
+    "The reporter has seen bruising on the children's arms twice this month and says they \
+     are often left alone overnight.",
+    "The children have missed most of the school term; when they attend they are hungry and \
+     in the same clothes.",
+    "Loud arguments and things breaking are heard from the house most nights; the youngest \
+     was seen crying on the front step at 11 pm.",
+    "The older child told the reporter that a visitor to the house touches them and tells \
+     them to keep it secret.",
+    "The parent was intoxicated at school pick-up and drove off with the children; police \
+     were called.",
+    "The baby has lost weight since the last health check and missed two appointments.",
+    "The young person is staying at different addresses and has been seen with much older \
+     adults who give them alcohol.",
+];
+
 fn intake(rng: &mut Rng, now: DateTime<Utc>) -> Intake {
+    let family = rng.pick(FAMILY);
     let children = (0..1 + rng.below(3))
-        .map(|_| Child {
-            person: person(rng, now, 0, 17),
-            sexually_abusive_behaviour: rng.chance(3),
-            rso_contact: rng.chance(2),
-            prior_reports: (0..rng.below(5))
-                .map(|_| PriorReport {
-                    received_on: (now - Duration::days(30 + rng.below(900) as i64)).date_naive(),
-                    investigated: rng.chance(30),
-                })
-                .collect(),
+        .map(|_| {
+            let mut person = person(rng, now, 0, 17);
+            person.name = format!("{} {family}", rng.pick(GIVEN));
+            Child {
+                person,
+                sexually_abusive_behaviour: rng.chance(4),
+                rso_contact: rng.chance(3),
+                prior_reports: prior_reports(rng, now),
+            }
         })
         .collect();
     let family_violence = rng.chance(35);
+    let (relationship, professional) = *rng.pick(REPORTERS);
     let reporter_name = name(rng);
+    let parents = (0..1 + rng.below(2))
+        .map(|i| Parent {
+            person: person(rng, now, 19, 50),
+            relationship: Some(if i == 0 { "mother" } else { "father" }.to_string()),
+        })
+        .collect();
+    let assessed = rng.chance(80);
     Intake {
-        received_at: recent(rng, now),
+        received_at: now,
         reporter: Reporter {
+            email: professional.then(|| {
+                format!(
+                    "{}@example.org",
+                    reporter_name.to_lowercase().replace(' ', ".")
+                )
+            }),
             name: reporter_name,
-            relationship: Some(
-                rng.pick(&["teacher", "neighbour", "GP", "relative", "police"])
-                    .to_string(),
-            ),
+            relationship: Some(relationship.to_string()),
             phone: Some(format!(
-                "04{:02} {:03} {:03}",
+                "04{:02} 555 {:03}",
                 rng.below(100),
-                rng.below(1000),
                 rng.below(1000)
             )),
-            email: None,
             address: None,
-            professional: rng.chance(60),
+            professional,
             consented_in_writing: false,
         },
         children,
-        parents: vec![Parent {
-            person: person(rng, now, 20, 50),
-            relationship: Some("parent".to_string()),
-        }],
-        concerns: "The reporter is worried about bruising and about the children being left \
-                   alone overnight."
-            .to_string(),
+        parents,
+        concerns: rng.pick(CONCERNS).to_string(),
         family_violence,
-        maram: family_violence.then_some(MaramRating::ElevatedRisk),
-        consequence: Some(*rng.pick(&[
-            Consequence::Severe,
-            Consequence::Significant,
-            Consequence::Concerning,
-        ])),
-        probability: Some(*rng.pick(&[
-            Probability::VeryLikely,
-            Probability::Likely,
-            Probability::Unlikely,
-        ])),
+        maram: (family_violence && rng.chance(70)).then(|| {
+            *rng.pick(&[
+                MaramRating::AtRisk,
+                MaramRating::ElevatedRisk,
+                MaramRating::ElevatedRisk,
+                MaramRating::SeriousRisk,
+                MaramRating::SeriousRiskImmediateProtection,
+            ])
+        }),
+        consequence: assessed.then(|| {
+            *rng.pick(&[
+                Consequence::Severe,
+                Consequence::Significant,
+                Consequence::Significant,
+                Consequence::Concerning,
+                Consequence::InsufficientEvidence,
+            ])
+        }),
+        probability: assessed.then(|| {
+            *rng.pick(&[
+                Probability::VeryLikely,
+                Probability::Likely,
+                Probability::Unlikely,
+            ])
+        }),
         decision: None,
         feedback_exception: None,
         rereport_decision: None,
@@ -285,39 +538,81 @@ fn intake(rng: &mut Rng, now: DateTime<Utc>) -> Intake {
     }
 }
 
-/// `count` new records spread over the authors; intakes only from department authors.
+/// Move a record's own times (awareness, receipt) to `at`.
+fn started(details: &mut Details, at: DateTime<Utc>) {
+    match details {
+        Details::Incident(i) => {
+            let before = i.occurred_at.map(|o| i.identified_at - o);
+            i.identified_at = at;
+            i.occurred_at = before.map(|b| at - b);
+        }
+        Details::Intake(n) => n.received_at = at,
+    }
+}
+
+/// The people who register records: practitioners of organisations that provide services.
+fn authors(people: &[Actor]) -> Vec<&Actor> {
+    people
+        .iter()
+        .filter(|a| {
+            a.roles.contains(&Role::Practitioner)
+                && matches!(a.org_kind, OrgKind::Department | OrgKind::Cso)
+        })
+        .collect()
+}
+
+/// Record `index` of `seed`: its author, details, when it began and how far it has come.
+/// `None` when no one in `people` registers records.
+pub fn plan(
+    seed: u64,
+    index: u64,
+    now: DateTime<Utc>,
+    people: &[Actor],
+    policy: &Policy,
+) -> Option<Planned> {
+    let authors = authors(people);
+    if authors.is_empty() {
+        return None;
+    }
+    let mut rng = Rng::for_record(seed, index);
+    let author = *rng.pick(&authors);
+    // Intake reports are registered by child protection, which also reports incidents.
+    let as_intake = author.org_kind == OrgKind::Department && rng.chance(55);
+    let progress = progress(&mut rng, as_intake);
+    let started_at = now - Duration::minutes(age_minutes(&mut rng, progress, as_intake));
+    let mut details = if as_intake {
+        Details::Intake(intake(&mut rng, started_at))
+    } else {
+        Details::Incident(incident(&mut rng, started_at, author, policy))
+    };
+    started(&mut details, started_at);
+    let created_at = (started_at + Duration::minutes(rng.between(5, 90))).min(now);
+    Some(Planned {
+        author: author.clone(),
+        new: NewRecord {
+            org: author.org.clone(),
+            details,
+            assignee: rng.chance(55).then(|| author.user.clone()),
+        },
+        created_at,
+        progress,
+    })
+}
+
+/// `count` new records as they would be registered now, without history (for writing
+/// through the API).
 pub fn records(
     seed: u64,
     count: usize,
     now: DateTime<Utc>,
-    authors: &[Author],
+    people: &[Actor],
+    policy: &Policy,
 ) -> Vec<(NewRecord, Actor)> {
-    if authors.is_empty() {
-        return Vec::new();
-    }
-    let mut rng = Rng::new(seed);
-    let department: Vec<&Author> = authors
-        .iter()
-        .filter(|a| a.org_kind == OrgKind::Department)
-        .collect();
-    (0..count)
-        .map(|_| {
-            let author = rng.pick(authors);
-            let as_intake = !department.is_empty() && rng.chance(25);
-            let (author, details) = if as_intake {
-                let author = *rng.pick(&department);
-                (author, Details::Intake(intake(&mut rng, now)))
-            } else {
-                (author, Details::Incident(incident(&mut rng, now, author)))
-            };
-            (
-                NewRecord {
-                    org: author.org.clone(),
-                    details,
-                    assignee: rng.chance(50).then(|| author.user.clone()),
-                },
-                author.actor(),
-            )
+    (0..count as u64)
+        .filter_map(|i| plan(seed, i, now, people, policy))
+        .map(|mut p| {
+            started(&mut p.new.details, now - Duration::minutes(5));
+            (p.new, p.author)
         })
         .collect()
 }

@@ -2,16 +2,19 @@
 //! and the demo world: organisations, users of every kind, and their records.
 
 pub mod generate;
+pub mod story;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::actor::{OrgKind, Role};
+use crate::domain::actor::{Actor, OrgKind, Role};
+use crate::domain::events::Event;
 use crate::domain::policy::PolicySet;
-use crate::store::{NewUser, Organisation, Store, StoreError, WriteError};
+use crate::domain::refusal::Refusal;
+use crate::store::{NewUser, Organisation, Store, StoreError, WriteError, id_prefix};
 
-use generate::Author;
+use generate::{Planned, Rng};
 
 /// One of the demo's people.
 pub struct DemoUser {
@@ -68,12 +71,93 @@ pub const USERS: &[DemoUser] = &[
     },
 ];
 
+/// The people behind the records who are not demo logins: they write, endorse,
+/// investigate and review, and appear in histories and the assignee picker.
+pub const STAFF: &[DemoUser] = &[
+    DemoUser {
+        user: "dana",
+        name: "Dana Price",
+        org: "dffh",
+        roles: &[Role::IncidentDelegate, Role::Daom],
+        protective_intervener: true,
+        shows: "department incident delegate and DAOM",
+    },
+    DemoUser {
+        user: "ivy",
+        name: "Ivy Chen",
+        org: "dffh",
+        roles: &[Role::InvestigationManager, Role::Investigator],
+        protective_intervener: true,
+        shows: "investigation manager",
+    },
+    DemoUser {
+        user: "rae",
+        name: "Rae Singh",
+        org: "dffh",
+        roles: &[Role::Reviewer],
+        protective_intervener: true,
+        shows: "reviewer",
+    },
+    DemoUser {
+        user: "pia",
+        name: "Pia Rossi",
+        org: "dffh",
+        roles: &[Role::PracticeLeader],
+        protective_intervener: true,
+        shows: "practice leader",
+    },
+    DemoUser {
+        user: "omar",
+        name: "Omar Haddad",
+        org: "dffh",
+        roles: &[Role::Practitioner],
+        protective_intervener: true,
+        shows: "after-hours child protection practitioner",
+    },
+    DemoUser {
+        user: "sam",
+        name: "Sam Rigney",
+        org: "anglicare",
+        roles: &[Role::Practitioner],
+        protective_intervener: false,
+        shows: "residential care worker",
+    },
+    DemoUser {
+        user: "bo",
+        name: "Bo Tran",
+        org: "berry_street",
+        roles: &[Role::Practitioner],
+        protective_intervener: false,
+        shows: "foster care worker",
+    },
+    DemoUser {
+        user: "bea",
+        name: "Bea Walsh",
+        org: "berry_street",
+        roles: &[Role::IncidentDelegate, Role::TeamManager],
+        protective_intervener: false,
+        shows: "incident delegate",
+    },
+    DemoUser {
+        user: "max",
+        name: "Max Kaur",
+        org: "mackillop",
+        roles: &[Role::Practitioner, Role::IncidentDelegate],
+        protective_intervener: false,
+        shows: "residential care worker and incident delegate",
+    },
+];
+
 const ORGS: &[(&str, &str, OrgKind)] = &[
     ("dffh", "DFFH Child Protection", OrgKind::Department),
     ("anglicare", "Anglicare Victoria", OrgKind::Cso),
     ("berry_street", "Berry Street", OrgKind::Cso),
+    ("mackillop", "MacKillop Family Services", OrgKind::Cso),
     ("ssr", "Social Services Regulator", OrgKind::Regulator),
 ];
+
+/// Records generated and written per transaction.
+pub const BATCH: usize = 1000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -81,16 +165,39 @@ pub enum DemoError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Write(#[from] WriteError),
+    #[error("the rules refused generated record {index}: {refusal}")]
+    Refused { index: u64, refusal: Refusal },
 }
 
-/// Seed the demo world into an empty store: organisations, the demo users, and `records`
-/// records from `seed`. A store that already has organisations is left as it is.
+fn actor(u: &DemoUser) -> Actor {
+    let kind = ORGS
+        .iter()
+        .find(|(id, _, _)| *id == u.org)
+        .map_or(OrgKind::Cso, |(_, _, kind)| *kind);
+    Actor {
+        user: u.user.to_string(),
+        org: u.org.to_string(),
+        org_kind: kind,
+        roles: u.roles.iter().copied().collect(),
+        protective_intervener: u.protective_intervener,
+    }
+}
+
+/// Everyone in the demo world, as actors.
+pub fn people() -> Vec<Actor> {
+    USERS.iter().chain(STAFF).map(actor).collect()
+}
+
+/// Seed the demo world into an empty store: organisations, the demo users and staff, and
+/// `records` records from `seed`. A store that already has organisations is left as it is.
+/// `progress` hears how many records are written so far.
 pub async fn seed(
     store: &Store,
     policies: &PolicySet,
     seed: u64,
     records: usize,
     now: DateTime<Utc>,
+    progress: &mut dyn FnMut(usize),
 ) -> Result<bool, DemoError> {
     if !store.organisations().await?.is_empty() {
         return Ok(false);
@@ -104,7 +211,7 @@ pub async fn seed(
             })
             .await?;
     }
-    for u in USERS {
+    for u in USERS.iter().chain(STAFF) {
         store
             .create_user(&NewUser {
                 id: u.user.to_string(),
@@ -116,32 +223,103 @@ pub async fn seed(
             })
             .await?;
     }
-    // Records are written (and half of them held) by Alice, Carol and a Berry Street
-    // worker, so each demo user has work of their own in "Mine".
-    store
-        .create_user(&NewUser {
-            id: "bo".into(),
-            org_id: "berry_street".into(),
-            display_name: "Bo Tran".into(),
-            roles: BTreeSet::from([Role::Practitioner]),
-            protective_intervener: false,
-            password: None,
-        })
-        .await?;
-    let authors = [
-        ("alice", "dffh", OrgKind::Department),
-        ("carol", "anglicare", OrgKind::Cso),
-        ("bo", "berry_street", OrgKind::Cso),
-    ]
-    .map(|(user, org, org_kind)| Author {
-        org: org.to_string(),
-        org_kind,
-        user: user.to_string(),
-    });
-    let all = generate::records(seed, records, now, &authors);
-    for chunk in all.chunks(1000) {
-        store.create_many(chunk.to_vec(), now, policies).await?;
+    seed_records(store, policies, &people(), seed, records, now, progress).await?;
+    Ok(true)
+}
+
+/// Generate `count` records from `seed`, each with the history its plan calls for, acted
+/// out by `people`, and write them in batches; then refresh the planner's statistics.
+pub async fn seed_records(
+    store: &Store,
+    policies: &PolicySet,
+    people: &[Actor],
+    seed: u64,
+    count: usize,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(), DemoError> {
+    let policy = policies.in_force_at(now);
+    let mut written = 0;
+    for start in (0..count).step_by(BATCH) {
+        let end = (start + BATCH).min(count);
+        let plans: Vec<(u64, Planned)> = (start as u64..end as u64)
+            .filter_map(|i| generate::plan(seed, i, now, people, policy).map(|p| (i, p)))
+            .collect();
+        let ids = reserve_ids(store, &plans).await?;
+        let histories = live_in_parallel(plans, ids, people, policies, seed, now)?;
+        written += histories.len();
+        store.import_many(histories, now, policies).await?;
+        progress(written);
     }
     store.analyze().await?;
-    Ok(true)
+    Ok(())
+}
+
+/// An id for each planned record, in order, from the counters of its kind and year.
+async fn reserve_ids(store: &Store, plans: &[(u64, Planned)]) -> Result<Vec<String>, StoreError> {
+    let prefixes: Vec<String> = plans
+        .iter()
+        .map(|(_, p)| id_prefix(p.new.details.kind(), p.created_at))
+        .collect();
+    let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+    for prefix in &prefixes {
+        *counts.entry(prefix).or_default() += 1;
+    }
+    let mut reserved: BTreeMap<&str, std::vec::IntoIter<String>> = BTreeMap::new();
+    for (prefix, n) in counts {
+        reserved.insert(prefix, store.reserve_ids(prefix, n).await?.into_iter());
+    }
+    Ok(prefixes
+        .iter()
+        .filter_map(|p| reserved.get_mut(p.as_str()).and_then(Iterator::next))
+        .collect())
+}
+
+/// Act out each record's story; the work is split over the machine's cores, and each
+/// record has its own random stream, so the result does not depend on the split.
+fn live_in_parallel(
+    plans: Vec<(u64, Planned)>,
+    ids: Vec<String>,
+    people: &[Actor],
+    policies: &PolicySet,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<Vec<Event>>, DemoError> {
+    let work: Vec<((u64, Planned), String)> = plans.into_iter().zip(ids).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = work.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = work
+            .chunks(per_thread)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|((index, planned), id)| {
+                            let mut rng = Rng::for_record(!seed, *index);
+                            story::live(
+                                planned.clone(),
+                                id.clone(),
+                                people,
+                                policies,
+                                now,
+                                &mut rng,
+                            )
+                            .map_err(|refusal| DemoError::Refused {
+                                index: *index,
+                                refusal,
+                            })
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(work.len());
+        for handle in handles {
+            match handle.join() {
+                Ok(part) => all.extend(part?),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(all)
+    })
 }

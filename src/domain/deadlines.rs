@@ -310,9 +310,7 @@ pub fn evaluate(
 /// Every deadline that applies to the record, judged by the policy it was created under
 /// (R-ERA).
 pub fn deadlines(record: &Record, policies: &PolicySet, now: DateTime<Utc>) -> Vec<Deadline> {
-    let policy: &Policy = policies
-        .by_id(&record.policy)
-        .unwrap_or_else(|| policies.in_force_at(record.created_at));
+    let policy: &Policy = policies.of_record(record);
     policy
         .deadlines
         .iter()

@@ -42,9 +42,7 @@ pub struct AppState {
 impl AppState {
     /// The policy a record is judged by (R-ERA).
     pub fn policy_of(&self, record: &Record) -> &Policy {
-        self.policies
-            .by_id(&record.policy)
-            .unwrap_or_else(|| self.policies.current())
+        self.policies.of_record(record)
     }
 }
 

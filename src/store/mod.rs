@@ -24,7 +24,9 @@ pub use audit::AuditEntry;
 pub use feed::FeedEvent;
 pub use idempotency::Stored;
 pub use queue::{Page, QueueError, QueueQuery, QueueRow, Scope, SortKey, Viewer};
-pub use records::{Appended, CommandRequest, HistoryEvent, IdempotencyKey, NewRecord, WriteError};
+pub use records::{
+    Appended, CommandRequest, HistoryEvent, IdempotencyKey, NewRecord, WriteError, id_prefix,
+};
 pub use terms::TermCache;
 
 /// Which database is behind the pool.

@@ -1,6 +1,8 @@
 //! Reading and writing records: load → decide → append with the expected version →
 //! update the projection → commit → wake the feed, all of a write in one transaction.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Datelike, SubsecRound, Utc};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -8,7 +10,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::domain::actor::Actor;
 use crate::domain::commands::Command;
 use crate::domain::deadlines;
-use crate::domain::events::Event;
+use crate::domain::events::{Change, Event};
 use crate::domain::local_time;
 use crate::domain::mask::{ProtectedTerms, redact_spans, redact_terms};
 use crate::domain::model::{Details, Person, Record, RecordKind};
@@ -17,7 +19,7 @@ use crate::domain::refusal::Refusal;
 use crate::domain::rules;
 use crate::domain::{decide, evolve};
 
-use super::{Store, StoreError, db_time, parse_db_time};
+use super::{Backend, Store, StoreError, db_time, parse_db_time};
 
 /// Sorts after every real due time: records with nothing open come last.
 pub(super) const NOTHING_DUE: &str = "9999-12-31T23:59:59Z";
@@ -116,9 +118,7 @@ impl Projection {
         terms: &ProtectedTerms,
         now: DateTime<Utc>,
     ) -> Self {
-        let policy = policies
-            .by_id(&record.policy)
-            .unwrap_or_else(|| policies.current());
+        let policy = policies.of_record(record);
         let due = deadlines::next_due(&deadlines::deadlines(record, policies, now));
         let mut open = vec![record.id.clone(), record.stage.clone(), record.org.clone()];
         let mut identifying = Vec::new();
@@ -184,12 +184,35 @@ impl Projection {
     }
 }
 
+/// Placeholders for `rows` rows of `columns` values: `($1, $2), ($3, $4)` for PostgreSQL;
+/// plain `(?, ?), (?, ?)` for SQLite, whose driver binds those by position, where it looks
+/// numbered ones up by name, one scan of all names each.
+fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=columns)
+                .map(|c| placeholder(backend, r * columns + c))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn placeholder(backend: Backend, number: usize) -> String {
+    match backend {
+        Backend::Sqlite => "?".to_string(),
+        Backend::Postgres => format!("${number}"),
+    }
+}
+
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-fn id_prefix(kind: RecordKind, now: DateTime<Utc>) -> String {
-    let year = local_time::local_date(now).year();
+/// The prefix of the ids of records of this kind created at `at`: `INC-2026`, `INT-2026`.
+pub fn id_prefix(kind: RecordKind, at: DateTime<Utc>) -> String {
+    let year = local_time::local_date(at).year();
     match kind {
         RecordKind::Incident => format!("INC-{year}"),
         RecordKind::Intake => format!("INT-{year}"),
@@ -261,6 +284,59 @@ impl Store {
         Ok(records)
     }
 
+    /// Reserve `count` consecutive record numbers under `prefix` (see [`id_prefix`]): the
+    /// ids of records written later with [`Store::import_many`].
+    pub async fn reserve_ids(&self, prefix: &str, count: u32) -> Result<Vec<String>, StoreError> {
+        let (last,): (i64,) = sqlx::query_as(
+            "INSERT INTO id_counters (prefix, last) VALUES ($1, $2) \
+             ON CONFLICT (prefix) DO UPDATE SET last = id_counters.last + $2 RETURNING last",
+        )
+        .bind(prefix)
+        .bind(i64::from(count))
+        .fetch_one(&self.pool)
+        .await?;
+        let first = last - i64::from(count) + 1;
+        Ok((first..=last).map(|n| format!("{prefix}-{n:06}")).collect())
+    }
+
+    /// Write records that arrive with their whole history (imports and seeding), in one
+    /// transaction, all or none. Each history must begin with the record's creation; the
+    /// record stored is the fold of its events, never a state taken on trust.
+    pub async fn import_many(
+        &self,
+        histories: Vec<Vec<Event>>,
+        now: DateTime<Utc>,
+        policies: &PolicySet,
+    ) -> Result<(), WriteError> {
+        let terms = self.terms.snapshot();
+        let mut records = Vec::with_capacity(histories.len());
+        let mut projections = Vec::with_capacity(histories.len());
+        for events in &histories {
+            if !matches!(
+                events.first().map(|e| &e.change),
+                Some(Change::Created { .. })
+            ) {
+                return Err(WriteError::Store(corrupt(
+                    "an imported history must begin with the record's creation",
+                )));
+            }
+            let record = fold(None, events)?;
+            projections.push(Projection::of(&record, policies, &terms, now));
+            records.push(record);
+        }
+        let mut tx = self.pool.begin().await?;
+        let rows: Vec<(&Record, &Projection)> = records.iter().zip(&projections).collect();
+        insert_projections(&mut tx, self.backend, &rows).await?;
+        let appends: Vec<(&Record, i64, &[Event])> = records
+            .iter()
+            .zip(&histories)
+            .map(|(r, events)| (r, 0, events.as_slice()))
+            .collect();
+        let (_, last_seq) = self.append(&mut tx, &appends).await?;
+        self.commit(tx, &records, last_seq).await?;
+        Ok(())
+    }
+
     /// Allocate the id, decide, and write the projection and events of one new record.
     async fn insert_new(
         &self,
@@ -294,8 +370,8 @@ impl Store {
         let events = decide(&command, None, actor, now, policies).map_err(WriteError::Refused)?;
         let record = fold(None, &events)?;
         let projection = Projection::of(&record, policies, terms, now);
-        write_projection(tx, &record, &projection, None).await?;
-        let (first_seq, last_seq) = self.append(tx, &record, 0, &events).await?;
+        insert_projections(tx, self.backend, &[(&record, &projection)]).await?;
+        let (first_seq, last_seq) = self.append(tx, &[(&record, 0, &events)]).await?;
         Ok(Appended {
             record,
             first_seq,
@@ -336,8 +412,7 @@ impl Store {
         let record = fold(Some(current), &events)?;
         let projection = Projection::of(&record, policies, &self.terms.snapshot(), now);
         let mut tx = self.pool.begin().await?;
-        let updated =
-            write_projection(&mut tx, &record, &projection, Some(expected_version)).await?;
+        let updated = update_projection(&mut tx, &record, &projection, expected_version).await?;
         if !updated {
             drop(tx);
             let current = match self.load(id).await? {
@@ -347,7 +422,7 @@ impl Store {
             return Err(WriteError::Conflict { current });
         }
         let (first_seq, last_seq) = self
-            .append(&mut tx, &record, expected_version, &events)
+            .append(&mut tx, &[(&record, expected_version, &events)])
             .await?;
         if let Some(key) = idempotency {
             super::idempotency::remember(&mut tx, key, 200, &record.id, now).await?;
@@ -361,47 +436,37 @@ impl Store {
         })
     }
 
-    /// Take the next sequence numbers and append the events. The counter row is locked
-    /// until commit, so events commit in sequence order.
+    /// Take the next sequence numbers and append each record's new events after its
+    /// `base` version. The counter row is locked until commit, so events commit in sequence
+    /// order. The first and last sequence numbers taken.
     async fn append(
         &self,
         tx: &mut Transaction<'_, Any>,
-        record: &Record,
-        base_version: i64,
-        events: &[Event],
+        writes: &[(&Record, i64, &[Event])],
     ) -> Result<(i64, i64), WriteError> {
-        let count = i64::try_from(events.len()).map_err(corrupt)?;
+        let total: usize = writes.iter().map(|(_, _, events)| events.len()).sum();
+        let count = i64::try_from(total).map_err(corrupt)?;
         let (last,): (i64,) =
             sqlx::query_as("UPDATE event_seq SET last = last + $1 WHERE id = 1 RETURNING last")
                 .bind(count)
                 .fetch_one(&mut **tx)
                 .await?;
         let first = last - count + 1;
-        for (offset, event) in (0_i64..).zip(events) {
-            let payload = serde_json::to_string(&event.change).map_err(corrupt)?;
-            let kind = serde_json::to_value(&event.change)
-                .ok()
-                .and_then(|v| v.get("event").and_then(|k| k.as_str()).map(String::from))
-                .unwrap_or_default();
-            sqlx::query(
-                "INSERT INTO events (seq, record_id, version, at, actor, kind, payload) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(first + offset)
-            .bind(&record.id)
-            .bind(base_version + offset + 1)
-            .bind(db_time(event.at))
-            .bind(&event.by)
-            .bind(kind)
-            .bind(payload)
-            .execute(&mut **tx)
-            .await?;
-        }
-        if let Some(intake) = record.intake() {
-            for term in intake.reporter.identifying_strings() {
-                self.terms.remember(tx, term, last).await?;
+        let mut rows = Vec::with_capacity(total);
+        let mut seq = first;
+        for (record, base, events) in writes {
+            for (version, event) in (base + 1..).zip(*events) {
+                rows.push((seq, record.id.as_str(), version, event));
+                seq += 1;
             }
         }
+        insert_events(tx, self.backend, &rows).await?;
+        let terms: BTreeSet<&str> = writes
+            .iter()
+            .filter_map(|(record, _, _)| record.intake())
+            .flat_map(|intake| intake.reporter.identifying_strings())
+            .collect();
+        self.terms.remember(tx, &terms, last).await?;
         Ok((first, last))
     }
 
@@ -488,72 +553,143 @@ fn fold(state: Option<Record>, events: &[Event]) -> Result<Record, WriteError> {
     state.ok_or_else(|| WriteError::Store(corrupt("a write produced no record")))
 }
 
-/// The assignee, when they are not a user of the record's organisation.
-async fn cross_assignee(
-    tx: &mut Transaction<'_, Any>,
-    record: &Record,
-) -> Result<Option<String>, WriteError> {
-    let Some(assignee) = &record.assignee else {
-        return Ok(None);
-    };
-    let org: Option<(String,)> = sqlx::query_as("SELECT org_id FROM users WHERE id = $1")
-        .bind(assignee)
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(match org {
-        Some((org,)) if org == record.org => None,
-        _ => Some(assignee.clone()),
-    })
+/// A statement costs far more than a row, so rows are written many to a statement, within
+/// both backends' limits on values per statement.
+const VALUES_PER_STATEMENT: usize = 4000;
+
+/// The projection's columns in the order [`bind_projection`] binds them.
+const PROJECTION_COLUMNS: &str = "id, kind, org_id, stage, status, assignee, version, \
+     created_at, updated_at, next_due, impact, primary_type, ssr_critical, search_open, \
+     search_identifying, search_protected, state";
+const PROJECTION_VALUES: usize = 17;
+
+/// `cross_assignee`: the assignee when they are not a user of the record's organisation.
+/// The placeholders bind the assignee, the organisation and the assignee again.
+fn cross_assignee([assignee, org, again]: [&str; 3]) -> String {
+    format!(
+        "CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.id = {assignee} AND u.org_id = {org}) \
+         THEN NULL ELSE {again} END"
+    )
 }
 
-/// Write a record's projection row: a new row when `expected` is `None`, else an update
-/// that only happens if the row is still at the `expected` version. False when someone
-/// else wrote first.
-async fn write_projection(
-    tx: &mut Transaction<'_, Any>,
+fn bind_projection<'q>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
     record: &Record,
     p: &Projection,
-    expected: Option<i64>,
-) -> Result<bool, WriteError> {
-    let state = serde_json::to_string(record).map_err(corrupt)?;
-    let cross = cross_assignee(tx, record).await?;
-    let sql = match expected {
-        None => {
-            "INSERT INTO records (id, kind, org_id, stage, status, assignee, version, created_at, \
-             updated_at, next_due, impact, primary_type, ssr_critical, search_open, \
-             search_identifying, search_protected, state, cross_assignee) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-        }
-        Some(_) => {
-            "UPDATE records SET kind = $2, org_id = $3, stage = $4, status = $5, assignee = $6, \
-             version = $7, created_at = $8, updated_at = $9, next_due = $10, impact = $11, \
-             primary_type = $12, ssr_critical = $13, search_open = $14, \
-             search_identifying = $15, search_protected = $16, state = $17, \
-             cross_assignee = $18 WHERE id = $1 AND version = $19"
-        }
-    };
-    let mut query = sqlx::query(sql)
-        .bind(&record.id)
+) -> Result<sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>, StoreError> {
+    Ok(query
+        .bind(record.id.clone())
         .bind(record.kind().as_str())
-        .bind(&record.org)
-        .bind(&record.stage)
+        .bind(record.org.clone())
+        .bind(record.stage.clone())
         .bind(snake(record.status).unwrap_or_default())
         .bind(record.assignee.clone())
         .bind(version_of(record)?)
         .bind(db_time(record.created_at))
         .bind(db_time(record.updated_at))
-        .bind(&p.next_due)
+        .bind(p.next_due.clone())
         .bind(p.impact.clone())
         .bind(p.primary_type.clone())
         .bind(p.ssr_critical)
-        .bind(&p.search_open)
-        .bind(&p.search_identifying)
-        .bind(&p.search_protected)
-        .bind(state)
-        .bind(cross);
-    if let Some(expected) = expected {
-        query = query.bind(expected);
+        .bind(p.search_open.clone())
+        .bind(p.search_identifying.clone())
+        .bind(p.search_protected.clone())
+        .bind(serde_json::to_string(record).map_err(corrupt)?))
+}
+
+/// Insert the projection rows of new records.
+async fn insert_projections(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    rows: &[(&Record, &Projection)],
+) -> Result<(), WriteError> {
+    // Each row binds its values, then those of the cross-assignee test.
+    const PER_ROW: usize = PROJECTION_VALUES + 3;
+    for chunk in rows.chunks(VALUES_PER_STATEMENT / PER_ROW) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let base = r * PER_ROW;
+                let bound: Vec<String> = (1..=PROJECTION_VALUES)
+                    .map(|c| placeholder(backend, base + c))
+                    .collect();
+                let [a, o, again] =
+                    [1, 2, 3].map(|k| placeholder(backend, base + PROJECTION_VALUES + k));
+                let cross = cross_assignee([&a, &o, &again]);
+                format!("({}, {cross})", bound.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO records ({PROJECTION_COLUMNS}, cross_assignee) VALUES {}",
+            values.join(", ")
+        );
+        // Only placeholders are generated: every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (record, projection) in chunk {
+            query = bind_projection(query, record, projection)?
+                .bind(record.assignee.clone())
+                .bind(record.org.clone())
+                .bind(record.assignee.clone());
+        }
+        query.execute(&mut **tx).await?;
     }
+    Ok(())
+}
+
+/// Update a record's projection row if it is still at the `expected` version. False when
+/// someone else wrote first.
+async fn update_projection(
+    tx: &mut Transaction<'_, Any>,
+    record: &Record,
+    p: &Projection,
+    expected: i64,
+) -> Result<bool, WriteError> {
+    let sql = format!(
+        "UPDATE records SET kind = $2, org_id = $3, stage = $4, status = $5, assignee = $6, \
+         version = $7, created_at = $8, updated_at = $9, next_due = $10, impact = $11, \
+         primary_type = $12, ssr_critical = $13, search_open = $14, \
+         search_identifying = $15, search_protected = $16, state = $17, \
+         cross_assignee = {} WHERE id = $1 AND version = $18",
+        cross_assignee(["$6", "$3", "$6"])
+    );
+    let query = bind_projection(sqlx::query(sqlx::AssertSqlSafe(sql)), record, p)?.bind(expected);
     let result = query.execute(&mut **tx).await?;
     Ok(result.rows_affected() == 1)
+}
+
+/// The `event` field of a stored change: its kind.
+#[derive(serde::Deserialize)]
+struct EventTag {
+    event: String,
+}
+
+/// Insert events: `(seq, record id, version, event)`.
+async fn insert_events(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    rows: &[(i64, &str, i64, &Event)],
+) -> Result<(), WriteError> {
+    for chunk in rows.chunks(VALUES_PER_STATEMENT / 7) {
+        let sql = format!(
+            "INSERT INTO events (seq, record_id, version, at, actor, kind, payload) VALUES {}",
+            placeholders(backend, chunk.len(), 7)
+        );
+        // Only placeholders are generated: every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (seq, record_id, version, event) in chunk {
+            let payload = serde_json::to_string(&event.change).map_err(corrupt)?;
+            let kind = serde_json::from_str::<EventTag>(&payload)
+                .map(|t| t.event)
+                .unwrap_or_default();
+            query = query
+                .bind(*seq)
+                .bind(record_id.to_string())
+                .bind(*version)
+                .bind(db_time(event.at))
+                .bind(event.by.clone())
+                .bind(kind)
+                .bind(payload);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
 }

@@ -42,20 +42,30 @@ impl TermCache {
         self.with(|cache| Arc::make_mut(&mut cache.terms).add_reporter(reporter));
     }
 
-    /// Record a term in the database with the write that introduced it.
+    /// Record terms in the database with the write that introduced them.
     pub(super) async fn remember(
         &self,
         tx: &mut Transaction<'_, Any>,
-        term: &str,
+        terms: &std::collections::BTreeSet<&str>,
         seq: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO protected_terms (term, added_seq) VALUES ($1, $2) ON CONFLICT (term) DO NOTHING",
-        )
-        .bind(term.trim())
-        .bind(seq)
-        .execute(&mut **tx)
-        .await?;
+        let terms: std::collections::BTreeSet<&str> = terms.iter().map(|t| t.trim()).collect();
+        let terms: Vec<&str> = terms.into_iter().collect();
+        for chunk in terms.chunks(80) {
+            let values: Vec<String> = (1..=chunk.len())
+                .map(|i| format!("(${}, ${})", 2 * i - 1, 2 * i))
+                .collect();
+            let sql = format!(
+                "INSERT INTO protected_terms (term, added_seq) VALUES {} ON CONFLICT (term) DO NOTHING",
+                values.join(", ")
+            );
+            // Only placeholders are generated: every value is bound.
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for term in chunk {
+                query = query.bind(term.to_string()).bind(seq);
+            }
+            query.execute(&mut **tx).await?;
+        }
         Ok(())
     }
 

@@ -419,6 +419,13 @@ impl PolicySet {
         self.eras.iter().find(|p| p.id == id)
     }
 
+    /// The policy a record is judged by: the era it was created under (R-ERA), or the era
+    /// in force at its creation when this server does not know that era's id.
+    pub fn of_record(&self, record: &crate::domain::model::Record) -> &Policy {
+        self.by_id(&record.policy)
+            .unwrap_or_else(|| self.in_force_at(record.created_at))
+    }
+
     pub fn current(&self) -> &Policy {
         &self.eras[self.eras.len() - 1]
     }
