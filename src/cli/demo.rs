@@ -164,17 +164,32 @@ async fn token_for(store: &Store, user: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// What each demo user sees, through the API: the check a newcomer (or CI) can run.
+/// What each demo user sees, through the API: the check a newcomer (or CI) can run. It
+/// fails if a user who is not a protective intervener is shown any intake reporter's
+/// identity (R-PRIV-1) in the queue, a record or a history.
 async fn check(store: &Store, base: &str, out: &mut dyn Write) -> Result<ExitCode, String> {
+    let mut reporters = Vec::new();
     for demo in USERS {
-        let (user, org, pi) = (&demo.user, &demo.org, &demo.protective_intervener);
+        let (user, org) = (demo.user, demo.org);
         let client =
             Client::new(base, &token_for(store, user).await?).map_err(|e| e.to_string())?;
         let me = client.me().await.map_err(|e| e.to_string())?;
+        if me.user != user {
+            return Err(format!("logged in as {} instead of {user}", me.user));
+        }
+        let all = client.count("").await.map_err(|e| format!("{user}: {e}"))?;
+        let overdue = client
+            .count("overdue")
+            .await
+            .map_err(|e| format!("{user}: {e}"))?;
+        let soon = client
+            .count("due:<24h")
+            .await
+            .map_err(|e| format!("{user}: {e}"))?;
         let page = client
             .queue(&QueueRequest {
                 view: Some("all".into()),
-                limit: Some(500),
+                limit: Some(READ_PER_USER),
                 ..QueueRequest::default()
             })
             .await
@@ -184,18 +199,70 @@ async fn check(store: &Store, base: &str, out: &mut dyn Write) -> Result<ExitCod
             .iter()
             .filter(|r| r.subject.get("masked").is_some())
             .count();
+        let mut read = serde_json::to_string(&page.rows).map_err(|e| e.to_string())?;
+        for row in page.rows.iter().take(RECORDS_READ) {
+            let view = client
+                .record(&row.id)
+                .await
+                .map_err(|e| format!("{user} reading {}: {e}", row.id))?;
+            let history = client
+                .history(&row.id)
+                .await
+                .map_err(|e| format!("{user} reading {}'s history: {e}", row.id))?;
+            if demo.protective_intervener
+                && let Some(name) = view
+                    .record
+                    .pointer("/details/reporter/name")
+                    .and_then(|n| n.as_str())
+            {
+                reporters.push(name.to_string());
+            }
+            read.push_str(&view.record.to_string());
+            read.push_str(&serde_json::to_string(&history.events).map_err(|e| e.to_string())?);
+        }
         let _ = writeln!(
             out,
-            "{user:<6} {org:<10} {:<3} sees {:>4} records on the first page, {masked} with the client masked",
-            if *pi { "PI" } else { "" },
-            page.rows.len(),
+            "{user:<6} {org:<10} {:<3} {all:>6} records, {overdue:>5} overdue, {soon:>5} due within 24 h; \
+             first {} read: {masked} with the client masked",
+            if demo.protective_intervener { "PI" } else { "" },
+            page.rows.len().min(RECORDS_READ),
         );
-        if me.user != *user {
-            return Err(format!("logged in as {} instead of {user}", me.user));
+        if !demo.protective_intervener
+            && let Some(leak) = reporters.iter().find(|name| read.contains(name.as_str()))
+        {
+            return Err(format!(
+                "{user} is not a protective intervener but was shown a reporter's name ({leak})"
+            ));
         }
     }
+    if reporters.is_empty() {
+        return Err("no intake reporter was read: nothing to check masking against".into());
+    }
+    let _ = writeln!(
+        out,
+        "no reporter's identity ({} reporters) shown to a user who is not a protective intervener",
+        reporters.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
+
+/// The app's first message: who the demo is logged in as, and who else to try.
+fn start_line(user: &str) -> String {
+    let others: Vec<&str> = USERS
+        .iter()
+        .map(|u| u.user)
+        .filter(|u| *u != user)
+        .collect();
+    let role = USERS.iter().find(|u| u.user == user).map_or("", |u| u.role);
+    format!(
+        "Demo as {user} ({role}). Others: cims demo --as {}",
+        others.join("|")
+    )
+}
+
+/// Queue rows read per user, and how many of those records are opened with their history.
+const READ_PER_USER: u32 = 200;
+const RECORDS_READ: usize = 60;
 
 async fn app(store: &Store, base: &str, user: &str) -> Result<ExitCode, String> {
     let client = Client::new(base, &token_for(store, user).await?).map_err(|e| e.to_string())?;
@@ -207,11 +274,12 @@ async fn app(store: &Store, base: &str, user: &str) -> Result<ExitCode, String> 
     let theme =
         crate::tui::theme::Theme::choose("ansi16", std::env::var("NO_COLOR").ok().as_deref())
             .map_err(|e| e.to_string())?;
-    let state = crate::tui::state::State::new(
+    let mut state = crate::tui::state::State::new(
         chrono::Utc::now(),
         crate::tui::keymap::Keymap::default(),
         theme,
     );
+    state.message = Some((crate::tui::state::Level::Info, start_line(user)));
     crate::tui::driver::run(state, client, outbox, drafts)
         .await
         .map_err(|e| format!("the terminal failed: {e}"))?;

@@ -23,6 +23,8 @@ pub struct DemoUser {
     pub org: &'static str,
     pub roles: &'static [Role],
     pub protective_intervener: bool,
+    /// Their role in a few words.
+    pub role: &'static str,
     /// What logging in as them shows.
     pub shows: &'static str,
 }
@@ -35,6 +37,7 @@ pub const USERS: &[DemoUser] = &[
         org: "dffh",
         roles: &[Role::Practitioner],
         protective_intervener: true,
+        role: "practitioner, PI",
         shows: "child protection practitioner (protective intervener): sees everything",
     },
     DemoUser {
@@ -43,6 +46,7 @@ pub const USERS: &[DemoUser] = &[
         org: "dffh",
         roles: &[Role::TeamManager, Role::Practitioner],
         protective_intervener: true,
+        role: "team manager, PI",
         shows: "team manager (protective intervener): endorses, waives",
     },
     DemoUser {
@@ -51,6 +55,7 @@ pub const USERS: &[DemoUser] = &[
         org: "anglicare",
         roles: &[Role::IncidentDelegate, Role::Practitioner],
         protective_intervener: false,
+        role: "CSO delegate, not PI",
         shows: "CSO incident delegate (not a protective intervener): reporters and other organisations' clients masked",
     },
     DemoUser {
@@ -59,6 +64,7 @@ pub const USERS: &[DemoUser] = &[
         org: "ssr",
         roles: &[Role::Viewer],
         protective_intervener: false,
+        role: "regulator, not PI",
         shows: "regulator viewer (not a protective intervener): critical notifiable incidents only",
     },
     DemoUser {
@@ -67,6 +73,7 @@ pub const USERS: &[DemoUser] = &[
         org: "dffh",
         roles: &[Role::IntegrityUnit],
         protective_intervener: true,
+        role: "Integrity Unit, PI",
         shows: "Integrity Unit (RCS delegate)",
     },
 ];
@@ -80,6 +87,7 @@ pub const STAFF: &[DemoUser] = &[
         org: "dffh",
         roles: &[Role::IncidentDelegate, Role::Daom],
         protective_intervener: true,
+        role: "delegate, DAOM",
         shows: "department incident delegate and DAOM",
     },
     DemoUser {
@@ -88,6 +96,7 @@ pub const STAFF: &[DemoUser] = &[
         org: "dffh",
         roles: &[Role::InvestigationManager, Role::Investigator],
         protective_intervener: true,
+        role: "investigations",
         shows: "investigation manager",
     },
     DemoUser {
@@ -96,6 +105,7 @@ pub const STAFF: &[DemoUser] = &[
         org: "dffh",
         roles: &[Role::Reviewer],
         protective_intervener: true,
+        role: "reviewer",
         shows: "reviewer",
     },
     DemoUser {
@@ -104,6 +114,7 @@ pub const STAFF: &[DemoUser] = &[
         org: "dffh",
         roles: &[Role::PracticeLeader],
         protective_intervener: true,
+        role: "practice leader",
         shows: "practice leader",
     },
     DemoUser {
@@ -112,6 +123,7 @@ pub const STAFF: &[DemoUser] = &[
         org: "dffh",
         roles: &[Role::Practitioner],
         protective_intervener: true,
+        role: "after hours",
         shows: "after-hours child protection practitioner",
     },
     DemoUser {
@@ -120,6 +132,7 @@ pub const STAFF: &[DemoUser] = &[
         org: "anglicare",
         roles: &[Role::Practitioner],
         protective_intervener: false,
+        role: "residential care",
         shows: "residential care worker",
     },
     DemoUser {
@@ -128,6 +141,7 @@ pub const STAFF: &[DemoUser] = &[
         org: "berry_street",
         roles: &[Role::Practitioner],
         protective_intervener: false,
+        role: "foster care",
         shows: "foster care worker",
     },
     DemoUser {
@@ -136,6 +150,7 @@ pub const STAFF: &[DemoUser] = &[
         org: "berry_street",
         roles: &[Role::IncidentDelegate, Role::TeamManager],
         protective_intervener: false,
+        role: "CSO delegate",
         shows: "incident delegate",
     },
     DemoUser {
@@ -144,6 +159,7 @@ pub const STAFF: &[DemoUser] = &[
         org: "mackillop",
         roles: &[Role::Practitioner, Role::IncidentDelegate],
         protective_intervener: false,
+        role: "CSO delegate",
         shows: "residential care worker and incident delegate",
     },
 ];
@@ -242,17 +258,28 @@ pub async fn seed_records(
     let mut written = 0;
     for start in (0..count).step_by(BATCH) {
         let end = (start + BATCH).min(count);
-        let plans: Vec<(u64, Planned)> = (start as u64..end as u64)
-            .filter_map(|i| generate::plan(seed, i, now, people, policy).map(|p| (i, p)))
-            .collect();
+        let plans = plans(seed, start as u64..end as u64, now, people, policy);
         let ids = reserve_ids(store, &plans).await?;
-        let histories = live_in_parallel(plans, ids, people, policies, seed, now)?;
+        let histories = act_out(plans, ids, people, policies, seed, now)?;
         written += histories.len();
         store.import_many(histories, now, policies).await?;
         progress(written);
     }
     store.analyze().await?;
     Ok(())
+}
+
+/// The plans of records `indices` of `seed`, with their indices.
+pub fn plans(
+    seed: u64,
+    indices: std::ops::Range<u64>,
+    now: DateTime<Utc>,
+    people: &[Actor],
+    policy: &crate::domain::policy::Policy,
+) -> Vec<(u64, Planned)> {
+    indices
+        .filter_map(|i| generate::plan(seed, i, now, people, policy).map(|p| (i, p)))
+        .collect()
 }
 
 /// An id for each planned record, in order, from the counters of its kind and year.
@@ -275,9 +302,10 @@ async fn reserve_ids(store: &Store, plans: &[(u64, Planned)]) -> Result<Vec<Stri
         .collect())
 }
 
-/// Act out each record's story; the work is split over the machine's cores, and each
-/// record has its own random stream, so the result does not depend on the split.
-fn live_in_parallel(
+/// Act out each record's story under the given ids: its events. The work is split over
+/// the machine's cores, and each record has its own random stream, so the result does
+/// not depend on the split.
+pub fn act_out(
     plans: Vec<(u64, Planned)>,
     ids: Vec<String>,
     people: &[Actor],

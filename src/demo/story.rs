@@ -120,13 +120,25 @@ impl Story<'_, '_> {
         cast
     }
 
-    /// Move the clock on: small steps, spread so the story ends before `end`.
+    /// Move the clock on by a step of the pace work has at this stage: minutes to hours at
+    /// first, days once an investigation or review is under way; never past `end`.
     fn tick_clock(&mut self) {
-        let left = (self.end - self.clock).num_minutes();
-        if left > 2 {
-            let step = 1 + self.rng.below(u64::try_from(left / 6).unwrap_or(1).max(1));
-            self.clock += Duration::minutes(i64::try_from(step).unwrap_or(1));
-        }
+        const HOUR: u64 = 60;
+        let stage = self
+            .policy
+            .stage(self.record.kind(), &self.record.stage)
+            .map_or(1, |s| s.number);
+        let longest = match (self.record.kind(), stage) {
+            (RecordKind::Incident, 1) => 3 * HOUR,
+            (RecordKind::Incident, 2) => 10 * HOUR,
+            (RecordKind::Incident, _) => 4 * 24 * HOUR,
+            (RecordKind::Intake, 1) => HOUR,
+            (RecordKind::Intake, _) => 8 * HOUR,
+        };
+        let step = i64::try_from(5 + self.rng.below(longest)).unwrap_or(5);
+        self.clock = (self.clock + Duration::minutes(step))
+            .min(self.end)
+            .max(self.clock);
     }
 
     /// The first of the cast who may take this step takes it.
@@ -199,7 +211,7 @@ impl Story<'_, '_> {
             },
             Some("endorse_incident" | "endorse_intake") => Command::Endorse,
             Some("confirm_rcs_scope") => Command::ConfirmRcsScope {
-                scope: if self.rng.chance(55) {
+                scope: if self.rcs_matter() && self.rng.chance(80) {
                     RcsScope::InScope
                 } else {
                     RcsScope::NotInScope
@@ -222,6 +234,17 @@ impl Story<'_, '_> {
             Some(_) => return false,
         };
         self.act(&command)
+    }
+
+    /// Conduct the Integrity Unit would take on (R-RCS-2): a carer or staff member is the
+    /// subject of an allegation that must be investigated.
+    fn rcs_matter(&self) -> bool {
+        self.record.incident().is_some_and(|i| {
+            i.subject
+                .as_ref()
+                .is_some_and(|s| s.relation.is_staff_or_carer())
+                && rules::incident::investigation_required(i, self.policy)
+        })
     }
 
     /// R-INT-FV: family violence is indicated, so the MARAM rating is recorded with the

@@ -311,6 +311,19 @@ impl Store {
         let terms = self.terms.snapshot();
         let mut records = Vec::with_capacity(histories.len());
         let mut projections = Vec::with_capacity(histories.len());
+        // Times as the log keeps them, so the stored record is the fold of the stored events.
+        let histories: Vec<Vec<Event>> = histories
+            .into_iter()
+            .map(|events| {
+                events
+                    .into_iter()
+                    .map(|e| Event {
+                        at: log_time(e.at),
+                        ..e
+                    })
+                    .collect()
+            })
+            .collect();
         for events in &histories {
             if !matches!(
                 events.first().map(|e| &e.change),

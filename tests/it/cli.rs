@@ -283,6 +283,10 @@ fn demo_check_seeds_serves_and_reads_as_every_demo_user() {
     for user in ["alice", "tess", "carol", "rex", "ian"] {
         assert!(text.lines().any(|l| l.starts_with(user)), "{user}: {text}");
     }
+    assert!(
+        text.contains("no reporter's identity"),
+        "the check looked for reporters' names in what others see: {text}"
+    );
     let rex = text.lines().find(|l| l.starts_with("rex")).unwrap();
     assert!(
         !rex.contains(" 0 with the client masked"),

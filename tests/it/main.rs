@@ -5,6 +5,7 @@ mod calendar;
 mod cli;
 mod client;
 mod deadlines;
+mod demo;
 mod e2e;
 mod fixtures;
 mod incident;
