@@ -23,13 +23,26 @@ pub struct AdminArgs {
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
     /// Organisations.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cims admin org add anglicare --name \"Anglicare Victoria\" --kind cso\n  \
+        cims admin org list"
+    )]
     Org(OrgCommand),
     /// Users.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cims admin user add carol --org anglicare --name \"Carol Osei\" \
+        --role incident_delegate --password-stdin < password.txt\n  \
+        cims admin user password carol < password.txt\n  cims admin user list"
+    )]
     User(UserCommand),
     /// Bearer tokens.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cims admin token issue alice --days 30\n  \
+        cims admin token revoke --user alice"
+    )]
     Token(TokenCommand),
 }
 
@@ -69,6 +82,7 @@ pub enum OrgCommand {
         kind: KindArg,
     },
     /// List organisations.
+    #[command(after_help = "Example:\n  cims admin org list --db postgres://cims@db.internal/cims")]
     List,
 }
 
@@ -101,8 +115,12 @@ pub enum UserCommand {
         password_stdin: bool,
     },
     /// Set a user's password from the first line of stdin.
+    #[command(
+        after_help = "Example:\n  printf '%s\\n' \"$PASSWORD\" | cims admin user password alice"
+    )]
     Password { id: String },
     /// List users.
+    #[command(after_help = "Example:\n  cims admin user list")]
     List,
 }
 
@@ -117,6 +135,9 @@ pub enum TokenCommand {
         days: i64,
     },
     /// Revoke a token (the token itself or its id), or every token of --user.
+    #[command(
+        after_help = "Examples:\n  cims admin token revoke 42\n  cims admin token revoke --user alice"
+    )]
     Revoke {
         token: Option<String>,
         #[arg(long, conflicts_with = "token")]

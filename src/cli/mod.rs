@@ -54,6 +54,15 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Try cims with nothing to install: an embedded server, fictional records, the app.
     Demo(demo::DemoArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  cims completions bash > ~/.local/share/bash-completion/completions/cims\n  \
+        cims completions zsh > \"${fpath[1]}/_cims\"\n  cims completions fish > ~/.config/fish/completions/cims.fish"
+    )]
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Runs a parsed command, writing results to `out` and problems to `err`.
@@ -69,6 +78,15 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
         Command::Serve(args) => serve::run(&args, err),
         Command::Admin(args) => admin::run(args, &mut std::io::stdin().lock(), out, err),
         Command::Login(args) => login::run(&args, &mut std::io::stdin().lock(), out, err),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "cims",
+                out,
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,

@@ -42,9 +42,6 @@ fn init_file_log(data: &std::path::Path) {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    if std::fs::create_dir_all(data).is_err() {
-        return;
-    }
     let Ok(file) = options.open(&path) else {
         return;
     };
@@ -57,9 +54,6 @@ fn init_file_log(data: &std::path::Path) {
         .try_init();
 }
 
-/// The smallest terminal the app draws in.
-pub const MIN_SIZE: (u16, u16) = (80, 24);
-
 pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
     let fail = |err: &mut dyn Write, message: String| -> io::Result<ExitCode> {
         writeln!(err, "cims: {message}")?;
@@ -70,17 +64,6 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
             err,
             "the terminal app needs a terminal; for scripts use the API (see `cims serve --help`)"
                 .into(),
-        );
-    }
-    if let Ok((w, h)) = ratatui::crossterm::terminal::size()
-        && (w < MIN_SIZE.0 || h < MIN_SIZE.1)
-    {
-        return fail(
-            err,
-            format!(
-                "the terminal is {w}×{h}; cims needs at least {}×{}",
-                MIN_SIZE.0, MIN_SIZE.1
-            ),
         );
     }
     let path = args.config.clone().or_else(Config::default_path);
@@ -127,6 +110,9 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
             "no data directory could be found for the outbox".into(),
         );
     };
+    if let Err(e) = std::fs::create_dir_all(&data) {
+        return fail(err, format!("the data directory {}: {e}", data.display()));
+    }
     let outbox = match Outbox::open(data.join("outbox.json")) {
         Ok(outbox) => outbox,
         Err(e) => return fail(err, e.to_string()),

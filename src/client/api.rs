@@ -35,7 +35,7 @@ pub const MAX_RESPONSE: usize = 64 * 1024 * 1024;
 pub enum ClientError {
     /// No answer: connection refused, timed out, name not resolved, link dropped. Worth
     /// retrying later; writes can wait in the outbox.
-    #[error("cannot reach the server at {server}: {reason}")]
+    #[error("no server at {server} ({reason}): start one with `cims serve`, or try `cims demo`")]
     Offline { server: String, reason: String },
     /// No valid token (or a wrong password when logging in): log in again.
     #[error("not logged in, or the session has expired: log in again with `cims login`")]

@@ -40,6 +40,10 @@ pub enum Backend {
 pub enum StoreError {
     #[error("database URL {0:?} is neither a SQLite path or sqlite: URL nor a postgres:// URL")]
     BadUrl(String),
+    #[error(
+        "the directory {0} for the database file does not exist: create it, or choose another path"
+    )]
+    NoDirectory(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("stored data is not readable: {0}")]
@@ -76,6 +80,12 @@ fn normalise_url(db: &str) -> Result<(Backend, String), StoreError> {
     } else if db.contains("://") || db.trim().is_empty() {
         Err(StoreError::BadUrl(db.to_string()))
     } else {
+        let dir = std::path::Path::new(db)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir.filter(|d| !d.is_dir()) {
+            return Err(StoreError::NoDirectory(dir.display().to_string()));
+        }
         Ok((Backend::Sqlite, format!("sqlite://{db}?mode=rwc")))
     }
 }

@@ -88,8 +88,15 @@ fn due_style(text: &str, state: &State) -> Style {
     }
 }
 
+/// The smallest terminal the app lays its screen out in.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
 pub fn view(state: &State, frame: &mut Frame) {
     let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        draw_too_small(frame, area);
+        return;
+    }
     let [top, queue, detail, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Percentage(45),
@@ -169,6 +176,16 @@ pub fn view(state: &State, frame: &mut Frame) {
         }
         Mode::Normal | Mode::Filter(_) | Mode::Note => {}
     }
+}
+
+/// Too small to lay out: say so, with the minimum, rather than draw a broken screen.
+fn draw_too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "cims needs a terminal of at least {}×{}; this one is {}×{}. Enlarge it (the screen \
+         comes back at once), or press q to quit.",
+        MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
 fn draw_tabs(state: &State, frame: &mut Frame, area: Rect) {

@@ -296,3 +296,108 @@ fn demo_check_seeds_serves_and_reads_as_every_demo_user() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("alice, tess, carol, rex, ian"));
 }
+
+/// Every command and subcommand's `--help` ends with at least one example.
+#[test]
+fn every_command_help_shows_examples() {
+    fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        let path = format!("{path} {}", command.get_name()).trim().to_string();
+        let examples = command
+            .get_after_help()
+            .is_some_and(|h| h.to_string().contains("Example"));
+        if !examples && command.get_name() != "help" {
+            missing.push(path.clone());
+        }
+        for sub in command.get_subcommands() {
+            walk(sub, &path, missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(
+        &<cims::cli::Cli as clap::CommandFactory>::command(),
+        "",
+        &mut missing,
+    );
+    assert!(missing.is_empty(), "no examples in --help of: {missing:?}");
+}
+
+/// `cims completions SHELL` prints a completion script naming the commands.
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = cims(&["completions", shell]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{shell}: {}",
+            stderr(&output)
+        );
+        let script = stdout(&output);
+        assert!(
+            script.contains("demo") && script.contains("serve"),
+            "{shell}: {script}"
+        );
+    }
+    let unknown = cims(&["completions", "tcsh"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("bash"), "{}", stderr(&unknown));
+}
+
+/// The errors a newcomer meets first say what is wrong and what to do.
+#[test]
+fn newcomer_errors_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-dir").join("cims.db");
+    let output = cims(&[
+        "serve",
+        "--db",
+        &missing.to_string_lossy(),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("does not exist: create it"),
+        "{}",
+        stderr(&output)
+    );
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let db = dir.path().join("cims.db");
+    let output = cims(&["serve", "--db", &db.to_string_lossy(), "--listen", &address]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("already in use"),
+        "{}",
+        stderr(&output)
+    );
+
+    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nobody = format!("http://{}", unused.local_addr().unwrap());
+    drop(unused);
+    let mut login = Command::new(env!("CARGO_BIN_EXE_cims"))
+        .args([
+            "login",
+            "--server",
+            &nobody,
+            "--user",
+            "alice",
+            "--password-stdin",
+        ])
+        .env("XDG_DATA_HOME", dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    login.stdin.take().unwrap().write_all(b"secret\n").unwrap();
+    let output = login.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(
+        text.contains(&nobody) && text.contains("cims serve"),
+        "{text}"
+    );
+}

@@ -1045,3 +1045,16 @@ fn assigning_picks_a_colleague_then_asks_first() {
         }]
     );
 }
+
+/// Below 80×24 the app says how big the terminal must be instead of drawing a broken
+/// screen, and draws the queue again once the terminal is large enough.
+#[test]
+fn a_terminal_below_80x24_is_told_the_minimum() {
+    let mut s = state(false);
+    let small = screen(&mut s, 60, 20);
+    assert!(small.contains("at least 80×24"), "{small}");
+    assert!(small.contains("60×20"), "{small}");
+    assert!(!small.contains("queue"), "{small}");
+    let enough = screen(&mut s, 80, 24);
+    assert!(enough.contains("queue"), "{enough}");
+}
