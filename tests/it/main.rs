@@ -4,6 +4,7 @@ mod api;
 mod calendar;
 mod cli;
 mod client;
+mod crash;
 mod deadlines;
 mod demo;
 mod e2e;
