@@ -39,7 +39,13 @@ fn free_port() -> u16 {
 /// `cims serve` on `db`, answering on `port` once this returns.
 async fn serve(db: &str, port: u16) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_cims"))
-        .args(["serve", "--db", db, "--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "serve",
+            "--db",
+            db,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -87,28 +93,34 @@ async fn writer(
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        let sent = match &current {
-            None => client
-                .post(format!("{base}/v1/records"))
-                .bearer_auth(&token)
-                .header("idempotency-key", format!("crash-{round}-{n}-{i}"))
-                .json(&json!({ "details": Details::Incident(fixtures::incident()) }))
-                .send()
-                .await,
-            Some((id, version)) => client
-                .post(format!("{base}/v1/records/{id}/commands"))
-                .bearer_auth(&token)
-                .header("if-match", format!("\"{version}\""))
-                .json(&json!({ "command": "add_note", "text": format!("writer {n} note {i}") }))
-                .send()
-                .await,
-        };
+        let sent =
+            match &current {
+                None => {
+                    client
+                        .post(format!("{base}/v1/records"))
+                        .bearer_auth(&token)
+                        .header("idempotency-key", format!("crash-{round}-{n}-{i}"))
+                        .json(&json!({ "details": Details::Incident(fixtures::incident()) }))
+                        .send()
+                        .await
+                }
+                Some((id, version)) => client
+                    .post(format!("{base}/v1/records/{id}/commands"))
+                    .bearer_auth(&token)
+                    .header("if-match", format!("\"{version}\""))
+                    .json(&json!({ "command": "add_note", "text": format!("writer {n} note {i}") }))
+                    .send()
+                    .await,
+            };
         let Ok(response) = sent else { break };
         let status = response.status().as_u16();
         let Ok(body) = response.json::<Value>().await else {
             break;
         };
-        let id = body["record"]["id"].as_str().unwrap_or_default().to_string();
+        let id = body["record"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let version = body["version"].as_u64().unwrap_or_default();
         match status {
             201 => {
@@ -116,7 +128,8 @@ async fn writer(
                 current = Some((id, version));
             }
             200 => {
-                done.notes.push((id.clone(), version, format!("writer {n} note {i}")));
+                done.notes
+                    .push((id.clone(), version, format!("writer {n} note {i}")));
                 current = Some((id, version));
             }
             other => panic!("writer {n}: unexpected {other}: {body}"),
@@ -195,7 +208,10 @@ async fn round(db: &str, tokens: &BTreeMap<Persona, String>, round: usize) {
     for (id,) in &ids {
         let stored = store.load(id).await.expect("load");
         let replayed = store.replay(id).await.expect("replay");
-        assert_eq!(stored, replayed, "round {round}: {id} differs from its events");
+        assert_eq!(
+            stored, replayed,
+            "round {round}: {id} differs from its events"
+        );
     }
     let (orphans,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = e.record_id)",
