@@ -9,6 +9,7 @@ mod demo;
 mod e2e;
 mod fixtures;
 mod incident;
+mod injection;
 mod intake;
 mod mask;
 mod policy;
