@@ -14,6 +14,7 @@ mod intake;
 mod mask;
 mod policy;
 mod postgres_harness;
+mod proptests;
 mod store;
 mod support;
 mod tui;
