@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, CellDiffOption, CellWidth};
 use ratatui::crossterm::event::{self, Event};
 use ratatui::crossterm::terminal::{
     BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
@@ -66,11 +66,43 @@ fn draw(
         current.reset();
         return Ok(());
     }
-    *last = Some(current.clone());
+    let drawn = current.clone();
+    if let Some(previous) = last.as_ref() {
+        rewrite_covered_columns(previous, current);
+    }
+    *last = Some(drawn);
     queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
     terminal.apply_buffer()?;
     queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     terminal.backend_mut().flush()
+}
+
+/// Where the last frame had a character wider than one column and this frame has something
+/// else there, the columns it covered are written again. The app lays text out by grapheme,
+/// but a terminal may draw a grapheme's code points in cells of their own (a flag's two
+/// letters, a Devanagari vowel sign beside its consonant); overwriting the first cell then
+/// leaves the rest on screen, and ratatui rewrites a covered column only when it differs
+/// in its own buffers, where it is blank before and after.
+fn rewrite_covered_columns(previous: &Buffer, current: &mut Buffer) {
+    if previous.area != current.area {
+        return;
+    }
+    let width = usize::from(current.area.width).max(1);
+    for (i, before) in previous.content.iter().enumerate() {
+        let covered = usize::from(before.cell_width());
+        if covered < 2 || current.content.get(i) == Some(before) {
+            continue;
+        }
+        let row_end = (i / width + 1) * width;
+        for cell in current
+            .content
+            .iter_mut()
+            .take((i + covered).min(row_end))
+            .skip(i + 1)
+        {
+            cell.diff_option = CellDiffOption::AlwaysUpdate;
+        }
+    }
 }
 
 /// What effects need besides the message channel.

@@ -354,6 +354,19 @@ async fn errors_map_from_real_answers() {
     .await;
 }
 
+/// Emoji joined into one glyph (ZWJ sequences, skin tones, variation selectors) come apart
+/// into emoji that stand alone: a terminal that advances by code point would otherwise draw
+/// them wider than the app measured, over what lies beside them. CJK and combining accents
+/// are kept.
+#[test]
+fn joined_emoji_come_apart_and_wide_text_is_kept() {
+    assert_eq!(
+        clean("👨\u{200d}👩\u{200d}👧 👩🏽 ☺\u{fe0f} ✌\u{fe0e}"),
+        "👨👩👧 👩 ☺ ✌"
+    );
+    assert_eq!(clean("児童 Zoë"), "児童 Zoë");
+}
+
 /// A note planted with terminal escapes, bidi overrides, C1 controls and decomposed
 /// accents comes back with none of them, in NFC, through every read.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

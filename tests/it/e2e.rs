@@ -20,28 +20,33 @@ const ROWS: u16 = 40;
 const COLS: u16 = 120;
 
 /// What the app has written so far: the screen it makes and every byte of it.
-struct Output {
-    parser: vt100::Parser,
-    bytes: Vec<u8>,
+pub(crate) struct Output {
+    pub(crate) parser: vt100::Parser,
+    pub(crate) bytes: Vec<u8>,
     /// The pty gave end of file or an error: the app and everything holding it are gone.
     closed: bool,
 }
 
 /// The app running in a pseudo-terminal.
-struct Pty {
-    output: Arc<Mutex<Output>>,
+pub(crate) struct Pty {
+    pub(crate) output: Arc<Mutex<Output>>,
     writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
+    pub(crate) child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
 }
 
 impl Pty {
     /// Run the `cims` binary with exactly the environment `env` (and nothing inherited).
     fn spawn(env: &[(&str, &Path)]) -> Pty {
+        Pty::spawn_sized(env, ROWS, COLS)
+    }
+
+    /// As [`Pty::spawn`], in a terminal of `rows` × `cols`.
+    pub(crate) fn spawn_sized(env: &[(&str, &Path)], rows: u16, cols: u16) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -63,8 +68,8 @@ impl Pty {
         let writer = pair.master.take_writer().expect("a pty writer");
         let output = Arc::new(Mutex::new(Output {
             parser: vt100::Parser::new(
-                std::num::NonZeroU16::new(ROWS).expect("rows"),
-                std::num::NonZeroU16::new(COLS).expect("cols"),
+                std::num::NonZeroU16::new(rows).expect("rows"),
+                std::num::NonZeroU16::new(cols).expect("cols"),
                 0,
             ),
             bytes: Vec::new(),
@@ -96,7 +101,7 @@ impl Pty {
         }
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         self.output
             .lock()
             .expect("the output lock")
@@ -105,7 +110,7 @@ impl Pty {
             .contents()
     }
 
-    fn keys(&mut self, keys: &str) {
+    pub(crate) fn keys(&mut self, keys: &str) {
         self.writer
             .write_all(keys.as_bytes())
             .and_then(|()| self.writer.flush())
@@ -113,7 +118,7 @@ impl Pty {
     }
 
     /// Wait until the screen satisfies `ok`; fails with the screen as it is.
-    async fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pub(crate) async fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let screen = self.screen();
@@ -128,7 +133,7 @@ impl Pty {
     }
 
     /// Wait for the app to exit; its status.
-    async fn exit(&mut self, within: Duration) -> portable_pty::ExitStatus {
+    pub(crate) async fn exit(&mut self, within: Duration) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + within;
         loop {
             if let Some(status) = self.child.try_wait().expect("the app's status") {
@@ -144,7 +149,7 @@ impl Pty {
     }
 
     /// Wait until every byte the app wrote has been read.
-    async fn drained(&self) {
+    pub(crate) async fn drained(&self) {
         let deadline = Instant::now() + PATIENCE;
         while !self.output.lock().expect("the output lock").closed {
             assert!(
@@ -165,7 +170,7 @@ impl Drop for Pty {
 }
 
 /// The record ids on the screen, top to bottom, one per line.
-fn queue_ids(screen: &str) -> Vec<String> {
+pub(crate) fn queue_ids(screen: &str) -> Vec<String> {
     screen
         .lines()
         .filter_map(|line| {
@@ -178,7 +183,7 @@ fn queue_ids(screen: &str) -> Vec<String> {
         .collect()
 }
 
-fn write_private(path: &Path, text: &str) {
+pub(crate) fn write_private(path: &Path, text: &str) {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     let dir = path.parent().expect("a parent directory");
     std::fs::DirBuilder::new()
