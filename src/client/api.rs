@@ -205,6 +205,7 @@ pub fn normalise_base(base: &str) -> Result<String, ClientError> {
 }
 
 fn http_client(total: Option<Duration>) -> Result<reqwest::Client, ClientError> {
+    crate::tls::install_default_provider();
     let builder = reqwest::Client::builder().connect_timeout(CONNECT_TIMEOUT);
     let builder = match total {
         Some(total) => builder.timeout(total),

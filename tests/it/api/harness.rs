@@ -569,6 +569,7 @@ impl Api {
 }
 
 fn client() -> reqwest::Client {
+    cims::tls::install_default_provider();
     reqwest::Client::builder()
         .no_proxy()
         .build()

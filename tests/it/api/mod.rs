@@ -8,6 +8,7 @@ mod counts;
 mod feed;
 pub(crate) mod harness;
 mod idempotency;
+mod logins;
 mod masking;
 mod openapi;
 mod replicas;
