@@ -13,4 +13,5 @@ mod masking;
 mod openapi;
 mod replicas;
 mod shutdown;
+mod tokens;
 mod writes;
