@@ -13,6 +13,7 @@ mod intake;
 mod mask;
 mod policy;
 mod postgres_harness;
+mod serve;
 mod store;
 mod support;
 mod tui;
