@@ -10,6 +10,7 @@ mod e2e;
 mod fixtures;
 mod incident;
 mod intake;
+mod logs;
 mod mask;
 mod policy;
 mod postgres_harness;
