@@ -235,3 +235,78 @@ fn plain_client() -> reqwest::Client {
         .build()
         .expect("HTTP client")
 }
+
+/// `cims login` speaks HTTPS to a server whose certificate the system trusts (here through
+/// `SSL_CERT_FILE`), so a remote server behind TLS is reachable from the terminal app.
+#[tokio::test]
+async fn cims_login_reaches_an_https_server() {
+    use std::io::Write as _;
+
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let db = db_in(&dir);
+    let store = cims::store::Store::open(&db).await.expect("open the store");
+    store
+        .create_organisation(&cims::store::Organisation {
+            id: "dffh".to_string(),
+            name: "DFFH".to_string(),
+            kind: cims::domain::actor::OrgKind::Department,
+        })
+        .await
+        .expect("create the organisation");
+    store
+        .create_user(&cims::store::NewUser {
+            id: "lena".to_string(),
+            org_id: "dffh".to_string(),
+            display_name: "Lena".to_string(),
+            roles: [cims::domain::actor::Role::Practitioner]
+                .into_iter()
+                .collect(),
+            protective_intervener: true,
+            password: Some("correct horse battery".to_string()),
+        })
+        .await
+        .expect("create the user");
+    store.close().await;
+    let certificate = test_certificate(dir.path());
+    let server = ServeProcess::start(
+        &[
+            "--db",
+            &db,
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-cert",
+            path(&certificate.cert),
+            "--tls-key",
+            path(&certificate.key),
+        ],
+        &[],
+    );
+    let mut login = Command::new(env!("CARGO_BIN_EXE_cims"))
+        .args([
+            "login",
+            "--server",
+            &format!("https://localhost:{}", server.port),
+            "--user",
+            "lena",
+            "--password-stdin",
+        ])
+        .env("SSL_CERT_FILE", &certificate.cert)
+        .env("XDG_DATA_HOME", dir.path())
+        .env_remove("CIMS_TOKEN")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run cims login");
+    login
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(b"correct horse battery\n")
+        .expect("write the password");
+    let output = login.wait_with_output().expect("cims login finishes");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("logged in as lena"), "{said}");
+    server.stop();
+}
