@@ -27,7 +27,7 @@ use super::error::ApiError;
 const BATCH: i64 = 500;
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// The longest an open feed goes on after its token stops being valid.
-pub const TOKEN_RECHECK: Duration = Duration::from_secs(5);
+const TOKEN_RECHECK: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -55,7 +55,7 @@ fn visible(actor: &Actor, scope: Scope, event: &FeedEvent) -> bool {
     ),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "text/event-stream of `record` events whose data is a Change", content_type = "text/event-stream", body = Change),
+        (status = 200, description = "text/event-stream of `record` events whose data is a Change; it ends within seconds once the token is revoked or expires", content_type = "text/event-stream", body = Change),
         (status = 400, description = "Bad Last-Event-ID or after", body = crate::wire::ErrorBody),
         (status = 401, description = "No valid token", body = crate::wire::ErrorBody),
         (status = 403, description = "Admin accounts see no client data", body = crate::wire::ErrorBody),
