@@ -67,7 +67,7 @@ impl ApiError {
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
             format!(
-                "too many failed logins: try again in {} minute(s), or ask an administrator to reset the password",
+                "too many failed logins for this username or from this address: try again in {} minute(s)",
                 seconds.div_ceil(60).max(1)
             ),
         );
