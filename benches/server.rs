@@ -104,6 +104,7 @@ async fn run(label: &str, url: &str, records: usize) {
         .await
         .expect("token")
         .0;
+    cims::tls::install_default_provider();
     let client = reqwest::Client::new();
 
     // Create throughput over HTTP, several clients at once.

@@ -7,5 +7,6 @@ pub mod demo;
 pub mod domain;
 pub mod server;
 pub mod store;
+pub mod tls;
 pub mod tui;
 pub mod wire;

@@ -13,7 +13,7 @@ use crate::client::{Client, ClientError};
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  cims login --server http://127.0.0.1:8080 --user alice\n  \
-    printf '%s\\n' \"$PASSWORD\" | cims login --server http://cims.internal:8080 --user alice --password-stdin\n\n\
+    printf '%s\\n' \"$PASSWORD\" | cims login --server https://cims.internal:8443 --user alice --password-stdin\n\n\
     The token is saved, readable by you only, in the data directory (~/.local/share/cims/token \
     on Linux); CIMS_TOKEN, when set, is used instead."
 )]

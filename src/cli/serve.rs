@@ -1,7 +1,8 @@
 //! `cims serve`: the HTTP API on SQLite (a file, the default) or PostgreSQL.
 
 use std::io::{self, Write};
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -12,7 +13,10 @@ use crate::store::{Backend, Store};
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  cims serve\n  \
     cims serve --db /var/lib/cims/cims.db --listen 127.0.0.1:8080\n  \
-    cims serve --db postgres://cims@db.internal/cims --listen 127.0.0.1:8080\n\n\
+    cims serve --db postgres://cims@db.internal/cims --listen 127.0.0.1:8080\n  \
+    cims serve --listen 0.0.0.0:8443 --tls-cert /etc/cims/cert.pem --tls-key /etc/cims/key.pem\n\n\
+    A loopback address (127.0.0.1, ::1, localhost) is served over plain HTTP; any other address \
+    needs --tls-cert and --tls-key, or --insecure-http when a proxy in front terminates TLS.\n\
     Several servers may share one PostgreSQL database: each streams every change on its feed.\n\
     Stop with Ctrl-C or SIGTERM: requests in flight finish first. Logs go to stderr \
     (RUST_LOG=debug for more).")]
@@ -21,9 +25,50 @@ pub struct ServeArgs {
     /// data directory.
     #[arg(long)]
     pub db: Option<String>,
-    /// Address and port to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address and port to listen on (an IP address, or localhost).
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     pub listen: SocketAddr,
+    /// Serve HTTPS with this PEM certificate chain.
+    #[arg(long, value_name = "PATH", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "PATH", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve plain HTTP on a non-loopback address (only behind a proxy that terminates TLS).
+    #[arg(long, conflicts_with = "tls_cert")]
+    pub insecure_http: bool,
+}
+
+/// Usage errors exit with 2, like clap's own.
+const USAGE: u8 = 2;
+
+/// `IP:PORT`, `[IPv6]:PORT` or `localhost:PORT`.
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(address) = text.parse() {
+        return Ok(address);
+    }
+    match text.rsplit_once(':') {
+        Some((host, port)) if host.eq_ignore_ascii_case("localhost") => port
+            .parse::<u16>()
+            .map(|port| SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+            .map_err(|_| format!("{port:?} is not a port number")),
+        _ => Err("give an IP address and a port, e.g. 127.0.0.1:8080 or 0.0.0.0:8443".into()),
+    }
+}
+
+/// Plain HTTP off the loopback interface would carry passwords, tokens and client data in
+/// the clear: refused unless asked for by name.
+fn plaintext_refusal(args: &ServeArgs) -> Option<String> {
+    let plain = args.tls_cert.is_none() && !args.insecure_http;
+    (plain && !args.listen.ip().is_loopback()).then(|| {
+        format!(
+            "refusing to serve plain HTTP on {}: it is not a loopback address, so passwords, \
+             tokens and client data would cross the network unencrypted. Give --tls-cert PATH \
+             --tls-key PATH (PEM) to serve HTTPS, or --insecure-http if a proxy in front of \
+             cims terminates TLS.",
+            args.listen
+        )
+    })
 }
 
 /// The default database: `cims.db` in the platform data directory.
@@ -59,6 +104,20 @@ pub fn init_logging() {
 }
 
 pub fn run(args: &ServeArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
+    if let Some(refusal) = plaintext_refusal(args) {
+        writeln!(err, "cims serve: {refusal}")?;
+        return Ok(ExitCode::from(USAGE));
+    }
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => match crate::server::tls::config(cert, key) {
+            Ok(config) => Some(config),
+            Err(message) => {
+                writeln!(err, "cims serve: {message}")?;
+                return Ok(ExitCode::FAILURE);
+            }
+        },
+        _ => None,
+    };
     let Some(db) = database(args.db.as_deref(), err)? else {
         return Ok(ExitCode::FAILURE);
     };
@@ -78,7 +137,7 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
         if store.backend() == Backend::Postgres {
             store.spawn_replica_listener(db.clone());
         }
-        crate::server::serve(store, policies, args.listen)
+        crate::server::serve(store, policies, args.listen, tls)
             .await
             .map_err(|e| match e.kind() {
                 io::ErrorKind::AddrInUse => format!(

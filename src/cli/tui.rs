@@ -15,7 +15,7 @@ use crate::tui::theme::Theme;
 
 #[derive(Debug, Args, Default)]
 #[command(
-    after_help = "Examples:\n  cims\n  cims tui --server http://cims.internal:8080\n  \
+    after_help = "Examples:\n  cims\n  cims tui --server https://cims.internal:8443\n  \
     NO_COLOR=1 cims tui --config ~/cims-night.toml\n\n\
     Log in first with `cims login --server URL`. Keys: ? shows them all, : runs any action \
     by name, q quits."

@@ -173,23 +173,17 @@ impl fmt::Debug for Client {
     }
 }
 
-/// `base` as `http://host:port` (no trailing slash), or why it cannot be used.
+/// `base` as `http://host:port` or `https://host:port` (no trailing slash), or why it
+/// cannot be used.
 pub fn normalise_base(base: &str) -> Result<String, ClientError> {
     let base = base.trim().trim_end_matches('/');
     let url = reqwest::Url::parse(base)
         .map_err(|e| ClientError::Invalid(format!("server address {base:?}: {e}")))?;
-    match url.scheme() {
-        "http" => {}
-        "https" => {
-            return Err(ClientError::Invalid(format!(
-                "server address {base}: this build speaks plain http only; use an http:// address (e.g. through an SSH tunnel)"
-            )));
-        }
-        other => {
-            return Err(ClientError::Invalid(format!(
-                "server address {base}: scheme {other:?} is not http"
-            )));
-        }
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ClientError::Invalid(format!(
+            "server address {base}: scheme {:?} is neither http nor https",
+            url.scheme()
+        )));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(ClientError::Invalid(format!(
@@ -205,6 +199,7 @@ pub fn normalise_base(base: &str) -> Result<String, ClientError> {
 }
 
 fn http_client(total: Option<Duration>) -> Result<reqwest::Client, ClientError> {
+    crate::tls::install_default_provider();
     let builder = reqwest::Client::builder().connect_timeout(CONNECT_TIMEOUT);
     let builder = match total {
         Some(total) => builder.timeout(total),

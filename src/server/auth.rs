@@ -17,6 +17,8 @@ use super::error::ApiError;
 pub struct Caller {
     pub user: User,
     pub actor: Actor,
+    /// The bearer token, for a long-lived response to check it is still valid.
+    pub token: String,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -36,7 +38,11 @@ impl FromRequestParts<AppState> for Caller {
             .await?
             .ok_or_else(ApiError::unauthorized)?;
         let actor = user.actor();
-        Ok(Caller { user, actor })
+        Ok(Caller {
+            user,
+            actor,
+            token: token.to_string(),
+        })
     }
 }
 

@@ -1,7 +1,9 @@
 //! Every error leaves as JSON `{error, message, rule?}` with the right status.
 
+use std::num::NonZeroU32;
+
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::domain::refusal::{Refusal, RefusalKind};
@@ -12,6 +14,9 @@ use crate::wire::ErrorBody;
 pub struct ApiError {
     pub status: StatusCode,
     pub body: ErrorBody,
+    /// Seconds to wait before trying again (`Retry-After`), for 429. Small, so that every
+    /// `Result<_, ApiError>` stays small.
+    pub retry_after: Option<NonZeroU32>,
 }
 
 impl ApiError {
@@ -25,6 +30,7 @@ impl ApiError {
                 field: None,
                 current_version: None,
             },
+            retry_after: None,
         }
     }
 
@@ -54,6 +60,21 @@ impl ApiError {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
     }
 
+    /// Too many failed logins: try again in `wait` (whole seconds, rounded up).
+    pub fn too_many_logins(wait: std::time::Duration) -> ApiError {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!(
+                "too many failed logins for this username or from this address: try again in {} minute(s)",
+                seconds.div_ceil(60).max(1)
+            ),
+        );
+        error.retry_after = NonZeroU32::new(u32::try_from(seconds).unwrap_or(u32::MAX).max(1));
+        error
+    }
+
     pub fn internal() -> ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -65,7 +86,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.get()));
+        }
+        response
     }
 }
 
@@ -85,6 +112,7 @@ impl From<Refusal> for ApiError {
                 field: r.field,
                 current_version: None,
             },
+            retry_after: None,
         }
     }
 }

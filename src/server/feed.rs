@@ -1,6 +1,9 @@
 //! `GET /v1/events`: the change feed as Server-Sent Events. Each event says only which
 //! record moved to which version (`id:` is the global sequence); `Last-Event-ID` resumes
 //! with nothing missed; a comment every few seconds keeps proxies from closing the link.
+//! The caller's token is checked again on every wake-up and at least every few seconds: once
+//! it is revoked or expired (or the account disabled) the feed ends, and reconnecting is
+//! refused with 401.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -8,6 +11,7 @@ use std::time::Duration;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use chrono::Utc;
 use futures_util::Stream;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -22,6 +26,8 @@ use super::error::ApiError;
 
 const BATCH: i64 = 500;
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// The longest an open feed goes on after its token stops being valid.
+const TOKEN_RECHECK: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -49,7 +55,7 @@ fn visible(actor: &Actor, scope: Scope, event: &FeedEvent) -> bool {
     ),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "text/event-stream of `record` events whose data is a Change", content_type = "text/event-stream", body = Change),
+        (status = 200, description = "text/event-stream of `record` events whose data is a Change; it ends within seconds once the token is revoked or expires", content_type = "text/event-stream", body = Change),
         (status = 400, description = "Bad Last-Event-ID or after", body = crate::wire::ErrorBody),
         (status = 401, description = "No valid token", body = crate::wire::ErrorBody),
         (status = 403, description = "Admin accounts see no client data", body = crate::wire::ErrorBody),
@@ -84,11 +90,20 @@ pub async fn events(
         None => *wake.borrow_and_update(),
     };
     let actor = caller.actor;
+    let token = caller.token;
     let store = state.store.clone();
     let mut shutdown = state.shutdown.clone();
     let stream = async_stream(move |tx| async move {
         let mut after = start;
         loop {
+            match store.authenticate(&token, Utc::now()).await {
+                Ok(Some(_)) => {}
+                Ok(None) => return,
+                Err(e) => {
+                    tracing::warn!(error = %e, "change feed token check failed");
+                    return;
+                }
+            }
             // Catch up from the table: the wake-up only says something may be new.
             loop {
                 let batch = match store.events_since(after, BATCH).await {
@@ -124,7 +139,7 @@ pub async fn events(
             }
             tokio::select! {
                 changed = wake.changed() => if changed.is_err() { return; },
-                _ = tokio::time::sleep(KEEP_ALIVE) => {},
+                _ = tokio::time::sleep(TOKEN_RECHECK) => {},
                 _ = shutdown.wait_for(|stop| *stop) => return,
             }
         }

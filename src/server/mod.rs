@@ -5,25 +5,32 @@ pub mod auth;
 pub mod error;
 mod feed;
 mod hygiene;
+pub mod limit;
 pub mod openapi;
 mod present;
 mod records;
 mod reference;
 mod session;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::connect_info::Connected;
 use axum::routing::{get, post};
+use axum::serve::{IncomingStream, Listener};
 use tokio::sync::watch;
+use tokio_rustls::rustls::ServerConfig;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::domain::model::Record;
 use crate::domain::policy::{Policy, PolicySet};
 use crate::store::Store;
+
+use limit::{LoginLimits, LoginThrottle};
 
 /// Largest request body accepted (413 beyond it).
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -37,6 +44,25 @@ pub struct AppState {
     /// Flips to true when the server is shutting down: change feeds end so that in-flight
     /// requests can finish.
     pub shutdown: watch::Receiver<bool>,
+    /// Failed logins, counted to refuse guessing.
+    pub logins: Arc<LoginThrottle>,
+}
+
+/// The client's address: the peer of its TCP connection (behind a reverse proxy, the
+/// proxy's).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub SocketAddr);
+
+impl Connected<IncomingStream<'_, tokio::net::TcpListener>> for ClientAddr {
+    fn connect_info(stream: IncomingStream<'_, tokio::net::TcpListener>) -> ClientAddr {
+        ClientAddr(*stream.remote_addr())
+    }
+}
+
+impl Connected<IncomingStream<'_, tls::TlsListener>> for ClientAddr {
+    fn connect_info(stream: IncomingStream<'_, tls::TlsListener>) -> ClientAddr {
+        ClientAddr(*stream.remote_addr())
+    }
 }
 
 impl AppState {
@@ -82,30 +108,66 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serve until SIGTERM or ctrl-c; requests in flight finish first.
-pub async fn serve(store: Store, policies: PolicySet, listen: SocketAddr) -> std::io::Result<()> {
+/// Serve until SIGTERM or ctrl-c; requests in flight finish first. With a TLS
+/// configuration, HTTPS; without, plain HTTP.
+pub async fn serve(
+    store: Store,
+    policies: PolicySet,
+    listen: SocketAddr,
+    tls: Option<Arc<ServerConfig>>,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
-    serve_on(listener, store, policies, shutdown_signal()).await
+    match tls {
+        Some(config) => serve_tls_on(listener, config, store, policies, shutdown_signal()).await,
+        None => serve_on(listener, store, policies, shutdown_signal()).await,
+    }
 }
 
-/// Serve on a bound listener until `stop` resolves.
+/// Serve plain HTTP on a bound listener until `stop` resolves.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     store: Store,
     policies: PolicySet,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    run(listener, "http", store, policies, stop).await
+}
+
+/// Serve HTTPS on a bound listener until `stop` resolves.
+pub async fn serve_tls_on(
+    listener: tokio::net::TcpListener,
+    config: Arc<ServerConfig>,
+    store: Store,
+    policies: PolicySet,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = tls::TlsListener::new(listener, config)?;
+    run(listener, "https", store, policies, stop).await
+}
+
+async fn run<L>(
+    listener: L,
+    scheme: &str,
+    store: Store,
+    policies: PolicySet,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()>
+where
+    L: Listener<Addr = SocketAddr>,
+    for<'a> ClientAddr: Connected<IncomingStream<'a, L>>,
+{
     let (tx, rx) = watch::channel(false);
     let state = AppState {
         store,
         policies: Arc::new(policies),
         shutdown: rx,
+        logins: Arc::new(LoginThrottle::new(LoginLimits::default())),
     };
     let app = router(state);
-    tracing::info!(address = %listener.local_addr()?, "cims serving");
+    tracing::info!(address = %listener.local_addr()?, scheme, "cims serving");
     axum::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+        app.into_make_service_with_connect_info::<ClientAddr>(),
     )
     .with_graceful_shutdown(async move {
         stop.await;

@@ -1,19 +1,23 @@
 //! `POST /v1/session` (log in) and `GET /v1/me`.
 
+use std::time::Instant;
+
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use chrono::Duration;
 
 use crate::wire::{LoginRequest, LoginResponse, Me, OrganisationDto};
 
-use super::AppState;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::{AppState, ClientAddr};
 
 /// How long a token from logging in lasts.
 pub const SESSION_HOURS: i64 = 12;
 
-/// Exchange a username and password for a bearer token.
+/// Exchange a username and password for a bearer token. After 5 failed logins for one
+/// username (or 30 from one client address) within 15 minutes, logins are refused with 429
+/// and `Retry-After` until the oldest failure is 15 minutes old.
 #[utoipa::path(
     post, path = "/v1/session", tag = "session",
     request_body = LoginRequest,
@@ -23,12 +27,20 @@ pub const SESSION_HOURS: i64 = 12;
         (status = 401, description = "Wrong username or password", body = crate::wire::ErrorBody),
         (status = 413, description = "Body too large", body = crate::wire::ErrorBody),
         (status = 422, description = "The body lacks a field", body = crate::wire::ErrorBody),
+        (status = 429, description = "Too many failed logins for this username or from this address",
+            body = crate::wire::ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until a login may be tried again"))),
     )
 )]
 pub async fn login(
     State(state): State<AppState>,
+    ConnectInfo(ClientAddr(client)): ConnectInfo<ClientAddr>,
     Json(request): Json<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
+    let attempt = state
+        .logins
+        .begin(&request.username, client.ip(), Instant::now())
+        .map_err(ApiError::too_many_logins)?;
     let user = state
         .store
         .verify_password(&request.username, &request.password)
@@ -40,6 +52,7 @@ pub async fn login(
                 "wrong username or password",
             )
         })?;
+    state.logins.succeeded(attempt);
     let (token, expires_at) = state
         .store
         .issue_token(&user.id, Duration::hours(SESSION_HOURS))

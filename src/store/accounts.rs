@@ -89,9 +89,11 @@ fn parse_org_kind(text: &str) -> Result<OrgKind, StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("unknown organisation kind {text:?}")))
 }
 
-/// A hash to verify against when the user does not exist, so that a login for an unknown
-/// name takes as long as one with a wrong password.
-static DUMMY_HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+/// A real argon2id hash, with the parameters [`hash_password`] uses, of a password no account
+/// has. A login for an unknown name, or for an account without a usable password, is
+/// verified against it, so that every login costs one full verification and none answers
+/// sooner than a wrong password does. A constant, so that it cannot fail to exist.
+const STAND_IN_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$Ym3C0hkhNtYDcqv509mMFA$66g919RBunl9p2r1H47S2URqT1mdzraSrrZDnBfm/zc";
 
 impl Store {
     pub async fn create_organisation(&self, org: &Organisation) -> Result<(), StoreError> {
@@ -202,28 +204,30 @@ impl Store {
     }
 
     /// The user, if the name and password match and the account is enabled. Unknown names
-    /// cost the same argon2 verification as wrong passwords.
+    /// cost the same argon2 verification as wrong passwords (see [`STAND_IN_HASH`]).
     pub async fn verify_password(
         &self,
         id: &str,
         password: &str,
     ) -> Result<Option<User>, StoreError> {
         let found = self.user_with_hash(id).await?;
-        let dummy = DUMMY_HASH.get_or_init(|| hash_password("not a password").ok());
-        let hash = match &found {
+        let stored = match &found {
             Some((_, Some(hash))) => Some(hash.clone()),
-            _ => dummy.clone(),
+            _ => None,
         };
         let verified = tokio::task::spawn_blocking({
             let password = password.to_string();
             move || {
-                hash.as_deref()
-                    .and_then(|h| PasswordHash::new(h).ok())
+                let real = stored.as_deref().and_then(|h| PasswordHash::new(h).ok());
+                let checked_real = real.is_some();
+                let matches = real
+                    .or_else(|| PasswordHash::new(STAND_IN_HASH).ok())
                     .is_some_and(|h| {
                         Argon2::default()
                             .verify_password(password.as_bytes(), &h)
                             .is_ok()
-                    })
+                    });
+                checked_real && matches
             }
         })
         .await
@@ -318,4 +322,20 @@ fn parse_token(token: &str) -> Option<(&str, &str)> {
     let (id, secret) = rest.split_once('_')?;
     let hex = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit());
     (hex(id) && hex(secret) && id.len() == 16 && secret.len() == 64).then_some((id, secret))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stand-in costs what a real hash costs: same algorithm, version and parameters.
+    #[test]
+    fn the_stand_in_hash_has_the_parameters_of_a_new_hash() {
+        let fresh = hash_password("any password at all").expect("hash");
+        let fresh = PasswordHash::new(&fresh).expect("a PHC string");
+        let stand_in = PasswordHash::new(STAND_IN_HASH).expect("a PHC string");
+        assert_eq!(stand_in.algorithm, fresh.algorithm);
+        assert_eq!(stand_in.version, fresh.version);
+        assert_eq!(stand_in.params.to_string(), fresh.params.to_string());
+    }
 }

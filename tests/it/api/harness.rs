@@ -508,19 +508,20 @@ impl Api {
 
     /// Open the change feed as the persona, resuming after `last_event_id` if given.
     pub async fn feed(&self, persona: Persona, last_event_id: Option<i64>) -> Feed {
+        self.feed_with(self.token(persona), last_event_id).await
+    }
+
+    /// Open the change feed with a bearer token, resuming after `last_event_id` if given.
+    pub async fn feed_with(&self, token: &str, last_event_id: Option<i64>) -> Feed {
         let mut request = self
             .client
             .get(self.url_of("/v1/events"))
-            .bearer_auth(self.token(persona));
+            .bearer_auth(token);
         if let Some(id) = last_event_id {
             request = request.header("last-event-id", id.to_string());
         }
         let response = request.send().await.expect("open the change feed");
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "{persona:?} opens the change feed"
-        );
+        assert_eq!(response.status(), StatusCode::OK, "open the change feed");
         Feed::new(response)
     }
 }
@@ -569,6 +570,7 @@ impl Api {
 }
 
 fn client() -> reqwest::Client {
+    cims::tls::install_default_provider();
     reqwest::Client::builder()
         .no_proxy()
         .build()
@@ -636,6 +638,20 @@ impl Feed {
                     self.buffer
                         .push_str(&String::from_utf8_lossy(&bytes).replace("\r\n", "\n"));
                 }
+            }
+        }
+    }
+
+    /// Whether the server ends the feed within `wait` (events and comments meanwhile are
+    /// skipped).
+    pub async fn ends_within(&mut self, wait: StdDuration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.stream.next()).await {
+                Err(_) => return false,
+                Ok(None) => return true,
+                Ok(Some(Err(e))) => panic!("reading the change feed: {e}"),
+                Ok(Some(Ok(_))) => {}
             }
         }
     }

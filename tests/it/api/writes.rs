@@ -48,6 +48,7 @@ async fn raw(
 }
 
 async fn oversized(api: &Api, path: &str, body: &Value) -> Response {
+    cims::tls::install_default_provider();
     let client = reqwest::Client::builder()
         .no_proxy()
         .build()

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod postgres;
+pub mod serve;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
