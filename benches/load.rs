@@ -331,6 +331,7 @@ async fn run(label: &str, url: &str, options: &Options) {
 }
 
 fn main() {
+    cims::tls::install_default_provider();
     let options = options();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {

@@ -6,14 +6,14 @@
 //! `CIMS_CRASH_ROUNDS=10 cargo test --release --test it crash -- --nocapture`.
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::api::harness::{Persona, seed};
+use super::api::harness::{Persona, client, seed};
+use crate::support::serve::ServeProcess;
 use crate::{fixtures, support};
 use cims::domain::model::Details;
 use cims::store::Store;
@@ -29,42 +29,11 @@ fn rounds() -> usize {
         .unwrap_or(2)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// `cims serve` on `db`, answering on `port` once this returns.
-async fn serve(db: &str, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_cims"))
-        .args([
-            "serve",
-            "--db",
-            db,
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start cims serve");
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(r) = client
-            .get(format!("http://127.0.0.1:{port}/readyz"))
-            .send()
-            .await
-            && r.status() == 200
-        {
-            return child;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("cims serve did not become ready on port {port}");
+/// `cims serve` on `db` on a fresh loopback port, answering once this returns.
+fn serve(db: &str) -> (ServeProcess, String) {
+    let server = ServeProcess::start(&["--db", db, "--listen", "127.0.0.1:0"], &[]);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    (server, base)
 }
 
 /// What the server acknowledged: records created, and notes with the version they made.
@@ -83,10 +52,7 @@ async fn writer(
     stop: Arc<AtomicBool>,
     acks: Arc<AtomicUsize>,
 ) -> Acknowledged {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client");
+    let client = client();
     let mut done = Acknowledged::default();
     let mut current: Option<(String, u64)> = None;
     for i in 0..WRITES_PER_WRITER {
@@ -140,9 +106,7 @@ async fn writer(
 }
 
 async fn round(db: &str, tokens: &BTreeMap<Persona, String>, round: usize) {
-    let port = free_port();
-    let mut server = serve(db, port).await;
-    let base = format!("http://127.0.0.1:{port}");
+    let (server, base) = serve(db);
     let stop = Arc::new(AtomicBool::new(false));
     let acks = Arc::new(AtomicUsize::new(0));
     let token = tokens[&Persona::Practitioner].clone();
@@ -163,8 +127,7 @@ async fn round(db: &str, tokens: &BTreeMap<Persona, String>, round: usize) {
     while acks.load(Ordering::Relaxed) < kill_after && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    server.kill().expect("SIGKILL the server");
-    let _ = server.wait();
+    server.kill();
     stop.store(true, Ordering::Relaxed);
     let mut acknowledged = Acknowledged::default();
     for task in tasks {
@@ -223,20 +186,17 @@ async fn round(db: &str, tokens: &BTreeMap<Persona, String>, round: usize) {
     store.close().await;
 
     // The restarted server answers for what was acknowledged.
-    let port = free_port();
-    let mut server = serve(db, port).await;
+    let (server, base) = serve(db);
     if let Some(id) = acknowledged.created.first() {
-        let client = reqwest::Client::new();
-        let response = client
-            .get(format!("http://127.0.0.1:{port}/v1/records/{id}"))
+        let response = client()
+            .get(format!("{base}/v1/records/{id}"))
             .bearer_auth(&tokens[&Persona::Practitioner])
             .send()
             .await
             .expect("read after restart");
         assert_eq!(response.status(), 200);
     }
-    server.kill().expect("stop the server");
-    let _ = server.wait();
+    server.kill();
     eprintln!(
         "round {round}: killed after {} acknowledged writes ({} records, {} notes); all present, {} records replay exactly",
         acknowledged.created.len() + acknowledged.notes.len(),

@@ -569,7 +569,8 @@ impl Api {
     }
 }
 
-fn client() -> reqwest::Client {
+/// An HTTP client for tests: the TLS provider installed, no proxy.
+pub fn client() -> reqwest::Client {
     cims::tls::install_default_provider();
     reqwest::Client::builder()
         .no_proxy()

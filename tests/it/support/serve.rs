@@ -81,6 +81,12 @@ impl ServeProcess {
         }
     }
 
+    /// Kill it with SIGKILL, as a crash would: nothing is flushed or finished.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// What it has logged so far.
     pub fn lines(&mut self) -> &[String] {
         while let Ok(line) = self.lines.try_recv() {
