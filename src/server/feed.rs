@@ -30,6 +30,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 const TOKEN_RECHECK: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FeedParams {
     /// Resume after this sequence (the same as the Last-Event-ID header); 0 from the start.
@@ -51,7 +52,7 @@ fn visible(actor: &Actor, scope: Scope, event: &FeedEvent) -> bool {
     get, path = "/v1/events", tag = "records",
     params(
         FeedParams,
-        ("Last-Event-ID" = Option<String>, Header, description = "Resume after this sequence"),
+        ("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "Resume after this sequence"),
     ),
     security(("bearer" = [])),
     responses(

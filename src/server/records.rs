@@ -28,6 +28,7 @@ pub const DEFAULT_PAGE: i64 = 50;
 pub const MAX_PAGE: i64 = 500;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueParams {
     /// Filter: `impact:major stage:2 type:neglect org:… due:<24h overdue assigned:me
@@ -120,6 +121,7 @@ fn scope_and_filter(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CountParams {
     /// The same filter language as the queue's `q`.

@@ -16,6 +16,7 @@ use super::auth::Caller;
 use super::error::ApiError;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyParams {
     /// A policy era's id; the one in force today when absent.
@@ -56,6 +57,7 @@ pub async fn policy(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HolidayParams {
     /// The year; this year when absent.
@@ -101,6 +103,7 @@ pub async fn holidays(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
     /// How many entries, newest first (1 to 1000, default 100).

@@ -26,6 +26,7 @@ pub const SESSION_HOURS: i64 = 12;
         (status = 400, description = "The body is not valid JSON", body = crate::wire::ErrorBody),
         (status = 401, description = "Wrong username or password", body = crate::wire::ErrorBody),
         (status = 413, description = "Body too large", body = crate::wire::ErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = crate::wire::ErrorBody),
         (status = 422, description = "The body lacks a field", body = crate::wire::ErrorBody),
         (status = 429, description = "Too many failed logins for this username or from this address",
             body = crate::wire::ErrorBody,

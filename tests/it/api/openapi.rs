@@ -188,3 +188,33 @@ fn anglicare_incident() -> cims::domain::model::Incident {
     incident.care_arrangement = cims::domain::model::CareArrangement::KinshipCsoManaged;
     incident
 }
+
+/// Query parameters are documented as query parameters, and optional; only the names in a
+/// path template are path parameters.
+#[test]
+fn openapi_places_every_parameter_where_the_server_reads_it() {
+    let doc = serde_json::to_value(<cims::server::openapi::ApiDoc as utoipa::OpenApi>::openapi())
+        .expect("the document as JSON");
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, operations) in paths {
+        for (method, operation) in operations.as_object().expect("operations") {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().expect("name");
+                let place = parameter["in"].as_str().expect("in");
+                let templated = path.contains(&format!("{{{name}}}"));
+                assert_eq!(
+                    place == "path",
+                    templated,
+                    "{method} {path}: {name} is documented in {place}"
+                );
+                if place == "query" {
+                    assert_ne!(
+                        parameter["required"],
+                        json!(true),
+                        "{method} {path}: query parameter {name} is optional"
+                    );
+                }
+            }
+        }
+    }
+}
