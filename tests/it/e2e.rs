@@ -5,7 +5,7 @@
 //! the terminal is given back as it was found, and nothing is written to its title.
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -37,7 +37,7 @@ pub(crate) struct Pty {
 
 impl Pty {
     /// Run the `cims` binary with exactly the environment `env` (and nothing inherited).
-    fn spawn(env: &[(&str, &Path)]) -> Pty {
+    pub(crate) fn spawn(env: &[(&str, &Path)]) -> Pty {
         Pty::spawn_sized(env, ROWS, COLS)
     }
 
@@ -183,7 +183,45 @@ pub(crate) fn queue_ids(screen: &str) -> Vec<String> {
         .collect()
 }
 
-pub(crate) fn write_private(path: &Path, text: &str) {
+/// A home directory for the app: its token, and a configuration naming the server.
+pub(crate) struct AppHome {
+    dir: tempfile::TempDir,
+    data: PathBuf,
+    config: PathBuf,
+}
+
+impl AppHome {
+    pub(crate) fn new(server: &str, token: &str) -> AppHome {
+        let dir = tempfile::tempdir().expect("a home directory");
+        let data = dir.path().join("data");
+        let config = dir.path().join("config");
+        write_private(&data.join("cims").join("token"), token);
+        write_private(
+            &config.join("cims").join("config.toml"),
+            &format!("[server]\nurl = \"{server}\"\n"),
+        );
+        AppHome { dir, data, config }
+    }
+
+    /// Where the app keeps its note draft for a record.
+    pub(crate) fn draft(&self, record: &str) -> PathBuf {
+        self.data
+            .join("cims")
+            .join("drafts")
+            .join(format!("{record}.txt"))
+    }
+
+    /// The environment the app runs with: this home and nothing else.
+    pub(crate) fn env(&self) -> [(&'static str, &Path); 3] {
+        [
+            ("HOME", self.dir.path()),
+            ("XDG_DATA_HOME", &self.data),
+            ("XDG_CONFIG_HOME", &self.config),
+        ]
+    }
+}
+
+fn write_private(path: &Path, text: &str) {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     let dir = path.parent().expect("a parent directory");
     std::fs::DirBuilder::new()
@@ -235,19 +273,8 @@ async fn the_real_binary_in_a_terminal_ticks_an_item_writes_a_note_and_quits_cle
         .expect("the first intake's id")
         .to_string();
 
-    let home = tempfile::tempdir().expect("a home directory");
-    let data = home.path().join("data");
-    let config = home.path().join("config");
-    write_private(&data.join("cims").join("token"), api.token(me));
-    write_private(
-        &config.join("cims").join("config.toml"),
-        &format!("[server]\nurl = \"{}\"\n", api.server.base),
-    );
-    let mut pty = Pty::spawn(&[
-        ("HOME", home.path()),
-        ("XDG_DATA_HOME", &data),
-        ("XDG_CONFIG_HOME", &config),
-    ]);
+    let home = AppHome::new(&api.server.base, api.token(me));
+    let mut pty = Pty::spawn(&home.env());
 
     pty.wait_for("the queue", |s| {
         s.contains(" queue ") && s.contains("● live") && s.contains("alice")
@@ -353,10 +380,7 @@ async fn the_real_binary_in_a_terminal_ticks_an_item_writes_a_note_and_quits_cle
     })
     .await;
     let note = "Rang the reporter.\nHome visit booked for Thursday.";
-    let draft = data
-        .join("cims")
-        .join("drafts")
-        .join(format!("{top_intake}.txt"));
+    let draft = home.draft(&top_intake);
     let deadline = Instant::now() + PATIENCE;
     while std::fs::read_to_string(&draft).ok().as_deref() != Some(note) {
         assert!(

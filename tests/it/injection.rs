@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::api::harness::{Api, PATIENCE, Persona};
-use crate::e2e::{Pty, queue_ids, write_private};
+use crate::e2e::{AppHome, Pty, queue_ids};
 use crate::fixtures;
 use crate::support::{self, Db};
 
@@ -672,23 +672,8 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_as_control_sequ
     bytes_stored += whole.len() * 2;
     let stored_in = began.elapsed();
 
-    let home = tempfile::tempdir().expect("a home directory");
-    let data = home.path().join("data");
-    let config = home.path().join("config");
-    write_private(&data.join("cims").join("token"), api.token(me));
-    write_private(
-        &config.join("cims").join("config.toml"),
-        &format!("[server]\nurl = \"{}\"\n", api.server.base),
-    );
-    let mut pty = Pty::spawn_sized(
-        &[
-            ("HOME", home.path()),
-            ("XDG_DATA_HOME", &data),
-            ("XDG_CONFIG_HOME", &config),
-        ],
-        ROWS,
-        COLS,
-    );
+    let home = AppHome::new(&api.server.base, api.token(me));
+    let mut pty = Pty::spawn_sized(&home.env(), ROWS, COLS);
 
     pty.wait_for("the queue", |s| {
         s.contains(" queue ") && s.contains("● live") && s.contains("alice")

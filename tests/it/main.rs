@@ -7,6 +7,7 @@ mod client;
 mod crash;
 mod deadlines;
 mod demo;
+mod dropped;
 mod e2e;
 mod fixtures;
 mod incident;
