@@ -35,6 +35,7 @@ const TOKEN_RECHECK: Duration = Duration::from_secs(5);
 pub struct FeedParams {
     /// Resume after this sequence (the same as the Last-Event-ID header); 0 from the start.
     /// Without either, the feed starts at the newest event.
+    #[param(minimum = 0)]
     pub after: Option<i64>,
 }
 

@@ -35,10 +35,12 @@ pub struct QueueParams {
     /// kind:intake status:closed` and free text.
     pub q: Option<String>,
     /// A saved view: mine, due_today, overdue, major, intake, all.
+    #[param(pattern = "^(mine|due_today|overdue|major|intake|all)$")]
     pub view: Option<String>,
     /// due (default), updated, created, id, stage; prefix `-` for descending.
     pub sort: Option<String>,
     /// Rows per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// From a previous page's `next_cursor`.
     pub cursor: Option<String>,
@@ -127,6 +129,7 @@ pub struct CountParams {
     /// The same filter language as the queue's `q`.
     pub q: Option<String>,
     /// A saved view: mine, due_today, overdue, major, intake, all.
+    #[param(pattern = "^(mine|due_today|overdue|major|intake|all)$")]
     pub view: Option<String>,
 }
 

@@ -60,7 +60,8 @@ pub async fn policy(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HolidayParams {
-    /// The year; this year when absent.
+    /// The year, 2016 to 2099; this year when absent.
+    #[param(minimum = 2016, maximum = 2099)]
     pub year: Option<i32>,
 }
 
@@ -107,6 +108,7 @@ pub async fn holidays(
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
     /// How many entries, newest first (1 to 1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
