@@ -6,6 +6,9 @@
 //!   cargo bench --bench load                                 # 50 clients, 60 s, both databases
 //!   cargo bench --bench load -- --clients 20 --seconds 10 --db sqlite
 
+#[path = "common/measure.rs"]
+mod measure;
+
 #[path = "../tests/it/support/postgres.rs"]
 #[allow(dead_code)]
 mod postgres;
@@ -35,19 +38,12 @@ struct Options {
 }
 
 fn options() -> Options {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let db = value("--db").unwrap_or_else(|| "both".into());
+    let db = measure::flag("--db").unwrap_or_else(|| "both".into());
     Options {
-        clients: value("--clients")
+        clients: measure::flag("--clients")
             .and_then(|n| n.parse().ok())
             .unwrap_or(50),
-        seconds: value("--seconds")
+        seconds: measure::flag("--seconds")
             .and_then(|n| n.parse().ok())
             .unwrap_or(60),
         sqlite: db == "both" || db == "sqlite",
@@ -70,13 +66,6 @@ impl Tally {
         self.errors += other.errors;
         self.conflicts += other.conflicts;
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 /// The sequence numbers a change feed delivered, until `stop` and then until `last` is in.
@@ -317,8 +306,8 @@ async fn run(label: &str, url: &str, options: &Options) {
         println!(
             "  {kind:<14} {:>7} requests  p50 {:>6.2} ms  p99 {:>6.2} ms",
             latencies.len(),
-            percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
-            percentile(&latencies, 0.99).as_secs_f64() * 1000.0
+            measure::percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
+            measure::percentile(&latencies, 0.99).as_secs_f64() * 1000.0
         );
     }
     println!(

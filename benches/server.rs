@@ -4,6 +4,9 @@
 //!   cargo bench --bench server                       # 100,000 records, both databases
 //!   cargo bench --bench server -- --records 20000 --db sqlite [--keep /tmp/bench.db]
 
+#[path = "common/measure.rs"]
+mod measure;
+
 #[path = "../tests/it/support/postgres.rs"]
 #[allow(dead_code)]
 mod postgres;
@@ -32,31 +35,16 @@ struct Options {
 }
 
 fn options() -> Options {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let records = value("--records")
+    let records = measure::flag("--records")
         .and_then(|n| n.parse().ok())
         .unwrap_or(100_000);
-    let db = value("--db").unwrap_or_else(|| "both".into());
+    let db = measure::flag("--db").unwrap_or_else(|| "both".into());
     Options {
         records,
-        keep: value("--keep"),
+        keep: measure::flag("--keep"),
         sqlite: db == "both" || db == "sqlite",
         postgres: db == "both" || db == "postgres",
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
 }
 
 /// A community service organisation's incident delegate: sees their organisation's records.
@@ -177,8 +165,8 @@ async fn run(label: &str, url: &str, records: usize) {
         times.sort();
         println!(
             "{label}: queue page (50 rows) {name:<32} p50 {:>9}  p99 {:>9}",
-            ms(percentile(&times, 0.50)),
-            ms(percentile(&times, 0.99))
+            ms(measure::percentile(&times, 0.50)),
+            ms(measure::percentile(&times, 0.99))
         );
     }
     let _ = stop.send(());

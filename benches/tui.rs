@@ -10,6 +10,9 @@
 //! that scrolls it; bytes written in five idle seconds; and keystroke-to-frame latency
 //! (first output byte, and the end of the frame's synchronized update).
 
+#[path = "common/measure.rs"]
+mod measure;
+
 #[path = "common/seed.rs"]
 mod seed;
 
@@ -46,18 +49,11 @@ struct Options {
 }
 
 fn options() -> Options {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
     Options {
-        records: value("--records")
+        records: measure::flag("--records")
             .map(|n| n.parse().expect("--records takes a number"))
             .unwrap_or(100_000),
-        runs: value("--runs")
+        runs: measure::flag("--runs")
             .map(|n| n.parse().expect("--runs takes a number"))
             .unwrap_or(5),
     }
@@ -292,14 +288,6 @@ fn write_private(path: &Path, text: &str) {
         .expect("write a private file");
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -478,9 +466,9 @@ fn print(all: &[Figures]) {
             .map(|f| {
                 format!(
                     "{} ({}–{})",
-                    ms(percentile(&f.first_frame, 0.5)),
-                    ms(percentile(&f.first_frame, 0.0)).trim_end_matches(" ms"),
-                    ms(percentile(&f.first_frame, 1.0)).trim_end_matches(" ms")
+                    ms(measure::percentile(&f.first_frame, 0.5)),
+                    ms(measure::percentile(&f.first_frame, 0.0)).trim_end_matches(" ms"),
+                    ms(measure::percentile(&f.first_frame, 1.0)).trim_end_matches(" ms")
                 )
             })
             .collect(),
@@ -491,9 +479,9 @@ fn print(all: &[Figures]) {
             .map(|f| {
                 format!(
                     "{} ({}–{})",
-                    ms(percentile(&f.first_queue, 0.5)),
-                    ms(percentile(&f.first_queue, 0.0)).trim_end_matches(" ms"),
-                    ms(percentile(&f.first_queue, 1.0)).trim_end_matches(" ms")
+                    ms(measure::percentile(&f.first_queue, 0.5)),
+                    ms(measure::percentile(&f.first_queue, 0.0)).trim_end_matches(" ms"),
+                    ms(measure::percentile(&f.first_queue, 1.0)).trim_end_matches(" ms")
                 )
             })
             .collect(),
@@ -538,8 +526,8 @@ fn print(all: &[Figures]) {
             .map(|f| {
                 format!(
                     "{} / {}",
-                    ms(percentile(&f.first_byte, 0.5)),
-                    ms(percentile(&f.first_byte, 0.99))
+                    ms(measure::percentile(&f.first_byte, 0.5)),
+                    ms(measure::percentile(&f.first_byte, 0.99))
                 )
             })
             .collect(),
@@ -550,8 +538,8 @@ fn print(all: &[Figures]) {
             .map(|f| {
                 format!(
                     "{} / {}",
-                    ms(percentile(&f.frame_done, 0.5)),
-                    ms(percentile(&f.frame_done, 0.99))
+                    ms(measure::percentile(&f.frame_done, 0.5)),
+                    ms(measure::percentile(&f.frame_done, 0.99))
                 )
             })
             .collect(),

@@ -45,6 +45,17 @@ async fn open_checklist(pty: &mut Pty, id: &str) {
         .await;
 }
 
+/// A server on a fresh SQLite database holding one incident; the incident's id.
+async fn one_incident() -> (tempfile::TempDir, Api, String) {
+    let db_dir = tempfile::tempdir().expect("a directory for the database");
+    let url = support::database(Db::Sqlite, &db_dir)
+        .await
+        .expect("a SQLite database");
+    let api = Api::start(&url).await;
+    let id = api.create_incident(ME, &fixtures::incident()).await;
+    (db_dir, api, id)
+}
+
 /// The All view, live, listing the record.
 async fn show_all(pty: &mut Pty, id: &str) {
     pty.wait_for("the queue, live", |s| {
@@ -62,12 +73,7 @@ async fn show_all(pty: &mut Pty, id: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_made_while_the_server_is_away_land_once_and_a_hung_up_note_is_kept() {
-    let db_dir = tempfile::tempdir().expect("a directory for the database");
-    let url = support::database(Db::Sqlite, &db_dir)
-        .await
-        .expect("a SQLite database");
-    let api = Api::start(&url).await;
-    let id = api.create_incident(ME, &fixtures::incident()).await;
+    let (_db_dir, api, id) = one_incident().await;
     let home = AppHome::new(&api.server.base, api.token(ME));
     let mut pty = Pty::spawn(&home.env());
     open_checklist(&mut pty, &id).await;
@@ -166,12 +172,7 @@ async fn writes_made_while_the_server_is_away_land_once_and_a_hung_up_note_is_ke
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_apps_and_the_api_writing_one_record_lose_nothing() {
-    let db_dir = tempfile::tempdir().expect("a directory for the database");
-    let url = support::database(Db::Sqlite, &db_dir)
-        .await
-        .expect("a SQLite database");
-    let api = Api::start(&url).await;
-    let id = api.create_incident(ME, &fixtures::incident()).await;
+    let (_db_dir, api, id) = one_incident().await;
     let first_home = AppHome::new(&api.server.base, api.token(ME));
     let second_home = AppHome::new(&api.server.base, api.token(ME));
     let mut first = Pty::spawn(&first_home.env());
