@@ -195,6 +195,17 @@ async fn two_apps_and_the_api_writing_one_record_lose_nothing() {
     first
         .wait_for("the conflict, shown", |s| s.contains("someone changed"))
         .await;
+    // The record as it now stands: the API's note is there.
+    first.keys("l");
+    first
+        .wait_for("the reloaded notes", |s| {
+            s.contains("[Notes]") && s.contains("Written through the API first.")
+        })
+        .await;
+    first.keys("h");
+    first
+        .wait_for("the checklist again", |s| s.contains("[Checklist]"))
+        .await;
     first.keys(" ");
     let deadline = Instant::now() + PATIENCE;
     while count(&history(&api, &id).await, "item_ticked", "", "") == 0 {
