@@ -128,6 +128,11 @@ async fn demo_main(args: &DemoArgs, db: &str, out: &mut dyn Write) -> Result<Exi
             "seeded {records} fictional records in {:.1} s",
             started.elapsed().as_secs_f64()
         );
+    } else {
+        let _ = writeln!(
+            out,
+            "using the demo database {db}, seeded before (--records and --seed apply to a new one: --fresh, or delete it)"
+        );
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

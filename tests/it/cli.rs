@@ -292,6 +292,18 @@ fn demo_check_seeds_serves_and_reads_as_every_demo_user() {
         !rex.contains(" 0 with the client masked"),
         "the regulator sees masked clients: {rex}"
     );
+    // Without --fresh the demo keeps its database in the data directory: seeded once,
+    // reused after.
+    for expected in ["seeded 50 fictional records", "using the demo database"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_cims"))
+            .args(["demo", "--check", "--records", "50"])
+            .env("XDG_DATA_HOME", home.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(stdout(&output).contains(expected), "{}", stdout(&output));
+    }
+    assert!(home.path().join("cims").join("demo.db").exists());
     let unknown = cims(&["demo", "--check", "--as", "mallory"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("alice, tess, carol, rex, ian"));
