@@ -66,7 +66,7 @@ pub struct QueueRow {
     pub primary_type: Option<String>,
     /// Who the record is about, as the caller may see it: a name, or a masked marker such
     /// as `{"masked": "identifying", "display": "J.S. (12)"}`.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = subject_schema)]
     pub subject: serde_json::Value,
     /// The number of children (intake) or clients (incident).
     pub people: usize,
@@ -152,6 +152,32 @@ pub struct Holidays {
 pub struct HolidayDto {
     pub date: NaiveDate,
     pub name: String,
+}
+
+/// A queue row's subject: a name, or a masked marker.
+fn subject_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .property("masked", ObjectBuilder::new().schema_type(Type::String))
+                .property("display", ObjectBuilder::new().schema_type(Type::String))
+                .required("masked"),
+        )
+        .build()
+        .into()
+}
+
+/// One server-sent event of the change feed as it travels: `event: record`, the sequence
+/// number as its `id`, and a [`Change`] as JSON in `data`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServerSentEvent {
+    pub id: String,
+    pub event: String,
+    /// A [`Change`], as JSON.
+    pub data: String,
 }
 
 /// One change-feed event: record `record_id` is now at `version`. No field data travels.

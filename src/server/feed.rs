@@ -57,7 +57,7 @@ fn visible(actor: &Actor, scope: Scope, event: &FeedEvent) -> bool {
     ),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "text/event-stream of `record` events whose data is a Change; it ends within seconds once the token is revoked or expires", content_type = "text/event-stream", body = Change),
+        (status = 200, description = "text/event-stream of `record` events whose data is a Change; it ends within seconds once the token is revoked or expires", content_type = "text/event-stream", body = crate::wire::ServerSentEvent),
         (status = 400, description = "Bad Last-Event-ID or after", body = crate::wire::ErrorBody),
         (status = 401, description = "No valid token", body = crate::wire::ErrorBody),
         (status = 403, description = "Admin accounts see no client data", body = crate::wire::ErrorBody),

@@ -58,6 +58,7 @@ impl Modify for BearerAuth {
         wire::Holidays,
         wire::HolidayDto,
         wire::Change,
+        wire::ServerSentEvent,
         wire::ErrorBody,
         wire::Health,
         wire::AuditRow,
