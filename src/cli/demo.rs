@@ -204,16 +204,37 @@ async fn check(store: &Store, base: &str, out: &mut dyn Write) -> Result<ExitCod
             .iter()
             .filter(|r| r.subject.get("masked").is_some())
             .count();
+        // The most urgent records, and intake reports (where the reporters are) too.
+        let intakes = client
+            .queue(&QueueRequest {
+                q: Some("kind:intake".into()),
+                limit: Some(READ_PER_USER),
+                ..QueueRequest::default()
+            })
+            .await
+            .map_err(|e| format!("{user}: {e}"))?;
+        let mut opened: Vec<&str> = Vec::new();
+        for row in page
+            .rows
+            .iter()
+            .take(RECORDS_READ / 2)
+            .chain(intakes.rows.iter().take(RECORDS_READ / 2))
+        {
+            if !opened.contains(&row.id.as_str()) {
+                opened.push(&row.id);
+            }
+        }
         let mut read = serde_json::to_string(&page.rows).map_err(|e| e.to_string())?;
-        for row in page.rows.iter().take(RECORDS_READ) {
+        for id in &opened {
+            let row_id = *id;
             let view = client
-                .record(&row.id)
+                .record(row_id)
                 .await
-                .map_err(|e| format!("{user} reading {}: {e}", row.id))?;
+                .map_err(|e| format!("{user} reading {row_id}: {e}"))?;
             let history = client
-                .history(&row.id)
+                .history(row_id)
                 .await
-                .map_err(|e| format!("{user} reading {}'s history: {e}", row.id))?;
+                .map_err(|e| format!("{user} reading {row_id}'s history: {e}"))?;
             if demo.protective_intervener
                 && let Some(name) = view
                     .record
@@ -228,9 +249,10 @@ async fn check(store: &Store, base: &str, out: &mut dyn Write) -> Result<ExitCod
         let _ = writeln!(
             out,
             "{user:<6} {org:<10} {:<3} {all:>6} records, {overdue:>5} overdue, {soon:>5} due within 24 h; \
-             first {} read: {masked} with the client masked",
+             {masked} of the first {} with the client masked; {} opened",
             if demo.protective_intervener { "PI" } else { "" },
-            page.rows.len().min(RECORDS_READ),
+            page.rows.len(),
+            opened.len(),
         );
         if !demo.protective_intervener
             && let Some(leak) = reporters.iter().find(|name| read.contains(name.as_str()))

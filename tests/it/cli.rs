@@ -289,7 +289,7 @@ fn demo_check_seeds_serves_and_reads_as_every_demo_user() {
     );
     let rex = text.lines().find(|l| l.starts_with("rex")).unwrap();
     assert!(
-        !rex.contains(" 0 with the client masked"),
+        !rex.contains(" 0 of the first"),
         "the regulator sees masked clients: {rex}"
     );
     // Without --fresh the demo keeps its database in the data directory: seeded once,
