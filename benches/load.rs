@@ -9,6 +9,9 @@
 #[path = "common/measure.rs"]
 mod measure;
 
+#[path = "common/seed.rs"]
+mod seed;
+
 #[path = "../tests/it/support/postgres.rs"]
 #[allow(dead_code)]
 mod postgres;
@@ -19,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use cims::demo::{self, generate::Rng};
+use cims::demo::generate::Rng;
 use cims::domain::policy::PolicySet;
 use cims::store::Store;
 use futures_util::StreamExt;
@@ -28,7 +31,7 @@ use serde_json::{Value, json};
 /// Records in the database before the clients start.
 const SEEDED: usize = 5000;
 /// Protective interveners: they see every record, so their feeds carry every event.
-const USERS: [&str; 3] = ["alice", "tess", "ian"];
+const USERS: [&str; 3] = [seed::PI_USER, "tess", "ian"];
 
 struct Options {
     clients: usize,
@@ -208,22 +211,8 @@ async fn client(base: String, token: String, n: usize, deadline: Instant) -> Tal
 async fn run(label: &str, url: &str, options: &Options) {
     let store = Store::open(url).await.expect("open store");
     let policies = PolicySet::embedded().expect("policy");
-    demo::seed(&store, &policies, 3, SEEDED, Utc::now(), &mut |_| {})
-        .await
-        .expect("seed");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(cims::server::serve_on(
-        listener,
-        store.clone(),
-        policies,
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    seed::records(&store, 3, SEEDED, Utc::now(), &policies).await;
+    let (base, stop_server, server) = seed::serve(&store, policies).await;
     let mut tokens = Vec::new();
     for user in USERS {
         tokens.push(

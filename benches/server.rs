@@ -69,19 +69,7 @@ async fn run(label: &str, url: &str, records: usize) {
     let now = Utc::now();
     let seeded = seed::records(&store, 42, records, now, &policies).await;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(cims::server::serve_on(
-        listener,
-        store.clone(),
-        PolicySet::embedded().expect("policy"),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let (base, stop, server) = seed::serve(&store, PolicySet::embedded().expect("policy")).await;
     let pi_token = store
         .issue_token(seed::PI_USER, chrono::Duration::hours(1))
         .await

@@ -312,19 +312,7 @@ fn measure(runtime: &tokio::runtime::Runtime, records: usize, runs: usize) -> Fi
         let store = Store::open(&url).await.expect("open store");
         let policies = PolicySet::embedded().expect("policy");
         let seeded = seed::records(&store, 42, records, Utc::now(), &policies).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(cims::server::serve_on(
-            listener,
-            store.clone(),
-            policies,
-            async {
-                let _ = stopped.await;
-            },
-        ));
+        let (base, stop, server) = seed::serve(&store, policies).await;
         (store, base, stop, server, seeded)
     });
     eprintln!("{records} records seeded in {:.1} s", seeded.as_secs_f64());

@@ -25,3 +25,29 @@ pub async fn records(
         .expect("seed");
     started.elapsed()
 }
+
+/// A server over `store` on a fresh loopback port: its base URL, the sender that stops it,
+/// and its task.
+pub async fn serve(
+    store: &Store,
+    policies: PolicySet,
+) -> (
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(cims::server::serve_on(
+        listener,
+        store.clone(),
+        policies,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    (base, stop, server)
+}
