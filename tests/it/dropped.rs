@@ -41,8 +41,10 @@ async fn open_checklist(pty: &mut Pty, id: &str) {
     pty.wait_for("the record", |s| s.contains(&format!("{id} ─ [Details]")))
         .await;
     pty.keys("l");
-    pty.wait_for("the checklist", |s| s.contains("[Checklist]"))
-        .await;
+    pty.wait_for("the checklist, read", |s| {
+        s.contains("[Checklist]") && s.contains("[ ]")
+    })
+    .await;
 }
 
 /// A server on a fresh SQLite database holding one incident; the incident's id.
@@ -157,8 +159,8 @@ async fn writes_made_while_the_server_is_away_land_once_and_a_hung_up_note_is_ke
     show_all(&mut again, &id).await;
     again.keys("\r");
     again
-        .wait_for("the draft offered", |s| {
-            s.contains("a note draft is waiting for this record")
+        .wait_for("the draft offered, the record read", |s| {
+            s.contains("a note draft is waiting for this record") && s.contains("Org ")
         })
         .await;
     again.keys("n");
