@@ -148,6 +148,18 @@ impl Pty {
         }
     }
 
+    /// `q` from the queue: the app exits with status 0 and every byte it wrote is read.
+    pub(crate) async fn quit(&mut self) {
+        self.keys("q");
+        let status = self.exit(Duration::from_secs(5)).await;
+        assert!(
+            status.success(),
+            "the app exits with status 0, not {status:?}; the screen:\n{}",
+            self.screen()
+        );
+        self.drained().await;
+    }
+
     /// Wait until every byte the app wrote has been read.
     pub(crate) async fn drained(&self) {
         let deadline = Instant::now() + PATIENCE;
@@ -444,14 +456,7 @@ async fn the_real_binary_in_a_terminal_ticks_an_item_writes_a_note_and_quits_cle
         pty.child.try_wait().expect("the app's status").is_none(),
         "the first q left the record pane without quitting"
     );
-    pty.keys("q");
-    let status = pty.exit(Duration::from_secs(5)).await;
-    assert!(
-        status.success(),
-        "the app exits with status 0, not {status:?}; the screen:\n{}",
-        pty.screen()
-    );
-    pty.drained().await;
+    pty.quit().await;
 
     let (alternate, bytes) = {
         let output = pty.output.lock().expect("the output lock");
