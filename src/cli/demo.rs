@@ -113,6 +113,10 @@ async fn demo_main(args: &DemoArgs, db: &str, out: &mut dyn Write) -> Result<Exi
         .await
         .map_err(|e| format!("the demo database {db}: {e}"))?;
     let now = chrono::Utc::now();
+    store
+        .refresh_stale_projections(&policies, now)
+        .await
+        .map_err(|e| format!("bringing the demo database up to date: {e}"))?;
     let records = usize::try_from(args.records).unwrap_or(400);
     let started = std::time::Instant::now();
     let bar = progress_bar(records);

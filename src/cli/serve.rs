@@ -134,6 +134,13 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
         let store = Store::open(&db)
             .await
             .map_err(|e| format!("cannot open the database {}: {e}", redact_url(&db)))?;
+        let refreshed = store
+            .refresh_stale_projections(&policies, chrono::Utc::now())
+            .await
+            .map_err(|e| format!("bringing the queue's columns up to date: {e}"))?;
+        if refreshed > 0 {
+            tracing::info!(refreshed, "queue rows recomputed for this version");
+        }
         if store.backend() == Backend::Postgres {
             store.spawn_replica_listener(db.clone());
         }

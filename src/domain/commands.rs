@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::model::{
@@ -118,6 +118,18 @@ pub enum Command {
     RecordContact {
         purpose: ContactPurpose,
     },
+    /// An investigation or review raises an action to learn from the incident (R-STAGE).
+    RaiseLearningAction {
+        what: String,
+        owner: String,
+        /// The Melbourne date it is due by (close of business).
+        due_on: NaiveDate,
+    },
+    /// The action's owner or a manager records what came of it (R-STAGE).
+    CloseLearningAction {
+        action: u32,
+        outcome: String,
+    },
     Close {
         reason: String,
     },
@@ -150,6 +162,8 @@ pub const NAMES: &[&str] = &[
     "decide_rereport",
     "record_feedback_exception",
     "record_contact",
+    "raise_learning_action",
+    "close_learning_action",
     "close",
 ];
 
@@ -183,6 +197,8 @@ impl Command {
             (Command::DecideRereport { .. }, _) => "decide_rereport",
             (Command::RecordFeedbackException { .. }, _) => "record_feedback_exception",
             (Command::RecordContact { .. }, _) => "record_contact",
+            (Command::RaiseLearningAction { .. }, _) => "raise_learning_action",
+            (Command::CloseLearningAction { .. }, _) => "close_learning_action",
             (Command::Close { .. }, _) => "close",
         }
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{Calendar, CalendarError};
 use super::local_time;
-use super::model::{PoliceHold, Record};
+use super::model::{LearningAction, PoliceHold, Record};
 use super::policy::{DeadlineRule, DueRule, Policy, PolicySet, TimeOfDay};
 use super::rules;
 
@@ -246,10 +246,15 @@ pub fn due(
 }
 
 fn status_of(rule: &DeadlineRule, record: &Record, due: &Due, now: DateTime<Utc>) -> Status {
+    status_by(record.milestones.get(&rule.met_by).copied(), due, now)
+}
+
+/// Where a deadline stands, given when (if ever) it was met.
+fn status_by(met_at: Option<DateTime<Utc>>, due: &Due, now: DateTime<Utc>) -> Status {
     let due_at = due.at.with_timezone(&Utc);
-    match record.milestones.get(&rule.met_by) {
-        Some(&at) if at <= due_at => Status::Met { at },
-        Some(&at) => Status::MetLate {
+    match met_at {
+        Some(at) if at <= due_at => Status::Met { at },
+        Some(at) => Status::MetLate {
             at,
             late_secs: (at - due_at).num_seconds(),
         },
@@ -307,8 +312,29 @@ pub fn evaluate(
     deadline
 }
 
+/// A learning action's own deadline: close of business on the date set when it was raised
+/// (R-STAGE, stage 5).
+fn learning_action(action: &LearningAction, now: DateTime<Utc>) -> Deadline {
+    let due = Due {
+        at: local_time::close_of_business(action.due_on).fixed_offset(),
+        explanation: format!(
+            "close of business on {}, the date set when the action was raised",
+            day(action.due_on)
+        ),
+        skipped: Vec::new(),
+    };
+    Deadline {
+        id: format!("learning_action/{}", action.id),
+        rule: "R-STAGE".to_string(),
+        label: format!("Learning action {} ({})", action.id, action.owner),
+        started_at: Some(action.raised_at),
+        status: status_by(action.closed.as_ref().map(|c| c.at), &due, now),
+        due: Some(due),
+    }
+}
+
 /// Every deadline that applies to the record, judged by the policy it was created under
-/// (R-ERA).
+/// (R-ERA), then those of its learning actions.
 pub fn deadlines(record: &Record, policies: &PolicySet, now: DateTime<Utc>) -> Vec<Deadline> {
     let policy: &Policy = policies.of_record(record);
     policy
@@ -316,6 +342,12 @@ pub fn deadlines(record: &Record, policies: &PolicySet, now: DateTime<Utc>) -> V
         .iter()
         .filter(|d| d.applies_to(record.kind()) && rules::holds(d.when, record, policy))
         .map(|d| evaluate(d, record, &policies.calendar, now))
+        .chain(
+            record
+                .learning_actions
+                .iter()
+                .map(|a| learning_action(a, now)),
+        )
         .collect()
 }
 

@@ -1,6 +1,6 @@
 //! What happened to a record. Events are appended, never changed; the record is their fold.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::commands::ContactPurpose;
@@ -98,6 +98,16 @@ pub enum Change {
     },
     ContactRecorded {
         purpose: ContactPurpose,
+    },
+    LearningActionRaised {
+        action: u32,
+        what: String,
+        owner: String,
+        due_on: NaiveDate,
+    },
+    LearningActionClosed {
+        action: u32,
+        outcome: String,
     },
     Closed {
         reason: String,

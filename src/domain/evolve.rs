@@ -3,7 +3,10 @@
 //! event before creation, a second creation) is an error, never a silent skip.
 
 use super::events::{Change, Event};
-use super::model::{Details, Extension, ItemState, Note, NoteRevision, PoliceHold, Record, Status};
+use super::model::{
+    ActionClosure, Details, Extension, ItemState, LearningAction, Note, NoteRevision, PoliceHold,
+    Record, Status,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EvolveError {
@@ -50,6 +53,7 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
                 investigation_outcome: None,
                 review_covered_by_investigation: None,
                 privacy_breach: false,
+                learning_actions: Vec::new(),
             });
         }
         (None, _) => return Err(EvolveError::NotCreated),
@@ -177,6 +181,36 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
         }
         Change::FeedbackExceptionRecorded { reason } => {
             intake_mut(&mut record)?.feedback_exception = Some(reason.clone());
+        }
+        Change::LearningActionRaised {
+            action,
+            what,
+            owner,
+            due_on,
+        } => record.learning_actions.push(LearningAction {
+            id: *action,
+            what: what.clone(),
+            owner: owner.clone(),
+            due_on: *due_on,
+            raised_by: by,
+            raised_at: at,
+            closed: None,
+        }),
+        Change::LearningActionClosed { action, outcome } => {
+            let target = record
+                .learning_actions
+                .iter_mut()
+                .find(|a| a.id == *action && a.is_open())
+                .ok_or_else(|| {
+                    inconsistent(&format!(
+                        "closes learning action {action}, which is not open"
+                    ))
+                })?;
+            target.closed = Some(ActionClosure {
+                outcome: outcome.clone(),
+                by,
+                at,
+            });
         }
         Change::Closed { .. } => record.status = Status::Closed,
     }

@@ -1,6 +1,7 @@
 //! The pure rules of cims: no I/O, no async, no clock. Time is always a parameter.
 
 pub mod actor;
+pub mod analytics;
 pub mod calendar;
 pub mod commands;
 pub mod deadlines;

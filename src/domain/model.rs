@@ -636,6 +636,38 @@ pub struct Record {
     pub review_covered_by_investigation: Option<String>,
     #[serde(default)]
     pub privacy_breach: bool,
+    /// Actions an investigation or review raised, tracked to completion in stage 5 (R-STAGE).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub learning_actions: Vec<LearningAction>,
+}
+
+/// Something to change so an incident is less likely to happen again: raised by an
+/// investigation or review, owned by one person, due by a date, closed with its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LearningAction {
+    pub id: u32,
+    pub what: String,
+    /// The user who answers for it.
+    pub owner: String,
+    /// Due by the close of business on this Melbourne date.
+    pub due_on: NaiveDate,
+    pub raised_by: String,
+    pub raised_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<ActionClosure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ActionClosure {
+    pub outcome: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+impl LearningAction {
+    pub fn is_open(&self) -> bool {
+        self.closed.is_none()
+    }
 }
 
 impl Record {
@@ -659,6 +691,10 @@ impl Record {
 
     pub fn is_done(&self, item: &str) -> bool {
         self.checklist.contains_key(item)
+    }
+
+    pub fn open_learning_actions(&self) -> impl Iterator<Item = &LearningAction> {
+        self.learning_actions.iter().filter(|a| a.is_open())
     }
 
     pub fn police_hold_open(&self) -> bool {

@@ -1,8 +1,9 @@
 //! The queue's filter language, shared by the server and the terminal app:
 //! `impact:major stage:2 type:neglect org:anglicare due:<24h overdue assigned:me
-//! kind:intake status:closed` plus free text (words, or "quoted phrases").
+//! kind:intake status:closed service:residential_care outcome:overdue
+//! created:2026-01-01..2026-03-31 actions:open` plus free text (words, or "quoted phrases").
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::model::{Impact, RecordKind};
@@ -23,6 +24,32 @@ pub enum StatusFilter {
     Any,
 }
 
+/// Whether a record's deadlines were kept: `overdue` when one was met late or is past due
+/// now, `met` otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Met,
+    Overdue,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Met => "met",
+            Outcome::Overdue => "overdue",
+        }
+    }
+}
+
+/// Records with open learning actions: any, or those the caller owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionsFilter {
+    Open,
+    Mine,
+}
+
 /// A stage by number (`stage:2`) or by id (`stage:reporting`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,6 +65,11 @@ pub struct Filter {
     pub impact: Option<Impact>,
     pub incident_type: Option<String>,
     pub org: Option<String>,
+    pub service_type: Option<String>,
+    pub outcome: Option<Outcome>,
+    /// Created on these Melbourne dates, both included.
+    pub created: Option<(NaiveDate, NaiveDate)>,
+    pub actions: Option<ActionsFilter>,
     pub assigned: Option<Assigned>,
     /// Something open falls due within this long from now (`due:<24h`).
     pub due_within: Option<Duration>,
@@ -55,6 +87,10 @@ impl Default for Filter {
             impact: None,
             incident_type: None,
             org: None,
+            service_type: None,
+            outcome: None,
+            created: None,
+            actions: None,
             assigned: None,
             due_within: None,
             overdue: false,
@@ -123,6 +159,16 @@ fn snake<T: for<'de> Deserialize<'de>>(value: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(value.to_string())).ok()
 }
 
+/// `2026-01-01..2026-03-31`, or one date.
+fn date_range(value: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let date = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok();
+    let (from, to) = match value.split_once("..") {
+        Some((from, to)) => (date(from)?, date(to)?),
+        None => (date(value)?, date(value)?),
+    };
+    (from <= to).then_some((from, to))
+}
+
 /// Parse a filter; an unknown `key:` or a bad value is an error that names it.
 pub fn parse(q: &str) -> Result<Filter, QueryError> {
     if q.chars().count() > MAX_QUERY_CHARS {
@@ -168,6 +214,26 @@ pub fn parse(q: &str) -> Result<Filter, QueryError> {
             }
             "type" => filter.incident_type = Some(value.to_string()),
             "org" => filter.org = Some(value.to_string()),
+            "service" => filter.service_type = Some(value.to_string()),
+            "outcome" => {
+                filter.outcome = Some(snake(value).ok_or_else(|| {
+                    QueryError(format!(
+                        "outcome:{value}: use outcome:met or outcome:overdue"
+                    ))
+                })?);
+            }
+            "created" => {
+                filter.created = Some(date_range(value).ok_or_else(|| {
+                    QueryError(format!(
+                        "created:{value}: use created:2026-01-01..2026-03-31 or one date, earlier first"
+                    ))
+                })?);
+            }
+            "actions" => {
+                filter.actions = Some(snake(value).ok_or_else(|| {
+                    QueryError(format!("actions:{value}: use actions:open or actions:mine"))
+                })?);
+            }
             "assigned" => {
                 filter.assigned = Some(match value {
                     "me" => Assigned::Me,
@@ -194,7 +260,7 @@ pub fn parse(q: &str) -> Result<Filter, QueryError> {
             }
             _ => {
                 return err(format!(
-                    "unknown term {key}: (known: kind, stage, impact, type, org, assigned, due, status, overdue)"
+                    "unknown term {key}: (known: kind, stage, impact, type, org, service, outcome, created, actions, assigned, due, status, overdue)"
                 ));
             }
         }
@@ -233,11 +299,41 @@ mod tests {
     }
 
     #[test]
+    fn analysis_terms_name_service_outcome_creation_dates_and_actions() {
+        let f = parse(
+            "service:residential_care outcome:overdue created:2026-01-01..2026-03-31 actions:mine",
+        )
+        .expect("parses");
+        assert_eq!(f.service_type.as_deref(), Some("residential_care"));
+        assert_eq!(f.outcome, Some(Outcome::Overdue));
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+        assert_eq!(f.created, Some((day(1, 1), day(3, 31))));
+        assert_eq!(f.actions, Some(ActionsFilter::Mine));
+        assert_eq!(
+            parse("created:2026-02-03").expect("one day").created,
+            Some((day(2, 3), day(2, 3)))
+        );
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_named() {
         assert!(parse("colour:red").unwrap_err().0.contains("colour"));
         assert!(parse("impact:huge").unwrap_err().0.contains("impact:huge"));
         assert!(parse("due:<soon").unwrap_err().0.contains("due:<soon"));
         assert!(parse("\"open").unwrap_err().0.contains("quoted"));
+        assert!(
+            parse("created:2026-03-01..2026-01-01")
+                .unwrap_err()
+                .0
+                .contains("created:")
+        );
+        assert!(
+            parse("outcome:late")
+                .unwrap_err()
+                .0
+                .contains("outcome:late")
+        );
+        assert!(parse("actions:all").unwrap_err().0.contains("actions:all"));
         assert!(parse(&"x".repeat(501)).is_err());
     }
 }

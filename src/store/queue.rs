@@ -2,15 +2,16 @@
 //! default) and paged with a keyset cursor so every page costs the same. Free text is
 //! searched only in what the caller may see (R-PRIV-4).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 
+use crate::domain::local_time;
 use crate::domain::mask::{ProtectedTerms, protected_terms_in};
 use crate::domain::model::{Impact, Record};
 use crate::domain::policy::PolicySet;
-use crate::domain::query::{Assigned, Filter, StageFilter, StatusFilter};
+use crate::domain::query::{ActionsFilter, Assigned, Filter, Outcome, StageFilter, StatusFilter};
 
 use super::records::NOTHING_DUE;
 use super::{Store, StoreError, db_time, parse_db_time};
@@ -258,6 +259,36 @@ fn conditions(
     if let Some(org) = &f.org {
         let p = c.text(org);
         c.push(format!("org_id = {p}"));
+    }
+    if let Some(service) = &f.service_type {
+        let p = c.text(service);
+        c.push(format!("service_type = {p}"));
+    }
+    if let Some(outcome) = f.outcome {
+        let p = c.text(db_time(q.now));
+        c.push(match outcome {
+            Outcome::Overdue => format!("(deadlines_missed > 0 OR next_due < {p})"),
+            Outcome::Met => format!("(deadlines_missed = 0 AND next_due >= {p})"),
+        });
+    }
+    if let Some((from, to)) = f.created {
+        // Melbourne dates: from the first instant of `from` to before the first of the day
+        // after `to`.
+        let start = |date: NaiveDate| db_time(local_time::start_of_day(date).with_timezone(&Utc));
+        let p = c.text(start(from));
+        c.push(format!("created_at >= {p}"));
+        if let Some(after) = to.succ_opt() {
+            let p = c.text(start(after));
+            c.push(format!("created_at < {p}"));
+        }
+    }
+    match f.actions {
+        Some(ActionsFilter::Open) => c.push("open_actions > 0".to_string()),
+        Some(ActionsFilter::Mine) => {
+            let p = c.text(like(&format!("\n{}\n", v.user)));
+            c.push(format!("action_owners LIKE {p} ESCAPE '\\'"));
+        }
+        None => {}
     }
     match &f.assigned {
         Some(Assigned::Me) => {

@@ -85,11 +85,17 @@ pub struct HistoryEvent {
 }
 
 /// The columns the queue filters, sorts and searches on.
-struct Projection {
+pub(super) struct Projection {
     next_due: String,
     impact: Option<String>,
     primary_type: Option<String>,
+    service_type: Option<String>,
     ssr_critical: i64,
+    /// Deadlines met late so far; with a past `next_due` this makes the outcome "overdue".
+    deadlines_missed: i64,
+    open_actions: i64,
+    /// Owners of the open learning actions, each as `\nowner\n`.
+    action_owners: String,
     search_open: String,
     search_identifying: String,
     search_protected: String,
@@ -112,14 +118,19 @@ fn person_text(p: &Person, out: &mut Vec<String>) {
 impl Projection {
     /// Search text is split by who may search it (R-PRIV-4): open text with protected
     /// strings and note spans taken out, identifying details, and protected details.
-    fn of(
+    pub(super) fn of(
         record: &Record,
         policies: &PolicySet,
         terms: &ProtectedTerms,
         now: DateTime<Utc>,
     ) -> Self {
         let policy = policies.of_record(record);
-        let due = deadlines::next_due(&deadlines::deadlines(record, policies, now));
+        let all = deadlines::deadlines(record, policies, now);
+        let due = deadlines::next_due(&all);
+        let deadlines_missed = all
+            .iter()
+            .filter(|d| matches!(d.status, deadlines::Status::MetLate { .. }))
+            .count();
         let mut open = vec![record.id.clone(), record.stage.clone(), record.org.clone()];
         let mut identifying = Vec::new();
         let mut protected = Vec::new();
@@ -176,7 +187,14 @@ impl Projection {
             ),
             impact,
             primary_type,
+            service_type: record.incident().map(|i| i.service_type.clone()),
             ssr_critical: i64::from(ssr),
+            deadlines_missed: i64::try_from(deadlines_missed).unwrap_or(i64::MAX),
+            open_actions: i64::try_from(record.open_learning_actions().count()).unwrap_or(i64::MAX),
+            action_owners: record
+                .open_learning_actions()
+                .map(|a| format!("\n{}\n", a.owner))
+                .collect(),
             search_open: join(open),
             search_identifying: join(identifying),
             search_protected: join(protected),
@@ -536,6 +554,51 @@ impl Store {
             .collect()
     }
 
+    /// Recompute the projection rows written before the projection's current version from
+    /// the state they hold, in batches. Returns how many were brought up to date.
+    pub async fn refresh_stale_projections(
+        &self,
+        policies: &PolicySet,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        const BATCH: i64 = 500;
+        let terms = self.terms.snapshot();
+        let mut refreshed = 0;
+        loop {
+            let rows = sqlx::query(
+                "SELECT state FROM records WHERE projection_version < $1 ORDER BY id LIMIT $2",
+            )
+            .bind(PROJECTION_VERSION)
+            .bind(BATCH)
+            .fetch_all(&self.pool)
+            .await?;
+            if rows.is_empty() {
+                return Ok(refreshed);
+            }
+            let mut tx = self.pool.begin().await?;
+            for row in &rows {
+                let state: String = row.try_get("state")?;
+                let record: Record = serde_json::from_str(&state).map_err(corrupt)?;
+                let projection = Projection::of(&record, policies, &terms, now);
+                let updated =
+                    update_projection(&mut tx, &record, &projection, version_of(&record)?)
+                        .await
+                        .map_err(|e| match e {
+                            WriteError::Store(e) => e,
+                            other => StoreError::Corrupt(other.to_string()),
+                        })?;
+                if !updated {
+                    return Err(StoreError::Corrupt(format!(
+                        "record {}: its row's version differs from its state's",
+                        record.id
+                    )));
+                }
+                refreshed += 1;
+            }
+            tx.commit().await?;
+        }
+    }
+
     /// Rebuild a record from its events alone, to check the projection against the log.
     pub async fn replay(&self, id: &str) -> Result<Option<Record>, StoreError> {
         let events: Vec<Event> = self
@@ -573,8 +636,12 @@ const VALUES_PER_STATEMENT: usize = 4000;
 /// The projection's columns in the order [`bind_projection`] binds them.
 const PROJECTION_COLUMNS: &str = "id, kind, org_id, stage, status, assignee, version, \
      created_at, updated_at, next_due, impact, primary_type, ssr_critical, search_open, \
-     search_identifying, search_protected, state";
-const PROJECTION_VALUES: usize = 17;
+     search_identifying, search_protected, state, service_type, deadlines_missed, open_actions, \
+     action_owners, projection_version";
+const PROJECTION_VALUES: usize = 22;
+
+/// Raised whenever the projection gains a column, so rows written before are recomputed.
+pub(super) const PROJECTION_VERSION: i64 = 1;
 
 /// `cross_assignee`: the assignee when they are not a user of the record's organisation.
 /// The placeholders bind the assignee, the organisation and the assignee again.
@@ -607,7 +674,12 @@ fn bind_projection<'q>(
         .bind(p.search_open.clone())
         .bind(p.search_identifying.clone())
         .bind(p.search_protected.clone())
-        .bind(serde_json::to_string(record).map_err(corrupt)?))
+        .bind(serde_json::to_string(record).map_err(corrupt)?)
+        .bind(p.service_type.clone())
+        .bind(p.deadlines_missed)
+        .bind(p.open_actions)
+        .bind(p.action_owners.clone())
+        .bind(PROJECTION_VERSION))
 }
 
 /// Insert the projection rows of new records.
@@ -660,8 +732,9 @@ async fn update_projection(
         "UPDATE records SET kind = $2, org_id = $3, stage = $4, status = $5, assignee = $6, \
          version = $7, created_at = $8, updated_at = $9, next_due = $10, impact = $11, \
          primary_type = $12, ssr_critical = $13, search_open = $14, \
-         search_identifying = $15, search_protected = $16, state = $17, \
-         cross_assignee = {} WHERE id = $1 AND version = $18",
+         search_identifying = $15, search_protected = $16, state = $17, service_type = $18, \
+         deadlines_missed = $19, open_actions = $20, action_owners = $21, \
+         projection_version = $22, cross_assignee = {} WHERE id = $1 AND version = $23",
         cross_assignee(["$6", "$3", "$6"])
     );
     let query = bind_projection(sqlx::query(sqlx::AssertSqlSafe(sql)), record, p)?.bind(expected);

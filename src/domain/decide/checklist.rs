@@ -24,7 +24,7 @@ fn item<'a>(ctx: &Ctx<'a>, record: &Record, id: &str) -> Result<&'a ChecklistIte
     Ok(item)
 }
 
-fn stage_number(ctx: &Ctx<'_>, record: &Record, stage: &str) -> Result<u8, Refusal> {
+pub(super) fn stage_number(ctx: &Ctx<'_>, record: &Record, stage: &str) -> Result<u8, Refusal> {
     ctx.policy
         .stage(record.kind(), stage)
         .map(|s| s.number)

@@ -4,6 +4,7 @@
 mod checklist;
 mod incident;
 mod intake;
+mod learning;
 mod notes;
 
 use chrono::{DateTime, Utc};
@@ -246,7 +247,10 @@ fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Chang
         Command::Untick { item } => checklist::untick(ctx, record, item),
         Command::Waive { item, reason } => checklist::waive(ctx, record, item, reason),
         Command::AdvanceStage => checklist::advance(ctx, record),
-        Command::Close { reason } => checklist::close(ctx, record, reason),
+        Command::Close { reason } => {
+            learning::all_closed(record)?;
+            checklist::close(ctx, record, reason)
+        }
         Command::AddNote {
             text,
             protected_spans,
@@ -329,6 +333,14 @@ fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Chang
         } => intake::decide_rereport(ctx, record, *investigate, rationale),
         Command::RecordFeedbackException { reason } => intake::feedback_exception(record, reason),
         Command::RecordContact { purpose } => intake::contact(record, *purpose),
+        Command::RaiseLearningAction {
+            what,
+            owner,
+            due_on,
+        } => learning::raise(ctx, record, what, owner, *due_on),
+        Command::CloseLearningAction { action, outcome } => {
+            learning::close(record, *action, outcome)
+        }
     }
 }
 

@@ -342,6 +342,12 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
             "ttr_min_age must be below ttr_max_age",
         ));
     }
+    if !(2..=100).contains(&parameters.analytics_min_count) {
+        return Err(PolicyError::new(
+            b.at("[parameters] analytics_min_count"),
+            "must be from 2 to 100: counts below it are hidden from users who are not protective interveners",
+        ));
+    }
     if parameters.investigation_outcomes.is_empty() {
         return Err(PolicyError::new(
             b.at("[parameters] investigation_outcomes"),

@@ -270,6 +270,9 @@ pub struct Parameters {
     pub ttr_max_age: u32,
     /// Below this age, a client-to-client incident needs both-children assessment (R-C2C-1).
     pub adult_age: u32,
+    /// Analytics counts below this are shown to users who are not protective interveners
+    /// only as "fewer than" it, so an aggregate cannot single out a child (R-PRIV-4).
+    pub analytics_min_count: u32,
 }
 
 /// A circumstance in which an intake report is a PIR unless a team manager or above
