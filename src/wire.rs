@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::actor::{OrgKind, Role};
+use crate::domain::analytics::{GroupBy, Interval};
 use crate::domain::deadlines::Deadline;
 use crate::domain::model::Details;
 
@@ -83,6 +84,73 @@ pub struct QueuePage {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct QueueCount {
     pub count: i64,
+}
+
+/// A count as the caller may see it: a number, or `"<5"` when it is small enough to help
+/// identify a child and the caller is not a protective intervener (R-PRIV-4).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum AnalyticsCount {
+    Exact(u64),
+    /// `<5`: fewer than the threshold.
+    Hidden(String),
+}
+
+impl AnalyticsCount {
+    /// The number to draw: a hidden count is drawn as nothing.
+    pub fn value(&self) -> u64 {
+        match self {
+            AnalyticsCount::Exact(n) => *n,
+            AnalyticsCount::Hidden(_) => 0,
+        }
+    }
+}
+
+impl std::fmt::Display for AnalyticsCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AnalyticsCount::Exact(n) => write!(f, "{n}"),
+            AnalyticsCount::Hidden(text) => f.write_str(text),
+        }
+    }
+}
+
+/// `GET /v1/analytics`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Analytics {
+    pub by: GroupBy,
+    pub interval: Interval,
+    /// The filter the counts cover, in the queue's language, dates included.
+    pub query: String,
+    pub periods: Vec<AnalyticsPeriod>,
+    /// Largest total first.
+    pub groups: Vec<AnalyticsGroup>,
+    pub period_totals: Vec<AnalyticsCount>,
+    pub total: AnalyticsCount,
+    /// Counts below this are hidden; absent for a protective intervener.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed_below: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct AnalyticsPeriod {
+    /// First and last Melbourne dates of the period.
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AnalyticsGroup {
+    pub key: String,
+    pub label: String,
+    /// The queue filter listing this group's records over the whole range; absent for
+    /// records no filter term names (an impact not yet given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    pub total: AnalyticsCount,
+    /// One per period, oldest first.
+    pub counts: Vec<AnalyticsCount>,
 }
 
 /// `POST /v1/records`

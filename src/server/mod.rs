@@ -1,8 +1,10 @@
 //! The HTTP API (DESIGN §5): axum, bearer-token auth, tenancy, the masking boundary, the
 //! change feed and the OpenAPI document.
 
+mod analytics;
 pub mod auth;
 pub mod error;
+mod exports;
 mod feed;
 mod hygiene;
 pub mod limit;
@@ -85,6 +87,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/records/{id}", get(records::read))
         .route("/v1/records/{id}/commands", post(records::command))
         .route("/v1/records/{id}/history", get(records::history))
+        .route("/v1/analytics", get(analytics::analytics))
+        .route("/v1/exports", post(exports::export))
         .route("/v1/audit", get(reference::audit))
         .route("/v1/calendar/holidays", get(reference::holidays))
         .route("/healthz", get(reference::healthz))

@@ -99,7 +99,7 @@ pub async fn queue(
 }
 
 /// What the caller may see, and the filter a view and a query ask for.
-fn scope_and_filter(
+pub(super) fn scope_and_filter(
     caller: &Caller,
     view: Option<&str>,
     q: Option<&str>,

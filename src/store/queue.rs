@@ -7,6 +7,7 @@ use sqlx::Row;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 
+use crate::domain::analytics::{self, GroupBy};
 use crate::domain::local_time;
 use crate::domain::mask::{ProtectedTerms, protected_terms_in};
 use crate::domain::model::{Impact, Record};
@@ -424,6 +425,50 @@ impl Store {
             })
             .collect::<Result<_, StoreError>>()?;
         Ok(Page { rows, next_cursor })
+    }
+
+    /// The group and creation time of every matching record, for analysis: one short row
+    /// per record, counted by the caller.
+    pub async fn facts(
+        &self,
+        q: &QueueQuery,
+        policies: &PolicySet,
+        by: GroupBy,
+    ) -> Result<Vec<(String, DateTime<Utc>)>, QueueError> {
+        let terms = self.terms.snapshot();
+        let blocked = |word: &str| overlaps_protected(word, &terms);
+        let mut facts = Vec::new();
+        for branch in 0..branches(q.viewer.scope) {
+            let mut c = conditions(q, policies, &blocked, branch);
+            let none = c.text(analytics::NONE);
+            let group = match by {
+                GroupBy::Type => format!("COALESCE(primary_type, {none})"),
+                GroupBy::Service => format!("COALESCE(service_type, {none})"),
+                GroupBy::Impact => format!("COALESCE(impact, {none})"),
+                GroupBy::Org => "org_id".to_string(),
+                GroupBy::Stage => "stage".to_string(),
+                GroupBy::Outcome => {
+                    let now = c.text(db_time(q.now));
+                    format!(
+                        "CASE WHEN deadlines_missed > 0 OR next_due < {now} \
+                         THEN 'overdue' ELSE 'met' END"
+                    )
+                }
+            };
+            let sql = format!(
+                "SELECT {group} AS grp, created_at FROM records{}",
+                c.where_clause()
+            );
+            let rows = c
+                .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+                .fetch_all(&self.pool)
+                .await?;
+            for row in &rows {
+                let created: String = row.try_get("created_at")?;
+                facts.push((row.try_get("grp")?, parse_db_time(&created)?));
+            }
+        }
+        Ok(facts)
     }
 
     /// How many records match, for view tabs.

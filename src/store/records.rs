@@ -172,6 +172,14 @@ impl Projection {
                 (None, None, false)
             }
         };
+        for action in &record.learning_actions {
+            let outcome = action.closed.as_ref().map(|c| c.outcome.as_str());
+            for text in std::iter::once(action.what.as_str()).chain(outcome) {
+                open.push(redact_terms(text, terms));
+                protected.push(text.to_string());
+            }
+            open.push(action.owner.clone());
+        }
         for note in &record.notes {
             if let Some(rev) = note.current() {
                 let open_text = redact_spans(&rev.text, &rev.protected_spans).unwrap_or_default();

@@ -61,9 +61,12 @@ pub struct Masked {
 }
 
 /// The keys whose string values are free text (R-PRIV-2): incident `description` and
-/// `location`, intake `concerns`, note `text`, and every reason and rationale.
+/// `location`, intake `concerns`, note `text`, a learning action's `what` and `outcome`,
+/// and every reason and rationale.
 const FREE_TEXT_KEYS: &[&str] = &[
     "description",
+    "what",
+    "outcome",
     "location",
     "concerns",
     "text",

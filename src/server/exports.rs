@@ -1,0 +1,193 @@
+//! `POST /v1/exports`: the rows of a queue view as CSV or JSON, masked exactly as the queue
+//! shows them to the caller (R-PRIV-4), and recorded in the audit log.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::local_time;
+use crate::store::{QueueQuery, SortKey};
+use crate::wire::{ErrorBody, QueueRow};
+
+use super::AppState;
+use super::auth::{Caller, viewer};
+use super::error::ApiError;
+use super::present;
+use super::records::{MAX_PAGE, scope_and_filter};
+
+/// The most rows one export holds; a larger view is refused, not cut short.
+pub const MAX_EXPORT_ROWS: i64 = 20_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRequest {
+    pub format: ExportFormat,
+    /// The queue's filter language.
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub q: Option<String>,
+    /// A saved view: mine, due_today, overdue, major, intake, all.
+    #[serde(default)]
+    #[schema(pattern = "^(mine|due_today|overdue|major|intake|all)$")]
+    pub view: Option<String>,
+    /// due (default), updated, created, id, stage; prefix `-` for descending.
+    #[serde(default)]
+    pub sort: Option<String>,
+}
+
+/// The CSV's columns, in order.
+pub const CSV_HEADER: [&str; 11] = [
+    "id", "kind", "org", "stage", "status", "assignee", "next_due", "impact", "type", "subject",
+    "people",
+];
+
+/// Every row of a view, masked for the caller; the export is audited.
+#[utoipa::path(
+    post, path = "/v1/exports", tag = "records",
+    request_body = ExportRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The rows as text/csv or a JSON array of queue rows; X-Cims-Rows gives their number", body = Vec<QueueRow>),
+        (status = 400, description = "Bad filter, view or sort", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Admin accounts see no client data", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "A bad body, or more rows than one export holds", body = ErrorBody),
+    )
+)]
+pub async fn export(
+    caller: Caller,
+    State(state): State<AppState>,
+    Json(request): Json<ExportRequest>,
+) -> Result<Response, ApiError> {
+    let (scope, filter) = scope_and_filter(&caller, request.view.as_deref(), request.q.as_deref())?;
+    let (sort, descending) =
+        SortKey::parse(request.sort.as_deref().unwrap_or("due")).ok_or_else(|| {
+            ApiError::bad_request(
+                "sort must be due, updated, created, id or stage (prefix - for descending)",
+            )
+        })?;
+    let now = Utc::now();
+    let mut q = QueueQuery {
+        viewer: viewer(&caller.actor, scope, state.policies.in_force_at(now)),
+        filter,
+        sort,
+        descending,
+        limit: MAX_PAGE,
+        cursor: None,
+        now,
+    };
+    let matching = state.store.count(&q, &state.policies).await?;
+    if matching > MAX_EXPORT_ROWS {
+        return Err(ApiError::unprocessable(format!(
+            "{matching} records match; an export holds at most {MAX_EXPORT_ROWS}: narrow the filter"
+        )));
+    }
+    let mut rows = Vec::new();
+    loop {
+        let page = state.store.queue(&q, &state.policies).await?;
+        rows.extend(
+            page.rows
+                .iter()
+                .map(|row| present::queue_row(&state, &caller, &row.record, row.next_due)),
+        );
+        match page.next_cursor {
+            Some(cursor) => q.cursor = Some(cursor),
+            None => break,
+        }
+    }
+    state
+        .store
+        .audit(
+            &caller.user.id,
+            "export",
+            None,
+            &serde_json::json!({
+                "format": request.format,
+                "q": request.q,
+                "view": request.view,
+                "rows": rows.len(),
+            }),
+            now,
+        )
+        .await?;
+    let (body, content_type) = match request.format {
+        ExportFormat::Json => (
+            serde_json::to_vec(&rows).map_err(|_| ApiError::internal())?,
+            "application/json",
+        ),
+        ExportFormat::Csv => (
+            csv_of(&rows).map_err(|_| ApiError::internal())?,
+            "text/csv; charset=utf-8",
+        ),
+    };
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert("x-cims-rows", HeaderValue::from(rows.len()));
+    Ok(response)
+}
+
+/// A cell that a spreadsheet would run as a formula gets a leading apostrophe.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The subject as the queue shows it: the name, or what is withheld and the masked form.
+pub fn subject_text(subject: &serde_json::Value) -> String {
+    match subject {
+        serde_json::Value::String(name) => name.clone(),
+        serde_json::Value::Object(marker) => {
+            let class = marker.get("masked").and_then(|v| v.as_str()).unwrap_or("");
+            match marker.get("display").and_then(|v| v.as_str()) {
+                Some(display) => format!("{display} [{class} withheld]"),
+                None => format!("[{class} withheld]"),
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+fn csv_of(rows: &[QueueRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(CSV_HEADER)?;
+    for row in rows {
+        let due = row.next_due.map(|d| {
+            d.with_timezone(&local_time::ZONE)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        });
+        out.write_record(
+            [
+                row.id.as_str(),
+                &row.kind,
+                &row.org,
+                &row.stage,
+                &row.status,
+                row.assignee.as_deref().unwrap_or(""),
+                due.as_deref().unwrap_or(""),
+                row.impact.as_deref().unwrap_or(""),
+                row.primary_type.as_deref().unwrap_or(""),
+                &subject_text(&row.subject),
+                &row.people.to_string(),
+            ]
+            .map(cell),
+        )?;
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}
