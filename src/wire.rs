@@ -153,6 +153,37 @@ pub struct AnalyticsGroup {
     pub counts: Vec<AnalyticsCount>,
 }
 
+/// `POST /v1/exports`: which view, in which format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRequest {
+    pub format: ExportFormat,
+    /// The queue's filter language.
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub q: Option<String>,
+    /// A saved view: mine, due_today, overdue, major, intake, all.
+    #[serde(default)]
+    #[schema(pattern = "^(mine|due_today|overdue|major|intake|all)$")]
+    pub view: Option<String>,
+    /// due (default), updated, created, id, stage; prefix `-` for descending.
+    #[serde(default)]
+    pub sort: Option<String>,
+}
+
+/// The columns of a CSV export, in order.
+pub const CSV_HEADER: [&str; 11] = [
+    "id", "kind", "org", "stage", "status", "assignee", "next_due", "impact", "type", "subject",
+    "people",
+];
+
 /// `POST /v1/records`
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

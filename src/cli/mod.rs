@@ -5,6 +5,7 @@ pub mod admin;
 pub mod calendar;
 pub mod demo;
 pub mod due;
+pub mod export;
 pub mod login;
 pub mod serve;
 pub mod tui;
@@ -52,6 +53,8 @@ pub enum Command {
     Login(login::LoginArgs),
     /// The terminal app (also what `cims` alone runs).
     Tui(tui::TuiArgs),
+    /// Write a view's rows to a CSV or JSON file, masked as the app shows them.
+    Export(export::ExportArgs),
     /// Try cims with nothing to install: an embedded server, fictional records, the app.
     Demo(demo::DemoArgs),
     /// Print a shell completion script.
@@ -73,6 +76,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     {
         Command::Tui(args) => tui::run(&args, err),
         Command::Demo(args) => demo::run(&args, out, err),
+        Command::Export(args) => export::run(&args, out, err),
         Command::Calendar(command) => calendar::run(command, out, err),
         Command::Due(args) => due::run(&args, out, err),
         Command::Serve(args) => serve::run(&args, err),

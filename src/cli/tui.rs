@@ -32,6 +32,32 @@ pub struct TuiArgs {
     pub read_only: bool,
 }
 
+/// The config and a client for the server: `server` if given, else the config's
+/// [server] url, else the one saved at login; with the token saved at login.
+pub(super) fn connect(
+    server: Option<&str>,
+    config: Option<&std::path::Path>,
+) -> Result<(Config, Client), String> {
+    let path = config.map(PathBuf::from).or_else(Config::default_path);
+    let config = match &path {
+        Some(path) => Config::load(path).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    let config_has_server = path.as_ref().is_some_and(|p| p.exists());
+    let server = server.map(String::from).unwrap_or_else(|| {
+        if config_has_server {
+            config.server.url.clone()
+        } else {
+            session::load_server()
+        }
+    });
+    let token = session::load_token()
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("not logged in: run `cims login --server {server}`"))?;
+    let client = Client::new(&server, &token).map_err(|e| e.to_string())?;
+    Ok((config, client))
+}
+
 /// Logs go to `cims.log` in the data directory, never to the terminal the app draws on.
 fn init_file_log(data: &std::path::Path) {
     let path = data.join("cims.log");
@@ -66,35 +92,9 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
                 .into(),
         );
     }
-    let path = args.config.clone().or_else(Config::default_path);
-    let config = match &path {
-        Some(path) => match Config::load(path) {
-            Ok(config) => config,
-            Err(e) => return fail(err, e.to_string()),
-        },
-        None => Config::default(),
-    };
-    let config_has_server = path.as_ref().is_some_and(|p| p.exists());
-    let server = args.server.clone().unwrap_or_else(|| {
-        if config_has_server {
-            config.server.url.clone()
-        } else {
-            session::load_server()
-        }
-    });
-    let token = match session::load_token() {
-        Ok(Some(token)) => token,
-        Ok(None) => {
-            return fail(
-                err,
-                format!("not logged in: run `cims login --server {server}`"),
-            );
-        }
-        Err(e) => return fail(err, e.to_string()),
-    };
-    let client = match Client::new(&server, &token) {
-        Ok(client) => client,
-        Err(e) => return fail(err, e.to_string()),
+    let (config, client) = match connect(args.server.as_deref(), args.config.as_deref()) {
+        Ok(found) => found,
+        Err(message) => return fail(err, message),
     };
     let theme = match Theme::choose(&config.ui.theme, std::env::var("NO_COLOR").ok().as_deref()) {
         Ok(theme) => theme,

@@ -11,11 +11,12 @@ use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::domain::analytics::{GroupBy, Interval};
 use crate::domain::commands::Command;
 use crate::domain::policy::Policy;
 use crate::wire::{
-    CreateRecord, ErrorBody, History, Holidays, LoginRequest, LoginResponse, Me, QueuePage,
-    RecordView,
+    Analytics, AnalyticsCount, CSV_HEADER, CreateRecord, ErrorBody, ExportFormat, ExportRequest,
+    History, Holidays, LoginRequest, LoginResponse, Me, QueuePage, QueueRow, RecordView,
 };
 
 use super::sanitize::clean_value;
@@ -122,6 +123,50 @@ impl QueueRequest {
         }
     }
 }
+
+/// `GET /v1/analytics` parameters; `None` leaves each to the server's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnalyticsRequest {
+    pub by: Option<GroupBy>,
+    pub interval: Option<Interval>,
+    pub periods: Option<usize>,
+    pub q: Option<String>,
+}
+
+impl AnalyticsRequest {
+    pub fn query_string(&self) -> String {
+        let periods = self.periods.map(|p| p.to_string());
+        let interval = self.interval.map(|i| match i {
+            Interval::Week => "week",
+            Interval::Month => "month",
+        });
+        let pairs = [
+            ("by", self.by.map(GroupBy::as_str)),
+            ("interval", interval),
+            ("periods", periods.as_deref()),
+            ("q", self.q.as_deref()),
+        ];
+        let parts: Vec<String> = pairs
+            .iter()
+            .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode(v))))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
+/// An export as the server sent it, checked to be what was asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub bytes: Vec<u8>,
+    pub rows: usize,
+}
+
+/// How long an export may take: it reads a whole view.
+pub const EXPORT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// `text` percent-encoded for a query value or a path segment: everything but the
 /// unreserved characters (RFC 3986) is escaped.
@@ -323,6 +368,40 @@ impl Client {
         Ok(page.count)
     }
 
+    /// `GET /v1/analytics`: counts by group and period, small ones hidden for non-PIs.
+    pub async fn analytics(&self, request: &AnalyticsRequest) -> Result<Analytics, ClientError> {
+        let answer: Analytics = self
+            .get(&format!("/v1/analytics{}", request.query_string()))
+            .await?;
+        check_analytics(&answer)?;
+        Ok(answer)
+    }
+
+    /// `POST /v1/exports`: every row of a view, masked for the caller; the server records
+    /// the export in its audit log. The body is checked to be the format asked for, with
+    /// the columns expected, before anyone writes it to a file.
+    pub async fn export(&self, request: &ExportRequest) -> Result<Export, ClientError> {
+        let response = self
+            .authorised(self.http.post(self.url("/v1/exports")))
+            .timeout(EXPORT_TIMEOUT)
+            .json(request)
+            .send()
+            .await
+            .map_err(|e| offline(&self.base, &e))?;
+        let status = response.status();
+        let bytes = read_body(&self.base, response).await?;
+        if !status.is_success() {
+            return Err(error_from(status, &bytes));
+        }
+        let rows = match request.format {
+            ExportFormat::Json => serde_json::from_slice::<Vec<QueueRow>>(&bytes)
+                .map_err(|e| ClientError::BadResponse(format!("the JSON export: {e}")))?
+                .len(),
+            ExportFormat::Csv => csv_rows(&bytes)?,
+        };
+        Ok(Export { bytes, rows })
+    }
+
     /// `GET /v1/records/{id}`: the record as the caller may see it.
     pub async fn record(&self, id: &str) -> Result<RecordView, ClientError> {
         self.get(&format!("/v1/records/{}", encode(id))).await
@@ -433,6 +512,59 @@ async fn execute<T: DeserializeOwned>(
         return Err(error_from(status, &body));
     }
     decode(&body)
+}
+
+/// Every group has a count per period, and hidden counts read `<N`.
+fn check_analytics(answer: &Analytics) -> Result<(), ClientError> {
+    let periods = answer.periods.len();
+    let bad = |what: String| Err(ClientError::BadResponse(format!("analytics: {what}")));
+    if answer.period_totals.len() != periods {
+        return bad(format!(
+            "{} period totals for {periods} periods",
+            answer.period_totals.len()
+        ));
+    }
+    for group in &answer.groups {
+        if group.counts.len() != periods {
+            return bad(format!(
+                "group {} has {} counts for {periods} periods",
+                group.key,
+                group.counts.len()
+            ));
+        }
+    }
+    let counts = answer
+        .groups
+        .iter()
+        .flat_map(|g| g.counts.iter().chain([&g.total]))
+        .chain(&answer.period_totals)
+        .chain([&answer.total]);
+    for count in counts {
+        if let AnalyticsCount::Hidden(text) = count
+            && !text
+                .strip_prefix('<')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return bad(format!("a count reads {text:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// The number of rows of a CSV export whose header is the one expected.
+fn csv_rows(bytes: &[u8]) -> Result<usize, ClientError> {
+    let bad = |what: String| ClientError::BadResponse(format!("the CSV export: {what}"));
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header = reader.headers().map_err(|e| bad(e.to_string()))?;
+    if header.iter().ne(CSV_HEADER) {
+        return Err(bad("its columns are not the ones expected".to_string()));
+    }
+    let mut rows = 0;
+    for record in reader.records() {
+        record.map_err(|e| bad(e.to_string()))?;
+        rows += 1;
+    }
+    Ok(rows)
 }
 
 /// A success body, sanitised, as `T`.

@@ -6,12 +6,10 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::domain::local_time;
 use crate::store::{QueueQuery, SortKey};
-use crate::wire::{ErrorBody, QueueRow};
+use crate::wire::{CSV_HEADER, ErrorBody, ExportFormat, ExportRequest, QueueRow};
 
 use super::AppState;
 use super::auth::{Caller, viewer};
@@ -21,36 +19,6 @@ use super::records::{MAX_PAGE, scope_and_filter};
 
 /// The most rows one export holds; a larger view is refused, not cut short.
 pub const MAX_EXPORT_ROWS: i64 = 20_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportFormat {
-    Csv,
-    Json,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ExportRequest {
-    pub format: ExportFormat,
-    /// The queue's filter language.
-    #[serde(default)]
-    #[schema(max_length = 500)]
-    pub q: Option<String>,
-    /// A saved view: mine, due_today, overdue, major, intake, all.
-    #[serde(default)]
-    #[schema(pattern = "^(mine|due_today|overdue|major|intake|all)$")]
-    pub view: Option<String>,
-    /// due (default), updated, created, id, stage; prefix `-` for descending.
-    #[serde(default)]
-    pub sort: Option<String>,
-}
-
-/// The CSV's columns, in order.
-pub const CSV_HEADER: [&str; 11] = [
-    "id", "kind", "org", "stage", "status", "assignee", "next_due", "impact", "type", "subject",
-    "people",
-];
 
 /// Every row of a view, masked for the caller; the export is audited.
 #[utoipa::path(

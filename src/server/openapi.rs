@@ -68,8 +68,8 @@ impl Modify for BearerAuth {
         wire::AnalyticsCount,
         wire::AnalyticsGroup,
         wire::AnalyticsPeriod,
-        super::exports::ExportRequest,
-        super::exports::ExportFormat,
+        wire::ExportRequest,
+        wire::ExportFormat,
     )),
     modifiers(&BearerAuth),
 )]
