@@ -254,6 +254,23 @@ fn age_minutes(rng: &mut Rng, progress: Progress, intake: bool) -> i64 {
     rng.between(low, high)
 }
 
+/// An incident from any time in the last year, as far along as its age makes likely: the
+/// number registered each month stays steady, and older incidents are mostly closed.
+fn settled(rng: &mut Rng) -> (Progress, i64) {
+    const DAY: i64 = 24 * 60;
+    let age = rng.between(DAY / 2, 365 * DAY);
+    let step = |rng: &mut Rng, from: u8| from + u8::from(rng.chance(50));
+    let (advances, closed) = match age / DAY {
+        0..=4 => (step(rng, 0), false),
+        5..=20 => (step(rng, 1), false),
+        21..=60 => (step(rng, 2), false),
+        61..=150 if rng.chance(45) => (4, true),
+        61..=150 => (step(rng, 3), false),
+        _ => (4, rng.chance(88)),
+    };
+    (Progress { advances, closed }, age)
+}
+
 fn progress(rng: &mut Rng, intake: bool) -> Progress {
     // Weights for 0..=4 stages advanced, then closed.
     let weights: &[u64] = if intake {
@@ -342,18 +359,42 @@ const CHILD_SERVICES: &[&str] = &[
     "family_community_services",
 ];
 
-fn incident(rng: &mut Rng, now: DateTime<Utc>, author: &Actor, policy: &Policy) -> Incident {
-    let primary = rng.pick(&policy.incident_types).id.clone();
+/// The demo's trend: absences from Berry Street's residential units climb over the last
+/// four months, from none extra to more than half of its new incidents.
+fn in_trend(rng: &mut Rng, author: &Actor, age_minutes: i64) -> bool {
+    const TREND_DAYS: i64 = 120;
+    let days = age_minutes / (24 * 60);
+    author.org == "berry_street"
+        && days < TREND_DAYS
+        && rng.chance(u64::try_from(60 * (TREND_DAYS - days) / TREND_DAYS).unwrap_or(0))
+}
+
+fn incident(
+    rng: &mut Rng,
+    now: DateTime<Utc>,
+    author: &Actor,
+    policy: &Policy,
+    trend: bool,
+) -> Incident {
+    let primary = if trend {
+        "absent_client".to_string()
+    } else {
+        rng.pick(&policy.incident_types).id.clone()
+    };
     let secondary = rng
         .chance(15)
         .then(|| rng.pick(&policy.incident_types).id.clone())
         .filter(|t| *t != primary);
-    let service_type = if rng.chance(75) {
+    let service_type = if trend {
+        "out_of_home_care".to_string()
+    } else if rng.chance(75) {
         rng.pick(CHILD_SERVICES).to_string()
     } else {
         rng.pick(&policy.service_types).id.clone()
     };
-    let care = if author.org_kind == OrgKind::Department {
+    let care = if trend {
+        CareArrangement::ResidentialCare
+    } else if author.org_kind == OrgKind::Department {
         *rng.pick(&[
             CareArrangement::KinshipCpApproved,
             CareArrangement::RespiteCpApproved,
@@ -611,14 +652,22 @@ pub fn plan(
     let author = *rng.pick(&authors);
     // Intake reports are registered by child protection, which also reports incidents.
     let as_intake = author.org_kind == OrgKind::Department && rng.chance(55);
-    let progress = progress(&mut rng, as_intake);
+    // Most incidents come from the whole year; the rest, and intake reports, are recent
+    // enough to have deadlines due today.
+    let (progress, age) = if as_intake || rng.chance(15) {
+        let progress = progress(&mut rng, as_intake);
+        (progress, age_minutes(&mut rng, progress, as_intake))
+    } else {
+        settled(&mut rng)
+    };
     // Whole seconds, as the event log keeps times.
     let now = now.trunc_subsecs(0);
-    let started_at = now - Duration::minutes(age_minutes(&mut rng, progress, as_intake));
+    let started_at = now - Duration::minutes(age);
     let mut details = if as_intake {
         Details::Intake(intake(&mut rng, started_at))
     } else {
-        Details::Incident(incident(&mut rng, started_at, author, policy))
+        let trend = in_trend(&mut rng, author, age);
+        Details::Incident(incident(&mut rng, started_at, author, policy, trend))
     };
     started(&mut details, started_at);
     let created_at = (started_at + Duration::minutes(rng.between(5, 90))).min(now);

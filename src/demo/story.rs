@@ -10,6 +10,7 @@ use crate::domain::commands::Command;
 use crate::domain::decide;
 use crate::domain::events::Event;
 use crate::domain::evolve;
+use crate::domain::local_time::local_date;
 use crate::domain::model::{
     Classification, Consequence, Details, IntakeDecision, MaramRating, Probability, RcsScope,
     Record, RecordKind, Span, Urgency,
@@ -201,6 +202,16 @@ impl Story<'_, '_> {
         if item.rule == "R-INT-FV" {
             self.record_maram();
         }
+        // Investigations and reviews end with actions to learn from; the last stage
+        // follows them through (R-STAGE).
+        if item.id == "review_findings"
+            || item.via.as_deref() == Some("record_investigation_outcome")
+        {
+            self.raise_learning_actions();
+        }
+        if item.id == "actions_tracked" {
+            self.close_learning_actions();
+        }
         let command = match item.via.as_deref() {
             None if !item.waive.is_empty() && self.rng.chance(8) => Command::Waive {
                 item: item.id.clone(),
@@ -362,6 +373,69 @@ impl Story<'_, '_> {
             rationale,
             consequence: Some(consequence),
             probability: Some(probability),
+        }
+    }
+
+    /// One or two actions, owned by someone of the record's organisation, due in two to
+    /// eight weeks.
+    fn raise_learning_actions(&mut self) {
+        let Some(incident) = self.record.incident() else {
+            return;
+        };
+        let ideas: &[&str] = match incident.primary_type.as_str() {
+            "absent_client" => &[
+                "Review night staffing across the residential units",
+                "Agree a return conversation with each young person after an absence",
+                "Meet police youth liaison about repeat absences",
+            ],
+            "physical_abuse" | "physical_abuse_hospital" | "assault" => &[
+                "Refresh de-escalation training for the house team",
+                "Review how placement matching weighs other residents' behaviour",
+            ],
+            "medication_error" => &[
+                "Audit medication charts in every unit for a month",
+                "Two-person check for evening medication",
+            ],
+            _ => &[
+                "Share the review's learning at the practice forum",
+                "Update the safety plan template with what was learnt",
+                "Check supervision records for the team involved",
+            ],
+        };
+        let owners: Vec<String> = self
+            .people
+            .iter()
+            .filter(|p| p.org == self.record.org)
+            .map(|p| p.user.clone())
+            .collect();
+        if owners.is_empty() {
+            return;
+        }
+        let count = 1 + self.rng.below(2);
+        for _ in 0..count {
+            let what = (*self.rng.pick(ideas)).to_string();
+            let owner = self.rng.pick(&owners).clone();
+            let weeks = self.rng.between(2, 8);
+            let due_on = local_date(self.clock) + Duration::weeks(weeks);
+            self.act(&Command::RaiseLearningAction {
+                what,
+                owner,
+                due_on,
+            });
+        }
+    }
+
+    /// Each open action closed with what came of it, some after their due date.
+    fn close_learning_actions(&mut self) {
+        let open: Vec<u32> = self.record.open_learning_actions().map(|a| a.id).collect();
+        for action in open {
+            let outcome = (*self.rng.pick(&[
+                "Done and checked at the next team meeting.",
+                "Done; the change is written into the unit's procedures.",
+                "Partly done: the rest moved into the service plan for next quarter.",
+            ]))
+            .to_string();
+            self.act(&Command::CloseLearningAction { action, outcome });
         }
     }
 

@@ -253,9 +253,17 @@ async fn imported_histories_replay_to_their_projection_and_share_the_id_counters
             created.record.id
         );
 
-        // A command on an imported record works as on any other.
-        let (first,) = &ids[0];
-        let before = store.load(first).await.expect("load").expect("exists");
+        // A command on an imported open record works as on any other.
+        let mut open = None;
+        for (id,) in &ids {
+            let record = store.load(id).await.expect("load").expect("exists");
+            if record.status == RecordStatus::Open {
+                open = Some(record);
+                break;
+            }
+        }
+        let before = open.expect("an open imported record");
+        let first = &before.id;
         let noted = store
             .command(
                 CommandRequest {
@@ -291,4 +299,62 @@ async fn imported_histories_replay_to_their_projection_and_share_the_id_counters
         store.close().await;
     })
     .await;
+}
+
+/// The data tells a story on the Trends screen: steady volume through the year, and one
+/// rising line (absences from Berry Street's residential units) with learning actions
+/// raised about it, some closed on time, some late, some still open and overdue (R-STAGE).
+#[test]
+fn demo_trends_show_a_rising_line_and_learning_actions_followed_through() {
+    let now = melb("2026-11-24 15:00");
+    let all = records(&stories(2026, RECORDS, now));
+    let months_ago = |r: &Record| (now - r.created_at).num_days() / 30;
+    let incidents: Vec<&Record> = all.iter().filter(|r| r.incident().is_some()).collect();
+    let per_month = |months: i64| incidents.iter().filter(|r| months_ago(r) == months).count();
+    // Steady volume: no month of the last eleven holds more than twice another.
+    let volume: Vec<usize> = (1..12).map(per_month).collect();
+    let (low, high) = (volume.iter().min(), volume.iter().max());
+    assert!(
+        matches!((low, high), (Some(l), Some(h)) if *h <= 2 * *l && *l > 0),
+        "incidents by month: {volume:?}"
+    );
+    let absences = |months: i64| {
+        incidents
+            .iter()
+            .filter(|r| {
+                months_ago(r) == months
+                    && r.org == "berry_street"
+                    && r.incident()
+                        .is_some_and(|i| i.primary_type == "absent_client")
+            })
+            .count()
+    };
+    assert!(
+        absences(0) >= 3 * absences(5).max(1),
+        "absences climb: {} five months ago, {} this month",
+        absences(5),
+        absences(0)
+    );
+
+    let policies = PolicySet::embedded().expect("policy");
+    let mut seen = BTreeSet::new();
+    for record in &all {
+        for deadline in deadlines::deadlines(record, &policies, now) {
+            if deadline.id.starts_with("learning_action/") {
+                seen.insert(match deadline.status {
+                    Status::Met { .. } => "met",
+                    Status::MetLate { .. } => "met late",
+                    Status::Overdue { .. } => "overdue",
+                    Status::Pending { .. } => "pending",
+                    _ => "other",
+                });
+            }
+        }
+    }
+    for status in ["met", "met late", "overdue", "pending"] {
+        assert!(
+            seen.contains(status),
+            "a learning action {status}: {seen:?}"
+        );
+    }
 }

@@ -893,3 +893,153 @@ fn into_investigation(record: cims::domain::model::Record) -> cims::domain::mode
     }
     complete_stage_2(record)
 }
+
+// ------------------------------------------------------------------ learning actions
+
+fn analysis_stage_incident() -> cims::domain::model::Record {
+    let record = new_incident(with(|i| {
+        i.primary_type = "self_harm".into();
+        i.subject = None;
+        i.impact = Some(Impact::NonMajor);
+    }));
+    complete_stage_2(complete_stage_1(record))
+}
+
+fn raise(what: &str, owner: &str, due_on: &str) -> Command {
+    Command::RaiseLearningAction {
+        what: what.into(),
+        owner: owner.into(),
+        due_on: cims::domain::local_time::local_date(melb(&format!("{due_on} 12:00"))),
+    }
+}
+
+#[test]
+fn r_stage_learning_actions_come_from_an_investigation_or_review_not_earlier() {
+    let early = new_incident(incident());
+    let refusal = refused(
+        &early,
+        raise("Review the night roster", "tess", "2026-12-18"),
+        &practitioner(),
+        melb("2026-11-30 09:00"),
+    );
+    assert_eq!(refusal.rule, Some("R-STAGE"));
+    let record = analysis_stage_incident();
+    assert_eq!(record.stage, "analysis_learning");
+    let refusal = refused(
+        &record,
+        raise("Review the night roster", "tess", "2026-11-27"),
+        &practitioner(),
+        melb("2026-11-30 09:00"),
+    );
+    assert_eq!(
+        refusal.field.as_deref(),
+        Some("due_on"),
+        "a date already past"
+    );
+    let refusal = refused(
+        &record,
+        raise("  ", "tess", "2026-12-18"),
+        &practitioner(),
+        melb("2026-11-30 09:00"),
+    );
+    assert_eq!(refusal.field.as_deref(), Some("what"));
+}
+
+#[test]
+fn r_stage_a_learning_action_has_its_own_deadline_and_closes_with_an_outcome() {
+    let policies = policies();
+    let record = ok(
+        analysis_stage_incident(),
+        raise("Review the night roster", "tess", "2026-12-18"),
+        &practitioner(),
+        melb("2026-11-30 09:00"),
+    );
+    let action = &record.learning_actions[0];
+    assert_eq!((action.id, action.owner.as_str()), (1, "tess"));
+    let deadline = |record: &cims::domain::model::Record, at: &str| {
+        cims::domain::deadlines::deadlines(record, policies, melb(at))
+            .into_iter()
+            .find(|d| d.id == "learning_action/1")
+            .expect("the action's deadline")
+    };
+    let due = deadline(&record, "2026-12-01 09:00");
+    assert_eq!(due.rule, "R-STAGE");
+    assert_eq!(
+        due.due.as_ref().map(|d| d.at.with_timezone(&chrono::Utc)),
+        Some(melb("2026-12-18 17:00")),
+        "close of business on the due date"
+    );
+    assert!(matches!(
+        deadline(&record, "2026-12-18 17:01").status,
+        cims::domain::deadlines::Status::Overdue { .. }
+    ));
+
+    // The record cannot close while the action is open.
+    let ready = tick(
+        record,
+        "trends_considered",
+        &practitioner(),
+        melb("2026-12-01 09:00"),
+    );
+    let ready = tick(
+        ready,
+        "actions_tracked",
+        &practitioner(),
+        melb("2026-12-01 09:00"),
+    );
+    let refusal = refused(
+        &ready,
+        Command::Close {
+            reason: "done".into(),
+        },
+        &delegate(),
+        melb("2026-12-01 10:00"),
+    );
+    assert_eq!(refusal.rule, Some("R-STAGE"));
+    assert!(
+        refusal.message.contains("learning action 1"),
+        "{}",
+        refusal.message
+    );
+
+    let closing = |outcome: &str| Command::CloseLearningAction {
+        action: 1,
+        outcome: outcome.into(),
+    };
+    assert_eq!(
+        refused(
+            &ready,
+            closing(""),
+            &practitioner(),
+            melb("2026-12-21 09:00")
+        )
+        .field
+        .as_deref(),
+        Some("outcome")
+    );
+    let closed = ok(
+        ready,
+        closing("Roster now has two staff after 22:00"),
+        &practitioner(),
+        melb("2026-12-21 09:00"),
+    );
+    assert!(matches!(
+        deadline(&closed, "2026-12-22 09:00").status,
+        cims::domain::deadlines::Status::MetLate { .. }
+    ));
+    refused(
+        &closed,
+        closing("again"),
+        &practitioner(),
+        melb("2026-12-21 10:00"),
+    );
+    let done = ok(
+        closed,
+        Command::Close {
+            reason: "actions complete".into(),
+        },
+        &delegate(),
+        melb("2026-12-21 11:00"),
+    );
+    assert_eq!(done.status, cims::domain::model::Status::Closed);
+}

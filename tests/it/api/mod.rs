@@ -1,10 +1,12 @@
 //! The HTTP API over a real socket, every specification against SQLite and PostgreSQL
 //! (DESIGN §5, §8).
 
+mod analytics;
 mod auth_matrix;
 mod colleagues;
 mod concurrency;
 mod counts;
+mod exports;
 mod feed;
 pub(crate) mod harness;
 mod idempotency;
