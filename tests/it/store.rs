@@ -102,3 +102,47 @@ async fn opening_twice_migrates_once_and_keeps_the_data() {
     })
     .await;
 }
+
+/// Rows written before the projection had its analysis columns are recomputed from their
+/// state when a server starts, so `service:` and `outcome:` find them.
+#[tokio::test]
+async fn rows_from_an_earlier_projection_are_recomputed_from_their_state() {
+    support::for_each_db(|url| async move {
+        let store = seeded(&url).await;
+        let policies = PolicySet::embedded().expect("policy");
+        let created = create_incident(&store, &policies).await;
+        sqlx::query(
+            "UPDATE records SET service_type = NULL, deadlines_missed = 0, projection_version = 0",
+        )
+        .execute(store.pool())
+        .await
+        .expect("age the row");
+        let refreshed = store
+            .refresh_stale_projections(&policies, melb("2026-11-23 12:00"))
+            .await
+            .expect("refresh");
+        assert_eq!(refreshed, 1);
+        let (service, version): (Option<String>, i64) =
+            sqlx::query_as("SELECT service_type, projection_version FROM records WHERE id = $1")
+                .bind(&created.record.id)
+                .fetch_one(store.pool())
+                .await
+                .expect("row");
+        assert_eq!(service.as_deref(), Some(incident().service_type.as_str()));
+        assert_eq!(version, 1);
+        assert_eq!(
+            store
+                .refresh_stale_projections(&policies, melb("2026-11-23 12:00"))
+                .await
+                .expect("again"),
+            0,
+            "nothing left to do"
+        );
+        assert_eq!(
+            store.load(&created.record.id).await.expect("load"),
+            Some(created.record),
+            "the record itself is untouched"
+        );
+    })
+    .await;
+}

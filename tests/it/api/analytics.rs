@@ -190,6 +190,36 @@ async fn aggregates(url: String) {
         assert_eq!(listed["count"].as_u64(), count(&group["total"]), "{q}");
     }
 
+    // R-STAGE: the queue finds records with open learning actions, and those one owns.
+    let open_actions = |owner: Option<&str>| {
+        records
+            .iter()
+            .filter(|r| {
+                r.open_learning_actions()
+                    .any(|a| owner.is_none_or(|o| a.owner == o))
+            })
+            .count()
+    };
+    assert!(open_actions(None) > 0, "the demo has open learning actions");
+    for (persona, q, expected) in [
+        (Persona::Daom, "actions:open status:any", open_actions(None)),
+        (
+            Persona::Practitioner,
+            "actions:mine status:any",
+            open_actions(Some("alice")),
+        ),
+    ] {
+        let listed: Value = api
+            .get(persona, &format!("/v1/queue/count?q={}", encode(q)))
+            .await
+            .expect(200, "count");
+        assert_eq!(
+            listed["count"].as_u64(),
+            Some(expected as u64),
+            "{persona:?} {q}"
+        );
+    }
+
     // Bad parameters are named.
     for (path, named) in [
         ("/v1/analytics?by=colour", "by=colour"),
