@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::domain::actor::{OrgKind, Role};
 use crate::domain::analytics::{GroupBy, Interval};
 use crate::domain::deadlines::Deadline;
-use crate::domain::model::Details;
+use crate::domain::model::{Details, LearningAction};
 
 /// `POST /v1/session`
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -151,6 +151,30 @@ pub struct AnalyticsGroup {
     pub total: AnalyticsCount,
     /// One per period, oldest first.
     pub counts: Vec<AnalyticsCount>,
+}
+
+/// `GET /v1/learning-actions`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LearningActions {
+    pub rows: Vec<LearningActionRow>,
+    /// Of these, past their due time.
+    pub overdue: usize,
+    pub due_today: usize,
+    /// False when there were more than one answer holds.
+    pub complete: bool,
+}
+
+/// One open learning action and the record it belongs to.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LearningActionRow {
+    pub record: String,
+    pub org: String,
+    pub stage: String,
+    /// The record's version, for commands on it.
+    pub version: u64,
+    pub action: LearningAction,
+    /// Close of business on its due date.
+    pub due_at: DateTime<Utc>,
 }
 
 /// `POST /v1/exports`: which view, in which format.

@@ -16,7 +16,8 @@ use crate::domain::commands::Command;
 use crate::domain::policy::Policy;
 use crate::wire::{
     Analytics, AnalyticsCount, CSV_HEADER, CreateRecord, ErrorBody, ExportFormat, ExportRequest,
-    History, Holidays, LoginRequest, LoginResponse, Me, QueuePage, QueueRow, RecordView,
+    History, Holidays, LearningActions, LoginRequest, LoginResponse, Me, QueuePage, QueueRow,
+    RecordView,
 };
 
 use super::sanitize::clean_value;
@@ -375,6 +376,11 @@ impl Client {
             .await?;
         check_analytics(&answer)?;
         Ok(answer)
+    }
+
+    /// `GET /v1/learning-actions`: open learning actions, soonest due first.
+    pub async fn learning_actions(&self, mine: bool) -> Result<LearningActions, ClientError> {
+        self.get(&format!("/v1/learning-actions?mine={mine}")).await
     }
 
     /// `POST /v1/exports`: every row of a view, masked for the caller; the server records

@@ -7,6 +7,7 @@ pub mod error;
 mod exports;
 mod feed;
 mod hygiene;
+mod learning;
 pub mod limit;
 pub mod openapi;
 mod present;
@@ -89,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/records/{id}/history", get(records::history))
         .route("/v1/analytics", get(analytics::analytics))
         .route("/v1/exports", post(exports::export))
+        .route("/v1/learning-actions", get(learning::learning_actions))
         .route("/v1/audit", get(reference::audit))
         .route("/v1/calendar/holidays", get(reference::holidays))
         .route("/healthz", get(reference::healthz))

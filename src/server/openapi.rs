@@ -37,6 +37,7 @@ impl Modify for BearerAuth {
         super::records::history,
         super::analytics::analytics,
         super::exports::export,
+        super::learning::learning_actions,
         super::feed::events,
         super::reference::audit,
         super::reference::holidays,
@@ -70,6 +71,8 @@ impl Modify for BearerAuth {
         wire::AnalyticsPeriod,
         wire::ExportRequest,
         wire::ExportFormat,
+        wire::LearningActions,
+        wire::LearningActionRow,
     )),
     modifiers(&BearerAuth),
 )]

@@ -196,3 +196,40 @@ pub fn queue_row(
         people: people.map_or(0, Vec::len),
     }
 }
+
+/// A record's open learning actions as the caller may see them: the record is masked with
+/// its other free text left out, as a queue row is, and the actions read back from it.
+pub fn learning_actions(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+) -> Vec<wire::LearningActionRow> {
+    let mut row = record.clone();
+    row.notes.clear();
+    match &mut row.details {
+        Details::Incident(i) => {
+            i.description.clear();
+            i.location = None;
+        }
+        Details::Intake(n) => n.concerns.clear(),
+    }
+    row.learning_actions.retain(|a| a.is_open());
+    let masked = mask_view(state, caller, View::Record(&row), &row);
+    let actions: Vec<crate::domain::model::LearningAction> = masked
+        .value
+        .get("learning_actions")
+        .cloned()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    actions
+        .into_iter()
+        .map(|action| wire::LearningActionRow {
+            record: record.id.clone(),
+            org: record.org.clone(),
+            stage: record.stage.clone(),
+            version: record.version,
+            due_at: local_time::close_of_business(action.due_on).with_timezone(&Utc),
+            action,
+        })
+        .collect()
+}

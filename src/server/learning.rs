@@ -1,0 +1,98 @@
+//! `GET /v1/learning-actions`: the open learning actions of the records the caller may see,
+//! soonest due first (R-STAGE, stage 5), each masked as its record would be (R-PRIV-4).
+
+use axum::Json;
+use axum::extract::{Query, State};
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::domain::local_time;
+use crate::domain::query::ActionsFilter;
+use crate::store::{QueueQuery, SortKey};
+use crate::wire::{self, ErrorBody};
+
+use super::AppState;
+use super::auth::{Caller, viewer};
+use super::error::ApiError;
+use super::present;
+use super::records::{MAX_PAGE, scope_and_filter};
+
+/// The most rows one answer holds.
+pub const MAX_ACTIONS: usize = 2000;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ActionParams {
+    /// Only the actions the caller owns.
+    pub mine: Option<bool>,
+    /// The queue's filter language, applied to the actions' records.
+    pub q: Option<String>,
+}
+
+/// Open learning actions, soonest due first.
+#[utoipa::path(
+    get, path = "/v1/learning-actions", tag = "analysis",
+    params(ActionParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Open learning actions, soonest due first", body = wire::LearningActions),
+        (status = 400, description = "Bad filter", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Admin accounts see no client data", body = ErrorBody),
+    )
+)]
+pub async fn learning_actions(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(params): Query<ActionParams>,
+) -> Result<Json<wire::LearningActions>, ApiError> {
+    let mine = params.mine.unwrap_or(false);
+    let (scope, mut filter) = scope_and_filter(&caller, None, params.q.as_deref())?;
+    filter.actions = Some(if mine {
+        ActionsFilter::Mine
+    } else {
+        ActionsFilter::Open
+    });
+    let now = Utc::now();
+    let mut q = QueueQuery {
+        viewer: viewer(&caller.actor, scope, state.policies.in_force_at(now)),
+        filter,
+        sort: SortKey::Due,
+        descending: false,
+        limit: MAX_PAGE,
+        cursor: None,
+        now,
+    };
+    let mut rows = Vec::new();
+    loop {
+        let page = state.store.queue(&q, &state.policies).await?;
+        for row in &page.rows {
+            rows.extend(
+                present::learning_actions(&state, &caller, &row.record)
+                    .into_iter()
+                    .filter(|r| !mine || r.action.owner == caller.actor.user),
+            );
+        }
+        match page.next_cursor {
+            Some(cursor) if rows.len() <= MAX_ACTIONS => q.cursor = Some(cursor),
+            _ => break,
+        }
+    }
+    let complete = rows.len() <= MAX_ACTIONS;
+    rows.sort_by(|a, b| {
+        (a.action.due_on, &a.record, a.action.id).cmp(&(b.action.due_on, &b.record, b.action.id))
+    });
+    rows.truncate(MAX_ACTIONS);
+    let today = local_time::local_date(now);
+    Ok(Json(wire::LearningActions {
+        overdue: rows
+            .iter()
+            .filter(|r| local_time::close_of_business(r.action.due_on) < now)
+            .count(),
+        due_today: rows.iter().filter(|r| r.action.due_on == today).count(),
+        rows,
+        complete,
+    }))
+}
