@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod drafts;
+pub mod exports;
 pub mod feed;
 pub mod outbox;
 pub mod sanitize;

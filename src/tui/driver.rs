@@ -17,10 +17,14 @@ use ratatui::crossterm::terminal::{
 use ratatui::crossterm::{cursor, execute, queue};
 use tokio::sync::mpsc;
 
-use crate::client::api::{Client, ClientError, QueueRequest, new_idempotency_key};
+use crate::client::api::{
+    AnalyticsRequest, Client, ClientError, QueueRequest, new_idempotency_key,
+};
 use crate::client::drafts::Drafts;
+use crate::client::exports::save;
 use crate::client::feed::{self, FeedMsg};
 use crate::client::outbox::{Outbox, OutboxEntry};
+use crate::wire::{ExportFormat, ExportRequest};
 
 use super::state::{Connection, State};
 use super::update::{Effect, Msg, update};
@@ -30,6 +34,8 @@ type Backend = CrosstermBackend<BufWriter<Stdout>>;
 
 /// Rows asked of the server per queue load.
 const PAGE: u32 = 200;
+/// Periods the Trends screen shows: a year of months, or twelve weeks.
+const ANALYTICS_PERIODS: usize = 12;
 
 fn restore_terminal() {
     let _ = disable_raw_mode();
@@ -190,6 +196,38 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                     counts.push(client.count(q).await.ok());
                 }
                 Msg::Counts(counts)
+            }
+            Effect::LoadAnalytics { by, interval } => {
+                let request = AnalyticsRequest {
+                    by: Some(by),
+                    interval: Some(interval),
+                    periods: Some(ANALYTICS_PERIODS),
+                    q: None,
+                };
+                match client.analytics(&request).await {
+                    Ok(analytics) => Msg::Analytics(Box::new(analytics)),
+                    Err(e) => Msg::Failed(e.to_string()),
+                }
+            }
+            Effect::LoadActions { mine } => match client.learning_actions(mine).await {
+                Ok(actions) => Msg::Actions(Box::new(actions)),
+                Err(e) => Msg::Failed(e.to_string()),
+            },
+            Effect::Export { query, sort, file } => {
+                let request = ExportRequest {
+                    format: ExportFormat::Csv,
+                    q: (!query.is_empty()).then_some(query),
+                    view: None,
+                    sort: Some(sort),
+                };
+                let path = std::env::current_dir().unwrap_or_default().join(file);
+                match client.export(&request).await {
+                    Ok(export) => match save(&path, &export.bytes, export.rows, false) {
+                        Ok(message) => Msg::Exported(message),
+                        Err(message) => Msg::Failed(message),
+                    },
+                    Err(e) => Msg::Failed(format!("export: {e}")),
+                }
             }
             Effect::LoadHistory { id } => match client.history(&id).await {
                 Ok(history) => Msg::History(history),

@@ -38,6 +38,8 @@ pub enum FormKind {
     Intake,
     /// The risk assessment and classification of an intake report.
     Classify,
+    /// A learning action raised on an incident (R-STAGE).
+    LearningAction,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,6 +348,82 @@ impl Form {
         ))
     }
 
+    /// A learning action on an incident: what, who owns it (the user first, then their
+    /// colleagues), and the date it is due by, four weeks out to begin with.
+    pub fn learning_action(
+        record_id: &str,
+        version: u64,
+        me: &str,
+        colleagues: &[crate::wire::Colleague],
+        now: DateTime<Utc>,
+    ) -> Form {
+        let mut owners = vec![(me.to_string(), format!("{me} (me)"))];
+        owners.extend(colleagues.iter().filter(|c| c.user != me).map(|c| {
+            (
+                c.user.clone(),
+                format!("{} · {}", c.display_name, c.organisation),
+            )
+        }));
+        let due = local_time::local_date(now) + chrono::Duration::weeks(4);
+        Form {
+            kind: FormKind::LearningAction,
+            fields: vec![
+                text("what", "What will change", "", true),
+                Field {
+                    name: "owner",
+                    label: "Owner (◂ ▸ to choose)",
+                    value: Input::Choice(owners, 0),
+                    required: true,
+                },
+                text(
+                    "due_on",
+                    "Due by (YYYY-MM-DD or +N days)",
+                    &due.to_string(),
+                    true,
+                ),
+            ],
+            focus: 0,
+            refusal: None,
+            target: Some((record_id.to_string(), version)),
+        }
+    }
+
+    /// The command a form on an existing record stands for, or the field to fix and why.
+    pub fn command(&self, now: DateTime<Utc>) -> Result<Command, (String, String)> {
+        match self.kind {
+            FormKind::LearningAction => self.learning_command(now),
+            _ => self.classify_command(),
+        }
+    }
+
+    fn learning_command(&self, now: DateTime<Utc>) -> Result<Command, (String, String)> {
+        let what = self.get("what");
+        if what.is_empty() {
+            return Err(("what".into(), "say what will change".into()));
+        }
+        let due = self.get("due_on");
+        let today = local_time::local_date(now);
+        let due_on = match due.strip_prefix('+') {
+            Some(days) => days
+                .trim_end_matches('d')
+                .parse::<u32>()
+                .ok()
+                .and_then(|n| today.checked_add_days(chrono::Days::new(u64::from(n)))),
+            None => chrono::NaiveDate::parse_from_str(&due, "%Y-%m-%d").ok(),
+        }
+        .ok_or_else(|| {
+            (
+                "due_on".to_string(),
+                format!("{due:?} is not a date: use 2026-12-18 or +14"),
+            )
+        })?;
+        Ok(Command::RaiseLearningAction {
+            what,
+            owner: self.get("owner"),
+            due_on,
+        })
+    }
+
     /// The classify command this form stands for.
     pub fn classify_command(&self) -> Result<Command, (String, String)> {
         let (classifications, urgency) = self.decision();
@@ -407,10 +485,10 @@ impl Form {
             ));
         }
         let value = match self.kind {
-            FormKind::Classify => {
+            FormKind::Classify | FormKind::LearningAction => {
                 return Err((
                     String::new(),
-                    "a classification is not a new record".to_string(),
+                    "this form changes a record; it does not register one".to_string(),
                 ));
             }
             FormKind::Incident => {

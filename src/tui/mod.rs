@@ -2,6 +2,8 @@
 //! model, `update` the only place it changes, `view` draws it and changes nothing.
 
 pub mod action;
+pub mod analysis;
+pub mod analysis_view;
 pub mod config;
 pub mod driver;
 pub mod form;

@@ -4,8 +4,9 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::analytics::{GroupBy, Interval};
 use crate::domain::query::VIEWS;
-use crate::wire::{Me, QueueRow, RecordView};
+use crate::wire::{Analytics, LearningActions, Me, QueueRow, RecordView};
 
 use super::keymap::Keymap;
 use super::theme::Theme;
@@ -86,6 +87,39 @@ pub enum Mode {
     Reason(ReasonFor, String),
     /// Asking before a bulk or lasting change: the question and what `y` does.
     Confirm(String, Vec<super::update::Effect>),
+    /// The Trends screen (`State::trends`).
+    Trends,
+    /// The open learning actions (`State::actions`).
+    Actions,
+}
+
+/// The Trends screen: counts by one grouping over weeks or months (stage 5).
+#[derive(Debug, Clone)]
+pub struct Trends {
+    pub by: GroupBy,
+    pub interval: Interval,
+    pub data: Option<Analytics>,
+    /// The highlighted group: its bar, and its line over time.
+    pub selected: usize,
+}
+
+impl Default for Trends {
+    fn default() -> Trends {
+        Trends {
+            by: GroupBy::Type,
+            interval: Interval::Month,
+            data: None,
+            selected: 0,
+        }
+    }
+}
+
+/// The open learning actions, everyone's or the user's own.
+#[derive(Debug, Clone, Default)]
+pub struct ActionList {
+    pub mine: bool,
+    pub data: Option<LearningActions>,
+    pub selected: usize,
 }
 
 /// What a reason is asked for.
@@ -95,6 +129,12 @@ pub enum ReasonFor {
     Waive(String),
     /// Amending this note with this text and these protected spans.
     Amend(u32, String, Vec<crate::domain::model::Span>),
+    /// Closing a learning action of a record at a version: the reason is its outcome.
+    CloseAction {
+        record: String,
+        version: u64,
+        action: u32,
+    },
 }
 
 impl ReasonFor {
@@ -102,6 +142,9 @@ impl ReasonFor {
         match self {
             ReasonFor::Waive(item) => format!("waive {}", item.replace('_', " ")),
             ReasonFor::Amend(note, _, _) => format!("amend note {note}"),
+            ReasonFor::CloseAction { record, action, .. } => {
+                format!("close action {action} of {record} · outcome")
+            }
         }
     }
 }
@@ -261,6 +304,8 @@ pub struct State {
     pub last_key: DateTime<Utc>,
     /// Note drafts kept on disk, by record id, offered back when the record is opened.
     pub drafts: std::collections::BTreeMap<String, String>,
+    pub trends: Trends,
+    pub actions: ActionList,
     pub quit: bool,
 }
 
@@ -301,6 +346,8 @@ impl State {
             idle_lock: None,
             last_key: now,
             drafts: std::collections::BTreeMap::new(),
+            trends: Trends::default(),
+            actions: ActionList::default(),
             quit: false,
         }
     }

@@ -38,6 +38,10 @@ pub enum Msg {
     Connection(Connection),
     /// Writes waiting to be sent (offline outbox).
     Pending(usize),
+    Analytics(Box<crate::wire::Analytics>),
+    Actions(Box<crate::wire::LearningActions>),
+    /// An export was written: what and where.
+    Exported(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +79,19 @@ pub enum Effect {
         version: u64,
         command: Box<Command>,
     },
+    LoadAnalytics {
+        by: crate::domain::analytics::GroupBy,
+        interval: crate::domain::analytics::Interval,
+    },
+    LoadActions {
+        mine: bool,
+    },
+    /// Export the view with this query and sort as CSV to `file` in the current directory.
+    Export {
+        query: String,
+        sort: String,
+        file: String,
+    },
     Quit,
 }
 
@@ -85,7 +102,7 @@ fn load_counts(state: &mut State) -> Effect {
     }
 }
 
-fn load_queue(state: &State) -> Effect {
+pub(super) fn load_queue(state: &State) -> Effect {
     Effect::LoadQueue {
         query: state.query(),
         sort: SORTS[state.sort % SORTS.len()].0.to_string(),
@@ -191,15 +208,43 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             {
                 open.view = Some(view);
             }
-            // A classification that went through closes its form.
-            if state.form.as_ref().is_some_and(|f| {
-                f.kind == super::form::FormKind::Classify
-                    && f.target.as_ref().map(|(t, _)| t) == id.as_ref()
-            }) {
-                state.form = None;
-                state.mode = Mode::Normal;
-                state.message = Some((Level::Info, "classified".into()));
+            // A classification or a learning action that went through closes its form.
+            let done = state
+                .form
+                .as_ref()
+                .and_then(|f| (f.target.as_ref().map(|(t, _)| t) == id.as_ref()).then_some(f.kind));
+            match done {
+                Some(super::form::FormKind::Classify) => {
+                    state.form = None;
+                    state.mode = Mode::Normal;
+                    state.message = Some((Level::Info, "classified".into()));
+                }
+                Some(super::form::FormKind::LearningAction) => {
+                    state.form = None;
+                    state.mode = Mode::Normal;
+                    state.message = Some((
+                        Level::Info,
+                        "learning action raised: L lists the open ones".into(),
+                    ));
+                }
+                _ => {}
             }
+            super::analysis::after_write(state)
+        }
+        Msg::Analytics(analytics) => {
+            let groups = analytics.groups.len();
+            state.trends.selected = state.trends.selected.min(groups.saturating_sub(1));
+            state.trends.data = Some(*analytics);
+            Vec::new()
+        }
+        Msg::Actions(actions) => {
+            let rows = actions.rows.len();
+            state.actions.selected = state.actions.selected.min(rows.saturating_sub(1));
+            state.actions.data = Some(*actions);
+            Vec::new()
+        }
+        Msg::Exported(message) => {
+            state.message = Some((Level::Info, message));
             Vec::new()
         }
         Msg::History(history) => {
@@ -269,6 +314,8 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Mode::Palette(text, index) => palette_key(state, text, index, key),
+        Mode::Trends => super::analysis::trends_key(state, key),
+        Mode::Actions => super::analysis::actions_key(state, key),
         Mode::Note => note_key(state, key),
         Mode::Form => form_key(state, key),
         Mode::Pick(mut text, index) => {
@@ -300,16 +347,21 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Mode::Reason(purpose, mut reason) => match key.code {
             KeyCode::Esc => {
-                state.mode = Mode::Normal;
+                state.mode = back_from(&purpose);
                 Vec::new()
             }
             KeyCode::Enter => {
-                state.mode = Mode::Normal;
+                state.mode = back_from(&purpose);
                 let reason = reason.trim().to_string();
-                let target = state
-                    .record
-                    .as_ref()
-                    .and_then(|open| open.view.as_ref().map(|v| (open.id.clone(), v.version)));
+                let target = match &purpose {
+                    ReasonFor::CloseAction {
+                        record, version, ..
+                    } => Some((record.clone(), *version)),
+                    _ => state
+                        .record
+                        .as_ref()
+                        .and_then(|open| open.view.as_ref().map(|v| (open.id.clone(), v.version))),
+                };
                 match (target, reason.is_empty()) {
                     (_, true) => {
                         state.message = Some((Level::Error, "a reason is needed".into()));
@@ -323,6 +375,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                                 text,
                                 protected_spans,
                                 reason,
+                            },
+                            ReasonFor::CloseAction { action, .. } => Command::CloseLearningAction {
+                                action,
+                                outcome: reason,
                             },
                         };
                         vec![Effect::Command {
@@ -376,6 +432,15 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
+/// Where a reason prompt returns to: the list a learning action was closed from, or the
+/// panes.
+fn back_from(purpose: &ReasonFor) -> Mode {
+    match purpose {
+        ReasonFor::CloseAction { .. } => Mode::Actions,
+        _ => Mode::Normal,
+    }
+}
+
 fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     use super::form::{Form, FormKind, Input};
     let Some(form) = state.form.as_mut() else {
@@ -383,6 +448,7 @@ fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let now = state.now;
     let last = form.fields.len().saturating_sub(1);
     match key.code {
         KeyCode::Esc => {
@@ -396,11 +462,11 @@ fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     Some(policy) => Form::incident(policy, state.now),
                     None => return Vec::new(),
                 },
-                FormKind::Classify => return Vec::new(),
+                FormKind::Classify | FormKind::LearningAction => return Vec::new(),
             };
         }
-        KeyCode::Char('s') if ctrl && form.kind == FormKind::Classify => {
-            match (form.classify_command(), form.target.clone()) {
+        KeyCode::Char('s') if ctrl && form.target.is_some() => {
+            match (form.command(now), form.target.clone()) {
                 (Ok(command), Some((id, version))) => {
                     form.refusal = None;
                     return vec![Effect::Command {
@@ -729,6 +795,7 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 | Action::NewRecord
                 | Action::Waive
                 | Action::Classify
+                | Action::RaiseAction
         )
     {
         state.message = Some((
@@ -833,6 +900,10 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Explain => state.explain = !state.explain,
+        Action::Trends => return super::analysis::open_trends(state),
+        Action::LearningActions => return super::analysis::open_actions(state),
+        Action::Export => return super::analysis::export_view(state),
+        Action::RaiseAction => return super::analysis::raise_action(state),
         Action::Waive => {
             if let Some(open) = &state.record
                 && open.tab == RecordTab::Checklist

@@ -14,6 +14,7 @@ use crate::domain::deadlines::Status;
 use crate::wire::QueueRow;
 
 use super::action::REGISTRY;
+use super::analysis_view;
 use super::state::{Connection, Focus, Mode, RecordTab, State};
 use super::update::palette_matches;
 
@@ -105,14 +106,27 @@ pub fn view(state: &State, frame: &mut Frame) {
     ])
     .areas(area);
     draw_tabs(state, frame, top);
-    draw_queue(state, frame, queue);
-    draw_record(state, frame, detail);
-    if state.mode == Mode::Note
-        && let Some(editor) = &state.editor
-    {
-        draw_editor(state, editor, frame, detail);
+    let screen = top.union(hints).inner(ratatui::layout::Margin::new(0, 1));
+    let closing_action = matches!(
+        &state.mode,
+        Mode::Reason(super::state::ReasonFor::CloseAction { .. }, _)
+    );
+    if state.mode == Mode::Trends {
+        analysis_view::draw_trends(state, frame, screen);
+        draw_screen_hints(state, analysis_view::trends_hints(), frame, hints);
+    } else if state.mode == Mode::Actions || closing_action {
+        analysis_view::draw_actions(state, frame, screen);
+        draw_screen_hints(state, analysis_view::actions_hints(), frame, hints);
+    } else {
+        draw_queue(state, frame, queue);
+        draw_record(state, frame, detail);
+        if state.mode == Mode::Note
+            && let Some(editor) = &state.editor
+        {
+            draw_editor(state, editor, frame, detail);
+        }
+        draw_hints(state, frame, hints);
     }
-    draw_hints(state, frame, hints);
     match &state.mode {
         Mode::Help => draw_help(state, frame, area),
         Mode::Palette(text, index) => draw_palette(state, frame, area, text, *index),
@@ -174,7 +188,7 @@ pub fn view(state: &State, frame: &mut Frame) {
                 rect,
             );
         }
-        Mode::Normal | Mode::Filter(_) | Mode::Note => {}
+        Mode::Normal | Mode::Filter(_) | Mode::Note | Mode::Trends | Mode::Actions => {}
     }
 }
 
@@ -705,6 +719,7 @@ fn draw_form(state: &State, form: &super::form::Form, frame: &mut Frame, area: R
             " new intake report · ctrl-t incident instead · ctrl-s registers · esc cancels "
         }
         FormKind::Classify => " classify the report · ctrl-s records it · esc cancels ",
+        FormKind::LearningAction => " raise a learning action · ctrl-s raises it · esc cancels ",
     };
     let rect = overlay(area, 100, 22);
     frame.render_widget(Clear, rect);
@@ -736,6 +751,15 @@ fn draw_editor(state: &State, editor: &super::state::NoteEditor, frame: &mut Fra
     );
     frame.render_widget(Clear, area);
     frame.render_widget(&textarea, area);
+}
+
+/// A screen's own keys, unless there is a message to show.
+fn draw_screen_hints(state: &State, keys: &str, frame: &mut Frame, area: Rect) {
+    let text = match &state.message {
+        Some((_, message)) => message.as_str(),
+        None => keys,
+    };
+    frame.render_widget(Paragraph::new(text), area);
 }
 
 fn draw_hints(state: &State, frame: &mut Frame, area: Rect) {

@@ -1,0 +1,366 @@
+//! The Trends screen and the list of open learning actions (stage 5). Every bar and line
+//! has its number written beside it: nothing is read from length or colour alone, and a
+//! hidden count reads `<5` (R-PRIV-4).
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Row, Sparkline, Table};
+
+use crate::domain::analytics::{GroupBy, Interval};
+use crate::domain::local_time;
+use crate::wire::{Analytics, AnalyticsCount};
+
+use super::state::State;
+
+fn grouping_name(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::Type => "type",
+        GroupBy::Service => "service",
+        GroupBy::Org => "organisation",
+        GroupBy::Impact => "impact",
+        GroupBy::Stage => "stage",
+        GroupBy::Outcome => "deadline outcome",
+    }
+}
+
+fn per(interval: Interval) -> &'static str {
+    match interval {
+        Interval::Week => "week",
+        Interval::Month => "month",
+    }
+}
+
+/// `text` cut to `width` characters, with an ellipsis when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// The short label under a period's bar: `Nov` for a month, `23/11` for a week.
+fn period_tick(interval: Interval, start: chrono::NaiveDate) -> String {
+    match interval {
+        Interval::Week => start.format("%-d/%-m").to_string(),
+        Interval::Month => start.format("%b").to_string(),
+    }
+}
+
+pub fn draw_trends(state: &State, frame: &mut Frame, area: Rect) {
+    let trends = &state.trends;
+    let Some(data) = &trends.data else {
+        frame.render_widget(
+            Paragraph::new("Counting…").block(Block::new().borders(Borders::ALL).title(" Trends ")),
+            area,
+        );
+        return;
+    };
+    let [summary, bars, time] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(4),
+        Constraint::Length(8),
+    ])
+    .areas(area);
+    draw_summary(state, data, frame, summary);
+    draw_bars(state, data, frame, bars);
+    draw_over_time(state, data, frame, time);
+}
+
+/// What is counted, and the whole count over time as a sparkline with its numbers.
+fn draw_summary(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) {
+    let (first, last) = (data.periods.first(), data.periods.last());
+    let range = match (first, last) {
+        (Some(a), Some(b)) => format!("{} – {}", a.label, b.label),
+        _ => String::new(),
+    };
+    let hidden = data
+        .suppressed_below
+        .map(|n| format!(" · counts under {n} shown as <{n}"))
+        .unwrap_or_default();
+    let title = Line::from(vec![
+        Span::styled(
+            format!(
+                "Incidents by {} per {}",
+                grouping_name(data.by),
+                per(data.interval)
+            ),
+            state.theme.header,
+        ),
+        Span::raw(format!(" · {range} · {} in all{hidden}", data.total)),
+    ]);
+    let [line, spark] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    frame.render_widget(Paragraph::new(title), line);
+    let values: Vec<u64> = data
+        .period_totals
+        .iter()
+        .map(AnalyticsCount::value)
+        .collect();
+    let width = u16::try_from(values.len()).unwrap_or(0);
+    let [label, chart, numbers] = Layout::horizontal([
+        Constraint::Length(14),
+        Constraint::Length(width + 1),
+        Constraint::Min(10),
+    ])
+    .areas(spark);
+    frame.render_widget(Paragraph::new("All incidents"), label);
+    frame.render_widget(Sparkline::default().data(&values), chart);
+    let peak = data
+        .period_totals
+        .iter()
+        .zip(&data.periods)
+        .filter(|(c, _)| matches!(c, AnalyticsCount::Exact(_)))
+        .max_by_key(|(c, _)| c.value());
+    let ends = match (data.period_totals.first(), data.period_totals.last()) {
+        (Some(a), Some(b)) => format!("first {a} · last {b}"),
+        _ => String::new(),
+    };
+    let peak = peak
+        .map(|(c, p)| format!(" · peak {c} ({})", p.label))
+        .unwrap_or_default();
+    frame.render_widget(Paragraph::new(format!("{ends}{peak}")), numbers);
+}
+
+/// One horizontal bar per group, its total written beside it; the highlighted one marked.
+fn draw_bars(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) {
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(state.theme.focus_border)
+        .title(format!(
+            " {} {} · enter lists the highlighted one's records ",
+            data.groups.len(),
+            match data.by {
+                GroupBy::Org => "organisations",
+                GroupBy::Outcome => "outcomes",
+                GroupBy::Impact => "impacts",
+                GroupBy::Stage => "stages",
+                GroupBy::Service => "services",
+                GroupBy::Type => "types",
+            }
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if data.groups.is_empty() {
+        frame.render_widget(
+            Paragraph::new("Nothing was recorded in this period."),
+            inner,
+        );
+        return;
+    }
+    let rows = usize::from(inner.height).max(1);
+    let selected = state.trends.selected.min(data.groups.len() - 1);
+    let first = selected.saturating_sub(rows - 1);
+    let label_width = usize::from(inner.width / 3).clamp(12, 34);
+    let shown: Vec<_> = data
+        .groups
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .collect();
+    let bars: Vec<Bar> = shown
+        .iter()
+        .map(|(i, group)| {
+            let marker = if *i == selected { "▶ " } else { "  " };
+            let label = format!("{marker}{}", fit(&group.label, label_width - 2));
+            let style = if *i == selected {
+                state.theme.selected
+            } else {
+                Style::default()
+            };
+            Bar::default()
+                .value(group.total.value())
+                .label(Line::styled(label, style))
+                .text_value(String::new())
+        })
+        .collect();
+    let [chart, numbers] =
+        Layout::horizontal([Constraint::Min(20), Constraint::Length(8)]).areas(inner);
+    let max = data
+        .groups
+        .iter()
+        .map(|g| g.total.value())
+        .max()
+        .unwrap_or(1);
+    frame.render_widget(
+        BarChart::default()
+            .direction(Direction::Horizontal)
+            .bar_width(1)
+            .bar_gap(0)
+            .max(max.max(1))
+            .data(BarGroup::default().bars(&bars)),
+        chart,
+    );
+    let counts: Vec<Line> = shown
+        .iter()
+        .map(|(i, group)| {
+            let line = Line::from(format!("{:>7}", group.total.to_string()));
+            if *i == selected {
+                line.style(state.theme.selected)
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(counts), numbers);
+}
+
+/// The highlighted group per period: a bar each, with its count under it.
+fn draw_over_time(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) {
+    let Some(group) = data.groups.get(state.trends.selected) else {
+        frame.render_widget(Block::new().borders(Borders::ALL), area);
+        return;
+    };
+    let block = Block::new().borders(Borders::ALL).title(format!(
+        " {} per {} ",
+        fit(&group.label, 40),
+        per(data.interval)
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let periods = data.periods.len().max(1);
+    let [chart, counts] =
+        Layout::vertical([Constraint::Min(2), Constraint::Length(1)]).areas(inner);
+    let slot = usize::from(inner.width) / periods;
+    let bar_width = u16::try_from(slot.saturating_sub(1).clamp(1, 6)).unwrap_or(1);
+    let bars: Vec<Bar> = data
+        .periods
+        .iter()
+        .zip(&group.counts)
+        .map(|(period, count)| {
+            Bar::default()
+                .value(count.value())
+                .label(Line::from(period_tick(data.interval, period.start)))
+                .text_value(String::new())
+        })
+        .collect();
+    frame.render_widget(
+        BarChart::default()
+            .bar_width(bar_width)
+            .bar_gap(1)
+            .bar_style(Style::default().add_modifier(Modifier::BOLD))
+            .data(BarGroup::default().bars(&bars)),
+        chart,
+    );
+    let step = usize::from(bar_width) + 1;
+    let line: String = group
+        .counts
+        .iter()
+        .map(|c| format!("{:<step$}", fit(&c.to_string(), step)))
+        .collect();
+    frame.render_widget(Paragraph::new(line), counts);
+}
+
+/// `OVERDUE 3d`, `today`, `in 12d`: how the due date stands, in words.
+fn due_words(due_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let today = local_time::local_date(now);
+    let due_on = local_time::local_date(due_at);
+    if due_at < now {
+        format!("OVERDUE {}d", (today - due_on).num_days().max(0))
+    } else if due_on == today {
+        "today".to_string()
+    } else {
+        format!("in {}d", (due_on - today).num_days())
+    }
+}
+
+pub fn draw_actions(state: &State, frame: &mut Frame, area: Rect) {
+    let list = &state.actions;
+    let whose = if list.mine { "yours" } else { "everyone's" };
+    let Some(data) = &list.data else {
+        frame.render_widget(
+            Paragraph::new("Loading…").block(
+                Block::new()
+                    .borders(Borders::ALL)
+                    .title(format!(" Open learning actions · {whose} ")),
+            ),
+            area,
+        );
+        return;
+    };
+    let title = format!(
+        " Open learning actions · {whose} · {} open · {} overdue · {} due today{} ",
+        data.rows.len(),
+        data.overdue,
+        data.due_today,
+        if data.complete {
+            ""
+        } else {
+            " · more than shown"
+        }
+    );
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(state.theme.focus_border)
+        .title(title);
+    let inner = block.inner(area);
+    let visible = usize::from(inner.height.saturating_sub(1)).max(1);
+    let first = list.selected.saturating_sub(visible - 1);
+    let rows: Vec<Row> = data
+        .rows
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+        .map(|(i, row)| {
+            let due = due_words(row.due_at, state.now);
+            let due_style = if due.starts_with("OVERDUE") {
+                state.theme.overdue
+            } else if due == "today" {
+                state.theme.due_soon
+            } else {
+                Style::default()
+            };
+            let cells = vec![
+                Span::styled(due, due_style),
+                Span::raw(row.action.due_on.format("%d %b").to_string()),
+                Span::raw(row.record.clone()),
+                Span::raw(row.org.clone()),
+                Span::raw(row.action.owner.clone()),
+                Span::raw(row.action.what.clone()),
+            ];
+            let r = Row::new(cells);
+            if i == list.selected {
+                r.style(state.theme.selected)
+            } else {
+                r
+            }
+        })
+        .collect();
+    if data.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new("No open learning actions.").block(block),
+            area,
+        );
+        return;
+    }
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(11),
+            Constraint::Length(6),
+            Constraint::Length(15),
+            Constraint::Length(12),
+            Constraint::Length(6),
+            Constraint::Min(10),
+        ],
+    )
+    .header(Row::new(["due", "on", "record", "org", "owner", "what"]).style(state.theme.header))
+    .block(block);
+    frame.render_widget(table, area);
+}
+
+/// The keys of the screen, for the hint line.
+pub fn trends_hints() -> &'static str {
+    "j/k choose · enter lists its records · b grouping · i week/month · r reload · esc back"
+}
+
+pub fn actions_hints() -> &'static str {
+    "j/k choose · enter opens the record · c closes with an outcome · m yours/everyone's · esc back"
+}
