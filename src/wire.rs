@@ -138,6 +138,9 @@ pub struct AnalyticsPeriod {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub label: String,
+    /// The period is still under way: its count will grow.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

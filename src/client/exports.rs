@@ -31,7 +31,7 @@ pub fn save(path: &Path, bytes: &[u8], rows: usize, force: bool) -> Result<Strin
     refuse_existing(path, force)?;
     write_private(path, bytes).map_err(|e| format!("writing {}: {e}", path.display()))?;
     Ok(format!(
-        "{rows} row{} written to {} (readable by you only)",
+        "{rows} row{} written to {} (0600: only you can read it)",
         if rows == 1 { "" } else { "s" },
         path.display()
     ))

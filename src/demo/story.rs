@@ -70,6 +70,7 @@ pub fn live(
         }
     } else {
         story.work_stage(false);
+        story.follow_up_learning_actions();
     }
     Ok(story.events)
 }
@@ -425,10 +426,26 @@ impl Story<'_, '_> {
         }
     }
 
+    /// On a record still open, most actions whose date has come are closed; the rest wait.
+    fn follow_up_learning_actions(&mut self) {
+        let due: Vec<u32> = self
+            .record
+            .open_learning_actions()
+            .filter(|a| a.due_on <= local_date(self.end))
+            .map(|a| a.id)
+            .collect();
+        let closing: Vec<u32> = due.into_iter().filter(|_| self.rng.chance(80)).collect();
+        self.close_these(closing);
+    }
+
     /// Each open action closed with what came of it, some after their due date.
     fn close_learning_actions(&mut self) {
         let open: Vec<u32> = self.record.open_learning_actions().map(|a| a.id).collect();
-        for action in open {
+        self.close_these(open);
+    }
+
+    fn close_these(&mut self, actions: Vec<u32>) {
+        for action in actions {
             let outcome = (*self.rng.pick(&[
                 "Done and checked at the next team meeting.",
                 "Done; the change is written into the unit's procedures.",

@@ -160,6 +160,7 @@ pub async fn analytics(
                 start: *start,
                 end: interval.end(*start),
                 label: interval.label(*start),
+                partial: interval.end(*start) >= today,
             })
             .collect(),
         groups,

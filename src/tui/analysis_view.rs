@@ -117,8 +117,13 @@ fn draw_summary(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) 
         .zip(&data.periods)
         .filter(|(c, _)| matches!(c, AnalyticsCount::Exact(_)))
         .max_by_key(|(c, _)| c.value());
+    let so_far = if last.is_some_and(|p| p.partial) {
+        " so far"
+    } else {
+        ""
+    };
     let ends = match (data.period_totals.first(), data.period_totals.last()) {
-        (Some(a), Some(b)) => format!("first {a} · last {b}"),
+        (Some(a), Some(b)) => format!("first {a} · last {b}{so_far}"),
         _ => String::new(),
     };
     let peak = peak
@@ -217,8 +222,13 @@ fn draw_over_time(state: &State, data: &Analytics, frame: &mut Frame, area: Rect
         frame.render_widget(Block::new().borders(Borders::ALL), area);
         return;
     };
+    let under_way = if data.periods.last().is_some_and(|p| p.partial) {
+        " · * so far"
+    } else {
+        ""
+    };
     let block = Block::new().borders(Borders::ALL).title(format!(
-        " {} per {} ",
+        " {} per {}{under_way} ",
         fit(&group.label, 40),
         per(data.interval)
     ));
@@ -234,9 +244,13 @@ fn draw_over_time(state: &State, data: &Analytics, frame: &mut Frame, area: Rect
         .iter()
         .zip(&group.counts)
         .map(|(period, count)| {
+            let so_far = if period.partial { "*" } else { "" };
             Bar::default()
                 .value(count.value())
-                .label(Line::from(period_tick(data.interval, period.start)))
+                .label(Line::from(format!(
+                    "{}{so_far}",
+                    period_tick(data.interval, period.start)
+                )))
                 .text_value(String::new())
         })
         .collect();
@@ -319,7 +333,6 @@ pub fn draw_actions(state: &State, frame: &mut Frame, area: Rect) {
             };
             let cells = vec![
                 Span::styled(due, due_style),
-                Span::raw(row.action.due_on.format("%d %b").to_string()),
                 Span::raw(row.record.clone()),
                 Span::raw(row.org.clone()),
                 Span::raw(row.action.owner.clone()),
@@ -343,24 +356,23 @@ pub fn draw_actions(state: &State, frame: &mut Frame, area: Rect) {
     let table = Table::new(
         rows,
         [
-            Constraint::Length(11),
-            Constraint::Length(6),
+            Constraint::Length(12),
             Constraint::Length(15),
             Constraint::Length(12),
             Constraint::Length(6),
             Constraint::Min(10),
         ],
     )
-    .header(Row::new(["due", "on", "record", "org", "owner", "what"]).style(state.theme.header))
+    .header(Row::new(["due", "record", "org", "owner", "what"]).style(state.theme.header))
     .block(block);
     frame.render_widget(table, area);
 }
 
 /// The keys of the screen, for the hint line.
 pub fn trends_hints() -> &'static str {
-    "j/k choose · enter lists its records · b grouping · i week/month · r reload · esc back"
+    "j/k choose · enter its records · b grouping · i week/month · r reload · esc back"
 }
 
 pub fn actions_hints() -> &'static str {
-    "j/k choose · enter opens the record · c closes with an outcome · m yours/everyone's · esc back"
+    "j/k choose · enter opens its record · c close with outcome · m yours/all · esc back"
 }

@@ -156,10 +156,11 @@ pub fn view(state: &State, frame: &mut Frame) {
             );
         }
         Mode::Confirm(question, _) => {
-            let rect = overlay(area, 60, 3);
+            let lines = question.chars().count().div_ceil(58);
+            let rect = overlay(area, 60, u16::try_from(lines + 2).unwrap_or(3).min(10));
             frame.render_widget(Clear, rect);
             frame.render_widget(
-                Paragraph::new(question.as_str()).block(
+                Paragraph::new(question.as_str()).wrap(Wrap { trim: true }).block(
                     Block::new()
                         .borders(Borders::ALL)
                         .border_style(state.theme.focus_border),
@@ -521,6 +522,30 @@ fn words(value: Option<&Value>, default: &str, joiner: &str) -> Span<'static> {
     )
 }
 
+/// The record's learning actions, open first: what, who, by when, or what came of it.
+fn learning_actions(record: &Value) -> Vec<Line<'static>> {
+    let actions: Vec<crate::domain::model::LearningAction> = record
+        .get("learning_actions")
+        .cloned()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    let mut sorted: Vec<_> = actions.iter().collect();
+    sorted.sort_by_key(|a| (a.closed.is_some(), a.due_on));
+    sorted
+        .into_iter()
+        .map(|a| {
+            let state = match &a.closed {
+                None => format!("open, {} by {}", a.owner, a.due_on.format("%-d %b %Y")),
+                Some(c) => format!("closed: {}", c.outcome),
+            };
+            field(
+                &format!("Action {}", a.id),
+                Span::raw(format!("{} ({state})", a.what)),
+            )
+        })
+        .collect()
+}
+
 fn details(view: &crate::wire::RecordView, state: &State) -> Vec<Line<'static>> {
     let r = &view.record;
     let d = r.get("details");
@@ -539,6 +564,7 @@ fn details(view: &crate::wire::RecordView, state: &State) -> Vec<Line<'static>> 
             ));
             lines.push(field("Subject", words(get("/subject/relation"), "—", " ")));
             lines.push(field("What", cell(get("/description"), state)));
+            lines.extend(learning_actions(r));
         }
         Some("intake") => {
             lines.push(field("Child", cell(get("/children/0/person/name"), state)));
