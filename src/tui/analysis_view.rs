@@ -61,10 +61,14 @@ pub fn draw_trends(state: &State, frame: &mut Frame, area: Rect) {
         );
         return;
     };
+    // The bars take the rows they need; the time chart gets the rest.
+    let bar_rows = u16::try_from(data.groups.len() + 2)
+        .unwrap_or(u16::MAX)
+        .max(3);
     let [summary, bars, time] = Layout::vertical([
         Constraint::Length(2),
-        Constraint::Min(4),
-        Constraint::Length(8),
+        Constraint::Max(bar_rows),
+        Constraint::Min(8),
     ])
     .areas(area);
     draw_summary(state, data, frame, summary);
@@ -81,18 +85,14 @@ fn draw_summary(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) 
     };
     let hidden = data
         .suppressed_below
-        .map(|n| format!(" · counts under {n} shown as <{n}"))
+        .map(|n| format!(" · <{n}: under {n}, hidden"))
         .unwrap_or_default();
     let title = Line::from(vec![
         Span::styled(
-            format!(
-                "Incidents by {} per {}",
-                grouping_name(data.by),
-                per(data.interval)
-            ),
+            format!("By {} per {}", grouping_name(data.by), per(data.interval)),
             state.theme.header,
         ),
-        Span::raw(format!(" · {range} · {} in all{hidden}", data.total)),
+        Span::raw(format!(" · {range} · {} incidents{hidden}", data.total)),
     ]);
     let [line, spark] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
@@ -374,5 +374,5 @@ pub fn trends_hints() -> &'static str {
 }
 
 pub fn actions_hints() -> &'static str {
-    "j/k choose · enter opens its record · c close with outcome · m yours/all · esc back"
+    "j/k choose · enter opens its record · c close (outcome) · m mine/all · esc back"
 }

@@ -160,11 +160,13 @@ pub fn view(state: &State, frame: &mut Frame) {
             let rect = overlay(area, 60, u16::try_from(lines + 2).unwrap_or(3).min(10));
             frame.render_widget(Clear, rect);
             frame.render_widget(
-                Paragraph::new(question.as_str()).wrap(Wrap { trim: true }).block(
-                    Block::new()
-                        .borders(Borders::ALL)
-                        .border_style(state.theme.focus_border),
-                ),
+                Paragraph::new(question.as_str())
+                    .wrap(Wrap { trim: true })
+                    .block(
+                        Block::new()
+                            .borders(Borders::ALL)
+                            .border_style(state.theme.focus_border),
+                    ),
                 rect,
             );
         }

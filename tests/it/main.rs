@@ -22,3 +22,4 @@ mod serve;
 mod store;
 mod support;
 mod tui;
+mod tui_analysis;

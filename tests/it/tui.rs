@@ -18,7 +18,7 @@ use serde_json::json;
 
 use crate::fixtures::melb;
 
-fn now() -> chrono::DateTime<Utc> {
+pub(crate) fn now() -> chrono::DateTime<Utc> {
     melb("2026-11-24 09:00")
 }
 
@@ -64,7 +64,7 @@ fn page(masked: bool) -> QueuePage {
     }
 }
 
-fn record_view(masked: bool) -> RecordView {
+pub(crate) fn record_view(masked: bool) -> RecordView {
     let name = if masked {
         json!({"masked": "identifying", "display": "J.S. (12)"})
     } else {
@@ -110,7 +110,7 @@ fn record_view(masked: bool) -> RecordView {
     }
 }
 
-fn me(pi: bool) -> Me {
+pub(crate) fn me(pi: bool) -> Me {
     Me {
         user: if pi { "alice" } else { "carol" }.into(),
         display_name: "Someone".into(),
@@ -124,7 +124,7 @@ fn me(pi: bool) -> Me {
     }
 }
 
-fn state(masked: bool) -> State {
+pub(crate) fn state(masked: bool) -> State {
     let mut s = State::new(now(), Keymap::default(), Theme::default());
     update(&mut s, Msg::Me(me(!masked)));
     update(&mut s, Msg::Connection(Connection::Live));
@@ -132,15 +132,15 @@ fn state(masked: bool) -> State {
     s
 }
 
-fn key(code: KeyCode) -> Msg {
+pub(crate) fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
+pub(crate) fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
     update(s, key(code))
 }
 
-fn screen(s: &mut State, width: u16, height: u16) -> String {
+pub(crate) fn screen(s: &mut State, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     s.page = usize::from(height / 2);
     terminal.draw(|frame| view(s, frame)).expect("draw");
@@ -170,7 +170,7 @@ fn line_under(s: &mut State, label: &str) -> String {
 }
 
 /// The screen at the minimum size and at a common larger one.
-fn both(name: &str, s: &mut State) {
+pub(crate) fn both(name: &str, s: &mut State) {
     insta::assert_snapshot!(format!("{name}_80x24"), screen(s, 80, 24));
     insta::assert_snapshot!(format!("{name}_120x40"), screen(s, 120, 40));
 }
