@@ -413,3 +413,82 @@ fn newcomer_errors_say_what_to_do() {
         "{text}"
     );
 }
+
+/// `cims export` writes the view the server masks for this user to a file only they can
+/// read, never over an existing file unless asked, and `-` sends it to standard output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_writes_a_private_file_and_keeps_existing_ones() {
+    use std::os::unix::fs::PermissionsExt;
+
+    use crate::api::harness::{Api, Persona};
+    use crate::e2e::AppHome;
+
+    let db_dir = tempfile::tempdir().expect("a directory for the database");
+    let url = crate::support::database(crate::support::Db::Sqlite, &db_dir)
+        .await
+        .expect("a SQLite database");
+    let api = Api::start(&url).await;
+    api.create_incident(Persona::Practitioner, &crate::fixtures::incident())
+        .await;
+    let home = AppHome::new(&api.server.base, api.token(Persona::Practitioner));
+    let out = db_dir.path().join("view.csv");
+    let out_text = out.to_string_lossy().to_string();
+    let run = |args: Vec<String>| {
+        let env: Vec<(String, std::path::PathBuf)> = home
+            .env()
+            .iter()
+            .map(|(name, path)| (name.to_string(), path.to_path_buf()))
+            .collect();
+        tokio::task::spawn_blocking(move || {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_cims"));
+            command.arg("export").args(&args).env_clear();
+            for (name, value) in env {
+                command.env(name, value);
+            }
+            command.output().expect("run cims export")
+        })
+    };
+    let args = |extra: &[&str]| -> Vec<String> {
+        ["--format", "csv", "--query", "status:any"]
+            .iter()
+            .chain(extra)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let written = run(args(&["--out", &out_text])).await.expect("joined");
+    assert!(written.status.success(), "{}", stderr(&written));
+    assert!(
+        stderr(&written).contains("1 row written"),
+        "{}",
+        stderr(&written)
+    );
+    let mode = std::fs::metadata(&out)
+        .expect("the file")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600, "only the user may read an export");
+    let text = std::fs::read_to_string(&out).expect("read the export");
+    assert!(text.starts_with("id,kind,org,stage,status"), "{text}");
+    assert_eq!(text.lines().count(), 2);
+
+    let again = run(args(&["--out", &out_text])).await.expect("joined");
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("read"),
+        text,
+        "the file is kept"
+    );
+
+    let piped = run(args(&["--out", "-"])).await.expect("joined");
+    assert!(piped.status.success(), "{}", stderr(&piped));
+    assert_eq!(stdout(&piped), text);
+
+    let bad = run(args(&["--view", "nope", "--out", "-"]))
+        .await
+        .expect("joined");
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("nope"), "{}", stderr(&bad));
+    api.stop().await;
+}

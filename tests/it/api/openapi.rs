@@ -68,6 +68,9 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
             ("GET", "/v1/records/{id}/history"),
             ("GET", "/v1/events"),
             ("GET", "/v1/audit"),
+            ("GET", "/v1/analytics"),
+            ("POST", "/v1/exports"),
+            ("GET", "/v1/learning-actions"),
             ("GET", "/v1/calendar/holidays"),
             ("GET", "/healthz"),
             ("GET", "/readyz"),
@@ -109,6 +112,11 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 (Method::GET, "/v1/audit", "/v1/audit?limit=0".to_string()),
                 (Method::GET, "/v1/calendar/holidays", "/v1/calendar/holidays?year=2026".to_string()),
                 (Method::GET, "/v1/calendar/holidays", "/v1/calendar/holidays?year=1900".to_string()),
+                (Method::GET, "/v1/analytics", "/v1/analytics?by=org&interval=week".to_string()),
+                (Method::GET, "/v1/analytics", "/v1/analytics?by=colour".to_string()),
+                (Method::GET, "/v1/analytics", "/v1/analytics?periods=0".to_string()),
+                (Method::GET, "/v1/learning-actions", "/v1/learning-actions?mine=true".to_string()),
+                (Method::GET, "/v1/learning-actions", "/v1/learning-actions?q=colour:red".to_string()),
                 (Method::GET, "/healthz", "/healthz".to_string()),
                 (Method::GET, "/readyz", "/readyz".to_string()),
                 (Method::GET, "/openapi.json", "/openapi.json".to_string()),
@@ -118,6 +126,15 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
             let mut create = probe(Method::POST, "/v1/records", "/v1/records", persona);
             create.body = Some(json!({ "details": Details::Incident(anglicare_incident()) }));
             probes.push(create);
+            for body in [
+                json!({ "format": "csv", "q": "status:any" }),
+                json!({ "format": "json", "view": "nope" }),
+                json!({ "format": "pdf" }),
+            ] {
+                let mut export = probe(Method::POST, "/v1/exports", "/v1/exports", persona);
+                export.body = Some(body);
+                probes.push(export);
+            }
             let mut bad_create = probe(Method::POST, "/v1/records", "/v1/records", persona);
             bad_create.body = Some(json!({ "details": { "kind": "incident" } }));
             probes.push(bad_create);
