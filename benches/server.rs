@@ -1,4 +1,5 @@
-//! Server benchmark: seeds N records, then measures create throughput and queue-page
+//! Server benchmark: seeds N records, then measures create throughput, queue-page,
+//! analytics, learning-action and export
 //! latency over HTTP, on SQLite and on a throw-away PostgreSQL.
 //!
 //!   cargo bench --bench server                       # 100,000 records, both databases
@@ -25,6 +26,8 @@ use cims::demo::BATCH;
 const HTTP_CREATES: usize = 2000;
 const CREATE_CLIENTS: usize = 8;
 const QUEUE_REQUESTS: usize = 400;
+const ANALYTICS_REQUESTS: usize = 40;
+const EXPORTS: usize = 5;
 
 struct Options {
     records: usize,
@@ -136,30 +139,109 @@ async fn run(label: &str, url: &str, records: usize) {
         ("CSO, stage:2 (no match: full scan)", &cso_token, "stage:2"),
     ];
     for (name, token, q) in queries {
-        let mut times = Vec::with_capacity(QUEUE_REQUESTS);
-        for _ in 0..QUEUE_REQUESTS {
-            let started = Instant::now();
-            let response = client
-                .get(format!("{base}/v1/queue?limit=50&q={}", encode(q)))
-                .bearer_auth(token.as_str())
-                .send()
-                .await
-                .expect("queue");
-            let status = response.status();
-            let _ = response.bytes().await.expect("body");
-            assert_eq!(status, 200);
-            times.push(started.elapsed());
-        }
-        times.sort();
-        println!(
-            "{label}: queue page (50 rows) {name:<32} p50 {:>9}  p99 {:>9}",
-            ms(measure::percentile(&times, 0.50)),
-            ms(measure::percentile(&times, 0.99))
-        );
+        let url = format!("{base}/v1/queue?limit=50&q={}", encode(q));
+        let (p50, p99) = timed(&client, &url, token, QUEUE_REQUESTS).await;
+        println!("{label}: queue page (50 rows) {name:<32} p50 {p50:>9}  p99 {p99:>9}");
     }
+    // Stage 5: counts over every record the caller may see, and the open learning actions.
+    let analyses = [
+        ("PI, by type per month", &pi_token, "by=type&interval=month"),
+        (
+            "PI, by outcome per week",
+            &pi_token,
+            "by=outcome&interval=week&periods=52",
+        ),
+        (
+            "CSO, by type per month",
+            &cso_token,
+            "by=type&interval=month",
+        ),
+    ];
+    for (name, token, query) in analyses {
+        let url = format!("{base}/v1/analytics?{query}");
+        let (p50, p99) = timed(&client, &url, token, ANALYTICS_REQUESTS).await;
+        println!("{label}: analytics {name:<39} p50 {p50:>9}  p99 {p99:>9}");
+    }
+    let url = format!("{base}/v1/learning-actions");
+    let (p50, p99) = timed(&client, &url, &pi_token, ANALYTICS_REQUESTS).await;
+    println!(
+        "{label}: open learning actions (PI){:<26} p50 {p50:>9}  p99 {p99:>9}",
+        ""
+    );
+    // The widest of these views that one export holds (at most 20,000 rows).
+    let mut export_query = "";
+    for q in ["kind:intake", "kind:intake overdue", "impact:major due:<3d"] {
+        let count: serde_json::Value = client
+            .get(format!("{base}/v1/queue/count?q={}", encode(q)))
+            .bearer_auth(&pi_token)
+            .send()
+            .await
+            .expect("count")
+            .json()
+            .await
+            .expect("count body");
+        if count["count"].as_i64().is_some_and(|n| n <= 20_000) {
+            export_query = q;
+            break;
+        }
+    }
+    let mut times = Vec::new();
+    let mut rows = 0;
+    for _ in 0..EXPORTS {
+        let started = Instant::now();
+        let response = client
+            .post(format!("{base}/v1/exports"))
+            .bearer_auth(&pi_token)
+            .json(&serde_json::json!({ "format": "csv", "q": export_query }))
+            .send()
+            .await
+            .expect("export");
+        assert_eq!(response.status(), 200);
+        rows = response
+            .headers()
+            .get("x-cims-rows")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0);
+        let _ = response.bytes().await.expect("body");
+        times.push(started.elapsed());
+    }
+    times.sort();
+    println!(
+        "{label}: CSV export \"{export_query}\" ({rows} rows) p50 {:>9}",
+        ms(measure::percentile(&times, 0.50))
+    );
     let _ = stop.send(());
     let _ = server.await;
     store.close().await;
+}
+
+/// p50 and p99 of `requests` GETs of `url`.
+async fn timed(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    requests: usize,
+) -> (String, String) {
+    let mut times = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let started = Instant::now();
+        let response = client
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        let _ = response.bytes().await.expect("body");
+        assert_eq!(status, 200, "{url}");
+        times.push(started.elapsed());
+    }
+    times.sort();
+    (
+        ms(measure::percentile(&times, 0.50)),
+        ms(measure::percentile(&times, 0.99)),
+    )
 }
 
 fn main() {

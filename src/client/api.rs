@@ -106,22 +106,26 @@ impl QueueRequest {
     /// is nothing to send).
     pub fn query_string(&self) -> String {
         let limit = self.limit.map(|l| l.to_string());
-        let pairs = [
+        query_string(&[
             ("q", self.q.as_deref()),
             ("view", self.view.as_deref()),
             ("sort", self.sort.as_deref()),
             ("limit", limit.as_deref()),
             ("cursor", self.cursor.as_deref()),
-        ];
-        let parts: Vec<String> = pairs
-            .iter()
-            .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode(v))))
-            .collect();
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", parts.join("&"))
-        }
+        ])
+    }
+}
+
+/// `?name=value&…` of the values given, percent-encoded; empty when none is.
+fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode(v))))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
     }
 }
 
@@ -141,21 +145,12 @@ impl AnalyticsRequest {
             Interval::Week => "week",
             Interval::Month => "month",
         });
-        let pairs = [
+        query_string(&[
             ("by", self.by.map(GroupBy::as_str)),
             ("interval", interval),
             ("periods", periods.as_deref()),
             ("q", self.q.as_deref()),
-        ];
-        let parts: Vec<String> = pairs
-            .iter()
-            .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode(v))))
-            .collect();
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", parts.join("&"))
-        }
+        ])
     }
 }
 

@@ -8,14 +8,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
 use crate::domain::local_time;
-use crate::store::{QueueQuery, SortKey};
+use crate::store::QueueQuery;
 use crate::wire::{CSV_HEADER, ErrorBody, ExportFormat, ExportRequest, QueueRow};
 
 use super::AppState;
 use super::auth::{Caller, viewer};
 use super::error::ApiError;
 use super::present;
-use super::records::{MAX_PAGE, scope_and_filter};
+use super::records::{MAX_PAGE, scope_and_filter, sort_of};
 
 /// The most rows one export holds; a larger view is refused, not cut short.
 pub const MAX_EXPORT_ROWS: i64 = 20_000;
@@ -40,12 +40,7 @@ pub async fn export(
     Json(request): Json<ExportRequest>,
 ) -> Result<Response, ApiError> {
     let (scope, filter) = scope_and_filter(&caller, request.view.as_deref(), request.q.as_deref())?;
-    let (sort, descending) =
-        SortKey::parse(request.sort.as_deref().unwrap_or("due")).ok_or_else(|| {
-            ApiError::bad_request(
-                "sort must be due, updated, created, id or stage (prefix - for descending)",
-            )
-        })?;
+    let (sort, descending) = sort_of(request.sort.as_deref())?;
     let now = Utc::now();
     let mut q = QueueQuery {
         viewer: viewer(&caller.actor, scope, state.policies.in_force_at(now)),

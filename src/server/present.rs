@@ -137,15 +137,9 @@ pub async fn history(
     })
 }
 
-/// One queue row, built from the masked record so that what a row shows is exactly what
-/// the record would show.
-pub fn queue_row(
-    state: &AppState,
-    caller: &Caller,
-    record: &Record,
-    next_due: Option<chrono::DateTime<Utc>>,
-) -> wire::QueueRow {
-    // A row shows no free text, so none is masked: only the people it names.
+/// The record without its notes, description, location or concerns: what a summary needs
+/// masked, and nothing more.
+fn without_free_text(record: &Record) -> Record {
     let mut row = record.clone();
     row.notes.clear();
     match &mut row.details {
@@ -155,6 +149,20 @@ pub fn queue_row(
         }
         Details::Intake(n) => n.concerns.clear(),
     }
+    row
+}
+
+/// One queue row, built from the masked record so that what a row shows is exactly what
+/// the record would show.
+pub fn queue_row(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+    next_due: Option<chrono::DateTime<Utc>>,
+) -> wire::QueueRow {
+    // A row shows no free text, so none is masked: only the people it names.
+    let mut row = without_free_text(record);
+    row.learning_actions.clear();
     let masked = mask_view(state, caller, View::Record(&row), &row);
     let details = masked.value.get("details");
     let (people_key, name_of) = match &record.details {
@@ -204,15 +212,7 @@ pub fn learning_actions(
     caller: &Caller,
     record: &Record,
 ) -> Vec<wire::LearningActionRow> {
-    let mut row = record.clone();
-    row.notes.clear();
-    match &mut row.details {
-        Details::Incident(i) => {
-            i.description.clear();
-            i.location = None;
-        }
-        Details::Intake(n) => n.concerns.clear(),
-    }
+    let mut row = without_free_text(record);
     row.learning_actions.retain(|a| a.is_open());
     let masked = mask_view(state, caller, View::Record(&row), &row);
     let actions: Vec<crate::domain::model::LearningAction> = masked

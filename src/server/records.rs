@@ -64,12 +64,7 @@ pub async fn queue(
     Query(params): Query<QueueParams>,
 ) -> Result<Json<QueuePage>, ApiError> {
     let (scope, filter) = scope_and_filter(&caller, params.view.as_deref(), params.q.as_deref())?;
-    let (sort, descending) =
-        SortKey::parse(params.sort.as_deref().unwrap_or("due")).ok_or_else(|| {
-            ApiError::bad_request(
-                "sort must be due, updated, created, id or stage (prefix - for descending)",
-            )
-        })?;
+    let (sort, descending) = sort_of(params.sort.as_deref())?;
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::bad_request(format!(
@@ -96,6 +91,15 @@ pub async fn queue(
             .collect(),
         next_cursor: page.next_cursor,
     }))
+}
+
+/// The sort asked for (`due` when none), and whether it descends.
+pub(super) fn sort_of(text: Option<&str>) -> Result<(SortKey, bool), ApiError> {
+    SortKey::parse(text.unwrap_or("due")).ok_or_else(|| {
+        ApiError::bad_request(
+            "sort must be due, updated, created, id or stage (prefix - for descending)",
+        )
+    })
 }
 
 /// What the caller may see, and the filter a view and a query ask for.

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::analytics::{GroupBy, Interval};
 
-use super::state::{Focus, Level, Mode, OpenRecord, ReasonFor, RecordTab, State};
+use super::state::{Focus, Level, Mode, ReasonFor, State};
 use super::update::Effect;
 
 fn load_trends(state: &State) -> Effect {
@@ -133,17 +133,8 @@ pub fn actions_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('r') => return vec![load_actions(state)],
         KeyCode::Enter => {
             if let Some(row) = rows.get(list.selected) {
-                let id = row.record.clone();
-                state.record = Some(OpenRecord {
-                    id: id.clone(),
-                    view: None,
-                    history: None,
-                    tab: RecordTab::Details,
-                    cursor: 0,
-                });
-                state.focus = Focus::Record;
                 state.mode = Mode::Normal;
-                return vec![Effect::LoadRecord { id }];
+                return super::update::open_record(state, row.record.clone());
             }
         }
         KeyCode::Char('c') if !key.modifiers.contains(KeyModifiers::CONTROL) => {

@@ -432,6 +432,25 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
+/// Open a record in the record pane and ask for it.
+pub(super) fn open_record(state: &mut State, id: String) -> Vec<Effect> {
+    state.record = Some(OpenRecord {
+        id: id.clone(),
+        view: None,
+        history: None,
+        tab: RecordTab::Details,
+        cursor: 0,
+    });
+    state.focus = Focus::Record;
+    if state.drafts.contains_key(&id) {
+        state.message = Some((
+            Level::Info,
+            "a note draft is waiting for this record: n continues it".into(),
+        ));
+    }
+    vec![Effect::LoadRecord { id }]
+}
+
 /// Where a reason prompt returns to: the list a learning action was closed from, or the
 /// panes.
 fn back_from(purpose: &ReasonFor) -> Mode {
@@ -815,21 +834,7 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Open => {
             if let Some(row) = state.selected_row() {
                 let id = row.id.clone();
-                state.record = Some(OpenRecord {
-                    id: id.clone(),
-                    view: None,
-                    history: None,
-                    tab: RecordTab::Details,
-                    cursor: 0,
-                });
-                state.focus = Focus::Record;
-                if state.drafts.contains_key(&id) {
-                    state.message = Some((
-                        Level::Info,
-                        "a note draft is waiting for this record: n continues it".into(),
-                    ));
-                }
-                return vec![Effect::LoadRecord { id }];
+                return open_record(state, id);
             }
         }
         Action::Back => {
