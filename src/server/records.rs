@@ -14,6 +14,7 @@ use crate::domain::commands::Command;
 use crate::domain::mask::protected_terms_in;
 use crate::domain::model::{Details, Record};
 use crate::domain::query;
+use crate::domain::refusal::Refusal;
 use crate::store::{
     CommandRequest, IdempotencyKey, NewRecord, QueueQuery, Scope, SortKey, WriteError,
 };
@@ -431,9 +432,23 @@ pub async fn command(
         return Ok(response);
     }
     let expected = if_match(&headers)?;
+    // An action's owner must be someone who can log in to see it through (R-STAGE).
+    if let Command::RaiseLearningAction { owner, .. } = &command {
+        let found = state.store.user(owner.trim()).await?;
+        if found.is_none_or(|u| u.disabled) {
+            return Err(Refusal::rule(
+                "R-STAGE",
+                format!("the owner {:?} is not an active user", owner.trim()),
+            )
+            .on_field("owner")
+            .into());
+        }
+    }
     let texts: Vec<&str> = match &command {
         Command::AddNote { text, .. } | Command::AmendNote { text, .. } => vec![text.as_str()],
         Command::UpdateIncident { incident } => vec![incident.description.as_str()],
+        Command::RaiseLearningAction { what, .. } => vec![what.as_str()],
+        Command::CloseLearningAction { outcome, .. } => vec![outcome.as_str()],
         _ => Vec::new(),
     };
     let warnings = warnings_for(&state, &texts);

@@ -243,3 +243,101 @@ async fn aggregates(url: String) {
 async fn analytics_counts_equal_raw_records_and_hide_small_counts_from_non_pis_r_priv_4() {
     support::for_each_db(aggregates).await;
 }
+
+async fn learning_actions(url: String) {
+    let api = Api::start(&url).await;
+    let records = import(&api, Utc::now()).await;
+    let target = records
+        .iter()
+        .find(|r| {
+            r.org == "anglicare"
+                && r.status == cims::domain::model::Status::Open
+                && ["investigation", "review", "analysis_learning"].contains(&r.stage.as_str())
+        })
+        .expect("an Anglicare incident at stage 3 or later");
+    let reporter = records
+        .iter()
+        .find_map(|r| r.intake().map(|i| i.reporter.name.clone()))
+        .expect("an intake with a reporter");
+    let due_on = (local_date(Utc::now()) + chrono::Duration::days(21)).to_string();
+    let raise = |owner: &str| {
+        serde_json::json!({
+            "command": "raise_learning_action",
+            "what": format!("Ask {reporter} how the handover went"),
+            "owner": owner,
+            "due_on": due_on,
+        })
+    };
+    let version = api.version(Persona::CsoDelegate, &target.id).await;
+    let refused = api
+        .command(Persona::CsoDelegate, &target.id, version, &raise("nobody"))
+        .await
+        .expect(422, "an owner who is not a user");
+    assert_eq!(
+        (refused["rule"].as_str(), refused["field"].as_str()),
+        (Some("R-STAGE"), Some("owner"))
+    );
+    let raised = api
+        .command(Persona::CsoDelegate, &target.id, version, &raise("carol"))
+        .await
+        .expect(200, "carol raises an action she owns");
+    assert!(
+        raised["warnings"][0]
+            .as_str()
+            .is_some_and(|w| w.starts_with("R-PRIV-2")),
+        "the author is warned that the text names a reporter: {raised}"
+    );
+
+    let mine = api
+        .get(Persona::CsoDelegate, "/v1/learning-actions?mine=true")
+        .await
+        .expect(200, "carol's actions");
+    let rows = mine["rows"].as_array().expect("rows");
+    let row = rows
+        .iter()
+        .find(|r| r["record"] == target.id.as_str())
+        .expect("the new action is listed");
+    assert!(rows.iter().all(|r| r["action"]["owner"] == "carol"));
+    let what = row["action"]["what"].as_str().expect("what");
+    assert!(
+        !what.contains(&reporter),
+        "R-PRIV-2: a non-PI never reads the reporter: {what}"
+    );
+    let dates: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r["action"]["due_on"].as_str())
+        .collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] <= w[1]),
+        "soonest due first: {dates:?}"
+    );
+
+    let all = api
+        .get(Persona::Daom, "/v1/learning-actions")
+        .await
+        .expect(200, "everyone's actions");
+    let seen = all["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["record"] == target.id.as_str() && r["action"]["owner"] == "carol")
+        .expect("the department sees it");
+    assert!(
+        seen["action"]["what"]
+            .as_str()
+            .is_some_and(|w| w.contains(&reporter)),
+        "a protective intervener reads it whole"
+    );
+    let open_total = records
+        .iter()
+        .map(|r| r.open_learning_actions().count())
+        .sum::<usize>()
+        + 1;
+    assert_eq!(all["rows"].as_array().map(Vec::len), Some(open_total));
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn r_stage_learning_actions_are_owned_by_users_listed_soonest_first_and_masked() {
+    support::for_each_db(learning_actions).await;
+}
