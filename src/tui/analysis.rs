@@ -12,6 +12,7 @@ fn load_trends(state: &State) -> Effect {
     Effect::LoadAnalytics {
         by: state.trends.by,
         interval: state.trends.interval,
+        q: state.trends.filter.clone(),
     }
 }
 
@@ -39,7 +40,34 @@ fn next_grouping(by: GroupBy, step: isize) -> GroupBy {
     all[(at as isize + step).rem_euclid(n) as usize]
 }
 
+/// Typing a filter for the counts: `enter` applies it, `esc` leaves it as it was.
+fn trends_filter_key(state: &mut State, mut text: String, key: KeyEvent) -> Vec<Effect> {
+    let trends = &mut state.trends;
+    match key.code {
+        KeyCode::Esc => trends.typing = None,
+        KeyCode::Enter => {
+            trends.typing = None;
+            trends.filter = text.trim().to_string();
+            trends.selected = 0;
+            return vec![load_trends(state)];
+        }
+        KeyCode::Backspace => {
+            text.pop();
+            trends.typing = Some(text);
+        }
+        KeyCode::Char(c) if !c.is_control() && !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            text.push(c);
+            trends.typing = Some(text);
+        }
+        _ => trends.typing = Some(text),
+    }
+    Vec::new()
+}
+
 pub fn trends_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if let Some(text) = state.trends.typing.clone() {
+        return trends_filter_key(state, text, key);
+    }
     let groups = state.trends.data.as_ref().map_or(0, |d| d.groups.len());
     let trends = &mut state.trends;
     match key.code {
@@ -66,6 +94,7 @@ pub fn trends_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return vec![load_trends(state)];
         }
         KeyCode::Char('r') => return vec![load_trends(state)],
+        KeyCode::Char('/') => trends.typing = Some(trends.filter.clone()),
         KeyCode::Enter => return drill_down(state),
         _ => {}
     }

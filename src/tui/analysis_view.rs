@@ -83,6 +83,11 @@ fn draw_summary(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) 
         (Some(a), Some(b)) => format!("{} – {}", a.label, b.label),
         _ => String::new(),
     };
+    let filter = if state.trends.filter.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", state.trends.filter)
+    };
     let hidden = data
         .suppressed_below
         .map(|n| format!(" · <{n}: under {n}, hidden"))
@@ -92,7 +97,10 @@ fn draw_summary(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) 
             format!("By {} per {}", grouping_name(data.by), per(data.interval)),
             state.theme.header,
         ),
-        Span::raw(format!(" · {range} · {} incidents{hidden}", data.total)),
+        Span::raw(format!(
+            " · {range} · {} incidents{filter}{hidden}",
+            data.total
+        )),
     ]);
     let [line, spark] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
@@ -368,9 +376,14 @@ pub fn draw_actions(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(table, area);
 }
 
-/// The keys of the screen, for the hint line.
-pub fn trends_hints() -> &'static str {
-    "j/k choose · enter its records · b grouping · i week/month · r reload · esc back"
+/// The keys of the screen, for the hint line; while a filter is typed, the filter.
+pub fn trends_hints(state: &State) -> String {
+    match &state.trends.typing {
+        Some(text) => format!("/ {text}▏ (org:… type:… service:… created:…) enter applies"),
+        None => {
+            "j/k · enter its records · b grouping · i week/month · / filter · esc back".to_string()
+        }
+    }
 }
 
 pub fn actions_hints() -> &'static str {

@@ -197,12 +197,12 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 }
                 Msg::Counts(counts)
             }
-            Effect::LoadAnalytics { by, interval } => {
+            Effect::LoadAnalytics { by, interval, q } => {
                 let request = AnalyticsRequest {
                     by: Some(by),
                     interval: Some(interval),
                     periods: Some(ANALYTICS_PERIODS),
-                    q: None,
+                    q: (!q.is_empty()).then_some(q),
                 };
                 match client.analytics(&request).await {
                     Ok(analytics) => Msg::Analytics(Box::new(analytics)),

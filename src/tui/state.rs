@@ -101,6 +101,10 @@ pub struct Trends {
     pub data: Option<Analytics>,
     /// The highlighted group: its bar, and its line over time.
     pub selected: usize,
+    /// What the counts are narrowed to, in the queue's filter language.
+    pub filter: String,
+    /// A filter being typed (`/`), not yet applied.
+    pub typing: Option<String>,
 }
 
 impl Default for Trends {
@@ -110,6 +114,8 @@ impl Default for Trends {
             interval: Interval::Month,
             data: None,
             selected: 0,
+            filter: String::new(),
+            typing: None,
         }
     }
 }

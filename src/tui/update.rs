@@ -82,6 +82,8 @@ pub enum Effect {
     LoadAnalytics {
         by: crate::domain::analytics::GroupBy,
         interval: crate::domain::analytics::Interval,
+        /// The filter the counts cover, in the queue's language (may be empty).
+        q: String,
     },
     LoadActions {
         mine: bool,

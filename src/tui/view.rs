@@ -113,7 +113,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     );
     if state.mode == Mode::Trends {
         analysis_view::draw_trends(state, frame, screen);
-        draw_screen_hints(state, analysis_view::trends_hints(), frame, hints);
+        draw_screen_hints(state, &analysis_view::trends_hints(state), frame, hints);
     } else if state.mode == Mode::Actions || closing_action {
         analysis_view::draw_actions(state, frame, screen);
         draw_screen_hints(state, analysis_view::actions_hints(), frame, hints);

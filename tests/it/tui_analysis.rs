@@ -192,7 +192,8 @@ fn trends_change_grouping_and_interval_and_enter_lists_the_highlighted_groups_re
         press(&mut s, KeyCode::Char('T')),
         vec![Effect::LoadAnalytics {
             by: GroupBy::Type,
-            interval: Interval::Month
+            interval: Interval::Month,
+            q: String::new()
         }]
     );
     assert_eq!(s.mode, Mode::Trends);
@@ -200,21 +201,24 @@ fn trends_change_grouping_and_interval_and_enter_lists_the_highlighted_groups_re
         press(&mut s, KeyCode::Char('b')),
         vec![Effect::LoadAnalytics {
             by: GroupBy::Service,
-            interval: Interval::Month
+            interval: Interval::Month,
+            q: String::new()
         }]
     );
     assert_eq!(
         press(&mut s, KeyCode::Char('B')),
         vec![Effect::LoadAnalytics {
             by: GroupBy::Type,
-            interval: Interval::Month
+            interval: Interval::Month,
+            q: String::new()
         }]
     );
     assert_eq!(
         press(&mut s, KeyCode::Char('i')),
         vec![Effect::LoadAnalytics {
             by: GroupBy::Type,
-            interval: Interval::Week
+            interval: Interval::Week,
+            q: String::new()
         }]
     );
     update(&mut s, Msg::Analytics(Box::new(analytics(false))));
@@ -233,6 +237,27 @@ fn trends_change_grouping_and_interval_and_enter_lists_the_highlighted_groups_re
         "{effects:?}"
     );
     press(&mut s, KeyCode::Char('T'));
+    assert_eq!(s.mode, Mode::Trends);
+
+    // `/` narrows the counts with the queue's filter language.
+    press(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "org:berry_street");
+    assert!(screen(&mut s, 80, 24).contains("/ org:berry_street▏"));
+    assert_eq!(
+        press(&mut s, KeyCode::Enter),
+        vec![Effect::LoadAnalytics {
+            by: GroupBy::Type,
+            interval: Interval::Week,
+            q: "org:berry_street".into()
+        }]
+    );
+    press(&mut s, KeyCode::Char('/'));
+    typed(&mut s, " type:neglect");
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(
+        s.trends.filter, "org:berry_street",
+        "esc leaves the filter as it was"
+    );
     assert_eq!(s.mode, Mode::Trends);
     press(&mut s, KeyCode::Esc);
     assert_eq!(s.mode, Mode::Normal);
