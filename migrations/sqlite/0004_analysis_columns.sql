@@ -1,11 +1,13 @@
--- Columns for analysis and learning: the service type, how many deadlines were met late,
--- and the learning actions still open with their owners (each wrapped in newlines so a
--- LIKE finds one owner exactly). projection_version marks rows written before a column
--- existed; the server recomputes those from their state when it starts.
+-- Columns for analysis and learning: the Melbourne date of creation (what trends count
+-- by), the service type, how many deadlines were met late, and the learning actions still
+-- open with their owners (each wrapped in newlines so a LIKE finds one owner exactly).
+-- projection_version marks rows written before a column existed; the server recomputes
+-- those from their state when it starts.
+ALTER TABLE records ADD COLUMN created_on TEXT NOT NULL DEFAULT '';
 ALTER TABLE records ADD COLUMN service_type TEXT;
 ALTER TABLE records ADD COLUMN deadlines_missed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE records ADD COLUMN open_actions INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE records ADD COLUMN action_owners TEXT NOT NULL DEFAULT '';
 ALTER TABLE records ADD COLUMN projection_version INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX records_created ON records(created_at, id);
+CREATE INDEX records_created_on ON records(created_on);
 CREATE INDEX records_stale ON records(projection_version);

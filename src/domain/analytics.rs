@@ -146,22 +146,22 @@ pub struct Table {
 }
 
 impl Table {
-    /// Count each record, given as (group, Melbourne creation date), into its period;
-    /// records outside the periods are left out. Groups come largest first.
+    /// Add up counts given as (group, Melbourne creation date, how many) into their
+    /// periods; dates outside the periods are left out. Groups come largest first.
     pub fn tabulate(
-        records: impl IntoIterator<Item = (String, NaiveDate)>,
+        counts: impl IntoIterator<Item = (String, NaiveDate, u64)>,
         interval: Interval,
         periods: Vec<NaiveDate>,
     ) -> Table {
         let index: BTreeMap<NaiveDate, usize> =
             periods.iter().enumerate().map(|(i, p)| (*p, i)).collect();
         let mut by_group: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-        for (group, date) in records {
+        for (group, date, n) in counts {
             if let Some(&p) = index.get(&interval.start(date)) {
                 let row = by_group
                     .entry(group)
                     .or_insert_with(|| vec![0; periods.len()]);
-                row[p] += 1;
+                row[p] += n;
             }
         }
         let mut rows: Vec<(String, Vec<u64>)> = by_group.into_iter().collect();
@@ -329,17 +329,17 @@ mod tests {
         let periods = Interval::Month.periods_ending(day(2026, 3, 1), 3);
         let t = Table::tabulate(
             [
-                ("neglect".to_string(), day(2026, 1, 31)),
-                ("assault".to_string(), day(2026, 2, 1)),
-                ("assault".to_string(), day(2026, 3, 5)),
-                ("assault".to_string(), day(2025, 12, 31)),
+                ("neglect".to_string(), day(2026, 1, 31), 1),
+                ("assault".to_string(), day(2026, 2, 1), 1),
+                ("assault".to_string(), day(2026, 3, 5), 2),
+                ("assault".to_string(), day(2025, 12, 31), 1),
             ],
             Interval::Month,
             periods,
         );
         assert_eq!(t.groups, ["assault", "neglect"]);
-        assert_eq!(t.counts, [vec![0, 1, 1], vec![1, 0, 0]]);
-        assert_eq!(t.total(), 3);
+        assert_eq!(t.counts, [vec![0, 1, 2], vec![1, 0, 0]]);
+        assert_eq!(t.total(), 4);
     }
 
     #[test]

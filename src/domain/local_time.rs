@@ -53,11 +53,6 @@ pub fn at_local(date: NaiveDate, time: NaiveTime) -> Result<DateTime<Tz>, LocalT
     }
 }
 
-/// The first instant of `date` in Melbourne (R-CAL); daylight saving never skips midnight.
-pub fn start_of_day(date: NaiveDate) -> DateTime<Tz> {
-    lenient(date.and_time(NaiveTime::MIN))
-}
-
 /// The last second of `date` in Melbourne: 23:59:59 local (R-CAL).
 pub fn end_of_day(date: NaiveDate) -> DateTime<Tz> {
     lenient(date.and_time(NaiveTime::MIN) + TimeDelta::seconds(86_399))

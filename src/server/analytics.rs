@@ -110,13 +110,7 @@ pub async fn analytics(
         now,
     };
     let facts = state.store.facts(&q, &state.policies, by).await?;
-    let table = Table::tabulate(
-        facts
-            .into_iter()
-            .map(|(group, created)| (group, local_date(created))),
-        interval,
-        periods,
-    );
+    let table = Table::tabulate(facts, interval, periods);
     // R-PRIV-4: only a protective intervener sees small counts.
     let min = policy.parameters.analytics_min_count;
     let (shown, suppressed_below) = if caller.actor.protective_intervener {

@@ -8,7 +8,6 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 
 use crate::domain::analytics::{self, GroupBy};
-use crate::domain::local_time;
 use crate::domain::mask::{ProtectedTerms, protected_terms_in};
 use crate::domain::model::{Impact, Record};
 use crate::domain::policy::PolicySet;
@@ -273,15 +272,8 @@ fn conditions(
         });
     }
     if let Some((from, to)) = f.created {
-        // Melbourne dates: from the first instant of `from` to before the first of the day
-        // after `to`.
-        let start = |date: NaiveDate| db_time(local_time::start_of_day(date).with_timezone(&Utc));
-        let p = c.text(start(from));
-        c.push(format!("created_at >= {p}"));
-        if let Some(after) = to.succ_opt() {
-            let p = c.text(start(after));
-            c.push(format!("created_at < {p}"));
-        }
+        let (from, to) = (c.text(from.to_string()), c.text(to.to_string()));
+        c.push(format!("created_on >= {from} AND created_on <= {to}"));
     }
     match f.actions {
         Some(ActionsFilter::Open) => c.push("open_actions > 0".to_string()),
@@ -427,14 +419,13 @@ impl Store {
         Ok(Page { rows, next_cursor })
     }
 
-    /// The group and creation time of every matching record, for analysis: one short row
-    /// per record, counted by the caller.
+    /// How many matching records each (group, Melbourne creation date) holds, for analysis.
     pub async fn facts(
         &self,
         q: &QueueQuery,
         policies: &PolicySet,
         by: GroupBy,
-    ) -> Result<Vec<(String, DateTime<Utc>)>, QueueError> {
+    ) -> Result<Vec<(String, NaiveDate, u64)>, QueueError> {
         let terms = self.terms.snapshot();
         let blocked = |word: &str| overlaps_protected(word, &terms);
         let mut facts = Vec::new();
@@ -456,7 +447,8 @@ impl Store {
                 }
             };
             let sql = format!(
-                "SELECT {group} AS grp, created_at FROM records{}",
+                "SELECT {group} AS grp, created_on, COUNT(*) AS n FROM records{} \
+                 GROUP BY grp, created_on",
                 c.where_clause()
             );
             let rows = c
@@ -464,8 +456,12 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?;
             for row in &rows {
-                let created: String = row.try_get("created_at")?;
-                facts.push((row.try_get("grp")?, parse_db_time(&created)?));
+                let created: String = row.try_get("created_on")?;
+                let date = created.parse::<NaiveDate>().map_err(|e| {
+                    StoreError::Corrupt(format!("a creation date {created:?}: {e}"))
+                })?;
+                let n: i64 = row.try_get("n")?;
+                facts.push((row.try_get("grp")?, date, u64::try_from(n).unwrap_or(0)));
             }
         }
         Ok(facts)

@@ -87,6 +87,8 @@ pub struct HistoryEvent {
 /// The columns the queue filters, sorts and searches on.
 pub(super) struct Projection {
     next_due: String,
+    /// The Melbourne date of creation, `YYYY-MM-DD`.
+    created_on: String,
     impact: Option<String>,
     primary_type: Option<String>,
     service_type: Option<String>,
@@ -193,6 +195,7 @@ impl Projection {
                 || NOTHING_DUE.to_string(),
                 |d| db_time(d.with_timezone(&Utc)),
             ),
+            created_on: local_time::local_date(record.created_at).to_string(),
             impact,
             primary_type,
             service_type: record.incident().map(|i| i.service_type.clone()),
@@ -645,8 +648,8 @@ const VALUES_PER_STATEMENT: usize = 4000;
 const PROJECTION_COLUMNS: &str = "id, kind, org_id, stage, status, assignee, version, \
      created_at, updated_at, next_due, impact, primary_type, ssr_critical, search_open, \
      search_identifying, search_protected, state, service_type, deadlines_missed, open_actions, \
-     action_owners, projection_version";
-const PROJECTION_VALUES: usize = 22;
+     action_owners, projection_version, created_on";
+const PROJECTION_VALUES: usize = 23;
 
 /// Raised whenever the projection gains a column, so rows written before are recomputed.
 pub(super) const PROJECTION_VERSION: i64 = 1;
@@ -687,7 +690,8 @@ fn bind_projection<'q>(
         .bind(p.deadlines_missed)
         .bind(p.open_actions)
         .bind(p.action_owners.clone())
-        .bind(PROJECTION_VERSION))
+        .bind(PROJECTION_VERSION)
+        .bind(p.created_on.clone()))
 }
 
 /// Insert the projection rows of new records.
@@ -742,7 +746,8 @@ async fn update_projection(
          primary_type = $12, ssr_critical = $13, search_open = $14, \
          search_identifying = $15, search_protected = $16, state = $17, service_type = $18, \
          deadlines_missed = $19, open_actions = $20, action_owners = $21, \
-         projection_version = $22, cross_assignee = {} WHERE id = $1 AND version = $23",
+         projection_version = $22, created_on = $23, cross_assignee = {} \
+         WHERE id = $1 AND version = $24",
         cross_assignee(["$6", "$3", "$6"])
     );
     let query = bind_projection(sqlx::query(sqlx::AssertSqlSafe(sql)), record, p)?.bind(expected);
