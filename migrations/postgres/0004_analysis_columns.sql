@@ -11,3 +11,5 @@ ALTER TABLE records ADD COLUMN action_owners TEXT NOT NULL DEFAULT '';
 ALTER TABLE records ADD COLUMN projection_version BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX records_created_on ON records(created_on);
 CREATE INDEX records_stale ON records(projection_version);
+-- The records with open learning actions, in the queue's default order, for their list.
+CREATE INDEX records_open_actions_due ON records(next_due, id) WHERE open_actions > 0;
