@@ -312,6 +312,8 @@ pub struct State {
     pub drafts: std::collections::BTreeMap<String, String>,
     pub trends: Trends,
     pub actions: ActionList,
+    /// The first line of the key list shown by `?`, when it is longer than the screen.
+    pub help_offset: usize,
     pub quit: bool,
 }
 
@@ -354,6 +356,7 @@ impl State {
             drafts: std::collections::BTreeMap::new(),
             trends: Trends::default(),
             actions: ActionList::default(),
+            help_offset: 0,
             quit: false,
         }
     }

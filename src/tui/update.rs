@@ -307,11 +307,18 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.mode.clone() {
         Mode::Filter(text) => filter_key(state, text, key),
         Mode::Help => {
-            if matches!(
-                key.code,
-                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?')
-            ) {
-                state.mode = Mode::Normal;
+            match key.code {
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') => {
+                    state.mode = Mode::Normal;
+                    state.help_offset = 0;
+                }
+                KeyCode::Down | KeyCode::Char('j') => state.help_offset += 1,
+                KeyCode::Up | KeyCode::Char('k') => {
+                    state.help_offset = state.help_offset.saturating_sub(1);
+                }
+                KeyCode::PageDown | KeyCode::Char(' ') => state.help_offset += 10,
+                KeyCode::PageUp => state.help_offset = state.help_offset.saturating_sub(10),
+                _ => {}
             }
             Vec::new()
         }

@@ -818,8 +818,13 @@ fn overlay(area: Rect, width: u16, height: u16) -> Rect {
 
 fn draw_help(state: &State, frame: &mut Frame, area: Rect) {
     let rect = overlay(area, 76, 30);
+    let all = REGISTRY.len();
+    let room = usize::from(rect.height.saturating_sub(2)).max(1);
+    let first = state.help_offset.min(all.saturating_sub(room));
     let lines: Vec<Line> = REGISTRY
         .iter()
+        .skip(first)
+        .take(room)
         .map(|d| {
             Line::from(format!(
                 "{:<14} {}",
@@ -828,13 +833,18 @@ fn draw_help(state: &State, frame: &mut Frame, area: Rect) {
             ))
         })
         .collect();
+    let title = if room < all {
+        format!(
+            " keys {}–{} of {all} · j/k scroll · esc closes ",
+            first + 1,
+            (first + room).min(all)
+        )
+    } else {
+        " keys · esc closes ".to_string()
+    };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::new()
-                .borders(Borders::ALL)
-                .title(" keys · esc closes "),
-        ),
+        Paragraph::new(lines).block(Block::new().borders(Borders::ALL).title(title)),
         rect,
     );
 }

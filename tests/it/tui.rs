@@ -401,6 +401,18 @@ fn help_and_palette_overlays() {
     let mut s = state(false);
     press(&mut s, KeyCode::Char('?'));
     both("help", &mut s);
+    // At 80×24 the list scrolls, and says how much of it is on screen.
+    let top = screen(&mut s, 80, 24);
+    assert!(
+        top.contains(&format!("of {} · j/k scroll", REGISTRY.len())),
+        "{top}"
+    );
+    for _ in 0..REGISTRY.len() {
+        press(&mut s, KeyCode::Char('j'));
+    }
+    let bottom = screen(&mut s, 80, 24);
+    let last = REGISTRY.last().expect("actions").description;
+    assert!(bottom.contains(last), "the last key is reached: {bottom}");
     press(&mut s, KeyCode::Esc);
     press(&mut s, KeyCode::Char(':'));
     press(&mut s, KeyCode::Char('m'));
