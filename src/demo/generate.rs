@@ -254,15 +254,30 @@ fn age_minutes(rng: &mut Rng, progress: Progress, intake: bool) -> i64 {
     rng.between(low, high)
 }
 
-/// An incident from any time in the last year, as far along as its age makes likely: the
+/// Days back that [`recent`] incidents cover, and their share of all incidents: one year
+/// spread evenly.
+const RECENT_DAYS: i64 = 14;
+const RECENT_PERCENT: u64 = 4;
+
+/// An incident of the last two weeks, still in its first stages: these have the deadlines
+/// due today and tonight.
+fn recent(rng: &mut Rng) -> (Progress, i64) {
+    let progress = Progress {
+        advances: u8::from(rng.chance(40)),
+        closed: false,
+    };
+    let age = age_minutes(rng, progress, false).min(RECENT_DAYS * 24 * 60);
+    (progress, age)
+}
+
+/// An incident from earlier in the last year, as far along as its age makes likely: the
 /// number registered each month stays steady, and older incidents are mostly closed.
 fn settled(rng: &mut Rng) -> (Progress, i64) {
     const DAY: i64 = 24 * 60;
-    let age = rng.between(DAY / 2, 365 * DAY);
+    let age = rng.between(RECENT_DAYS * DAY, 365 * DAY);
     let step = |rng: &mut Rng, from: u8| from + u8::from(rng.chance(50));
     let (advances, closed) = match age / DAY {
-        0..=4 => (step(rng, 0), false),
-        5..=20 => (step(rng, 1), false),
+        0..=20 => (step(rng, 1), false),
         21..=60 => (step(rng, 2), false),
         61..=150 if rng.chance(45) => (4, true),
         61..=150 => (step(rng, 3), false),
@@ -271,17 +286,14 @@ fn settled(rng: &mut Rng) -> (Progress, i64) {
     (Progress { advances, closed }, age)
 }
 
-fn progress(rng: &mut Rng, intake: bool) -> Progress {
-    // Weights for 0..=4 stages advanced, then closed.
-    let weights: &[u64] = if intake {
-        &[30, 25, 18, 12, 0, 15]
-    } else {
-        &[34, 24, 17, 8, 5, 12]
-    };
+/// How far an intake report has come.
+fn intake_progress(rng: &mut Rng) -> Progress {
+    // Weights for 0..=3 stages advanced, then closed.
+    let weights: &[u64] = &[30, 25, 18, 12, 15];
     let pick = rng.weighted(weights);
     if pick == weights.len() - 1 {
         Progress {
-            advances: if intake { 3 } else { 4 },
+            advances: 3,
             closed: true,
         }
     } else {
@@ -359,14 +371,19 @@ const CHILD_SERVICES: &[&str] = &[
     "family_community_services",
 ];
 
-/// The demo's trend: absences from Berry Street's residential units climb over the last
-/// four months, from none extra to more than half of its new incidents.
+/// The demo's trend: absences from residential units climb over the last four months
+/// at every service organisation, steepest at Berry Street, where by now they are most
+/// of its new incidents.
 fn in_trend(rng: &mut Rng, author: &Actor, age_minutes: i64) -> bool {
     const TREND_DAYS: i64 = 120;
     let days = age_minutes / (24 * 60);
-    author.org == "berry_street"
-        && days < TREND_DAYS
-        && rng.chance(u64::try_from(60 * (TREND_DAYS - days) / TREND_DAYS).unwrap_or(0))
+    let peak = match author.org.as_str() {
+        "berry_street" => 80,
+        _ if author.org_kind == OrgKind::Cso => 50,
+        _ => 0,
+    };
+    days < TREND_DAYS
+        && rng.chance(u64::try_from(peak * (TREND_DAYS - days) / TREND_DAYS).unwrap_or(0))
 }
 
 fn incident(
@@ -652,11 +669,12 @@ pub fn plan(
     let author = *rng.pick(&authors);
     // Intake reports are registered by child protection, which also reports incidents.
     let as_intake = author.org_kind == OrgKind::Department && rng.chance(55);
-    // Most incidents come from the whole year; the rest, and intake reports, are recent
-    // enough to have deadlines due today.
-    let (progress, age) = if as_intake || rng.chance(15) {
-        let progress = progress(&mut rng, as_intake);
-        (progress, age_minutes(&mut rng, progress, as_intake))
+    // Incidents come from the whole year, evenly; intake reports are short-lived.
+    let (progress, age) = if as_intake {
+        let progress = intake_progress(&mut rng);
+        (progress, age_minutes(&mut rng, progress, true))
+    } else if rng.chance(RECENT_PERCENT) {
+        recent(&mut rng)
     } else {
         settled(&mut rng)
     };
