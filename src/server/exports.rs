@@ -26,7 +26,10 @@ pub const MAX_EXPORT_ROWS: i64 = 20_000;
     request_body = ExportRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The rows as text/csv or a JSON array of queue rows; X-Cims-Rows gives their number", body = Vec<QueueRow>),
+        (status = 200, description = "The rows as CSV (format csv) or a JSON array of queue rows (format json); X-Cims-Rows gives their number", content(
+            (Vec<QueueRow> = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 400, description = "Bad filter, view or sort", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Admin accounts see no client data", body = ErrorBody),

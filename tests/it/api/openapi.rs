@@ -235,3 +235,14 @@ fn openapi_places_every_parameter_where_the_server_reads_it() {
         }
     }
 }
+
+/// An export answers in the format asked for, and the document lists both.
+#[test]
+fn openapi_lists_both_formats_an_export_answers_in() {
+    let doc = serde_json::to_value(<cims::server::openapi::ApiDoc as utoipa::OpenApi>::openapi())
+        .expect("the document as JSON");
+    let content = &doc["paths"]["/v1/exports"]["post"]["responses"]["200"]["content"];
+    for media in ["application/json", "text/csv"] {
+        assert!(content.get(media).is_some(), "{media} in {content}");
+    }
+}
