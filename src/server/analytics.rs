@@ -12,13 +12,14 @@ use crate::domain::analytics::{self, GroupBy, Interval, Shown, Table};
 use crate::domain::local_time::local_date;
 use crate::domain::model::RecordKind;
 use crate::domain::policy::PolicySet;
-use crate::domain::query;
+use crate::domain::query::StatusFilter;
 use crate::store::{QueueQuery, SortKey};
 use crate::wire::{self, AnalyticsCount, ErrorBody};
 
 use super::AppState;
-use super::auth::{Caller, scope, viewer};
+use super::auth::{Caller, viewer};
 use super::error::ApiError;
+use super::records::scope_and_filter;
 
 /// The most periods one answer holds: two years of weeks.
 pub const MAX_PERIODS: usize = 104;
@@ -60,8 +61,6 @@ pub async fn analytics(
     State(state): State<AppState>,
     Query(params): Query<AnalyticsParams>,
 ) -> Result<Json<wire::Analytics>, ApiError> {
-    let scope = scope(&caller.actor)
-        .ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
     let by = match params.by.as_deref() {
         None => GroupBy::Type,
         Some(text) => GroupBy::parse(text).ok_or_else(|| {
@@ -84,7 +83,7 @@ pub async fn analytics(
     let user_query = params.q.unwrap_or_default();
     // Later terms win, so the caller's own `kind:` or `status:` replaces these.
     let base = format!("kind:incident status:any {user_query}");
-    let mut filter = query::parse(&base).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let (scope, mut filter) = scope_and_filter(&caller, None, Some(&base))?;
     let now = Utc::now();
     let today = local_date(now);
     let periods = match filter.created {
@@ -98,7 +97,16 @@ pub async fn analytics(
         .created
         .unwrap_or((first, interval.end(last).min(today)));
     filter.created = Some(created);
-    let kind = filter.kind;
+    // The terms that say which records were counted, for each group's own filter.
+    let scope_terms = format!(
+        "kind:{} status:{}",
+        filter.kind.unwrap_or(RecordKind::Incident).as_str(),
+        match filter.status {
+            StatusFilter::Open => "open",
+            StatusFilter::Closed => "closed",
+            StatusFilter::Any => "any",
+        }
+    );
     let policy = state.policies.in_force_at(now);
     let q = QueueQuery {
         viewer: viewer(&caller.actor, scope, policy),
@@ -124,11 +132,6 @@ pub async fn analytics(
     };
     let organisations = state.store.organisations().await?;
     let dates = format!("created:{}..{}", created.0, created.1);
-    let scope_terms = format!(
-        "kind:{} {}",
-        kind.unwrap_or(RecordKind::Incident).as_str(),
-        status_term(&user_query)
-    );
     let groups = table
         .groups
         .iter()
@@ -162,15 +165,6 @@ pub async fn analytics(
         total: count_of(&shown.total),
         suppressed_below,
     }))
-}
-
-/// The caller's own `status:` term, or `status:any`: the queue's default is open records.
-fn status_term(user_query: &str) -> &'static str {
-    if user_query.to_lowercase().contains("status:") {
-        ""
-    } else {
-        "status:any"
-    }
 }
 
 fn tidy(text: &str) -> String {
