@@ -141,13 +141,12 @@ fn drill_down(state: &mut State) -> Vec<Effect> {
 }
 
 pub fn actions_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let rows = state
-        .actions
-        .data
-        .as_ref()
-        .map(|d| d.rows.clone())
-        .unwrap_or_default();
     let list = &mut state.actions;
+    let rows = list.data.as_ref().map_or(&[][..], |d| d.rows.as_slice());
+    // What the highlighted row stands for, taken before the state changes.
+    let chosen = rows
+        .get(list.selected)
+        .map(|row| (row.record.clone(), row.version, row.action.id));
     match key.code {
         KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('L') => state.mode = Mode::Normal,
         KeyCode::Down | KeyCode::Char('j') => {
@@ -161,9 +160,9 @@ pub fn actions_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Char('r') => return vec![load_actions(state)],
         KeyCode::Enter => {
-            if let Some(row) = rows.get(list.selected) {
+            if let Some((record, _, _)) = chosen {
                 state.mode = Mode::Normal;
-                return super::update::open_record(state, row.record.clone());
+                return super::update::open_record(state, record);
             }
         }
         KeyCode::Char('c') if !key.modifiers.contains(KeyModifiers::CONTROL) => {
@@ -172,12 +171,12 @@ pub fn actions_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     Level::Error,
                     "read-only mode: nothing can be changed".into(),
                 ));
-            } else if let Some(row) = rows.get(list.selected) {
+            } else if let Some((record, version, action)) = chosen {
                 state.mode = Mode::Reason(
                     ReasonFor::CloseAction {
-                        record: row.record.clone(),
-                        version: row.version,
-                        action: row.action.id,
+                        record,
+                        version,
+                        action,
                     },
                     String::new(),
                 );
