@@ -45,7 +45,7 @@ pub async fn export(
     let (scope, filter) = scope_and_filter(&caller, request.view.as_deref(), request.q.as_deref())?;
     let (sort, descending) = sort_of(request.sort.as_deref())?;
     let now = Utc::now();
-    let mut q = QueueQuery {
+    let q = QueueQuery {
         viewer: viewer(&caller.actor, scope, state.policies.in_force_at(now)),
         filter,
         sort,
@@ -61,18 +61,16 @@ pub async fn export(
         )));
     }
     let mut rows = Vec::new();
-    loop {
-        let page = state.store.queue(&q, &state.policies).await?;
-        rows.extend(
-            page.rows
-                .iter()
-                .map(|row| present::queue_row(&state, &caller, &row.record, row.next_due)),
-        );
-        match page.next_cursor {
-            Some(cursor) => q.cursor = Some(cursor),
-            None => break,
-        }
-    }
+    state
+        .store
+        .each_page(&q, &state.policies, |page| {
+            rows.extend(
+                page.iter()
+                    .map(|row| present::queue_row(&state, &caller, &row.record, row.next_due)),
+            );
+            true
+        })
+        .await?;
     state
         .store
         .audit(

@@ -56,7 +56,7 @@ pub async fn learning_actions(
         ActionsFilter::Open
     });
     let now = Utc::now();
-    let mut q = QueueQuery {
+    let q = QueueQuery {
         viewer: viewer(&caller.actor, scope, state.policies.in_force_at(now)),
         filter,
         sort: SortKey::Due,
@@ -66,20 +66,20 @@ pub async fn learning_actions(
         now,
     };
     let mut rows = Vec::new();
-    loop {
-        let page = state.store.queue(&q, &state.policies).await?;
-        for row in &page.rows {
-            rows.extend(
-                present::learning_actions(&state, &caller, &row.record)
-                    .into_iter()
-                    .filter(|r| !mine || r.action.owner == caller.actor.user),
-            );
-        }
-        match page.next_cursor {
-            Some(cursor) if rows.len() <= MAX_ACTIONS => q.cursor = Some(cursor),
-            _ => break,
-        }
-    }
+    // One row past the most shown is enough to know the list is not complete.
+    state
+        .store
+        .each_page(&q, &state.policies, |page| {
+            for row in page {
+                rows.extend(
+                    present::learning_actions(&state, &caller, &row.record)
+                        .into_iter()
+                        .filter(|r| !mine || r.action.owner == caller.actor.user),
+                );
+            }
+            rows.len() <= MAX_ACTIONS
+        })
+        .await?;
     let complete = rows.len() <= MAX_ACTIONS;
     rows.sort_by(|a, b| {
         (a.action.due_on, &a.record, a.action.id).cmp(&(b.action.due_on, &b.record, b.action.id))

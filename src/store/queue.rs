@@ -341,10 +341,38 @@ fn overlaps_protected(word: &str, terms: &ProtectedTerms) -> bool {
 }
 
 impl Store {
-    /// One page of the queue.
-    pub async fn queue(&self, q: &QueueQuery, policies: &PolicySet) -> Result<Page, QueueError> {
+    /// The conditions of each part of what the caller may see, with the query's filter;
+    /// search words are judged against the protected strings known now.
+    fn branch_conditions(&self, q: &QueueQuery, policies: &PolicySet) -> Vec<Conditions> {
         let terms = self.terms.snapshot();
         let blocked = |word: &str| overlaps_protected(word, &terms);
+        (0..branches(q.viewer.scope))
+            .map(|branch| conditions(q, policies, &blocked, branch))
+            .collect()
+    }
+
+    /// Every page of the queue in turn, until `each` says to stop (returns false).
+    pub async fn each_page(
+        &self,
+        q: &QueueQuery,
+        policies: &PolicySet,
+        mut each: impl FnMut(&[QueueRow]) -> bool,
+    ) -> Result<(), QueueError> {
+        let mut q = q.clone();
+        loop {
+            let page = self.queue(&q, policies).await?;
+            if !each(&page.rows) {
+                return Ok(());
+            }
+            match page.next_cursor {
+                Some(cursor) => q.cursor = Some(cursor),
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// One page of the queue.
+    pub async fn queue(&self, q: &QueueQuery, policies: &PolicySet) -> Result<Page, QueueError> {
         let cursor = match &q.cursor {
             None => None,
             Some(cursor) => {
@@ -363,8 +391,7 @@ impl Store {
         };
         // (sort value, id, next due, state) from every branch, then merged in order.
         let mut found: Vec<(String, String, String, String)> = Vec::new();
-        for branch in 0..branches(q.viewer.scope) {
-            let mut c = conditions(q, policies, &blocked, branch);
+        for mut c in self.branch_conditions(q, policies) {
             if let Some((value, id)) = &cursor {
                 let (v1, v2, i) = (c.text(value), c.text(value), c.text(id));
                 c.push(format!(
@@ -426,11 +453,8 @@ impl Store {
         policies: &PolicySet,
         by: GroupBy,
     ) -> Result<Vec<(String, NaiveDate, u64)>, QueueError> {
-        let terms = self.terms.snapshot();
-        let blocked = |word: &str| overlaps_protected(word, &terms);
         let mut facts = Vec::new();
-        for branch in 0..branches(q.viewer.scope) {
-            let mut c = conditions(q, policies, &blocked, branch);
+        for mut c in self.branch_conditions(q, policies) {
             let none = c.text(analytics::NONE);
             let group = match by {
                 GroupBy::Type => format!("COALESCE(primary_type, {none})"),
@@ -469,11 +493,8 @@ impl Store {
 
     /// How many records match, for view tabs.
     pub async fn count(&self, q: &QueueQuery, policies: &PolicySet) -> Result<i64, QueueError> {
-        let terms = self.terms.snapshot();
-        let blocked = |word: &str| overlaps_protected(word, &terms);
         let mut total = 0;
-        for branch in 0..branches(q.viewer.scope) {
-            let c = conditions(q, policies, &blocked, branch);
+        for c in self.branch_conditions(q, policies) {
             let sql = format!("SELECT COUNT(*) AS n FROM records{}", c.where_clause());
             let row = c
                 .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
