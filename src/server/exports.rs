@@ -61,6 +61,8 @@ pub async fn export(
         )));
     }
     let mut rows = Vec::new();
+    let mut through_protected = Vec::new();
+    state.store.sync_terms().await?;
     state
         .store
         .each_page(&q, &state.policies, |page| {
@@ -68,9 +70,11 @@ pub async fn export(
                 page.iter()
                     .map(|row| present::queue_row(&state, &caller, &row.record, row.next_due)),
             );
+            through_protected.extend(page.iter().filter(|r| r.through_protected).cloned());
             true
         })
         .await?;
+    present::audit_search(&state, &caller, &through_protected).await?;
     state
         .store
         .audit(
@@ -79,7 +83,7 @@ pub async fn export(
             None,
             &serde_json::json!({
                 "format": request.format,
-                "q": request.q,
+                "q": audited_query(request.q.as_deref(), &q.filter),
                 "view": request.view,
                 "rows": rows.len(),
             }),
@@ -101,6 +105,20 @@ pub async fn export(
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert("x-cims-rows", HeaderValue::from(rows.len()));
     Ok(response)
+}
+
+/// The filter as the audit log keeps it. Its free text may be a protective intervener's
+/// search for a reporter, and the log is read by administrators who see no client data
+/// (R-PRIV-5, R-PRIV-8): a filter with free text is kept as a marker that says how many
+/// words it held, never the words.
+fn audited_query(q: Option<&str>, filter: &crate::domain::query::Filter) -> serde_json::Value {
+    match q {
+        Some(_) if !filter.text.is_empty() => serde_json::json!({
+            "masked": "protected",
+            "words": filter.text.len(),
+        }),
+        other => serde_json::json!(other),
+    }
 }
 
 /// A cell that a spreadsheet would run as a formula gets a leading apostrophe.

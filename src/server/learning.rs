@@ -66,6 +66,7 @@ pub async fn learning_actions(
         now,
     };
     let mut rows = Vec::new();
+    state.store.sync_terms().await?;
     // One row past the most shown is enough to know the list is not complete.
     state
         .store

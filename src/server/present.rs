@@ -19,7 +19,7 @@ use super::auth::Caller;
 use super::error::ApiError;
 
 fn mask_view(state: &AppState, caller: &Caller, view: View<'_>, record: &Record) -> Masked {
-    let terms = state.store.terms().snapshot();
+    let terms = state.store.terms().read();
     let ctx = MaskContext {
         today: local_time::local_date(Utc::now()),
         protected_terms: &terms,
@@ -60,6 +60,7 @@ pub async fn record_view(
     record: &Record,
     warnings: Vec<String>,
 ) -> Result<wire::RecordView, ApiError> {
+    state.store.sync_terms().await?;
     let masked = mask_view(state, caller, View::Record(record), record);
     audit_disclosures(state, caller, record, &masked, "disclosed_protected").await?;
     Ok(wire::RecordView {
@@ -104,6 +105,7 @@ pub async fn history(
     record: &Record,
     events: &[HistoryEvent],
 ) -> Result<wire::History, ApiError> {
+    state.store.sync_terms().await?;
     let plain: Vec<Event> = events.iter().map(|h| h.event.clone()).collect();
     let masked = mask_view(state, caller, View::History(record, &plain), record);
     audit_disclosures(
@@ -135,6 +137,28 @@ pub async fn history(
         record: record.id.clone(),
         events,
     })
+}
+
+/// R-PRIV-5: a search whose words found records only through protected details has shown
+/// the caller that those records hold them: a disclosure, audited per record.
+pub async fn audit_search(
+    state: &AppState,
+    caller: &Caller,
+    rows: &[crate::store::QueueRow],
+) -> Result<(), ApiError> {
+    for row in rows.iter().filter(|r| r.through_protected) {
+        state
+            .store
+            .audit(
+                &caller.actor.user,
+                "disclosed_protected_search",
+                Some(&row.record.id),
+                &json!({ "fields": ["search"] }),
+                Utc::now(),
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// The record without its notes, description, location or concerns: what a summary needs

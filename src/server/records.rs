@@ -84,6 +84,8 @@ pub async fn queue(
         now,
     };
     let page = state.store.queue(&q, &state.policies).await?;
+    state.store.sync_terms().await?;
+    present::audit_search(&state, &caller, &page.rows).await?;
     Ok(Json(QueuePage {
         rows: page
             .rows
@@ -182,9 +184,15 @@ fn with_etag(status: StatusCode, view: RecordView) -> Response {
     response
 }
 
-/// Warn the author of text that holds a string protected elsewhere (R-PRIV-2).
-fn warnings_for(state: &AppState, texts: &[&str]) -> Vec<String> {
-    let terms = state.store.terms().snapshot();
+/// Warn the author of text that holds a string protected elsewhere (R-PRIV-2) — when the
+/// author is a protective intervener. Telling anyone else that a string they wrote is a
+/// reporter's would disclose it (R-PRIV-10); their text is redacted for other readers who
+/// are not protective interveners all the same, and they read back what those readers see.
+fn warnings_for(state: &AppState, caller: &Caller, texts: &[&str]) -> Vec<String> {
+    if !caller.actor.protective_intervener {
+        return Vec::new();
+    }
+    let terms = state.store.terms().read();
     let found: usize = texts
         .iter()
         .map(|t| protected_terms_in(t, &terms).len())
@@ -260,7 +268,7 @@ pub async fn create(
         Details::Incident(i) => vec![i.description.as_str()],
         Details::Intake(_) => Vec::new(),
     };
-    let warnings = warnings_for(&state, &texts);
+    let warnings = warnings_for(&state, &caller, &texts);
     let new = NewRecord {
         org: body.org.clone().unwrap_or_else(|| caller.actor.org.clone()),
         details: body.details,
@@ -423,7 +431,7 @@ pub async fn command(
     headers: HeaderMap,
     Json(command): Json<Command>,
 ) -> Result<Response, ApiError> {
-    visible_record(&state, &caller, &id).await?;
+    let record = visible_record(&state, &caller, &id).await?;
     let canonical = serde_json::to_string(&(&id, &command)).map_err(|_| ApiError::internal())?;
     let key = keyed(&headers, &caller, &canonical)?;
     if let Some(key) = &key
@@ -432,17 +440,8 @@ pub async fn command(
         return Ok(response);
     }
     let expected = if_match(&headers)?;
-    // An action's owner must be someone who can log in to see it through (R-STAGE).
     if let Command::RaiseLearningAction { owner, .. } = &command {
-        let found = state.store.user(owner.trim()).await?;
-        if found.is_none_or(|u| u.disabled) {
-            return Err(Refusal::rule(
-                "R-STAGE",
-                format!("the owner {:?} is not an active user", owner.trim()),
-            )
-            .on_field("owner")
-            .into());
-        }
+        check_owner(&state, &caller, &record, &command, owner).await?;
     }
     let texts: Vec<&str> = match &command {
         Command::AddNote { text, .. } | Command::AmendNote { text, .. } => vec![text.as_str()],
@@ -451,7 +450,7 @@ pub async fn command(
         Command::CloseLearningAction { outcome, .. } => vec![outcome.as_str()],
         _ => Vec::new(),
     };
-    let warnings = warnings_for(&state, &texts);
+    let warnings = warnings_for(&state, &caller, &texts);
     let result = state
         .store
         .command(
@@ -480,6 +479,43 @@ pub async fn command(
     };
     let view = present::record_view(&state, &caller, &appended.record, warnings).await?;
     Ok(with_etag(StatusCode::OK, view))
+}
+
+/// An action's owner must be someone who can log in to see it through (R-STAGE): an active
+/// user of the record's organisation or of the caller's. The caller's authority over the
+/// record is checked first, and every owner who does not qualify gets the same answer, so
+/// the refusal says nothing of the users of other organisations (R-PRIV-8).
+async fn check_owner(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+    command: &Command,
+    owner: &str,
+) -> Result<(), ApiError> {
+    crate::domain::decide(
+        command,
+        Some(record),
+        &caller.actor,
+        Utc::now(),
+        &state.policies,
+    )
+    .map_err(ApiError::from)?;
+    let owner = owner.trim();
+    let found = state.store.user(owner).await?;
+    let qualifies = found
+        .is_some_and(|u| !u.disabled && (u.org.id == record.org || u.org.id == caller.actor.org));
+    if qualifies {
+        return Ok(());
+    }
+    Err(Refusal::rule(
+        "R-STAGE",
+        format!(
+            "the owner {owner:?} is not an active user of {} or {}",
+            record.org, caller.actor.org
+        ),
+    )
+    .on_field("owner")
+    .into())
 }
 
 /// A record's events, masked, oldest first.

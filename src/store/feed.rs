@@ -97,7 +97,7 @@ impl Store {
     }
 
     async fn catch_up(&self) -> Result<(), StoreError> {
-        self.terms.refresh(&self.pool).await?;
+        self.terms.sync(&self.pool).await?;
         self.refresh_latest().await?;
         Ok(())
     }

@@ -119,7 +119,7 @@ impl Store {
             terms: TermCache::default(),
         };
         store.refresh_latest().await?;
-        store.terms.refresh(&store.pool).await?;
+        store.terms.sync(&store.pool).await?;
         Ok(store)
     }
 
@@ -134,6 +134,12 @@ impl Store {
     /// The protected strings (reporters' identifying details) known to this store.
     pub fn terms(&self) -> &TermCache {
         &self.terms
+    }
+
+    /// Load the protected strings other replicas committed, before answering a read, so
+    /// what this replica masks is what every replica would (R-PRIV-2).
+    pub async fn sync_terms(&self) -> Result<(), StoreError> {
+        self.terms.sync(&self.pool).await
     }
 
     /// Is the database answering?

@@ -8,7 +8,6 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 
 use crate::domain::analytics::{self, GroupBy};
-use crate::domain::mask::{ProtectedTerms, protected_terms_in};
 use crate::domain::model::{Impact, Record};
 use crate::domain::policy::PolicySet;
 use crate::domain::query::{ActionsFilter, Assigned, Filter, Outcome, StageFilter, StatusFilter};
@@ -91,6 +90,8 @@ pub struct QueueQuery {
 pub struct QueueRow {
     pub record: Record,
     pub next_due: Option<DateTime<Utc>>,
+    /// The search words matched the record only through protected details (R-PRIV-5).
+    pub through_protected: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +110,8 @@ enum Bind {
 struct Conditions {
     sql: Vec<String>,
     binds: Vec<Bind>,
+    /// A selected column: 1 when the words found the record only through protected text.
+    through_protected: String,
 }
 
 impl Conditions {
@@ -198,13 +201,10 @@ fn branches(scope: Scope) -> usize {
     }
 }
 
-fn conditions(
-    q: &QueueQuery,
-    policies: &PolicySet,
-    blocked_text: &dyn Fn(&str) -> bool,
-    branch: usize,
-) -> Conditions {
+fn conditions(q: &QueueQuery, policies: &PolicySet, branch: usize) -> Conditions {
     let mut c = Conditions::default();
+    // First, so its placeholders are numbered in the order the statement holds them.
+    c.through_protected = through_protected(&mut c, q);
     let v = &q.viewer;
     if v.scope != Scope::All {
         let (org, user) = (c.text(&v.org), c.text(&v.user));
@@ -303,51 +303,65 @@ fn conditions(
         let p = c.text(db_time(q.now + within));
         c.push(format!("next_due <= {p}"));
     }
-    for word in &f.text {
-        let pattern = like(word);
-        let mut alternatives = Vec::new();
-        // A word that is, or is part of, a protected string finds nothing for a caller who
-        // may not see protected details: not even through open text (R-PRIV-4).
-        if v.protected || !blocked_text(word) {
-            let p = c.text(&pattern);
-            alternatives.push(format!("search_open LIKE {p} ESCAPE '\\'"));
-            let p = c.text(&pattern);
-            if v.identifying_everywhere {
-                alternatives.push(format!("search_identifying LIKE {p} ESCAPE '\\'"));
-            } else {
-                let (org, user) = (c.text(&v.org), c.text(&v.user));
-                alternatives.push(format!(
-                    "((org_id = {org} OR assignee = {user}) AND search_identifying LIKE {p} ESCAPE '\\')"
-                ));
-            }
-        }
-        if v.protected {
-            let p = c.text(&pattern);
-            alternatives.push(format!("search_protected LIKE {p} ESCAPE '\\'"));
-        }
-        if alternatives.is_empty() {
-            c.push("1 = 0".to_string());
-        } else {
-            c.push(format!("({})", alternatives.join(" OR ")));
+    if !f.text.is_empty() {
+        let column = search_column(&mut c, v, branch);
+        for word in &f.text {
+            let p = c.text(like(word));
+            c.push(format!("{column} LIKE {p} ESCAPE '\\'"));
         }
     }
     c
 }
 
-/// Does a search word contain a protected string, or lie inside one?
-fn overlaps_protected(word: &str, terms: &ProtectedTerms) -> bool {
-    !protected_terms_in(word, terms).is_empty()
-        || terms.iter().any(|t| t.to_lowercase().contains(word))
+/// The search text a caller's words are matched against, record by record: the text of
+/// the visibility class the caller has on it (R-PRIV-8). Nothing else decides what a
+/// search finds: no word is refused, so no refusal can tell what is hidden.
+fn search_column(c: &mut Conditions, v: &Viewer, branch: usize) -> String {
+    let own = if v.protected {
+        "search_protected"
+    } else {
+        "search_identifying"
+    };
+    match (v.scope, branch) {
+        (Scope::All, _) if v.identifying_everywhere => own.to_string(),
+        (Scope::All, _) => {
+            let (org, user) = (c.text(&v.org), c.text(&v.user));
+            format!(
+                "(CASE WHEN org_id = {org} OR assignee = {user} THEN {own} ELSE search_open END)"
+            )
+        }
+        // The caller's organisation, then the records assigned to them.
+        (_, 0 | 1) => own.to_string(),
+        _ => "search_open".to_string(),
+    }
+}
+
+/// For a caller who may see protected details: did the words find the record only through
+/// them? Such a match discloses protected details and is audited (R-PRIV-5).
+fn through_protected(c: &mut Conditions, q: &QueueQuery) -> String {
+    if !q.viewer.protected || q.filter.text.is_empty() {
+        return "CAST(0 AS BIGINT)".to_string();
+    }
+    let all: Vec<String> = q
+        .filter
+        .text
+        .iter()
+        .map(|word| {
+            let p = c.text(like(word));
+            format!("search_identifying LIKE {p} ESCAPE '\\'")
+        })
+        .collect();
+    format!(
+        "CAST(CASE WHEN {} THEN 0 ELSE 1 END AS BIGINT)",
+        all.join(" AND ")
+    )
 }
 
 impl Store {
-    /// The conditions of each part of what the caller may see, with the query's filter;
-    /// search words are judged against the protected strings known now.
+    /// The conditions of each part of what the caller may see, with the query's filter.
     fn branch_conditions(&self, q: &QueueQuery, policies: &PolicySet) -> Vec<Conditions> {
-        let terms = self.terms.snapshot();
-        let blocked = |word: &str| overlaps_protected(word, &terms);
         (0..branches(q.viewer.scope))
-            .map(|branch| conditions(q, policies, &blocked, branch))
+            .map(|branch| conditions(q, policies, branch))
             .collect()
     }
 
@@ -389,8 +403,9 @@ impl Store {
         } else {
             (">", "ASC")
         };
-        // (sort value, id, next due, state) from every branch, then merged in order.
-        let mut found: Vec<(String, String, String, String)> = Vec::new();
+        // (sort value, id, next due, state, found through protected text) from every
+        // branch, then merged in order.
+        let mut found: Vec<(String, String, String, String, i64)> = Vec::new();
         for mut c in self.branch_conditions(q, policies) {
             if let Some((value, id)) = &cursor {
                 let (v1, v2, i) = (c.text(value), c.text(value), c.text(id));
@@ -400,8 +415,9 @@ impl Store {
             }
             let limit = c.int(q.limit + 1);
             let sql = format!(
-                "SELECT id, next_due, state, {column} AS sort_value FROM records{} \
-                 ORDER BY {column} {order}, id {order} LIMIT {limit}",
+                "SELECT {} AS through_protected, id, next_due, state, {column} AS sort_value \
+                 FROM records{} ORDER BY {column} {order}, id {order} LIMIT {limit}",
+                c.through_protected,
                 c.where_clause()
             );
             let rows = c
@@ -414,6 +430,7 @@ impl Store {
                     row.try_get("id")?,
                     row.try_get("next_due")?,
                     row.try_get("state")?,
+                    row.try_get("through_protected")?,
                 ));
             }
         }
@@ -425,12 +442,12 @@ impl Store {
         let more = found.len() > limit;
         found.truncate(limit);
         let next_cursor = match found.last() {
-            Some((value, id, _, _)) if more => Some(hex(&format!("{value}{CURSOR_SEPARATOR}{id}"))),
+            Some((value, id, ..)) if more => Some(hex(&format!("{value}{CURSOR_SEPARATOR}{id}"))),
             _ => None,
         };
         let rows = found
             .into_iter()
-            .map(|(_, _, next_due, state)| {
+            .map(|(_, _, next_due, state, through)| {
                 let record: Record =
                     serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 Ok(QueueRow {
@@ -440,6 +457,7 @@ impl Store {
                         Some(parse_db_time(&next_due)?)
                     },
                     record,
+                    through_protected: through != 0,
                 })
             })
             .collect::<Result<_, StoreError>>()?;

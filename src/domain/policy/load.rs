@@ -145,9 +145,21 @@ struct RawFile {
     deadlines: Vec<RawDeadline>,
     critical_notifiable: Vec<RawCriterion>,
     field_classes: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    text: RawText,
     permissions: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     auto_pir: Vec<AutoPir>,
+}
+
+/// Which strings are not free text (R-PRIV-10).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawText {
+    /// Keys whose strings are codes; none when not given, so a policy that forgets them
+    /// redacts more, never less.
+    #[serde(default)]
+    codes: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -367,6 +379,7 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
     let critical_notifiable = build_criteria(&b, raw.critical_notifiable, &type_ids)?;
     let deadlines = build_deadlines(&b, raw.deadlines)?;
     let field_classes = build_field_classes(&b, raw.field_classes)?;
+    let code_fields = build_code_fields(&b, raw.text.codes)?;
     let mut permissions = BTreeMap::new();
     for (command, roles) in &raw.permissions {
         let place = b.at(format!("permissions.{command}"));
@@ -400,6 +413,7 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
         deadlines,
         critical_notifiable,
         field_classes,
+        code_fields,
         permissions,
         auto_pir: raw.auto_pir,
     })
@@ -651,6 +665,34 @@ fn build_deadlines(
             })
         })
         .collect()
+}
+
+/// R-PRIV-10: a code field names a key of the record's JSON whose strings are codes,
+/// identifiers, times or user names. It may not be a key that holds written text.
+fn build_code_fields(b: &Builder<'_>, raw: Vec<String>) -> Result<BTreeSet<String>, PolicyError> {
+    let place = b.at("[text] codes");
+    let mut out = BTreeSet::new();
+    for key in raw {
+        if key.is_empty() || !key.bytes().all(|c| c.is_ascii_lowercase() || c == b'_') {
+            return Err(PolicyError::new(
+                &place,
+                format!("{key:?} is not a field name (lower-case letters and _)"),
+            ));
+        }
+        if MASKABLE_FIELDS
+            .iter()
+            .any(|(_, fields)| fields.contains(&key.as_str()))
+        {
+            return Err(PolicyError::new(
+                &place,
+                format!("{key:?} is a classed field (R-PRIV-3), so it cannot be a code"),
+            ));
+        }
+        if !out.insert(key.clone()) {
+            return Err(PolicyError::new(&place, format!("{key:?} appears twice")));
+        }
+    }
+    Ok(out)
 }
 
 fn build_field_classes(

@@ -298,6 +298,10 @@ pub struct Policy {
     pub critical_notifiable: Vec<CriticalCriterion>,
     /// `object type → field → class`, e.g. `person.name = identifying`.
     pub field_classes: BTreeMap<String, BTreeMap<String, FieldClass>>,
+    /// Keys whose strings are codes, identifiers, times or user names: the only strings
+    /// not treated as free text (R-PRIV-10).
+    #[serde(default)]
+    pub code_fields: BTreeSet<String>,
     /// `command name → roles allowed to issue it`.
     pub permissions: BTreeMap<String, BTreeSet<Role>>,
     pub auto_pir: Vec<AutoPir>,
@@ -349,6 +353,11 @@ impl Policy {
             .and_then(|fields| fields.get(field))
             .copied()
             .unwrap_or(FieldClass::Open)
+    }
+
+    /// Strings under this key are codes, not free text (R-PRIV-10).
+    pub fn is_code(&self, key: &str) -> bool {
+        self.code_fields.contains(key)
     }
 
     /// The roles allowed to issue a command; a command the policy does not list is
