@@ -13,6 +13,7 @@ mod idempotency;
 mod logins;
 mod masking;
 mod openapi;
+mod privacy;
 mod replicas;
 mod shutdown;
 mod tokens;
