@@ -178,6 +178,7 @@ async fn token_for(store: &Store, user: &str) -> Result<String, String> {
 /// identity (R-PRIV-1) in the queue, a record or a history.
 async fn check(store: &Store, base: &str, out: &mut dyn Write) -> Result<ExitCode, String> {
     let mut reporters = Vec::new();
+    let mut phones = Vec::new();
     for demo in USERS {
         let (user, org) = (demo.user, demo.org);
         let client =
@@ -246,6 +247,13 @@ async fn check(store: &Store, base: &str, out: &mut dyn Write) -> Result<ExitCod
                     .and_then(|n| n.as_str())
             {
                 reporters.push(name.to_string());
+                if let Some(phone) = view
+                    .record
+                    .pointer("/details/reporter/phone")
+                    .and_then(|n| n.as_str())
+                {
+                    phones.push(phone.to_string());
+                }
             }
             read.push_str(&view.record.to_string());
             read.push_str(&serde_json::to_string(&history.events).map_err(|e| e.to_string())?);
@@ -274,7 +282,68 @@ async fn check(store: &Store, base: &str, out: &mut dyn Write) -> Result<ExitCod
         "no reporter's identity ({} reporters) shown to a user who is not a protective intervener",
         reporters.len()
     );
+    let probes = search_probes(&reporters, &phones);
+    for demo in USERS.iter().filter(|u| !u.protective_intervener) {
+        let client =
+            Client::new(base, &token_for(store, demo.user).await?).map_err(|e| e.to_string())?;
+        let count = async |q: &str| {
+            client
+                .count(q)
+                .await
+                .map_err(|e| format!("{} searching {q:?}: {e}", demo.user))
+        };
+        let control = count(RANDOM_TEXT).await?;
+        for probe in &probes {
+            let found = count(probe).await?;
+            if found != control {
+                return Err(format!(
+                    "{} is not a protective intervener, yet searching {probe:?} finds {found} \
+                     records where random text finds {control} (R-PRIV-8)",
+                    demo.user
+                ));
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} searches for reporters' names, parts of them, phrases across them and their phones \
+         answer every user who is not a protective intervener as random text does",
+        probes.len()
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Text no record holds: what a search for a hidden value must look like.
+const RANDOM_TEXT: &str = "qzxv-7k3w";
+
+/// Searches for what only protective interveners may find: each reporter's name, its
+/// words, the longer part of each word, a phrase that runs across the name, and the phone
+/// in other spellings (R-PRIV-8).
+fn search_probes(reporters: &[String], phones: &[String]) -> Vec<String> {
+    let mut probes = std::collections::BTreeSet::new();
+    for name in reporters.iter().take(40) {
+        probes.insert(format!("\"{}\"", name.to_lowercase()));
+        for word in name.split_whitespace() {
+            probes.insert(word.to_lowercase());
+            let chars: Vec<char> = word.chars().collect();
+            if chars.len() >= 6 {
+                probes.insert(chars[..chars.len() - 1].iter().collect::<String>().to_lowercase());
+            }
+        }
+        if let Some(last) = name.split_whitespace().last() {
+            probes.insert(format!("\"{}, saw\"", last.to_lowercase()));
+            probes.insert(format!("\"{} rang\"", last.to_lowercase()));
+        }
+    }
+    for phone in phones.iter().take(40) {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() > 8 {
+            probes.insert(digits.clone());
+            probes.insert(digits[1..].to_string());
+            probes.insert(digits[digits.len() - 7..].to_string());
+        }
+    }
+    probes.into_iter().collect()
 }
 
 /// The app's first message: who the demo is logged in as, and who else to try.
