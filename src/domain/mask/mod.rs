@@ -11,6 +11,7 @@
 //!
 //! Pure: no I/O and no clock; today's date comes in the context.
 
+mod derived;
 mod terms;
 
 use chrono::NaiveDate;
@@ -22,6 +23,7 @@ use super::events::Event;
 use super::model::{Person, Record, Span};
 use super::policy::{FieldClass, Policy};
 
+pub use derived::{ItemView, Sight};
 pub use terms::{MIN_TERM_CHARS, ProtectedTerms, REDACTED, protected_terms_in, redact_terms};
 
 /// What is to leave the server.
@@ -124,7 +126,7 @@ pub fn mask(view: View<'_>, actor: &Actor, policy: &Policy, ctx: &MaskContext<'_
             .is_some_and(|intake| intake.reporter.consented_in_writing),
         disclosed: Vec::new(),
     };
-    let value = match view {
+    let mut value = match view {
         View::Record(record) => serde_json::to_value(record).map(|mut value| {
             walker.walk(&mut value, "");
             value
@@ -134,6 +136,10 @@ pub fn mask(view: View<'_>, actor: &Actor, policy: &Policy, ctx: &MaskContext<'_
             json!({ "record": record.id, "events": events })
         }),
     };
+    // R-PRIV-9: what is derived from fields the actor may not see (derived.rs).
+    if let Ok(value) = value.as_mut() {
+        derived::withhold(view, value, &Sight::new(actor, policy, record));
+    }
     match value {
         Ok(value) => Masked {
             value,
