@@ -233,9 +233,9 @@ pub struct RecordView {
     pub version: u64,
     #[schema(value_type = Vec<Object>)]
     pub deadlines: Vec<Deadline>,
-    /// The current stage's checklist as it applies to this record. Empty for a caller who
-    /// may not see the record's identifying and cultural details, since which items apply
-    /// can reveal them (an ACSASS consultation says the child is Aboriginal).
+    /// The current stage's checklist as it applies to this record. An item whose applying
+    /// reads what the caller may not see (an ACSASS consultation says the child is
+    /// Aboriginal) is listed as withheld, whether or not it applies (R-PRIV-9).
     #[serde(default)]
     pub checklist: Vec<ChecklistLine>,
     /// Protected strings found in text this write saved (R-PRIV-2): the author is warned.
@@ -250,10 +250,13 @@ pub struct ChecklistLine {
     pub text: String,
     pub required: bool,
     pub rule: String,
-    /// `open`, `done` or `waived`.
+    /// `open`, `done`, `waived`, or `withheld` (see `masked`).
     pub state: String,
     /// The caller's roles allow ticking it (and it is not completed by a command).
     pub may_tick: bool,
+    /// Withheld: the class of what the item reads that the caller may not see (R-PRIV-9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked: Option<String>,
 }
 
 /// `GET /v1/records/{id}/history`

@@ -327,7 +327,12 @@ fn search_probes(reporters: &[String], phones: &[String]) -> Vec<String> {
             probes.insert(word.to_lowercase());
             let chars: Vec<char> = word.chars().collect();
             if chars.len() >= 6 {
-                probes.insert(chars[..chars.len() - 1].iter().collect::<String>().to_lowercase());
+                probes.insert(
+                    chars[..chars.len() - 1]
+                        .iter()
+                        .collect::<String>()
+                        .to_lowercase(),
+                );
             }
         }
         if let Some(last) = name.split_whitespace().last() {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::calendar::{Calendar, CalendarError};
 use super::local_time;
 use super::model::{LearningAction, PoliceHold, Record};
-use super::policy::{DeadlineRule, DueRule, Policy, PolicySet, TimeOfDay};
+use super::policy::{DeadlineRule, DueRule, FieldClass, Policy, PolicySet, TimeOfDay};
 use super::rules;
 
 /// A due instant with the reasoning behind it, in words a practitioner can check.
@@ -64,6 +64,11 @@ pub enum Status {
     /// The due time cannot be placed (e.g. an unknown AFL Friday); never guessed.
     Unknown {
         reason: String,
+    },
+    /// R-PRIV-9: the deadline reads what the caller may not see (whether the reporter is a
+    /// professional, say), so whether it applies, and when, is not said.
+    Withheld {
+        masked: FieldClass,
     },
 }
 

@@ -8,9 +8,8 @@ use serde_json::{Value, json};
 use crate::domain::deadlines;
 use crate::domain::events::Event;
 use crate::domain::local_time;
-use crate::domain::mask::{self, MaskContext, Masked, View};
+use crate::domain::mask::{self, ItemView, MaskContext, Masked, Sight, View};
 use crate::domain::model::{Details, ItemState, Record};
-use crate::domain::rules;
 use crate::store::HistoryEvent;
 use crate::wire;
 
@@ -63,37 +62,45 @@ pub async fn record_view(
     state.store.sync_terms().await?;
     let masked = mask_view(state, caller, View::Record(record), record);
     audit_disclosures(state, caller, record, &masked, "disclosed_protected").await?;
+    let sight = Sight::new(&caller.actor, state.policy_of(record), record);
     Ok(wire::RecordView {
         record: masked.value,
         version: record.version,
-        deadlines: deadlines::deadlines(record, &state.policies, Utc::now()),
-        checklist: checklist(state, caller, record),
+        // R-PRIV-9: a deadline that reads what the caller may not see is withheld.
+        deadlines: sight.deadlines(deadlines::deadlines(record, &state.policies, Utc::now())),
+        checklist: checklist(caller, record, &sight),
         warnings,
     })
 }
 
-/// The current stage's items that apply to the record, for a caller who may see what
-/// their applying reveals.
-fn checklist(state: &AppState, caller: &Caller, record: &Record) -> Vec<wire::ChecklistLine> {
-    if !mask::sees_identifying(&caller.actor, record) {
-        return Vec::new();
-    }
-    let policy = state.policy_of(record);
-    policy
-        .items_of(record.kind(), &record.stage)
-        .filter(|item| rules::holds(item.when, record, policy))
-        .map(|item| wire::ChecklistLine {
-            id: item.id.clone(),
-            text: item.text.clone(),
-            required: item.required,
-            rule: item.rule.clone(),
-            state: match record.checklist.get(&item.id) {
-                None => "open",
-                Some(ItemState::Done { .. }) => "done",
-                Some(ItemState::Waived { .. }) => "waived",
+/// The current stage's items that apply to the record, and those the caller may not see
+/// withheld, whether or not they apply (R-PRIV-9).
+fn checklist(caller: &Caller, record: &Record, sight: &Sight<'_>) -> Vec<wire::ChecklistLine> {
+    sight
+        .checklist()
+        .into_iter()
+        .map(|view| {
+            let (item, withheld) = match view {
+                ItemView::Shown(item) => (item, None),
+                ItemView::Withheld(item, class) => (item, Some(class)),
+            };
+            let state = match (withheld, record.checklist.get(&item.id)) {
+                (Some(_), _) => "withheld",
+                (None, None) => "open",
+                (None, Some(ItemState::Done { .. })) => "done",
+                (None, Some(ItemState::Waived { .. })) => "waived",
+            };
+            wire::ChecklistLine {
+                id: item.id.clone(),
+                text: item.text.clone(),
+                required: item.required,
+                rule: item.rule.clone(),
+                state: state.to_string(),
+                may_tick: withheld.is_none()
+                    && item.via.is_none()
+                    && caller.actor.has_any(&item.tick),
+                masked: withheld.map(|class| class.as_str().to_string()),
             }
-            .to_string(),
-            may_tick: item.via.is_none() && caller.actor.has_any(&item.tick),
         })
         .collect()
 }
@@ -184,6 +191,16 @@ pub fn queue_row(
     record: &Record,
     next_due: Option<chrono::DateTime<Utc>>,
 ) -> wire::QueueRow {
+    // R-PRIV-9: a due time is the caller's only if they may see every deadline it could
+    // come from; otherwise it is found again among the deadlines they may see. (Sorting
+    // and the overdue filters still run on the stored time: see `store::queue`.)
+    let sight = Sight::new(&caller.actor, state.policy_of(record), record);
+    let next_due = if sight.sees_every_deadline() {
+        next_due
+    } else {
+        let shown = sight.deadlines(deadlines::deadlines(record, &state.policies, Utc::now()));
+        deadlines::next_due(&shown).map(|due| due.with_timezone(&Utc))
+    };
     // A row shows no free text, so none is masked: only the people it names.
     let mut row = without_free_text(record);
     row.learning_actions.clear();

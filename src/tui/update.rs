@@ -739,11 +739,15 @@ fn move_by(state: &mut State, delta: isize) {
     }
 }
 
-/// The checklist lines of the open record's current stage: (item id, done or waived).
-pub fn checklist_items(view: &RecordView) -> Vec<(String, bool)> {
+/// The checklist lines of the open record's current stage: (item id, done or waived), or
+/// `None` for an item withheld from the user (R-PRIV-9), which nothing here acts on.
+pub fn checklist_items(view: &RecordView) -> Vec<(String, Option<bool>)> {
     view.checklist
         .iter()
-        .map(|line| (line.id.clone(), line.state != "open"))
+        .map(|line| {
+            let done = (line.masked.is_none()).then(|| line.state != "open");
+            (line.id.clone(), done)
+        })
         .collect()
 }
 
@@ -922,7 +926,7 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(open) = &state.record
                 && open.tab == RecordTab::Checklist
                 && let Some(view) = &open.view
-                && let Some((item, false)) = checklist_items(view).get(open.cursor).cloned()
+                && let Some((item, Some(false))) = checklist_items(view).get(open.cursor).cloned()
             {
                 state.mode = Mode::Reason(ReasonFor::Waive(item), String::new());
             }
@@ -1054,16 +1058,23 @@ fn tick(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     match checklist_items(view).get(open.cursor) {
-        Some((item, false)) => vec![Effect::Command {
+        Some((item, Some(false))) => vec![Effect::Command {
             id: open.id.clone(),
             version: view.version,
             command: Box::new(Command::Tick { item: item.clone() }),
         }],
-        Some((item, true)) => vec![Effect::Command {
+        Some((item, Some(true))) => vec![Effect::Command {
             id: open.id.clone(),
             version: view.version,
             command: Box::new(Command::Untick { item: item.clone() }),
         }],
+        Some((_, None)) => {
+            state.message = Some((
+                Level::Info,
+                "this item depends on details you may not see".into(),
+            ));
+            Vec::new()
+        }
         None => Vec::new(),
     }
 }

@@ -488,6 +488,8 @@ fn draw_record(state: &State, frame: &mut Frame, area: Rect) {
                 Status::Paused { .. } => ("‖", "paused (police)".to_string()),
                 Status::NotStarted => ("·", "not started".to_string()),
                 Status::Unknown { .. } => ("?", "unknown".to_string()),
+                // R-PRIV-9: shown as withheld, never as absent.
+                Status::Withheld { masked } => ("▒", withheld(masked.as_str())),
             };
             let mut lines = vec![
                 Line::from(format!("{symbol} {}", d.label)),
@@ -578,11 +580,14 @@ fn details(view: &crate::wire::RecordView, state: &State) -> Vec<Line<'static>> 
     lines
 }
 
+/// The text a withheld value of `class` is drawn as.
+fn withheld(class: &str) -> String {
+    format!("▒▒▒ {class}")
+}
+
 fn checklist(view: &crate::wire::RecordView, cursor: usize, state: &State) -> Vec<Line<'static>> {
     if view.checklist.is_empty() {
-        return vec![Line::from(
-            "The checklist is shown to those who may see the record's details.",
-        )];
+        return vec![Line::from("No checklist items at this stage.")];
     }
     view.checklist
         .iter()
@@ -591,17 +596,21 @@ fn checklist(view: &crate::wire::RecordView, cursor: usize, state: &State) -> Ve
             let mark = match line.state.as_str() {
                 "done" => "[x]",
                 "waived" => "[w]",
+                "withheld" => "[▒]",
                 _ => "[ ]",
             };
             let need = if line.required { "*" } else { " " };
-            let lock = if line.may_tick {
-                ""
-            } else {
-                " (not yours to tick)"
+            // R-PRIV-9: an item whose applying the user may not see is drawn as withheld.
+            let lock = match &line.masked {
+                Some(class) => format!(" ({}: may apply, not shown)", withheld(class)),
+                None if line.may_tick => String::new(),
+                None => " (not yours to tick)".to_string(),
             };
             let text = format!("{mark}{need} {}{lock}", line.text);
             if i == cursor {
                 Line::styled(text, state.theme.selected)
+            } else if line.masked.is_some() {
+                Line::styled(text, state.theme.masked)
             } else {
                 Line::from(text)
             }
@@ -667,6 +676,15 @@ fn history(events: Option<&[Value]>) -> Vec<Line<'static>> {
                 .and_then(Value::as_str)
                 .map(|d| format!(": {}", d.replace('_', " ")))
                 .unwrap_or_default();
+            // R-PRIV-9: a change the user may not see travels as a marker in its place.
+            let (kind, detail) = match change.and_then(|c| c.get("masked")).and_then(Value::as_str)
+            {
+                Some(class) => (
+                    "change withheld".to_string(),
+                    format!(": {}", withheld(class)),
+                ),
+                None => (kind, detail),
+            };
             Line::from(format!("{at:<16} {by:<10} {kind}{detail}"))
         })
         .collect()

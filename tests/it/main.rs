@@ -7,6 +7,7 @@ mod client;
 mod crash;
 mod deadlines;
 mod demo;
+mod derived;
 mod dropped;
 mod e2e;
 mod fixtures;

@@ -195,3 +195,13 @@ fn r_ssr_1_a_new_criterion_in_the_policy_makes_incidents_critical() {
     assert!(cims::domain::rules::incident::ssr_critical(&i, set.current()).is_some());
     assert!(cims::domain::rules::incident::ssr_critical(&i, current()).is_none());
 }
+
+#[test]
+fn r_priv_9_a_stage_may_not_depend_on_a_classed_field() {
+    let e = error_for(
+        "when = \"review_required\"             # R-FOLLOWUP-2",
+        "when = \"aboriginal_client\"",
+    );
+    assert!(e.to_string().contains("\"review\""), "{e}");
+    assert!(e.to_string().contains("reads a cultural field"), "{e}");
+}

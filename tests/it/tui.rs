@@ -70,6 +70,38 @@ pub(crate) fn record_view(masked: bool) -> RecordView {
     } else {
         json!("Jordan Smith")
     };
+    let mut checklist = vec![
+        ChecklistLine {
+            id: "immediate_safety".into(),
+            text: "Client's immediate safety ensured".into(),
+            required: true,
+            rule: "R-STAGE".into(),
+            state: "done".into(),
+            may_tick: true,
+            masked: None,
+        },
+        ChecklistLine {
+            id: "medical_attention".into(),
+            text: "Medical attention arranged, or not needed".into(),
+            required: true,
+            rule: "R-STAGE".into(),
+            state: "open".into(),
+            may_tick: true,
+            masked: None,
+        },
+    ];
+    if masked {
+        // R-PRIV-9: an item whose applying reads a field the non-PI may not see.
+        checklist.push(ChecklistLine {
+            id: "cultural_support".into(),
+            text: "Cultural support offered".into(),
+            required: true,
+            rule: "R-ABORIGINAL-1".into(),
+            state: "withheld".into(),
+            may_tick: false,
+            masked: Some("cultural".into()),
+        });
+    }
     RecordView {
         record: json!({
             "id": "INC-2026-000001",
@@ -88,24 +120,7 @@ pub(crate) fn record_view(masked: bool) -> RecordView {
         }),
         version: 4,
         deadlines: Vec::new(),
-        checklist: vec![
-            ChecklistLine {
-                id: "immediate_safety".into(),
-                text: "Client's immediate safety ensured".into(),
-                required: true,
-                rule: "R-STAGE".into(),
-                state: "done".into(),
-                may_tick: true,
-            },
-            ChecklistLine {
-                id: "medical_attention".into(),
-                text: "Medical attention arranged, or not needed".into(),
-                required: true,
-                rule: "R-STAGE".into(),
-                state: "open".into(),
-                may_tick: true,
-            },
-        ],
+        checklist,
         warnings: Vec::new(),
     }
 }
@@ -268,6 +283,58 @@ fn ticking_sends_the_command_at_the_version_read() {
     // Space in the queue does nothing.
     press(&mut s, KeyCode::Esc);
     assert!(press(&mut s, KeyCode::Char(' ')).is_empty());
+}
+
+#[test]
+fn r_priv_9_withheld_items_deadlines_and_changes_are_drawn_as_withheld_and_not_acted_on() {
+    use cims::domain::deadlines::{Deadline, Status};
+    use cims::domain::policy::FieldClass;
+    let mut s = state(true);
+    press(&mut s, KeyCode::Enter);
+    let mut view = record_view(true);
+    view.deadlines.push(Deadline {
+        id: "R-INT-DL-FB".into(),
+        rule: "R-INT-DL-FB".into(),
+        label: "Feedback to the professional reporter".into(),
+        started_at: None,
+        due: None,
+        status: Status::Withheld {
+            masked: FieldClass::Protected,
+        },
+    });
+    update(&mut s, Msg::Record(view));
+    let drawn = screen(&mut s, 120, 40);
+    assert!(
+        drawn.contains("▒ Feedback to the professional reporter")
+            && drawn.contains("▒▒▒ protected"),
+        "{drawn}"
+    );
+    // Space on the withheld item sends nothing and says why.
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('j'));
+    assert!(press(&mut s, KeyCode::Char(' ')).is_empty());
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("details you may not see")),
+        "{:?}",
+        s.message
+    );
+    update(
+        &mut s,
+        Msg::History(cims::wire::History {
+            record: "INC-2026-000001".into(),
+            events: vec![
+                json!({"seq": 4, "version": 4, "at": "2026-11-23T01:30:00Z", "by": "alice",
+                       "change": {"masked": "cultural"}}),
+            ],
+        }),
+    );
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('l'));
+    let drawn = screen(&mut s, 120, 40);
+    assert!(drawn.contains("change withheld: ▒▒▒ cultural"), "{drawn}");
 }
 
 #[test]

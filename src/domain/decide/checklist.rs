@@ -1,11 +1,14 @@
 //! Ticking, waiving, advancing stages and closing (R-STAGE).
 
+use std::collections::BTreeSet;
+
 use crate::domain::events::Change;
 use crate::domain::model::{Milestone, Record, RecordKind};
 use crate::domain::policy::{ChecklistItem, Condition, Stage};
 use crate::domain::refusal::Refusal;
+use crate::domain::rules;
 
-use super::{Ctx, applies, required_text};
+use super::{Ctx, applies, required_text, withheld};
 
 fn item<'a>(ctx: &Ctx<'a>, record: &Record, id: &str) -> Result<&'a ChecklistItem, Refusal> {
     let item = ctx.policy.item(record.kind(), id).ok_or_else(|| {
@@ -15,7 +18,19 @@ fn item<'a>(ctx: &Ctx<'a>, record: &Record, id: &str) -> Result<&'a ChecklistIte
         ))
         .on_field("item")
     })?;
-    if !applies(ctx, record, item.when) {
+    // R-PRIV-9: to an actor who may not see what the item reads, it is refused alike
+    // whether it applies or not, and before anything about its state is said.
+    if let Some(class) = ctx.sight(record).item(item) {
+        return Err(withheld(
+            class,
+            &format!(
+                "\"{}\" depends on details of this record you may not see",
+                item.text
+            ),
+        )
+        .on_field("item"));
+    }
+    if !applies(ctx, record, item.when)? {
         return Err(
             Refusal::invalid(format!("\"{}\" does not apply to this record", item.text))
                 .on_field("item"),
@@ -64,7 +79,7 @@ pub(super) fn tick(ctx: &Ctx<'_>, record: &Record, id: &str) -> Result<Vec<Chang
     }
     for needed in &item.requires {
         if let Some(first) = ctx.policy.item(record.kind(), needed)
-            && applies(ctx, record, first.when)
+            && applies(ctx, record, first.when)?
             && !record.is_done(needed)
         {
             return Err(Refusal::rule(
@@ -104,13 +119,18 @@ pub(super) fn tick(ctx: &Ctx<'_>, record: &Record, id: &str) -> Result<Vec<Chang
 /// R-POLICE-1: police are told before any investigation work; R-POLICE-2: while police
 /// hold the matter, the investigation does not begin.
 fn police_first(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
-    if applies(ctx, record, Condition::PoliceReferral) {
-        let untold = ctx
-            .policy
-            .checklist
-            .iter()
-            .filter(|i| i.kind == record.kind() && i.rule == "R-POLICE-1" && i.milestone.is_none())
-            .find(|i| applies(ctx, record, i.when) && !record.is_done(&i.id));
+    if applies(ctx, record, Condition::PoliceReferral)? {
+        let mut untold = None;
+        for i in
+            ctx.policy.checklist.iter().filter(|i| {
+                i.kind == record.kind() && i.rule == "R-POLICE-1" && i.milestone.is_none()
+            })
+        {
+            if applies(ctx, record, i.when)? && !record.is_done(&i.id) {
+                untold = Some(i);
+                break;
+            }
+        }
         if let Some(i) = untold {
             return Err(Refusal::rule(
                 "R-POLICE-1",
@@ -202,38 +222,66 @@ fn roles(set: &std::collections::BTreeSet<crate::domain::actor::Role>) -> String
         .join(", ")
 }
 
-/// Required items of the current stage that apply and are neither done nor waived.
-pub fn outstanding<'a>(ctx: &Ctx<'a>, record: &Record) -> Vec<&'a ChecklistItem> {
-    ctx.policy
-        .checklist
-        .iter()
-        .filter(|i| {
-            i.kind == record.kind()
-                && i.stage == record.stage
-                && i.required
-                && applies(ctx, record, i.when)
-                && !record.is_done(&i.id)
-        })
-        .collect()
-}
-
+/// R-STAGE: the required items of the current stage that apply are done or waived.
+///
+/// R-PRIV-9 (R-PRIV-8): for an actor who may not see what a required item reads (a
+/// client's Aboriginal status, whether the reporter is a professional), whether that item
+/// is outstanding depends on the hidden value. Naming it, or counting it, would say so; and
+/// letting the stage be left or not would say so too, since the command's success is
+/// itself an answer. So such an actor never completes a stage that has such items, whatever
+/// the record holds: they are told the items they may see that are missing, and that the
+/// stage also has items depending on details they may not see, which is true of every
+/// record at this stage. Someone who may see those details (a protective intervener, the
+/// owning organisation, the assignee) completes it. Those who may see everything are told
+/// every missing item, as before.
 fn stage_complete(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
-    let missing = outstanding(ctx, record);
-    if missing.is_empty() {
-        return Ok(());
+    let sight = ctx.sight(record);
+    let mut missing = Vec::new();
+    let mut hidden = BTreeSet::new();
+    for item in ctx
+        .policy
+        .items_of(record.kind(), &record.stage)
+        .filter(|i| i.required)
+    {
+        match sight.item(item) {
+            Some(class) => {
+                hidden.insert(class);
+            }
+            None if rules::holds(item.when, record, ctx.policy) && !record.is_done(&item.id) => {
+                missing.push(format!("\"{}\"", item.text));
+            }
+            None => {}
+        }
     }
-    let list = missing
+    let stage = &record.stage;
+    let hidden = hidden
         .iter()
-        .map(|i| format!("\"{}\"", i.text))
+        .map(|class| class.as_str())
         .collect::<Vec<_>>()
-        .join("; ");
-    Err(Refusal::rule(
-        "R-STAGE",
-        format!(
-            "stage {} has required items not done or waived: {list}",
-            record.stage
-        ),
-    ))
+        .join(" and ");
+    match (missing.is_empty(), hidden.is_empty()) {
+        (true, true) => Ok(()),
+        (false, true) => Err(Refusal::rule(
+            "R-STAGE",
+            format!(
+                "stage {stage} has required items not done or waived: {}",
+                missing.join("; ")
+            ),
+        )),
+        (false, false) => Err(Refusal::rule(
+            "R-STAGE",
+            format!(
+                "stage {stage} has required items not done or waived: {}; it also has items that depend on details of this record you may not see ({hidden}), which someone who may see them completes",
+                missing.join("; ")
+            ),
+        )),
+        (true, false) => Err(Refusal::rule(
+            "R-PRIV-9",
+            format!(
+                "stage {stage} has required items that depend on details of this record you may not see ({hidden}): someone who may see them completes the stage"
+            ),
+        )),
+    }
 }
 
 pub(super) fn advance(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Refusal> {
@@ -241,27 +289,28 @@ pub(super) fn advance(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Ref
     super::intake::before_leaving_stage(ctx, record)?;
     let current = stage_number(ctx, record, &record.stage)?;
     let mut skipped = Vec::new();
-    let next = ctx
+    let mut next = None;
+    for stage in ctx
         .policy
         .stages_of(record.kind())
         .filter(|s| s.number > current)
-        .find(|s| {
-            // R-FOLLOWUP-1 / R-FOLLOWUP-2: stages 3 and 4 only when they apply.
-            let applies = applies(ctx, record, s.when);
-            if !applies {
-                skipped.push(s.id.clone());
-            }
-            applies
-        })
-        .ok_or_else(|| {
-            Refusal::rule(
-                "R-STAGE",
-                format!(
-                    "{} is the last stage: close the record instead",
-                    record.stage
-                ),
-            )
-        })?;
+    {
+        // R-FOLLOWUP-1 / R-FOLLOWUP-2: stages 3 and 4 only when they apply.
+        if applies(ctx, record, stage.when)? {
+            next = Some(stage);
+            break;
+        }
+        skipped.push(stage.id.clone());
+    }
+    let next = next.ok_or_else(|| {
+        Refusal::rule(
+            "R-STAGE",
+            format!(
+                "{} is the last stage: close the record instead",
+                record.stage
+            ),
+        )
+    })?;
     let mut changes = vec![Change::StageAdvanced {
         from: record.stage.clone(),
         to: next.id.clone(),
@@ -281,10 +330,17 @@ pub(super) fn close(ctx: &Ctx<'_>, record: &Record, reason: &str) -> Result<Vec<
     let reason = required_text(reason, "reason", None)?;
     stage_complete(ctx, record)?;
     let current = stage_number(ctx, record, &record.stage)?;
-    let later = ctx
+    let mut later = None;
+    for stage in ctx
         .policy
         .stages_of(record.kind())
-        .find(|s| s.number > current && applies(ctx, record, s.when));
+        .filter(|s| s.number > current)
+    {
+        if applies(ctx, record, stage.when)? {
+            later = Some(stage);
+            break;
+        }
+    }
     if let Some(stage) = later {
         return Err(Refusal::rule(
             "R-STAGE",

@@ -104,7 +104,7 @@ pub(super) fn confirm_rcs(
     scope: RcsScope,
 ) -> Result<Vec<Change>, Refusal> {
     incident_of(record)?;
-    if !applies(ctx, record, Condition::RcsPossible) {
+    if !applies(ctx, record, Condition::RcsPossible)? {
         return Err(Refusal::rule(
             "R-RCS-1",
             "only incidents in kinship care or in the care of departmental staff are checked for RCS scope",
@@ -163,7 +163,7 @@ pub(super) fn extend(
         .find(|d| d.applies_to(record.kind()) && d.extension_max_business_days.is_some())
         .ok_or_else(|| Refusal::invalid("the policy allows no extension"))?;
     let max = rule.extension_max_business_days.unwrap_or(0);
-    if !applies(ctx, record, rule.when) {
+    if !applies(ctx, record, rule.when)? {
         return Err(Refusal::rule(
             "R-DL-INVEST",
             "this incident has no investigation to extend",
@@ -201,7 +201,7 @@ pub(super) fn outcome(
     outcome: &str,
 ) -> Result<Vec<Change>, Refusal> {
     incident_of(record)?;
-    if !applies(ctx, record, Condition::InvestigationRequired) {
+    if !applies(ctx, record, Condition::InvestigationRequired)? {
         return Err(Refusal::rule(
             "R-FOLLOWUP-1",
             "this incident has no investigation",
@@ -246,7 +246,7 @@ pub(super) fn skip_review(
     reason: &str,
 ) -> Result<Vec<Change>, Refusal> {
     incident_of(record)?;
-    if !applies(ctx, record, Condition::InvestigationRequired) {
+    if !applies(ctx, record, Condition::InvestigationRequired)? {
         return Err(Refusal::rule(
             "R-FOLLOWUP-2",
             "a review can only be skipped when an investigation covered it",

@@ -14,7 +14,7 @@ use crate::domain::policy::Condition;
 use crate::domain::refusal::Refusal;
 use crate::domain::rules::intake as rules;
 
-use super::{Ctx, applies, intake_of, required_text};
+use super::{Ctx, applies, intake_of, required_text, withheld};
 
 /// A new intake: people present, decisions not yet taken, Aboriginal status settled by
 /// the parents' identification (R-INT-ABORIGINAL).
@@ -174,6 +174,7 @@ pub(super) fn classify(
             .filter(|r| !r.is_empty())
             .map(String::from),
     };
+    decision_readable(ctx, record)?;
     check_decision(ctx, intake, &decision)?;
     let mut changes = Vec::new();
     if let Some(assessed) = assessed.filter(|a| a != stored) {
@@ -184,6 +185,18 @@ pub(super) fn classify(
     changes.push(Change::IntakeClassified { decision });
     changes.extend(ctx.complete_via(record, "classify_intake"));
     Ok(changes)
+}
+
+/// R-PRIV-9: the stored report's decision is checked against the children's ages
+/// (R-INT-TTR); an actor who may not see them is refused before that, whatever they are.
+fn decision_readable(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
+    match ctx.sight(record).condition(Condition::TtrIndicated) {
+        Some(class) => Err(withheld(
+            class,
+            "the classification is checked against details of this report you may not see",
+        )),
+        None => Ok(()),
+    }
 }
 
 /// R-INT-TTR, R-INT-FV, R-INT-MATRIX: the decision fits the report as it stands. Checked
@@ -322,6 +335,7 @@ pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Ref
     {
         return Err(Refusal::invalid("the classification is already endorsed"));
     }
+    decision_readable(ctx, record)?;
     check_decision(ctx, intake, decision).map_err(|mut refusal| {
         refusal.message = format!(
             "the report changed after it was classified; classify it again: {}",
@@ -330,7 +344,7 @@ pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Ref
         refusal
     })?;
     // R-INT-ACSASS: no endorsement of an Aboriginal child's classification without ACSASS.
-    if applies(ctx, record, Condition::AboriginalChild) {
+    if applies(ctx, record, Condition::AboriginalChild)? {
         let missing = ctx
             .policy
             .checklist
@@ -409,8 +423,19 @@ pub(super) fn decide_rereport(
 }
 
 /// R-INT-DL-FB: feedback to a professional reporter is not given, with the reason.
-pub(super) fn feedback_exception(record: &Record, reason: &str) -> Result<Vec<Change>, Refusal> {
+pub(super) fn feedback_exception(
+    ctx: &Ctx<'_>,
+    record: &Record,
+    reason: &str,
+) -> Result<Vec<Change>, Refusal> {
     let intake = intake_of(record)?;
+    // R-PRIV-9: accepting or refusing would say whether the reporter is a professional.
+    if let Some(class) = ctx.sight(record).field("reporter", "professional") {
+        return Err(withheld(
+            class,
+            "whether feedback is owed depends on the reporter's details, which you may not see",
+        ));
+    }
     if !intake.reporter.professional {
         return Err(Refusal::rule(
             "R-INT-DL-FB",

@@ -12,8 +12,9 @@ use chrono::{DateTime, Utc};
 use super::actor::{Actor, OrgKind};
 use super::commands::Command;
 use super::events::{Change, Event};
+use super::mask::Sight;
 use super::model::{Details, Milestone, Record, RecordKind, Status};
-use super::policy::{Policy, PolicySet};
+use super::policy::{Condition, FieldClass, Policy, PolicySet};
 use super::refusal::Refusal;
 use super::rules;
 
@@ -24,7 +25,15 @@ pub(crate) struct Ctx<'a> {
     pub policy: &'a Policy,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// What the actor may see of what is derived from the record (R-PRIV-9).
+    fn sight<'r>(&self, record: &'r Record) -> Sight<'r>
+    where
+        'a: 'r,
+    {
+        Sight::new(self.actor, self.policy, record)
+    }
+
     /// The changes that complete the checklist items a command fulfils (`via`), with the
     /// milestones those items record.
     fn complete_via(&self, record: &Record, command: &str) -> Vec<Change> {
@@ -331,7 +340,9 @@ fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Chang
             investigate,
             rationale,
         } => intake::decide_rereport(ctx, record, *investigate, rationale),
-        Command::RecordFeedbackException { reason } => intake::feedback_exception(record, reason),
+        Command::RecordFeedbackException { reason } => {
+            intake::feedback_exception(ctx, record, reason)
+        }
         Command::RecordContact { purpose } => intake::contact(record, *purpose),
         Command::RaiseLearningAction {
             what,
@@ -358,7 +369,26 @@ pub(crate) fn intake_of(record: &Record) -> Result<&super::model::Intake, Refusa
         .ok_or_else(|| Refusal::invalid("this command applies to intake reports, not incidents"))
 }
 
-/// Does the policy condition hold for this record?
-pub(crate) fn applies(ctx: &Ctx<'_>, record: &Record, when: super::policy::Condition) -> bool {
-    rules::holds(when, record, ctx.policy)
+/// Does the policy condition hold for this record? R-PRIV-9: a condition that reads what
+/// the actor may not see is not evaluated for them; the command is refused, in words that
+/// do not depend on it (R-PRIV-8).
+pub(crate) fn applies(ctx: &Ctx<'_>, record: &Record, when: Condition) -> Result<bool, Refusal> {
+    match ctx.sight(record).condition(when) {
+        Some(class) => Err(withheld(
+            class,
+            "this depends on details of the record you may not see",
+        )),
+        None => Ok(rules::holds(when, record, ctx.policy)),
+    }
+}
+
+/// R-PRIV-9: the refusal for what depends on details of `class` the actor may not see.
+pub(crate) fn withheld(class: FieldClass, what: &str) -> Refusal {
+    Refusal::rule(
+        "R-PRIV-9",
+        format!(
+            "{what} ({}): someone who may see them can do it",
+            class.as_str()
+        ),
+    )
 }

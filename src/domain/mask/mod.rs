@@ -21,6 +21,7 @@
 //!
 //! Pure: no I/O and no clock; today's date comes in the context.
 
+mod derived;
 mod search;
 mod terms;
 
@@ -33,6 +34,7 @@ use super::events::Event;
 use super::model::{Person, Record, Span};
 use super::policy::{FieldClass, Policy};
 
+pub use derived::{ItemView, Sight};
 pub use search::{SearchText, search_text};
 pub use terms::{
     MIN_TERM_CHARS, ProtectedTerms, REDACTED, Token, patterns, protected_terms_in, redact_terms,
@@ -155,7 +157,7 @@ pub fn mask_as(
             .is_some_and(|intake| intake.reporter.consented_in_writing),
         disclosed: Vec::new(),
     };
-    let value = match view {
+    let mut value = match view {
         View::Record(record) => serde_json::to_value(record).map(|mut value| {
             walker.walk(&mut value, "");
             value
@@ -165,6 +167,10 @@ pub fn mask_as(
             json!({ "record": record.id, "events": events })
         }),
     };
+    // R-PRIV-9: what is derived from fields the actor may not see (derived.rs).
+    if let Ok(value) = value.as_mut() {
+        derived::withhold(view, value, &Sight::with(visibility, policy, record));
+    }
     match value {
         Ok(value) => Masked {
             value,

@@ -401,7 +401,7 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
     }
     unique(&b, "auto_pir", raw.auto_pir.iter().map(|a| a.id.as_str()))?;
 
-    Ok(Policy {
+    let policy = Policy {
         id: raw.policy.id,
         name: raw.policy.name,
         effective_from,
@@ -416,7 +416,21 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
         code_fields,
         permissions,
         auto_pir: raw.auto_pir,
-    })
+    };
+    // R-PRIV-9: a record's stage is shown to everyone who reads it, so whether a stage
+    // applies may not depend on a field some of them may not see.
+    for stage in &policy.stages {
+        if let Some(class) = policy.condition_classes(stage.when).first() {
+            return Err(PolicyError::new(
+                b.at(format!("stages (id {:?})", stage.id)),
+                format!(
+                    "its condition reads a {} field; a stage is shown to every reader of the record, so it may only depend on open facts",
+                    class.as_str()
+                ),
+            ));
+        }
+    }
+    Ok(policy)
 }
 
 fn unique<'a>(

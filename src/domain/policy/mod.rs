@@ -67,6 +67,36 @@ pub enum Condition {
     ReporterFeedback,
 }
 
+impl Condition {
+    /// Every condition, so that tests can hold each one to what it declares it reads.
+    pub const ALL: [Condition; 24] = [
+        Condition::Always,
+        Condition::AboriginalClient,
+        Condition::RcsPossible,
+        Condition::RcsInScope,
+        Condition::RcsEmployee,
+        Condition::KinshipCarerSubject,
+        Condition::ClientToClientMinors,
+        Condition::PoliceReferral,
+        Condition::SsrCritical,
+        Condition::InvestigationRequired,
+        Condition::CimsInvestigation,
+        Condition::ReviewRequired,
+        Condition::PrivacyBreach,
+        Condition::AboriginalChild,
+        Condition::FamilyViolence,
+        Condition::TtrIndicated,
+        Condition::RsoContact,
+        Condition::ThirdReport,
+        Condition::FifthReport,
+        Condition::Pir,
+        Condition::UrgentPir,
+        Condition::StandardPir,
+        Condition::ClosingAtIntake,
+        Condition::ReporterFeedback,
+    ];
+}
+
 /// Tags on incident types that the rules read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -251,7 +281,7 @@ pub const MASKABLE_FIELDS: &[(&str, &[&str])] = &[
         ],
     ),
     ("incident", &["description", "location"]),
-    ("intake", &["concerns"]),
+    ("intake", &["concerns", "feedback_exception"]),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -358,6 +388,21 @@ impl Policy {
     /// Strings under this key are codes, not free text (R-PRIV-10).
     pub fn is_code(&self, key: &str) -> bool {
         self.code_fields.contains(key)
+    }
+
+    /// R-PRIV-9: the classes of the fields a condition reads (see `Condition::reads`), so
+    /// what the condition switches on (an item, a deadline, a refusal) carries them; empty
+    /// when it reads only open facts. A set rather than one "most restrictive" class:
+    /// `protected` and `identifying`/`cultural` are seen by different people (a community
+    /// service sees protected fields but not another organisation's clients), so a reader
+    /// must be allowed every class in it.
+    pub fn condition_classes(&self, condition: Condition) -> BTreeSet<FieldClass> {
+        condition
+            .reads()
+            .iter()
+            .map(|(object, field)| self.field_class(object, field))
+            .filter(|class| *class != FieldClass::Open)
+            .collect()
     }
 
     /// The roles allowed to issue a command; a command the policy does not list is

@@ -6,6 +6,7 @@ mod auth_matrix;
 mod colleagues;
 mod concurrency;
 mod counts;
+mod derived;
 mod exports;
 mod feed;
 pub(crate) mod harness;
