@@ -85,11 +85,15 @@ enum Piece {
     Slot(usize, usize, Spelling),
 }
 
+/// An intake report's concerns, its parent's relationship, whether it is assigned to the
+/// CSO delegate, and whether its reporter is a professional in each store.
+type IntakePlan = (Vec<Piece>, Vec<Piece>, bool, [bool; 2]);
+
 #[derive(Debug, Clone)]
 struct World {
     /// Text of each intake's concerns, parent's relationship, and whether it is assigned to
     /// the CSO delegate; the professional flag differs between the stores.
-    intakes: Vec<(Vec<Piece>, Vec<Piece>, bool, [bool; 2])>,
+    intakes: Vec<IntakePlan>,
     /// The CSO's incidents: description and one note.
     incidents: Vec<(Vec<Piece>, Vec<Piece>)>,
     /// Another organisation's critical incidents, seen by the regulator: description and
@@ -242,7 +246,7 @@ async fn build(api: &Api, world: &World, store: usize) {
 /// parts and spellings, phrases across a redaction, the other client's name, and noise.
 fn searches(world: &World) -> Vec<String> {
     let mut words: BTreeSet<String> = WORDS.iter().map(|w| w.to_string()).collect();
-    for store in 0..2 {
+    for (store, client) in OTHER_CLIENTS.iter().enumerate() {
         for which in 0..2 {
             for field in 0..4 {
                 let detail = reporter_detail(store, which, field);
@@ -259,7 +263,7 @@ fn searches(world: &World) -> Vec<String> {
                 }
             }
         }
-        for part in OTHER_CLIENTS[store].split(' ') {
+        for part in client.split(' ') {
             words.insert(part.to_lowercase());
         }
     }
