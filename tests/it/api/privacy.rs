@@ -55,8 +55,10 @@ const SECOND_REPORTERS: [[&str; 4]; 2] = [
 /// Another organisation's clients: the same initials, different names.
 const OTHER_CLIENTS: [&str; 2] = ["Taylor Nguyen", "Tessa Norris"];
 
-/// Words anyone who sees a record's text may read.
-const WORDS: [&str; 10] = [
+/// Words anyone who sees a record's text may read. The reporters' family names are among
+/// them: a word that is part of a hidden name, written on its own, must be found as any
+/// other word is. (No given name is, so no whole name is ever spelt by chance.)
+const WORDS: [&str; 14] = [
     "bruise",
     "shift",
     "saw",
@@ -67,6 +69,10 @@ const WORDS: [&str; 10] = [
     "kitchen",
     "worried",
     "bus",
+    "okafor",
+    "larsen",
+    "adeyemi",
+    "petrov",
 ];
 
 /// How a reporter's detail is written in a text.
