@@ -1,7 +1,7 @@
 -- Search by visibility class (R-PRIV-8): search_open, search_identifying and search_protected
 -- now hold the record as masked for each class, and search_words every word the record holds
--- anywhere, folded. When a reporter's name, phone, email or address becomes protected, the
--- records that hold it are found through this full-text index of the words and re-projected
+-- anywhere, folded, in order. When a reporter's name, phone, email or address becomes protected, the
+-- records that hold it as a phrase are found through this full-text index and re-projected
 -- in the same transaction. The index is kept in step with the table by the triggers below;
 -- it refers to rows by rowid, which only VACUUM would renumber (cims never runs it).
 ALTER TABLE records ADD COLUMN search_words TEXT NOT NULL DEFAULT '';

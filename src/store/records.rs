@@ -698,20 +698,18 @@ impl Store {
     }
 }
 
-/// The full-text query that finds the records holding any of `terms`: every word of one
-/// of a term's spellings. Words are letters and digits only, so quoting them is safe.
+/// The full-text query that finds the records holding any of `terms`: one of a term's
+/// spellings as a phrase, its words next to each other in order. Words are letters and
+/// digits only, so quoting them is safe.
 fn word_query(backend: Backend, terms: &[String]) -> Option<String> {
     let groups: Vec<String> = terms
         .iter()
         .flat_map(|term| patterns(term))
         .map(|words| match backend {
-            Backend::Sqlite => {
-                let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
-                format!("({})", quoted.join(" "))
-            }
+            Backend::Sqlite => format!("\"{}\"", words.join(" ")),
             Backend::Postgres => {
                 let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
-                format!("({})", quoted.join(" & "))
+                format!("({})", quoted.join(" <-> "))
             }
         })
         .collect();

@@ -23,8 +23,9 @@ pub struct SearchText {
     pub identifying: String,
     /// Everything, for protective interveners.
     pub protected: String,
-    /// Every word the record holds anywhere, folded, once each: where a newly protected
-    /// string is looked for, so the records that hold it are found through an index.
+    /// Every word the record holds anywhere, folded, in order: where a newly protected
+    /// string is looked for as a phrase, so the records that hold it, and only those, are
+    /// found through an index.
     pub words: String,
 }
 
@@ -105,8 +106,6 @@ pub fn search_text(record: &Record, policy: &Policy, terms: &ProtectedTerms) -> 
     let raw = masked(true, true);
     let mut all = Vec::new();
     words(&raw, &mut all);
-    all.sort_unstable();
-    all.dedup();
     SearchText {
         open: searchable(&masked(false, false)),
         identifying: searchable(&masked(false, true)),
