@@ -245,6 +245,11 @@ async fn timed(
 }
 
 fn main() {
+    // Server errors are logged; RUST_LOG=error shows them.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .try_init();
     let options = options();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
