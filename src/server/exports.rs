@@ -70,10 +70,15 @@ pub async fn export(
                 page.iter()
                     .map(|row| present::queue_row(&state, &caller, &row.record, row.next_due)),
             );
-            through_protected.extend(page.iter().filter(|r| r.through_protected).cloned());
+            through_protected.extend(
+                page.iter()
+                    .filter(|r| r.through_protected)
+                    .map(|r| r.record.id.clone()),
+            );
             true
         })
         .await?;
+    let through_protected: Vec<&str> = through_protected.iter().map(String::as_str).collect();
     present::audit_search(&state, &caller, &through_protected).await?;
     state
         .store

@@ -151,15 +151,15 @@ pub async fn history(
 pub async fn audit_search(
     state: &AppState,
     caller: &Caller,
-    rows: &[crate::store::QueueRow],
+    records: &[&str],
 ) -> Result<(), ApiError> {
-    for row in rows.iter().filter(|r| r.through_protected) {
+    for &record in records {
         state
             .store
             .audit(
                 &caller.actor.user,
                 "disclosed_protected_search",
-                Some(&row.record.id),
+                Some(record),
                 &json!({ "fields": ["search"] }),
                 Utc::now(),
             )

@@ -85,7 +85,13 @@ pub async fn queue(
     };
     let page = state.store.queue(&q, &state.policies).await?;
     state.store.sync_terms().await?;
-    present::audit_search(&state, &caller, &page.rows).await?;
+    let through_protected: Vec<&str> = page
+        .rows
+        .iter()
+        .filter(|r| r.through_protected)
+        .map(|r| r.record.id.as_str())
+        .collect();
+    present::audit_search(&state, &caller, &through_protected).await?;
     Ok(Json(QueuePage {
         rows: page
             .rows

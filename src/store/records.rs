@@ -257,14 +257,12 @@ impl Store {
         seq: i64,
         written: &[&str],
         policies: &PolicySet,
-        now: DateTime<Utc>,
     ) -> Result<(), WriteError> {
         if learnt.is_empty() {
             return Ok(());
         }
         let stored = self.terms.remember(tx, learnt, seq).await?;
-        self.reproject_holding(tx, &stored, written, policies, now)
-            .await
+        self.reproject_holding(tx, &stored, written, policies).await
     }
 
     /// Register a new record: the id (`INC-2026-000123`) is allocated in the same
@@ -288,7 +286,6 @@ impl Store {
             appended.last_seq,
             &[&appended.record.id],
             policies,
-            now,
         )
         .await?;
         if let Some(key) = idempotency {
@@ -318,7 +315,7 @@ impl Store {
             records.push(appended.record);
         }
         let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
-        self.protect(&mut tx, learning.learnt(), last_seq, &ids, policies, now)
+        self.protect(&mut tx, learning.learnt(), last_seq, &ids, policies)
             .await?;
         self.commit(tx, last_seq).await?;
         learning.committed();
@@ -398,7 +395,7 @@ impl Store {
             .collect();
         let (_, last_seq) = self.append(&mut tx, &appends).await?;
         let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
-        self.protect(&mut tx, learning.learnt(), last_seq, &ids, policies, now)
+        self.protect(&mut tx, learning.learnt(), last_seq, &ids, policies)
             .await?;
         self.commit(tx, last_seq).await?;
         learning.committed();
@@ -503,7 +500,6 @@ impl Store {
             last_seq,
             &[&record.id],
             policies,
-            now,
         )
         .await?;
         if let Some(key) = idempotency {
@@ -645,7 +641,6 @@ impl Store {
         terms: &[String],
         written: &[&str],
         policies: &PolicySet,
-        now: DateTime<Utc>,
     ) -> Result<(), WriteError> {
         let sql = match self.backend {
             Backend::Sqlite => {
@@ -669,15 +664,16 @@ impl Store {
                 }
                 let state: String = row.try_get("state")?;
                 let record: Record = serde_json::from_str(&state).map_err(corrupt)?;
-                let p = Projection::of(&record, policies, &self.terms.read(), now);
+                // Only the search text changes: the rest of the projection stands.
+                let text = search_text(&record, policies.of_record(&record), &self.terms.read());
                 sqlx::query(
                     "UPDATE records SET search_open = $1, search_identifying = $2, \
                      search_protected = $3, search_words = $4 WHERE id = $5",
                 )
-                .bind(p.search_open)
-                .bind(p.search_identifying)
-                .bind(p.search_protected)
-                .bind(p.search_words)
+                .bind(text.open)
+                .bind(text.identifying)
+                .bind(text.protected)
+                .bind(text.words)
                 .bind(id)
                 .execute(&mut **tx)
                 .await?;
