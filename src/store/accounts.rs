@@ -97,6 +97,7 @@ const STAND_IN_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$Ym3C0hkhNtYDcqv509mM
 
 impl Store {
     pub async fn create_organisation(&self, org: &Organisation) -> Result<(), StoreError> {
+        let _turn = self.writes.turn(self.backend).await;
         sqlx::query(
             "INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)",
         )
@@ -132,6 +133,7 @@ impl Store {
             Some(p) => Some(hash_password(p)?),
             None => None,
         };
+        let _turn = self.writes.turn(self.backend).await;
         sqlx::query(
             "INSERT INTO users (id, org_id, display_name, roles, protective_intervener, \
              password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
@@ -149,9 +151,11 @@ impl Store {
     }
 
     pub async fn set_password(&self, user: &str, password: &str) -> Result<bool, StoreError> {
+        let hash = hash_password(password)?;
+        let _turn = self.writes.turn(self.backend).await;
         let result = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
             .bind(user)
-            .bind(hash_password(password)?)
+            .bind(hash)
             .execute(&self.pool)
             .await?;
         Ok(result.rows_affected() == 1)
@@ -248,6 +252,7 @@ impl Store {
         let secret = random_hex(32)?;
         let now = Utc::now();
         let expires = now + ttl;
+        let _turn = self.writes.turn(self.backend).await;
         sqlx::query(
             "INSERT INTO tokens (id, user_id, secret_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -264,6 +269,7 @@ impl Store {
     /// Revoke one token (by the token itself or its id), effective at once.
     pub async fn revoke_token(&self, token_or_id: &str) -> Result<bool, StoreError> {
         let id = parse_token(token_or_id).map_or(token_or_id, |(id, _)| id);
+        let _turn = self.writes.turn(self.backend).await;
         let result =
             sqlx::query("UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
                 .bind(id)
@@ -275,6 +281,7 @@ impl Store {
 
     /// Revoke every token of a user.
     pub async fn revoke_user_tokens(&self, user: &str) -> Result<u64, StoreError> {
+        let _turn = self.writes.turn(self.backend).await;
         let result = sqlx::query(
             "UPDATE tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
         )

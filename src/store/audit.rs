@@ -26,6 +26,7 @@ impl Store {
         detail: &serde_json::Value,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let _turn = self.writes.turn(self.backend).await;
         sqlx::query(
             "INSERT INTO audit (at, actor, action, record_id, detail) VALUES ($1, $2, $3, $4, $5)",
         )

@@ -10,6 +10,7 @@ mod migrate;
 mod queue;
 mod records;
 mod terms;
+mod writer;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,6 +59,7 @@ pub struct Store {
     backend: Backend,
     latest: Arc<watch::Sender<i64>>,
     terms: TermCache,
+    writes: writer::WriteQueue,
 }
 
 /// Text form of an instant in the database: RFC 3339 UTC, to the second, so it sorts.
@@ -117,6 +119,7 @@ impl Store {
             backend,
             latest: Arc::new(latest),
             terms: TermCache::default(),
+            writes: writer::WriteQueue::default(),
         };
         store.refresh_latest().await?;
         store.terms.sync(&store.pool).await?;

@@ -18,6 +18,7 @@ use crate::domain::rules;
 use crate::domain::{decide, evolve};
 
 use super::terms::{Learning, reporter_strings};
+use super::writer::WriteTx;
 use super::{Backend, Store, StoreError, db_time, parse_db_time};
 
 /// Sorts after every real due time: records with nothing open come last.
@@ -219,21 +220,15 @@ impl Store {
         }
     }
 
-    /// Begin a write. SQLite has one writer at a time and takes its lock at once, so the
-    /// protected terms read in the transaction stay current until it commits.
-    async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
+    /// Begin a write (see [`super::writer`]): the protected terms read in the transaction
+    /// stay current until it commits.
+    async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        self.writes.begin(&self.pool, self.backend).await
     }
 
     /// Begin a write of records holding `strings` (their reporters' details): the terms
     /// are held, exclusively if any string is new, and brought up to date (R-PRIV-8).
-    async fn begin_holding(
-        &self,
-        strings: &[String],
-    ) -> Result<(Transaction<'static, Any>, Learning), WriteError> {
+    async fn begin_holding(&self, strings: &[String]) -> Result<(WriteTx, Learning), WriteError> {
         let mut exclusive = !self.terms.knows_all(strings);
         loop {
             let mut tx = self.begin_write().await?;
@@ -325,6 +320,7 @@ impl Store {
     /// Reserve `count` consecutive record numbers under `prefix` (see [`id_prefix`]): the
     /// ids of records written later with [`Store::import_many`].
     pub async fn reserve_ids(&self, prefix: &str, count: u32) -> Result<Vec<String>, StoreError> {
+        let _turn = self.writes.turn(self.backend).await;
         let (last,): (i64,) = sqlx::query_as(
             "INSERT INTO id_counters (prefix, last) VALUES ($1, $2) \
              ON CONFLICT (prefix) DO UPDATE SET last = id_counters.last + $2 RETURNING last",
@@ -542,13 +538,13 @@ impl Store {
         Ok((first, last))
     }
 
-    async fn commit(&self, tx: Transaction<'_, Any>, last_seq: i64) -> Result<(), WriteError> {
+    async fn commit(&self, tx: WriteTx, last_seq: i64) -> Result<(), WriteError> {
         let mut tx = tx;
         if self.backend == super::Backend::Postgres {
             // Wake every replica's feed; the payload is only a sequence number.
             sqlx::query("SELECT pg_notify('cims_events', $1)")
                 .bind(last_seq.to_string())
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         tx.commit().await?;
