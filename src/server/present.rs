@@ -52,16 +52,29 @@ async fn audit_disclosures(
     Ok(())
 }
 
+/// Whether showing a record tells the caller something (R-PRIV-5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// A read: protected details shown are disclosed, and audited.
+    Read,
+    /// The answer to creating it: the author is shown only what they have just written,
+    /// so nothing is disclosed.
+    Authored,
+}
+
 /// A record as the caller may see it, with its deadlines.
 pub async fn record_view(
     state: &AppState,
     caller: &Caller,
     record: &Record,
     warnings: Vec<String>,
+    shown: Shown,
 ) -> Result<wire::RecordView, ApiError> {
     state.store.sync_terms().await?;
     let masked = mask_view(state, caller, View::Record(record), record);
-    audit_disclosures(state, caller, record, &masked, "disclosed_protected").await?;
+    if shown == Shown::Read {
+        audit_disclosures(state, caller, record, &masked, "disclosed_protected").await?;
+    }
     let sight = Sight::new(&caller.actor, state.policy_of(record), record);
     Ok(wire::RecordView {
         record: masked.value,

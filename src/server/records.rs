@@ -301,7 +301,14 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    let view = present::record_view(&state, &caller, &appended.record, warnings).await?;
+    let view = present::record_view(
+        &state,
+        &caller,
+        &appended.record,
+        warnings,
+        present::Shown::Authored,
+    )
+    .await?;
     let mut response = with_etag(StatusCode::CREATED, view);
     if let Ok(location) = HeaderValue::from_str(&format!("/v1/records/{}", appended.record.id)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -343,7 +350,8 @@ async fn replay(
         ));
     }
     let record = visible_record(state, caller, &stored.record_id).await?;
-    let view = present::record_view(state, caller, &record, Vec::new()).await?;
+    let view =
+        present::record_view(state, caller, &record, Vec::new(), present::Shown::Read).await?;
     let status = StatusCode::from_u16(u16::try_from(stored.status).unwrap_or(201))
         .unwrap_or(StatusCode::CREATED);
     let mut response = with_etag(status, view);
@@ -384,7 +392,8 @@ pub async fn read(
             .insert(header::ETAG, etag(record.version));
         return Ok(response);
     }
-    let view = present::record_view(&state, &caller, &record, Vec::new()).await?;
+    let view =
+        present::record_view(&state, &caller, &record, Vec::new(), present::Shown::Read).await?;
     Ok(with_etag(StatusCode::OK, view))
 }
 
@@ -483,7 +492,14 @@ pub async fn command(
         }
         Err(e) => return Err(e.into()),
     };
-    let view = present::record_view(&state, &caller, &appended.record, warnings).await?;
+    let view = present::record_view(
+        &state,
+        &caller,
+        &appended.record,
+        warnings,
+        present::Shown::Read,
+    )
+    .await?;
     Ok(with_etag(StatusCode::OK, view))
 }
 

@@ -97,7 +97,7 @@ const STAND_IN_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$Ym3C0hkhNtYDcqv509mM
 
 impl Store {
     pub async fn create_organisation(&self, org: &Organisation) -> Result<(), StoreError> {
-        let _turn = self.writes.turn(self.backend).await;
+        let turn = self.writes.turn().await;
         sqlx::query(
             "INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)",
         )
@@ -105,7 +105,7 @@ impl Store {
         .bind(&org.name)
         .bind(org_kind_name(org.kind))
         .bind(db_time(Utc::now()))
-        .execute(&self.pool)
+        .execute(turn.pool())
         .await?;
         Ok(())
     }
@@ -133,7 +133,7 @@ impl Store {
             Some(p) => Some(hash_password(p)?),
             None => None,
         };
-        let _turn = self.writes.turn(self.backend).await;
+        let turn = self.writes.turn().await;
         sqlx::query(
             "INSERT INTO users (id, org_id, display_name, roles, protective_intervener, \
              password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
@@ -145,18 +145,18 @@ impl Store {
         .bind(i64::from(user.protective_intervener))
         .bind(hash)
         .bind(db_time(Utc::now()))
-        .execute(&self.pool)
+        .execute(turn.pool())
         .await?;
         Ok(())
     }
 
     pub async fn set_password(&self, user: &str, password: &str) -> Result<bool, StoreError> {
         let hash = hash_password(password)?;
-        let _turn = self.writes.turn(self.backend).await;
+        let turn = self.writes.turn().await;
         let result = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
             .bind(user)
             .bind(hash)
-            .execute(&self.pool)
+            .execute(turn.pool())
             .await?;
         Ok(result.rows_affected() == 1)
     }
@@ -252,7 +252,7 @@ impl Store {
         let secret = random_hex(32)?;
         let now = Utc::now();
         let expires = now + ttl;
-        let _turn = self.writes.turn(self.backend).await;
+        let turn = self.writes.turn().await;
         sqlx::query(
             "INSERT INTO tokens (id, user_id, secret_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -261,7 +261,7 @@ impl Store {
         .bind(secret_hash(&secret))
         .bind(db_time(now))
         .bind(db_time(expires))
-        .execute(&self.pool)
+        .execute(turn.pool())
         .await?;
         Ok((format!("cims_{id}_{secret}"), expires))
     }
@@ -269,25 +269,25 @@ impl Store {
     /// Revoke one token (by the token itself or its id), effective at once.
     pub async fn revoke_token(&self, token_or_id: &str) -> Result<bool, StoreError> {
         let id = parse_token(token_or_id).map_or(token_or_id, |(id, _)| id);
-        let _turn = self.writes.turn(self.backend).await;
+        let turn = self.writes.turn().await;
         let result =
             sqlx::query("UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
                 .bind(id)
                 .bind(db_time(Utc::now()))
-                .execute(&self.pool)
+                .execute(turn.pool())
                 .await?;
         Ok(result.rows_affected() == 1)
     }
 
     /// Revoke every token of a user.
     pub async fn revoke_user_tokens(&self, user: &str) -> Result<u64, StoreError> {
-        let _turn = self.writes.turn(self.backend).await;
+        let turn = self.writes.turn().await;
         let result = sqlx::query(
             "UPDATE tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
         )
         .bind(user)
         .bind(db_time(Utc::now()))
-        .execute(&self.pool)
+        .execute(turn.pool())
         .await?;
         Ok(result.rows_affected())
     }

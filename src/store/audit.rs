@@ -26,7 +26,7 @@ impl Store {
         detail: &serde_json::Value,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let _turn = self.writes.turn(self.backend).await;
+        let turn = self.writes.turn().await;
         sqlx::query(
             "INSERT INTO audit (at, actor, action, record_id, detail) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -35,7 +35,7 @@ impl Store {
         .bind(action)
         .bind(record_id)
         .bind(detail.to_string())
-        .execute(&self.pool)
+        .execute(turn.pool())
         .await?;
         Ok(())
     }

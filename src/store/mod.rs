@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod creates;
 mod feed;
 mod idempotency;
 mod migrate;
@@ -60,6 +61,7 @@ pub struct Store {
     latest: Arc<watch::Sender<i64>>,
     terms: TermCache,
     writes: writer::WriteQueue,
+    creates: creates::CreateQueue,
 }
 
 /// Text form of an instant in the database: RFC 3339 UTC, to the second, so it sorts.
@@ -113,13 +115,15 @@ impl Store {
             // Statistics for the query planner, where they are missing or stale.
             pool.execute("PRAGMA optimize=0x10002").await?;
         }
+        let writes = writer::WriteQueue::connect(&url, backend, &pool).await?;
         let (latest, _) = watch::channel(0);
         let store = Store {
             pool,
             backend,
             latest: Arc::new(latest),
             terms: TermCache::default(),
-            writes: writer::WriteQueue::default(),
+            writes,
+            creates: creates::CreateQueue::default(),
         };
         store.refresh_latest().await?;
         store.terms.sync(&store.pool).await?;
@@ -156,11 +160,13 @@ impl Store {
             Backend::Sqlite => "ANALYZE",
             Backend::Postgres => "ANALYZE records",
         };
-        sqlx::query(sql).execute(&self.pool).await?;
+        let turn = self.writes.turn().await;
+        sqlx::query(sql).execute(turn.pool()).await?;
         Ok(())
     }
 
     pub async fn close(&self) {
+        self.writes.close().await;
         self.pool.close().await;
     }
 }

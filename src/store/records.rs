@@ -58,16 +58,6 @@ pub struct NewRecord {
     pub assignee: Option<String>,
 }
 
-impl NewRecord {
-    /// The reporter of a new intake report.
-    fn details_reporter(&self) -> Option<&crate::domain::model::Reporter> {
-        match &self.details {
-            Details::Intake(intake) => Some(&intake.reporter),
-            Details::Incident(_) => None,
-        }
-    }
-}
-
 /// An `Idempotency-Key` as stored: per user, with a hash of the request it came with.
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey {
@@ -191,7 +181,7 @@ fn placeholder(backend: Backend, number: usize) -> String {
     }
 }
 
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
+pub(super) fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
@@ -223,12 +213,15 @@ impl Store {
     /// Begin a write (see [`super::writer`]): the protected terms read in the transaction
     /// stay current until it commits.
     async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        self.writes.begin(&self.pool, self.backend).await
+        self.writes.begin().await
     }
 
     /// Begin a write of records holding `strings` (their reporters' details): the terms
     /// are held, exclusively if any string is new, and brought up to date (R-PRIV-8).
-    async fn begin_holding(&self, strings: &[String]) -> Result<(WriteTx, Learning), WriteError> {
+    pub(super) async fn begin_holding(
+        &self,
+        strings: &[String],
+    ) -> Result<(WriteTx, Learning), WriteError> {
         let mut exclusive = !self.terms.knows_all(strings);
         loop {
             let mut tx = self.begin_write().await?;
@@ -245,7 +238,7 @@ impl Store {
 
     /// Store the strings a write learnt and re-project every other record holding one
     /// that was new to the database, in the same transaction (R-PRIV-8).
-    async fn protect(
+    pub(super) async fn protect(
         &self,
         tx: &mut Transaction<'_, Any>,
         learnt: &[String],
@@ -260,77 +253,11 @@ impl Store {
         self.reproject_holding(tx, &stored, written, policies).await
     }
 
-    /// Register a new record: the id (`INC-2026-000123`) is allocated in the same
-    /// transaction. `idempotency` is `(user, key, request hash)`, stored with the result.
-    pub async fn create(
-        &self,
-        new: NewRecord,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        policies: &PolicySet,
-        idempotency: Option<&IdempotencyKey>,
-    ) -> Result<Appended, WriteError> {
-        let strings = reporter_strings(new.details_reporter());
-        let (mut tx, mut learning) = self.begin_holding(&strings).await?;
-        let appended = self
-            .insert_new(&mut tx, new, actor, now, policies, &mut learning)
-            .await?;
-        self.protect(
-            &mut tx,
-            learning.learnt(),
-            appended.last_seq,
-            &[&appended.record.id],
-            policies,
-        )
-        .await?;
-        if let Some(key) = idempotency {
-            super::idempotency::remember(&mut tx, key, 201, &appended.record.id, now).await?;
-        }
-        self.commit(tx, appended.last_seq).await?;
-        learning.committed();
-        Ok(appended)
-    }
-
-    /// Register many records in one transaction (imports and seeding); all or none.
-    pub async fn create_many(
-        &self,
-        batch: Vec<(NewRecord, Actor)>,
-        now: DateTime<Utc>,
-        policies: &PolicySet,
-    ) -> Result<Vec<Record>, WriteError> {
-        let strings = reporter_strings(batch.iter().flat_map(|(new, _)| new.details_reporter()));
-        let (mut tx, mut learning) = self.begin_holding(&strings).await?;
-        let mut records = Vec::with_capacity(batch.len());
-        let mut last_seq = 0;
-        for (new, actor) in batch {
-            let appended = self
-                .insert_new(&mut tx, new, &actor, now, policies, &mut learning)
-                .await?;
-            last_seq = appended.last_seq;
-            records.push(appended.record);
-        }
-        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
-        self.protect(&mut tx, learning.learnt(), last_seq, &ids, policies)
-            .await?;
-        self.commit(tx, last_seq).await?;
-        learning.committed();
-        Ok(records)
-    }
-
     /// Reserve `count` consecutive record numbers under `prefix` (see [`id_prefix`]): the
     /// ids of records written later with [`Store::import_many`].
     pub async fn reserve_ids(&self, prefix: &str, count: u32) -> Result<Vec<String>, StoreError> {
-        let _turn = self.writes.turn(self.backend).await;
-        let (last,): (i64,) = sqlx::query_as(
-            "INSERT INTO id_counters (prefix, last) VALUES ($1, $2) \
-             ON CONFLICT (prefix) DO UPDATE SET last = id_counters.last + $2 RETURNING last",
-        )
-        .bind(prefix)
-        .bind(i64::from(count))
-        .fetch_one(&self.pool)
-        .await?;
-        let first = last - i64::from(count) + 1;
-        Ok((first..=last).map(|n| format!("{prefix}-{n:06}")).collect())
+        let turn = self.writes.turn().await;
+        Ok(reserve(turn.pool(), prefix, count).await?)
     }
 
     /// Write records that arrive with their whole history (imports and seeding), in one
@@ -396,51 +323,6 @@ impl Store {
         self.commit(tx, last_seq).await?;
         learning.committed();
         Ok(())
-    }
-
-    /// Allocate the id, decide, and write the projection and events of one new record.
-    /// Its reporter's details are learnt before its search text is made, so the record's
-    /// own text is redacted of them too (R-PRIV-8).
-    async fn insert_new(
-        &self,
-        tx: &mut Transaction<'_, Any>,
-        new: NewRecord,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        policies: &PolicySet,
-        learning: &mut Learning,
-    ) -> Result<Appended, WriteError> {
-        let NewRecord {
-            org,
-            details,
-            assignee,
-        } = new;
-        let prefix = id_prefix(details.kind(), now);
-        let (number,): (i64,) = sqlx::query_as(
-            "INSERT INTO id_counters (prefix, last) VALUES ($1, 1) \
-             ON CONFLICT (prefix) DO UPDATE SET last = id_counters.last + 1 RETURNING last",
-        )
-        .bind(&prefix)
-        .fetch_one(&mut **tx)
-        .await?;
-        let command = Command::Create {
-            id: format!("{prefix}-{number:06}"),
-            org,
-            details,
-            assignee,
-        };
-        let now = log_time(now);
-        let events = decide(&command, None, actor, now, policies).map_err(WriteError::Refused)?;
-        let record = fold(None, &events)?;
-        learning.learn(&reporter_strings(record.intake().map(|i| &i.reporter)));
-        let projection = Projection::of(&record, policies, &self.terms.read(), now);
-        insert_projections(tx, self.backend, &[(&record, &projection)]).await?;
-        let (first_seq, last_seq) = self.append(tx, &[(&record, 0, &events)]).await?;
-        Ok(Appended {
-            record,
-            first_seq,
-            last_seq,
-        })
     }
 
     /// Apply one command to a record at the version the caller read. With an idempotency
@@ -513,7 +395,7 @@ impl Store {
     /// Take the next sequence numbers and append each record's new events after its
     /// `base` version. The counter row is locked until commit, so events commit in sequence
     /// order. The first and last sequence numbers taken.
-    async fn append(
+    pub(super) async fn append(
         &self,
         tx: &mut Transaction<'_, Any>,
         writes: &[(&Record, i64, &[Event])],
@@ -538,7 +420,7 @@ impl Store {
         Ok((first, last))
     }
 
-    async fn commit(&self, tx: WriteTx, last_seq: i64) -> Result<(), WriteError> {
+    pub(super) async fn commit(&self, tx: WriteTx, last_seq: i64) -> Result<(), WriteError> {
         let mut tx = tx;
         if self.backend == super::Backend::Postgres {
             // Wake every replica's feed; the payload is only a sequence number.
@@ -640,11 +522,11 @@ impl Store {
     ) -> Result<(), WriteError> {
         let sql = match self.backend {
             Backend::Sqlite => {
-                "SELECT id, state FROM records WHERE rowid IN \
+                "SELECT id FROM records WHERE rowid IN \
                  (SELECT rowid FROM records_words WHERE records_words MATCH $1)"
             }
             Backend::Postgres => {
-                "SELECT id, state FROM records \
+                "SELECT id FROM records \
                  WHERE to_tsvector('simple', search_words) @@ to_tsquery('simple', $1)"
             }
         };
@@ -652,13 +534,16 @@ impl Store {
             let Some(query) = word_query(self.backend, chunk) else {
                 continue;
             };
-            let rows = sqlx::query(sql).bind(query).fetch_all(&mut **tx).await?;
-            for row in &rows {
-                let id: String = row.try_get("id")?;
+            // Ids first: the records just written hold the terms, and are read no further.
+            let ids: Vec<(String,)> = sqlx::query_as(sql).bind(query).fetch_all(&mut **tx).await?;
+            for (id,) in ids {
                 if written.contains(&id.as_str()) {
                     continue;
                 }
-                let state: String = row.try_get("state")?;
+                let (state,): (String,) = sqlx::query_as("SELECT state FROM records WHERE id = $1")
+                    .bind(&id)
+                    .fetch_one(&mut **tx)
+                    .await?;
                 let record: Record = serde_json::from_str(&state).map_err(corrupt)?;
                 // Only the search text changes: the rest of the projection stands.
                 let text = search_text(&record, policies.of_record(&record), &self.terms.read());
@@ -690,6 +575,27 @@ impl Store {
     }
 }
 
+/// Take `count` consecutive record numbers under `prefix`: their ids, in order.
+pub(super) async fn reserve<'c, E>(
+    db: E,
+    prefix: &str,
+    count: u32,
+) -> Result<Vec<String>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = Any>,
+{
+    let (last,): (i64,) = sqlx::query_as(
+        "INSERT INTO id_counters (prefix, last) VALUES ($1, $2) \
+         ON CONFLICT (prefix) DO UPDATE SET last = id_counters.last + $2 RETURNING last",
+    )
+    .bind(prefix)
+    .bind(i64::from(count))
+    .fetch_one(db)
+    .await?;
+    let first = last - i64::from(count) + 1;
+    Ok((first..=last).map(|n| format!("{prefix}-{n:06}")).collect())
+}
+
 /// The full-text query that finds the records holding any of `terms`: one of a term's
 /// spellings as a phrase, its words next to each other in order. Words are letters and
 /// digits only, so quoting them is safe.
@@ -716,7 +622,7 @@ fn word_query(backend: Backend, terms: &[String]) -> Option<String> {
 
 /// The event log keeps times to the second (`db_time`): changes are decided at that
 /// precision so that the projection is exactly what replaying the log gives.
-fn log_time(at: DateTime<Utc>) -> DateTime<Utc> {
+pub(super) fn log_time(at: DateTime<Utc>) -> DateTime<Utc> {
     at.trunc_subsecs(0)
 }
 
@@ -724,7 +630,7 @@ fn version_of(record: &Record) -> Result<i64, StoreError> {
     i64::try_from(record.version).map_err(corrupt)
 }
 
-fn fold(state: Option<Record>, events: &[Event]) -> Result<Record, WriteError> {
+pub(super) fn fold(state: Option<Record>, events: &[Event]) -> Result<Record, WriteError> {
     let mut state = state;
     for event in events {
         state = Some(evolve(state, event).map_err(corrupt)?);
@@ -788,7 +694,7 @@ fn bind_projection<'q>(
 }
 
 /// Insert the projection rows of new records.
-async fn insert_projections(
+pub(super) async fn insert_projections(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
     rows: &[(&Record, &Projection)],

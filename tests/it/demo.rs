@@ -210,7 +210,7 @@ fn demo_records_cover_every_stage_type_and_circumstance_the_rules_name() {
 async fn imported_histories_replay_to_their_projection_and_share_the_id_counters() {
     support::for_each_db(|url| async move {
         let store = Store::open(&url).await.expect("open");
-        let policies = PolicySet::embedded().expect("policy");
+        let policies = std::sync::Arc::new(PolicySet::embedded().expect("policy"));
         let now = Utc::now();
         assert!(
             demo::seed(&store, &policies, 11, 120, now, &mut |_| {})

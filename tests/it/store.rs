@@ -1,10 +1,13 @@
 //! The store: migrations, an append-only event log, and records rebuilt from their events
 //! (DESIGN §2), on SQLite and PostgreSQL.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
 use cims::domain::commands::Command;
 use cims::domain::model::Details;
 use cims::domain::policy::PolicySet;
-use cims::store::{CommandRequest, NewRecord, NewUser, Organisation, Store};
+use cims::store::{CommandRequest, NewRecord, NewUser, Organisation, Store, WriteError};
 
 use crate::fixtures::{incident, melb, practitioner};
 use crate::support;
@@ -33,7 +36,7 @@ async fn seeded(url: &str) -> Store {
     store
 }
 
-async fn create_incident(store: &Store, policies: &PolicySet) -> cims::store::Appended {
+async fn create_incident(store: &Store, policies: &Arc<PolicySet>) -> cims::store::Appended {
     store
         .create(
             NewRecord {
@@ -54,7 +57,7 @@ async fn create_incident(store: &Store, policies: &PolicySet) -> cims::store::Ap
 async fn events_cannot_be_changed_or_removed() {
     support::for_each_db(|url| async move {
         let store = seeded(&url).await;
-        let policies = PolicySet::embedded().expect("policy");
+        let policies = Arc::new(PolicySet::embedded().expect("policy"));
         let created = create_incident(&store, &policies).await;
         for sql in ["UPDATE events SET actor = 'mallory'", "DELETE FROM events"] {
             let result = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -73,7 +76,7 @@ async fn events_cannot_be_changed_or_removed() {
 async fn opening_twice_migrates_once_and_keeps_the_data() {
     support::for_each_db(|url| async move {
         let store = seeded(&url).await;
-        let policies = PolicySet::embedded().expect("policy");
+        let policies = Arc::new(PolicySet::embedded().expect("policy"));
         let created = create_incident(&store, &policies).await;
         let id = created.record.id.clone();
         let noted = store
@@ -109,7 +112,7 @@ async fn opening_twice_migrates_once_and_keeps_the_data() {
 async fn rows_from_an_earlier_projection_are_recomputed_from_their_state() {
     support::for_each_db(|url| async move {
         let store = seeded(&url).await;
-        let policies = PolicySet::embedded().expect("policy");
+        let policies = Arc::new(PolicySet::embedded().expect("policy"));
         let created = create_incident(&store, &policies).await;
         sqlx::query(
             "UPDATE records SET service_type = NULL, deadlines_missed = 0, projection_version = 0",
@@ -142,6 +145,87 @@ async fn rows_from_an_earlier_projection_are_recomputed_from_their_state() {
             store.load(&created.record.id).await.expect("load"),
             Some(created.record),
             "the record itself is untouched"
+        );
+    })
+    .await;
+}
+
+/// Creates that arrive together are written together (one transaction for the group), yet
+/// each caller gets its own record: the next numbers in turn, its own events in sequence,
+/// and a refused create its own refusal, taking no number.
+#[tokio::test]
+async fn creates_arriving_together_each_get_their_own_record_and_refusals_take_no_number() {
+    support::for_each_db(|url| async move {
+        let store = seeded(&url).await;
+        let policies = Arc::new(PolicySet::embedded().expect("policy"));
+        let now = melb("2026-11-23 11:00");
+        let mut tasks = Vec::new();
+        for n in 0..24 {
+            let (store, policies) = (store.clone(), policies.clone());
+            let mut details = incident();
+            details.description = format!("Incident number {n} of the group.");
+            if n % 6 == 5 {
+                // Awareness after the time of the write is refused.
+                details.identified_at = melb("2026-11-23 12:00");
+            }
+            tasks.push(tokio::spawn(async move {
+                let new = NewRecord {
+                    org: "dffh".into(),
+                    details: Details::Incident(details),
+                    assignee: None,
+                };
+                let result = store
+                    .create(new, &practitioner(), now, &policies, None)
+                    .await;
+                (n, result)
+            }));
+        }
+        let mut ids = BTreeSet::new();
+        let mut seqs = BTreeSet::new();
+        for task in tasks {
+            let (n, result) = task.await.expect("task");
+            if n % 6 == 5 {
+                assert!(
+                    matches!(result, Err(WriteError::Refused(_))),
+                    "create {n} is refused: {result:?}"
+                );
+                continue;
+            }
+            let appended = result.expect("create");
+            let record = &appended.record;
+            assert!(
+                record
+                    .incident()
+                    .is_some_and(|i| i.description == format!("Incident number {n} of the group.")),
+                "create {n} got its own record"
+            );
+            assert_eq!(
+                store.load(&record.id).await.expect("load").as_ref(),
+                Some(record)
+            );
+            assert_eq!(
+                store.replay(&record.id).await.expect("replay").as_ref(),
+                Some(record)
+            );
+            let history = store.history(&record.id).await.expect("history");
+            let stored: Vec<i64> = history.iter().map(|h| h.seq).collect();
+            let told: Vec<i64> = (appended.first_seq..=appended.last_seq).collect();
+            assert_eq!(
+                stored, told,
+                "create {n} is told its own events' sequence numbers"
+            );
+            seqs.extend(stored);
+            assert!(ids.insert(record.id.clone()), "{} given twice", record.id);
+        }
+        let expected: BTreeSet<String> = (1..=20).map(|n| format!("INC-2026-{n:06}")).collect();
+        assert_eq!(
+            ids, expected,
+            "twenty records take the first twenty numbers"
+        );
+        assert_eq!(
+            seqs,
+            (1..=40).collect(),
+            "every event has its own sequence number"
         );
     })
     .await;

@@ -530,3 +530,47 @@ async fn leak_checks(url: String) {
 async fn masking_leak_r_priv_1_to_5() {
     support::for_each_db(leak_checks).await;
 }
+
+/// R-PRIV-5: the answer to creating a report shows its author only what they have just
+/// written, so it is no disclosure; reading the report afterwards is one, and is audited.
+async fn creating_is_no_disclosure_but_reading_is(url: String) {
+    let api = Api::start(&url).await;
+    let mut intake = fixtures::intake();
+    intake.reporter.name = P_NAME.to_string();
+    let response = api
+        .create(
+            Persona::Practitioner,
+            &json!({ "details": Details::Intake(intake) }),
+        )
+        .await;
+    let id = response.expect(201, "the practitioner registers the report")["record"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let disclosures = |audit: &Value| {
+        audit
+            .as_array()
+            .expect("audit entries")
+            .iter()
+            .filter(|e| e["action"] == json!("disclosed_protected") && e["record_id"] == json!(id))
+            .count()
+    };
+    let audit = api
+        .get(Persona::Daom, "/v1/audit?limit=1000")
+        .await
+        .expect(200, "the audit log");
+    assert_eq!(disclosures(&audit), 0, "creating is no disclosure: {audit}");
+    api.get(Persona::Practitioner, &format!("/v1/records/{id}"))
+        .await
+        .expect(200, "the practitioner reads the report");
+    let audit = api
+        .get(Persona::Daom, "/v1/audit?limit=1000")
+        .await
+        .expect(200, "the audit log");
+    assert_eq!(disclosures(&audit), 1, "the read is audited: {audit}");
+}
+
+#[tokio::test]
+async fn creating_a_report_is_no_disclosure_but_reading_it_is() {
+    support::for_each_db(creating_is_no_disclosure_but_reading_is).await;
+}
