@@ -131,31 +131,40 @@ impl Store {
         self.creates.push((create, sender));
         let outcome = tokio::select! {
             biased;
-            outcome = &mut answer => outcome,
-            _turn = self.creates.turn.lock() => {
-                self.write_waiting(policies).await;
-                answer.await
-            }
+            outcome = &mut answer => outcome.ok(),
+            _turn = self.creates.turn.lock() => loop {
+                // The group is written by a task of its own: a caller who goes away while
+                // it is written does not take the other callers' answers with it.
+                let (store, policies) = (self.clone(), policies.clone());
+                let wrote = tokio::spawn(async move { store.write_waiting(&policies).await }).await;
+                match answer.try_recv() {
+                    // More may have been waiting than one group holds, this create among them.
+                    Err(oneshot::error::TryRecvError::Empty) if wrote.unwrap_or(false) => continue,
+                    // Or a group written for a caller who went away holds it.
+                    Err(oneshot::error::TryRecvError::Empty) => break (&mut answer).await.ok(),
+                    outcome => break outcome.ok(),
+                }
+            },
         };
         match outcome {
-            Ok(Outcome::Written(appended)) => Ok(*appended),
-            Ok(Outcome::Alone(create)) => {
+            Some(Outcome::Written(appended)) => Ok(*appended),
+            Some(Outcome::Alone(create)) => {
                 let mut written = self.write_creates(&[create]).await?;
                 written
                     .pop()
                     .ok_or_else(|| WriteError::Store(super::records::corrupt("no record written")))
             }
-            Err(_) => Err(WriteError::Store(super::records::corrupt(
+            None => Err(WriteError::Store(super::records::corrupt(
                 "a create was dropped before it was written",
             ))),
         }
     }
 
-    /// Write the waiting group and answer each of its creates.
-    async fn write_waiting(&self, policies: &Arc<PolicySet>) {
+    /// Write the waiting group and answer each of its creates; `false` if none was waiting.
+    async fn write_waiting(&self, policies: &Arc<PolicySet>) -> bool {
         let group = self.creates.take(policies);
         if group.is_empty() {
-            return;
+            return false;
         }
         let (creates, senders): (Vec<Create>, Vec<_>) = group.into_iter().unzip();
         match self.write_creates(&creates).await {
@@ -171,6 +180,7 @@ impl Store {
                 }
             }
         }
+        true
     }
 
     /// Write decided creates in one transaction, all or none; their ids are allocated here.

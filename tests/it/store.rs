@@ -152,7 +152,7 @@ async fn rows_from_an_earlier_projection_are_recomputed_from_their_state() {
 
 /// Creates that arrive together are written together (one transaction for the group), yet
 /// each caller gets its own record: the next numbers in turn, its own events in sequence,
-/// and a refused create its own refusal, taking no number.
+/// and a refused create its own refusal, taking no number. More arrive than one group holds.
 #[tokio::test]
 async fn creates_arriving_together_each_get_their_own_record_and_refusals_take_no_number() {
     support::for_each_db(|url| async move {
@@ -160,7 +160,7 @@ async fn creates_arriving_together_each_get_their_own_record_and_refusals_take_n
         let policies = Arc::new(PolicySet::embedded().expect("policy"));
         let now = melb("2026-11-23 11:00");
         let mut tasks = Vec::new();
-        for n in 0..24 {
+        for n in 0..300 {
             let (store, policies) = (store.clone(), policies.clone());
             let mut details = incident();
             details.description = format!("Incident number {n} of the group.");
@@ -217,14 +217,11 @@ async fn creates_arriving_together_each_get_their_own_record_and_refusals_take_n
             seqs.extend(stored);
             assert!(ids.insert(record.id.clone()), "{} given twice", record.id);
         }
-        let expected: BTreeSet<String> = (1..=20).map(|n| format!("INC-2026-{n:06}")).collect();
-        assert_eq!(
-            ids, expected,
-            "twenty records take the first twenty numbers"
-        );
+        let expected: BTreeSet<String> = (1..=250).map(|n| format!("INC-2026-{n:06}")).collect();
+        assert_eq!(ids, expected, "250 records take the first 250 numbers");
         assert_eq!(
             seqs,
-            (1..=40).collect(),
+            (1..=500).collect(),
             "every event has its own sequence number"
         );
     })
