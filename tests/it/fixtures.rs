@@ -306,6 +306,27 @@ pub fn parent(name: &str, relationship: &str, status: AboriginalStatus) -> Paren
 }
 
 /// The required items of an incident's first stage (identification and response).
+/// The required items of an intake report's first three stages, in order.
+pub const INTAKE_STAGE_1: &[&str] = &[
+    "role_explained",
+    "reporter_recorded",
+    "people_recorded",
+    "aboriginal_status",
+    "concerns_recorded",
+    "registered",
+];
+pub const INTAKE_STAGE_2: &[&str] = &[
+    "supervisor_consulted",
+    "cris_search",
+    "responsible_for_harm_check",
+    "professional_information",
+];
+pub const INTAKE_STAGE_3: &[&str] = &[
+    "risk_assessment",
+    "team_manager_consulted",
+    "auto_pir_checked",
+];
+
 pub const INCIDENT_STAGE_1: &[&str] = &[
     "immediate_safety",
     "medical_attention",

@@ -15,8 +15,9 @@ use cims::domain::refusal::{Refusal, RefusalKind};
 use cims::domain::rules::intake::{Suggestion, matrix};
 
 use crate::fixtures::{
-    actor, child, create, daom, date, delegate, intake, melb, new_intake, ok, parent, policies,
-    practice_leader, practitioner, principal_practitioner, refused, regulator, team_manager, tick,
+    INTAKE_STAGE_1, INTAKE_STAGE_2, INTAKE_STAGE_3, actor, child, create, daom, date, delegate,
+    intake, melb, new_intake, ok, parent, policies, practice_leader, practitioner,
+    principal_practitioner, refused, regulator, team_manager, tick,
 };
 
 use Classification::{
@@ -141,31 +142,9 @@ fn child_status(record: &Record) -> AboriginalStatus {
         .aboriginal_status
 }
 
-const STAGE_1: [&str; 6] = [
-    "role_explained",
-    "reporter_recorded",
-    "people_recorded",
-    "aboriginal_status",
-    "concerns_recorded",
-    "registered",
-];
-
-const STAGE_2: [&str; 4] = [
-    "supervisor_consulted",
-    "cris_search",
-    "responsible_for_harm_check",
-    "professional_information",
-];
-
-const STAGE_3: [&str; 3] = [
-    "risk_assessment",
-    "team_manager_consulted",
-    "auto_pir_checked",
-];
-
 /// Registered and in `seek_information` with every stage 1 item done.
 fn at_seek_information(report: Intake) -> Record {
-    let record = tick_all(new_intake(report), &STAGE_1, &practitioner(), now());
+    let record = tick_all(new_intake(report), INTAKE_STAGE_1, &practitioner(), now());
     advance(record, now())
 }
 
@@ -280,9 +259,9 @@ fn r_int_class_classification_comes_before_endorsement() {
 #[test]
 fn r_int_class_endorsement_comes_before_close() {
     let record = at_seek_information(assessed(Consequence::Concerning, Probability::Unlikely));
-    let record = tick_all(record, &STAGE_2, &practitioner(), now());
+    let record = tick_all(record, INTAKE_STAGE_2, &practitioner(), now());
     let record = advance(record, now());
-    let record = tick_all(record, &STAGE_3, &practitioner(), now());
+    let record = tick_all(record, INTAKE_STAGE_3, &practitioner(), now());
     let record = ok(record, classify(&[CW], None, None), &practitioner(), now());
     let record = advance(record, now());
     let record = tick_all(
@@ -830,7 +809,7 @@ fn r_int_ttr_registered_item_appears_only_when_indicated() {
     assert_invalid(&refusal);
 
     let record = new_intake(sab_child_born("2012-06-01"));
-    let record = tick_all(record, &STAGE_1, &practitioner(), now());
+    let record = tick_all(record, INTAKE_STAGE_1, &practitioner(), now());
     let refusal = refused(&record, Command::AdvanceStage, &practitioner(), now());
     assert_rule(&refusal, "R-STAGE");
     assert!(
@@ -978,7 +957,7 @@ fn r_int_acsass_endorsement_of_an_aboriginal_childs_classification_refused_until
     assert_rule(&refusal, "R-INT-ACSASS");
     assert!(refusal.message.contains("ACSASS consulted"), "{refusal}");
 
-    let record = tick_all(record, &STAGE_1, &practitioner(), now());
+    let record = tick_all(record, INTAKE_STAGE_1, &practitioner(), now());
     let record = advance(record, now());
     let record = tick(record, "acsass_consulted", &practitioner(), now());
     let record = endorse(record, &team_manager(), now());
@@ -1061,7 +1040,7 @@ fn r_int_fv_l17_search_and_maram_rating_items_appear_with_family_violence() {
     }
 
     let record = at_seek_information(family_violence());
-    let record = tick_all(record, &STAGE_2, &practitioner(), now());
+    let record = tick_all(record, INTAKE_STAGE_2, &practitioner(), now());
     let refusal = refused(&record, Command::AdvanceStage, &practitioner(), now());
     assert_rule(&refusal, "R-STAGE");
     assert!(
@@ -1081,7 +1060,7 @@ fn r_int_fv_l17_search_and_maram_rating_items_appear_with_family_violence() {
 #[test]
 fn r_int_fv_advancing_from_seek_information_refused_without_maram_rating() {
     let record = at_seek_information(family_violence());
-    let record = tick_all(record, &STAGE_2, &practitioner(), now());
+    let record = tick_all(record, INTAKE_STAGE_2, &practitioner(), now());
     // Ticking the item does not record a rating.
     let record = tick_all(
         record,
@@ -1197,7 +1176,7 @@ fn r_int_rereport_3_reports_older_than_12_months_do_not_count() {
 #[test]
 fn r_int_rereport_3_review_item_applies_to_a_third_report() {
     let record = at_seek_information(with_priors(&[("2026-02-10", false), ("2026-07-01", false)]));
-    let record = tick_all(record, &STAGE_2, &practitioner(), now());
+    let record = tick_all(record, INTAKE_STAGE_2, &practitioner(), now());
     let refusal = refused(&record, Command::AdvanceStage, &practitioner(), now());
     assert_rule(&refusal, "R-STAGE");
     assert!(
@@ -1227,7 +1206,7 @@ fn r_int_rereport_5_four_prior_uninvestigated_reports_need_an_independent_review
         ("2024-10-01", false),
     ];
     let record = at_seek_information(with_priors(&priors));
-    let record = tick_all(record, &STAGE_2, &practitioner(), now());
+    let record = tick_all(record, INTAKE_STAGE_2, &practitioner(), now());
     let refusal = refused(&record, Command::AdvanceStage, &practitioner(), now());
     assert_rule(&refusal, "R-STAGE");
     assert!(
@@ -1403,7 +1382,7 @@ fn r_int_nocontact_contact_for_assistance_only_after_a_child_wellbeing_classific
 #[test]
 fn r_stage_intake_advancing_with_required_items_outstanding_is_refused_and_names_them() {
     let record = new_intake(intake());
-    let record = tick_all(record, &STAGE_1[..4], &practitioner(), now());
+    let record = tick_all(record, &INTAKE_STAGE_1[..4], &practitioner(), now());
     let refusal = refused(&record, Command::AdvanceStage, &practitioner(), now());
     assert_rule(&refusal, "R-STAGE");
     assert!(refusal.message.contains("receive_register"), "{refusal}");
@@ -1447,11 +1426,21 @@ fn r_stage_intake_full_walk_to_a_report_closed_at_intake() {
     let at = |t: &str| melb(t);
     let record = new_intake(intake());
     assert_eq!(record.stage, "receive_register");
-    let record = tick_all(record, &STAGE_1, &practitioner(), at("2026-11-23 14:00"));
+    let record = tick_all(
+        record,
+        INTAKE_STAGE_1,
+        &practitioner(),
+        at("2026-11-23 14:00"),
+    );
     let record = advance(record, at("2026-11-23 14:05"));
     assert_eq!(record.stage, "seek_information");
 
-    let record = tick_all(record, &STAGE_2, &practitioner(), at("2026-11-24 09:00"));
+    let record = tick_all(
+        record,
+        INTAKE_STAGE_2,
+        &practitioner(),
+        at("2026-11-24 09:00"),
+    );
     let record = advance(record, at("2026-11-24 09:05"));
     assert_eq!(record.stage, "assess_classify");
 
@@ -1463,7 +1452,12 @@ fn r_stage_intake_full_walk_to_a_report_closed_at_intake() {
         },
         at("2026-11-24 10:00"),
     );
-    let record = tick_all(record, &STAGE_3, &practitioner(), at("2026-11-24 10:30"));
+    let record = tick_all(
+        record,
+        INTAKE_STAGE_3,
+        &practitioner(),
+        at("2026-11-24 10:30"),
+    );
     let refusal = refused(
         &record,
         Command::AdvanceStage,
@@ -1552,7 +1546,7 @@ fn r_stage_intake_full_walk_to_a_report_closed_at_intake() {
 #[test]
 fn r_stage_intake_full_walk_of_an_urgent_pir() {
     let record = new_intake(assessed(Consequence::Severe, Probability::VeryLikely));
-    let record = tick_all(record, &STAGE_1, &practitioner(), now());
+    let record = tick_all(record, INTAKE_STAGE_1, &practitioner(), now());
     let record = advance(record, now());
     let record = tick_all(
         record,
@@ -1574,7 +1568,7 @@ fn r_stage_intake_full_walk_of_an_urgent_pir() {
         now(),
     );
     let record = advance(record, now());
-    let record = tick_all(record, &STAGE_3, &practitioner(), now());
+    let record = tick_all(record, INTAKE_STAGE_3, &practitioner(), now());
     let record = ok(
         record,
         classify(&[PIR], Some(Urgency::Urgent), None),

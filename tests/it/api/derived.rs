@@ -514,26 +514,10 @@ async fn r_priv_9_the_feedback_deadline_is_withheld_from_a_reader_who_may_not_se
 async fn intake_at_conclusion(api: &Api, professional: bool) -> String {
     let alice = api.token(Persona::Practitioner);
     let id = intake_for_carol(api, &reported_by(professional)).await;
-    let stages: [&[&str]; 3] = [
-        &[
-            "role_explained",
-            "reporter_recorded",
-            "people_recorded",
-            "aboriginal_status",
-            "concerns_recorded",
-            "registered",
-        ],
-        &[
-            "supervisor_consulted",
-            "cris_search",
-            "responsible_for_harm_check",
-            "professional_information",
-        ],
-        &[
-            "risk_assessment",
-            "team_manager_consulted",
-            "auto_pir_checked",
-        ],
+    let stages = [
+        fixtures::INTAKE_STAGE_1,
+        fixtures::INTAKE_STAGE_2,
+        fixtures::INTAKE_STAGE_3,
     ];
     for items in stages {
         for item in items {
