@@ -509,8 +509,10 @@ fn incident(
             rng.pick(SUBURBS)
         )),
     };
-    // R-IMPACT-2: some incidents are major whatever the first impression.
-    if rules::incident::must_be_major(&incident, policy) {
+    // R-IMPACT-1, R-IMPACT-2: some incidents are major whatever the first impression.
+    if rules::incident::major_by_definition(&incident, policy).is_some()
+        || rules::incident::must_be_major(&incident, policy)
+    {
         incident.impact = Some(Impact::Major);
     }
     incident

@@ -181,6 +181,55 @@ fn r_impact_1_report_is_not_endorsed_before_impact_is_classified() {
 // ------------------------------------------------------------------ follow-up
 
 #[test]
+fn r_impact_1_a_death_is_major_by_definition_at_creation_and_on_update() {
+    let death = |secondary: bool, impact| {
+        with(|i| {
+            if secondary {
+                i.secondary_type = Some("death".into());
+            } else {
+                i.primary_type = "death".into();
+            }
+            i.subject = None;
+            i.impact = impact;
+        })
+    };
+    for secondary in [false, true] {
+        let refusal = create_refusal(death(secondary, Some(Impact::NonMajor)));
+        assert_eq!(refusal.rule, Some("R-IMPACT-1"), "secondary: {secondary}");
+        assert_eq!(refusal.field.as_deref(), Some("impact"));
+        assert!(refusal.message.contains("Death"), "{}", refusal.message);
+    }
+    let record = new_incident(death(false, Some(Impact::Major)));
+    let refusal = refused(
+        &record,
+        Command::UpdateIncident {
+            incident: death(false, Some(Impact::NonMajor)),
+        },
+        &practitioner(),
+        melb("2026-11-23 12:00"),
+    );
+    assert_eq!(refusal.rule, Some("R-IMPACT-1"));
+    // Not yet classified is allowed: the impact is decided before endorsement.
+    assert!(rules::check_classification(&death(false, None), current()).is_ok());
+}
+
+#[test]
+fn r_impact_1_which_types_are_major_by_definition_is_policy_data() {
+    use cims::domain::policy::TypeTag;
+    for policy in cims::domain::policy::PolicySet::embedded()
+        .expect("the embedded policies load")
+        .eras()
+    {
+        assert!(
+            policy.type_has("death", TypeTag::AlwaysMajor),
+            "{}: death is major by definition",
+            policy.id
+        );
+        assert!(!policy.type_has("injury_explained", TypeTag::AlwaysMajor));
+    }
+}
+
+#[test]
 fn r_followup_1_investigation_for_abuse_by_staff_neglect_unexplained_injury_and_client_abuse() {
     let required = |i: Incident| rules::investigation_required(&i, current());
     assert!(required(incident()));

@@ -101,6 +101,8 @@ impl Condition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeTag {
+    /// Major impact by definition: never accepted as non-major (R-IMPACT-1).
+    AlwaysMajor,
     /// Any abuse type (R-IMPACT-2, R-FOLLOWUP-1).
     Abuse,
     Neglect,

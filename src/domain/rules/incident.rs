@@ -64,8 +64,9 @@ pub fn responsible_org_kind(care: CareArrangement) -> OrgKind {
     }
 }
 
-/// R-TYPE-1 and R-IMPACT-2: types and service type exist in the policy, and abuse,
-/// neglect or grooming by a staff member or carer is major impact.
+/// R-TYPE-1, R-IMPACT-1 and R-IMPACT-2: types and service type exist in the policy, a
+/// type major by definition is major, and abuse, neglect or grooming by a staff member or
+/// carer is major impact.
 pub fn check_classification(incident: &Incident, policy: &Policy) -> Result<(), Refusal> {
     for (field, id) in [
         ("primary_type", Some(&incident.primary_type)),
@@ -101,6 +102,15 @@ pub fn check_classification(incident: &Incident, policy: &Policy) -> Result<(), 
     if incident.clients.is_empty() {
         return Err(Refusal::invalid("an incident needs at least one client").on_field("clients"));
     }
+    if incident.impact == Some(Impact::NonMajor)
+        && let Some(name) = major_by_definition(incident, policy)
+    {
+        return Err(Refusal::rule(
+            "R-IMPACT-1",
+            format!("{name} is major impact by definition: it cannot be classified non-major"),
+        )
+        .on_field("impact"));
+    }
     if incident.impact == Some(Impact::NonMajor) && must_be_major(incident, policy) {
         return Err(Refusal::rule(
             "R-IMPACT-2",
@@ -116,6 +126,15 @@ fn any_type(incident: &Incident, policy: &Policy, tag: TypeTag) -> bool {
 
 fn subject_is(incident: &Incident, f: impl Fn(SubjectRelation) -> bool) -> bool {
     incident.subject.as_ref().is_some_and(|s| f(s.relation))
+}
+
+/// R-IMPACT-1: the name of the incident's type that is major by definition, if any.
+pub fn major_by_definition<'p>(incident: &Incident, policy: &'p Policy) -> Option<&'p str> {
+    incident
+        .types()
+        .filter_map(|t| policy.incident_type(t))
+        .find(|t| t.tags.contains(&TypeTag::AlwaysMajor))
+        .map(|t| t.name.as_str())
 }
 
 /// R-IMPACT-2
