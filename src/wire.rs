@@ -71,6 +71,10 @@ pub struct QueueRow {
     pub subject: serde_json::Value,
     /// The number of children (intake) or clients (incident).
     pub people: usize,
+    /// Earlier stages whose required items are owed again (R-ORDER-2), as the caller may
+    /// see them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owed: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -33,6 +33,9 @@ pub enum Command {
     /// Replace the incident's details (classification, circumstances, people …).
     UpdateIncident {
         incident: Incident,
+        /// Why the awareness time is corrected, when it is (R-AWARE-1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        correction: Option<String>,
     },
     /// Replace the intake's details (people, concerns, risk assessment …).
     UpdateIntake {
@@ -133,6 +136,12 @@ pub enum Command {
     Close {
         reason: String,
     },
+    /// R-LOCK-1: withdraw an endorsement so the facts it covers may change; it must then
+    /// be endorsed again.
+    WithdrawEndorsement {
+        item: String,
+        reason: String,
+    },
 }
 
 /// Every command name, as the policy's `[permissions]` table spells it.
@@ -165,6 +174,7 @@ pub const NAMES: &[&str] = &[
     "raise_learning_action",
     "close_learning_action",
     "close",
+    "withdraw_endorsement",
 ];
 
 impl Command {
@@ -196,6 +206,7 @@ impl Command {
             (Command::ClassifyIntake { .. }, _) => "classify_intake",
             (Command::DecideRereport { .. }, _) => "decide_rereport",
             (Command::RecordFeedbackException { .. }, _) => "record_feedback_exception",
+            (Command::WithdrawEndorsement { .. }, _) => "withdraw_endorsement",
             (Command::RecordContact { .. }, _) => "record_contact",
             (Command::RaiseLearningAction { .. }, _) => "raise_learning_action",
             (Command::CloseLearningAction { .. }, _) => "close_learning_action",

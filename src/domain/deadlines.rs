@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{Calendar, CalendarError};
 use super::local_time;
-use super::model::{LearningAction, PoliceHold, Record};
+use super::model::{KeptDeadline, LearningAction, PoliceHold, Record};
 use super::policy::{DeadlineRule, DueRule, FieldClass, Policy, PolicySet, TimeOfDay};
 use super::rules;
 
@@ -65,6 +65,11 @@ pub enum Status {
     Unknown {
         reason: String,
     },
+    /// R-DL-OWED: an exception recorded before it fell due ended it.
+    Excused {
+        at: DateTime<Utc>,
+        reason: String,
+    },
     /// R-PRIV-9: the deadline reads what the caller may not see (whether the reporter is a
     /// professional, say), so whether it applies, and when, is not said.
     Withheld {
@@ -83,12 +88,30 @@ pub struct Deadline {
     pub due: Option<Due>,
     #[serde(flatten)]
     pub status: Status,
+    /// Kept at its due time by a later change (R-DL-OWED, R-AWARE-1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept: Option<Kept>,
+}
+
+/// Why a deadline is judged against a due time the record no longer gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kept {
+    pub at: DateTime<Utc>,
+    pub because: String,
+    /// The condition that started it still holds: it is owed until met. When it no longer
+    /// holds, its outcome is the one it had when it was kept.
+    pub still_applies: bool,
 }
 
 impl Deadline {
-    /// Still to be done (not met): the queue sorts on these.
+    /// Still to be done: the queue sorts on these.
     pub fn is_open(&self) -> bool {
-        !matches!(self.status, Status::Met { .. } | Status::MetLate { .. })
+        let ended = self.kept.as_ref().is_some_and(|k| !k.still_applies);
+        !ended
+            && !matches!(
+                self.status,
+                Status::Met { .. } | Status::MetLate { .. } | Status::Excused { .. }
+            )
     }
 }
 
@@ -287,6 +310,7 @@ pub fn evaluate(
         started_at,
         due: None,
         status: Status::NotStarted,
+        kept: None,
     };
     let Some(start) = started_at else {
         return deadline;
@@ -335,18 +359,67 @@ fn learning_action(action: &LearningAction, now: DateTime<Utc>) -> Deadline {
         started_at: Some(action.raised_at),
         status: status_by(action.closed.as_ref().map(|c| c.at), &due, now),
         due: Some(due),
+        kept: None,
     }
 }
 
-/// Every deadline that applies to the record, judged by the policy it was created under
-/// (R-ERA), then those of its learning actions.
+/// A deadline judged against the due time it was kept at (R-DL-OWED, R-AWARE-1): met or
+/// met late by the milestone that meets it; while its condition holds, owed until then;
+/// once its condition no longer holds, the outcome it had when it was kept; excused if an
+/// exception ended it before it fell due.
+fn kept(
+    rule: &DeadlineRule,
+    kept: &KeptDeadline,
+    record: &Record,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Deadline {
+    let due = Due {
+        at: kept.due_at.with_timezone(&local_time::ZONE).fixed_offset(),
+        explanation: kept.explanation.clone(),
+        skipped: Vec::new(),
+    };
+    let still_applies = kept.excused.is_none() && rules::holds(rule.when, record, policy);
+    let met_at = record.milestones.get(&rule.met_by).copied();
+    let status = match (&kept.excused, met_at) {
+        (Some(reason), _) => Status::Excused {
+            at: kept.at,
+            reason: reason.clone(),
+        },
+        (None, Some(_)) => status_by(met_at, &due, now),
+        (None, None) if still_applies => status_by(None, &due, now),
+        (None, None) => status_by(None, &due, kept.at.max(kept.due_at)),
+    };
+    Deadline {
+        id: rule.id.clone(),
+        rule: rule.rule.clone(),
+        label: rule.label.clone(),
+        started_at: Some(kept.started_at),
+        due: Some(due),
+        status,
+        kept: Some(Kept {
+            at: kept.at,
+            because: kept.because.clone(),
+            still_applies,
+        }),
+    }
+}
+
+/// Every deadline that applies to the record, or was kept (R-DL-OWED), judged by the
+/// policy it was created under (R-ERA), then those of its learning actions.
 pub fn deadlines(record: &Record, policies: &PolicySet, now: DateTime<Utc>) -> Vec<Deadline> {
     let policy: &Policy = policies.of_record(record);
     policy
         .deadlines
         .iter()
-        .filter(|d| d.applies_to(record.kind()) && rules::holds(d.when, record, policy))
-        .map(|d| evaluate(d, record, &policies.calendar, now))
+        .filter(|d| d.applies_to(record.kind()))
+        .filter_map(|d| match record.kept_deadlines.get(&d.id) {
+            Some(k) => Some(kept(d, k, record, policy, now)),
+            None if rules::holds(d.when, record, policy) => {
+                Some(evaluate(d, record, &policies.calendar, now))
+            }
+            None => None,
+        })
         .chain(
             record
                 .learning_actions

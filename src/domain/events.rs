@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::commands::ContactPurpose;
-use super::model::{Details, IntakeDecision, Milestone, RcsScope, Span};
+use super::model::{Details, IntakeDecision, KeptDeadline, Milestone, RcsScope, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -111,5 +111,22 @@ pub enum Change {
     },
     Closed {
         reason: String,
+    },
+    /// R-LOCK-1: an endorsement withdrawn, and why; its item is to be done again.
+    EndorsementWithdrawn {
+        item: String,
+        reason: String,
+    },
+    /// R-AWARE-1: the awareness time corrected, with the reason.
+    AwarenessCorrected {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        reason: String,
+    },
+    /// R-DL-OWED: a deadline that fell due (or was met) is kept as it stood, because the
+    /// change recorded with it would have moved or removed it.
+    DeadlineKept {
+        deadline: String,
+        kept: KeptDeadline,
     },
 }

@@ -4,8 +4,8 @@
 
 use super::events::{Change, Event};
 use super::model::{
-    ActionClosure, Details, Extension, ItemState, LearningAction, Note, NoteRevision, PoliceHold,
-    Record, Status,
+    ActionClosure, Details, Extension, ItemState, LearningAction, Milestone, Note, NoteRevision,
+    PoliceHold, Record, Status,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,6 +54,7 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
                 review_covered_by_investigation: None,
                 privacy_breach: false,
                 learning_actions: Vec::new(),
+                kept_deadlines: Default::default(),
             });
         }
         (None, _) => return Err(EvolveError::NotCreated),
@@ -97,6 +98,19 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
         }
         Change::MilestoneReached { milestone, at } => {
             record.milestones.insert(*milestone, *at);
+        }
+        Change::EndorsementWithdrawn { item, .. } => {
+            record.checklist.remove(item);
+        }
+        Change::AwarenessCorrected { to, .. } => {
+            record.milestones.insert(Milestone::Identified, *to);
+        }
+        Change::DeadlineKept { deadline, kept } => {
+            // The first keeping stands: a deadline keeps its original due time.
+            record
+                .kept_deadlines
+                .entry(deadline.clone())
+                .or_insert_with(|| kept.clone());
         }
         Change::StageAdvanced { to, .. } => record.stage = to.clone(),
         Change::NoteAdded {

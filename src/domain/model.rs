@@ -639,6 +639,26 @@ pub struct Record {
     /// Actions an investigation or review raised, tracked to completion in stage 5 (R-STAGE).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub learning_actions: Vec<LearningAction>,
+    /// Deadlines kept as they stood when a later change would have moved or removed them
+    /// (R-DL-OWED, R-AWARE-1), by deadline id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kept_deadlines: BTreeMap<String, KeptDeadline>,
+}
+
+/// A deadline as it stood when a change would have moved or removed it: its clock, its
+/// due time and why it was kept. It is judged against that due time from then on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct KeptDeadline {
+    pub started_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    /// How the due time was reckoned, as it was shown.
+    pub explanation: String,
+    /// When it was kept, and the change that would have moved or removed it.
+    pub at: DateTime<Utc>,
+    pub because: String,
+    /// An exception recorded before it fell due ended it (R-DL-OWED): the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excused: Option<String>,
 }
 
 /// Something to change so an incident is less likely to happen again: raised by an

@@ -74,9 +74,7 @@ pub fn can_see(actor: &Actor, record: &Record, policy: &Policy) -> bool {
         Some(Scope::Own) => own,
         Some(Scope::Regulator) => {
             own || (record.kind() == RecordKind::Incident
-                && record.incident().is_some_and(|i| {
-                    crate::domain::rules::incident::ssr_critical(i, policy).is_some()
-                }))
+                && crate::domain::rules::incident::ssr_critical_record(record, policy).is_some())
         }
     }
 }

@@ -256,7 +256,19 @@ pub fn queue_row(
         primary_type,
         subject,
         people: people.map_or(0, Vec::len),
+        owed: owed_stages(&sight, record),
     }
+}
+
+/// R-ORDER-2: the earlier stages owed again, judged only by items the caller may see.
+fn owed_stages(sight: &Sight<'_>, record: &Record) -> Vec<String> {
+    let mut stages: Vec<String> = Vec::new();
+    for item in crate::domain::rules::obligations::owed(record, sight.policy()) {
+        if sight.item(item).is_none() && !stages.contains(&item.stage) {
+            stages.push(item.stage.clone());
+        }
+    }
+    stages
 }
 
 /// A record's open learning actions as the caller may see them: the record is masked with

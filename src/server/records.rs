@@ -460,7 +460,13 @@ pub async fn command(
     }
     let texts: Vec<&str> = match &command {
         Command::AddNote { text, .. } | Command::AmendNote { text, .. } => vec![text.as_str()],
-        Command::UpdateIncident { incident } => vec![incident.description.as_str()],
+        Command::UpdateIncident {
+            incident,
+            correction,
+        } => [Some(incident.description.as_str()), correction.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect(),
         Command::RaiseLearningAction { what, .. } => vec![what.as_str()],
         Command::CloseLearningAction { outcome, .. } => vec![outcome.as_str()],
         _ => Vec::new(),

@@ -130,7 +130,7 @@ impl Projection {
             Details::Incident(i) => (
                 i.impact.and_then(snake),
                 Some(i.primary_type.clone()),
-                rules::incident::ssr_critical(i, policy).is_some(),
+                rules::incident::ssr_critical_record(record, policy).is_some(),
             ),
             Details::Intake(_) => (None, None, false),
         };

@@ -354,7 +354,15 @@ fn draw_queue(state: &State, frame: &mut Frame, area: Rect) {
                     let style = due_style(&due, state);
                     Span::styled(due, style)
                 },
-                Span::raw(short(&row.stage, if wide { 16 } else { 10 })),
+                // R-ORDER-2: an earlier stage is owed again.
+                Span::raw(short(
+                    &if row.owed.is_empty() {
+                        row.stage.clone()
+                    } else {
+                        format!("↩{}", row.stage)
+                    },
+                    if wide { 16 } else { 10 },
+                )),
                 Span::raw(match row.impact.as_deref() {
                     Some("major") => "MAJOR",
                     Some(_) => "non-maj",
@@ -474,7 +482,14 @@ fn draw_record(state: &State, frame: &mut Frame, area: Rect) {
                 Status::MetLate { late_secs, .. } => {
                     ("✓", format!("met {} late", span_of(*late_secs)))
                 }
+                // R-DL-OWED: kept after its condition stopped applying, with the outcome it had.
+                Status::Overdue { late_secs }
+                    if d.kept.as_ref().is_some_and(|k| !k.still_applies) =>
+                {
+                    ("✗", format!("was overdue {}", span_of(*late_secs)))
+                }
                 Status::Overdue { late_secs } => ("✗", format!("OVERDUE {}", span_of(*late_secs))),
+                Status::Excused { .. } => ("–", "excused".to_string()),
                 Status::Pending { remaining_secs } if *remaining_secs < 24 * 3600 => {
                     ("!", format!("!! {}", span_of(*remaining_secs)))
                 }
@@ -495,6 +510,12 @@ fn draw_record(state: &State, frame: &mut Frame, area: Rect) {
                 Line::from(format!("{symbol} {}", d.label)),
                 Line::from(format!("    {when}")),
             ];
+            if let Status::Excused { reason, .. } = &d.status {
+                lines.push(Line::from(format!("    {reason}")));
+            }
+            if let Some(kept) = &d.kept {
+                lines.push(Line::from(format!("    kept: {}", kept.because)));
+            }
             if state.explain {
                 lines.push(Line::styled(format!("    {}", d.rule), state.theme.header));
                 if let Some(due) = &d.due {

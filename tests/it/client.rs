@@ -56,7 +56,10 @@ fn note(text: &str) -> Command {
 fn minor_impact_update() -> Command {
     let mut incident = fixtures::incident();
     incident.impact = Some(Impact::NonMajor);
-    Command::UpdateIncident { incident }
+    Command::UpdateIncident {
+        incident,
+        correction: None,
+    }
 }
 
 fn id_of(view: &RecordView) -> String {

@@ -335,6 +335,7 @@ fn submitted_at(record: Record, at: &str) -> Record {
 /// Endorse after completing stage 1 and the reporting items before endorsement.
 fn endorsed_at(record: Record, at: &str) -> Record {
     let record = incident_past_stage_1(record, &practitioner(), melb(at) - Duration::minutes(30));
+    let record = ready_to_endorse(record, &practitioner(), melb(at) - Duration::minutes(20));
     ok(record, Command::Endorse, &delegate(), melb(at))
 }
 

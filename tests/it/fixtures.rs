@@ -345,3 +345,17 @@ pub fn incident_past_stage_1(mut record: Record, by: &Actor, now: DateTime<Utc>)
     }
     ok(record, Command::AdvanceStage, by, now)
 }
+
+/// Do what comes before the incident report is endorsed (R-ORDER-1), where it applies
+/// and is not done yet: classification, the written report, police notified.
+pub fn ready_to_endorse(mut record: Record, by: &Actor, now: DateTime<Utc>) -> Record {
+    for id in ["classified", "report_written", "police_notified"] {
+        let item = current()
+            .item(record.kind(), id)
+            .unwrap_or_else(|| panic!("{id} is an incident item"));
+        if cims::domain::rules::holds(item.when, &record, current()) && !record.is_done(id) {
+            record = tick(record, id, by, now);
+        }
+    }
+    record
+}

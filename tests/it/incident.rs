@@ -158,6 +158,7 @@ fn r_impact_2_is_enforced_on_update_too() {
         &record,
         Command::UpdateIncident {
             incident: with(|i| i.impact = Some(Impact::NonMajor)),
+            correction: None,
         },
         &practitioner(),
         melb("2026-11-23 12:00"),
@@ -169,6 +170,7 @@ fn r_impact_2_is_enforced_on_update_too() {
 fn r_impact_1_report_is_not_endorsed_before_impact_is_classified() {
     let mut record = new_incident(with(|i| i.impact = None));
     record = complete_stage_1(record);
+    record = ready_to_endorse(record, &practitioner(), melb("2026-11-23 14:00"));
     let refusal = refused(
         &record,
         Command::Endorse,
@@ -204,6 +206,7 @@ fn r_impact_1_a_death_is_major_by_definition_at_creation_and_on_update() {
         &record,
         Command::UpdateIncident {
             incident: death(false, Some(Impact::NonMajor)),
+            correction: None,
         },
         &practitioner(),
         melb("2026-11-23 12:00"),
@@ -320,18 +323,23 @@ fn r_followup_stages_3_and_4_are_skipped_when_they_do_not_apply() {
 
 // ------------------------------------------------------------------ police
 
+/// R-ORDER-1 changed this: police are told before the report is endorsed, so it is the
+/// endorsement that waits, not only the end of the reporting stage.
 #[test]
-fn r_police_1_abuse_goes_to_police_before_the_reporting_stage_ends() {
+fn r_police_1_abuse_goes_to_police_before_the_report_is_endorsed() {
     let record = new_incident(incident());
     assert!(holds(Condition::PoliceReferral, &record, current()));
-    let record = reporting_items(complete_stage_1(record));
+    let mut record = complete_stage_1(record);
+    for item in ["classified", "report_written"] {
+        record = tick(record, item, &practitioner(), melb("2026-11-23 14:10"));
+    }
     let refusal = refused(
         &record,
-        Command::AdvanceStage,
-        &practitioner(),
+        Command::Endorse,
+        &delegate(),
         melb("2026-11-23 16:00"),
     );
-    assert_eq!(refusal.rule, Some("R-STAGE"));
+    assert_eq!(refusal.rule, Some("R-ORDER-1"));
     assert!(
         refusal.message.contains("Victoria Police"),
         "{}",
@@ -344,10 +352,21 @@ fn r_police_1_an_allegation_that_becomes_physical_abuse_stops_investigation_work
     // Neglect is investigated without police; then the account changes to physical abuse.
     let record = into_investigation(new_incident(with(|i| i.primary_type = "neglect".into())));
     assert_eq!(record.stage, "investigation");
+    // R-LOCK-1: the endorsed report covered the type; it is withdrawn to change it.
+    let record = ok(
+        record,
+        Command::WithdrawEndorsement {
+            item: "endorsed".into(),
+            reason: "the child now says they were hit".into(),
+        },
+        &delegate(),
+        melb("2026-11-26 08:30"),
+    );
     let record = ok(
         record,
         Command::UpdateIncident {
             incident: incident(),
+            correction: None,
         },
         &practitioner(),
         melb("2026-11-26 09:00"),
@@ -495,7 +514,8 @@ fn r_rcs_3_employees_go_through_line_manager_and_workplace_relations_kinship_car
         &team_manager(),
         melb("2026-11-23 12:00"),
     );
-    assert_eq!(refusal.rule, Some("R-STAGE"), "line manager comes first");
+    // R-ORDER-1 changed this: the order of items is its own rule.
+    assert_eq!(refusal.rule, Some("R-ORDER-1"), "line manager comes first");
     let carer = new_incident(with(|i| {
         i.care_arrangement = CareArrangement::KinshipCpApproved;
         i.subject = Some(Subject {
@@ -702,6 +722,15 @@ fn r_stage_endorsement_is_by_the_owning_organisations_delegate() {
     )
     .expect("registers");
     let record = incident_past_stage_1(record, &cso_delegate(), melb("2026-11-23 13:00"));
+    let record = ready_to_endorse(record, &cso_delegate(), melb("2026-11-23 14:00"));
+    let record = ok(
+        record,
+        Command::ConfirmRcsScope {
+            scope: RcsScope::NotInScope,
+        },
+        &integrity_unit(),
+        melb("2026-11-23 14:30"),
+    );
     // A department delegate works alongside but does not endorse another organisation's report.
     let refusal = refused(
         &record,

@@ -696,8 +696,10 @@ fn r_int_dl_fb_only_for_a_professional_reporter() {
     assert_rule(&refusal, "R-INT-DL-FB");
 }
 
+/// R-DL-OWED changed this: the exception ends the deadline as excused, with its reason,
+/// rather than removing it.
 #[test]
-fn r_int_dl_fb_gone_after_a_recorded_feedback_exception() {
+fn r_int_dl_fb_a_recorded_feedback_exception_excuses_the_feedback() {
     let record = new_intake(assessed(Consequence::Concerning, Probability::Unlikely));
     let record = ok(record, classify(&[CW], None, None), &practitioner(), now());
     let refusal = refused(
@@ -719,7 +721,16 @@ fn r_int_dl_fb_gone_after_a_recorded_feedback_exception() {
         &practitioner(),
         now(),
     );
-    assert!(deadline(&record, "R-INT-DL-FB", melb("2026-12-20 09:00")).is_none());
+    let d = deadline(&record, "R-INT-DL-FB", melb("2026-12-20 09:00")).expect("listed");
+    assert_eq!(
+        d.status,
+        Clock::Excused {
+            at: now(),
+            reason: "Exceptional circumstances: reporter is the subject of a complaint."
+                .to_string()
+        }
+    );
+    assert!(!d.is_open());
     let refusal = refused(
         &record,
         Command::Tick {
@@ -1586,7 +1597,8 @@ fn r_stage_intake_full_walk_of_an_urgent_pir() {
         &practitioner(),
         now(),
     );
-    assert_rule(&refusal, "R-STAGE");
+    // R-ORDER-1 changed this: the order of items is its own rule.
+    assert_rule(&refusal, "R-ORDER-1");
     let record = endorse(record, &team_manager(), melb("2026-11-23 15:00"));
     let record = tick_all(
         record,

@@ -14,6 +14,7 @@ mod fixtures;
 mod incident;
 mod injection;
 mod intake;
+mod integrity;
 mod logs;
 mod mask;
 mod policy;

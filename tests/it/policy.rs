@@ -205,3 +205,45 @@ fn r_priv_9_a_stage_may_not_depend_on_a_classed_field() {
     assert!(e.to_string().contains("\"review\""), "{e}");
     assert!(e.to_string().contains("reads a cultural field"), "{e}");
 }
+
+#[test]
+fn r_order_1_prerequisites_are_validated_at_load() {
+    let e = error_for(
+        "requires = [\"police_clearance\"]",
+        "requires = [\"police_clearence\"]",
+    );
+    assert!(
+        e.to_string()
+            .contains("requires unknown item \"police_clearence\""),
+        "{e}"
+    );
+    // An item never waits for one of a later stage.
+    let e = error_for(
+        "requires = [\"police_clearance\"]",
+        "requires = [\"police_clearance\", \"review_plan\"]",
+    );
+    assert!(e.to_string().contains("later stage"), "{e}");
+    assert!(e.to_string().contains("investigation_plan"), "{e}");
+    // Nor, through others, for itself.
+    let e = error_for(
+        "requires = [\"police_clearance\"]",
+        "requires = [\"police_clearance\", \"plan_endorsed\"]",
+    );
+    assert!(e.to_string().contains("requires itself"), "{e}");
+}
+
+#[test]
+fn r_lock_1_an_endorsement_covers_facts_cims_knows() {
+    let e = error_for("covers = [\"primary_type\",", "covers = [\"primary_typo\",");
+    assert!(
+        e.to_string()
+            .contains("unknown fact \"primary_typo\" in `covers` for incident records"),
+        "{e}"
+    );
+    // An intake fact is not an incident's.
+    let e = error_for(
+        "covers = [\"primary_type\",",
+        "covers = [\"family_violence\",",
+    );
+    assert!(e.to_string().contains("family_violence"), "{e}");
+}

@@ -45,6 +45,7 @@ fn valid_commands() -> Vec<String> {
         },
         Command::UpdateIncident {
             incident: fixtures::incident(),
+            correction: None,
         },
         Command::UpdateIntake {
             intake: fixtures::intake(),

@@ -43,6 +43,7 @@ fn row(n: usize, subject: serde_json::Value) -> QueueRow {
         primary_type: Some("physical_abuse".into()),
         subject,
         people: 1,
+        owed: Vec::new(),
     }
 }
 
@@ -301,6 +302,7 @@ fn r_priv_9_withheld_items_deadlines_and_changes_are_drawn_as_withheld_and_not_a
         status: Status::Withheld {
             masked: FieldClass::Protected,
         },
+        kept: None,
     });
     update(&mut s, Msg::Record(view));
     let drawn = screen(&mut s, 120, 40);
@@ -959,6 +961,7 @@ fn waiving_asks_for_a_reason_and_deadlines_explain_themselves_on_request() {
         status: Status::Pending {
             remaining_secs: 3 * 86_400,
         },
+        kept: None,
     }];
     update(&mut s, Msg::Record(view));
     assert!(!screen(&mut s, 120, 40).contains("3rd business day"));

@@ -77,17 +77,13 @@ pub(super) fn tick(ctx: &Ctx<'_>, record: &Record, id: &str) -> Result<Vec<Chang
             item.text
         )));
     }
-    for needed in &item.requires {
-        if let Some(first) = ctx.policy.item(record.kind(), needed)
-            && applies(ctx, record, first.when)?
-            && !record.is_done(needed)
-        {
-            return Err(Refusal::rule(
-                "R-STAGE",
-                format!("\"{}\" comes first", first.text),
-            ));
-        }
+    // R-POLICE-1/2 say more than the order of items does, so they are checked first.
+    if record.kind() == RecordKind::Incident
+        && is_investigation(ctx.policy.stage(record.kind(), &item.stage))
+    {
+        police_first(ctx, record)?;
     }
+    prerequisites(ctx, record, item)?;
     // Obligations with a deadline may be met early; other items wait for their stage.
     let current = stage_number(ctx, record, &record.stage)?;
     if item.milestone.is_none() && stage_number(ctx, record, &item.stage)? > current {
@@ -99,11 +95,6 @@ pub(super) fn tick(ctx: &Ctx<'_>, record: &Record, id: &str) -> Result<Vec<Chang
             ),
         ));
     }
-    if record.kind() == RecordKind::Incident
-        && is_investigation(ctx.policy.stage(record.kind(), &item.stage))
-    {
-        police_first(ctx, record)?;
-    }
     let mut changes = vec![Change::ItemTicked {
         item: item.id.clone(),
     }];
@@ -114,6 +105,38 @@ pub(super) fn tick(ctx: &Ctx<'_>, record: &Record, id: &str) -> Result<Vec<Chang
         });
     }
     Ok(changes)
+}
+
+/// R-ORDER-1: the items `item` requires, where they apply, are done first.
+fn prerequisites(ctx: &Ctx<'_>, record: &Record, item: &ChecklistItem) -> Result<(), Refusal> {
+    for needed in &item.requires {
+        if let Some(first) = ctx.policy.item(record.kind(), needed)
+            && applies(ctx, record, first.when)?
+            && !record.is_done(needed)
+        {
+            return Err(Refusal::rule(
+                "R-ORDER-1",
+                format!("\"{}\" comes before \"{}\"", first.text, item.text),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// R-ORDER-1: a command that completes items (`via`) waits for what those items require.
+pub(super) fn via_prerequisites(
+    ctx: &Ctx<'_>,
+    record: &Record,
+    command: &str,
+) -> Result<(), Refusal> {
+    for item in ctx.policy.checklist.iter().filter(|i| {
+        i.kind == record.kind() && i.via.as_deref() == Some(command) && !record.is_done(&i.id)
+    }) {
+        if applies(ctx, record, item.when)? {
+            prerequisites(ctx, record, item)?;
+        }
+    }
+    Ok(())
 }
 
 /// R-POLICE-1: police are told before any investigation work; R-POLICE-2: while police
@@ -253,7 +276,24 @@ fn stage_complete(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
             None => {}
         }
     }
+    // R-ORDER-2: what earlier stages require again. Only items the actor may see are
+    // weighed: an earlier stage's hidden items do not hold back an actor who cannot see
+    // them, so that what they are told never depends on them (R-PRIV-8).
+    let owed: Vec<String> = rules::obligations::owed(record, ctx.policy)
+        .into_iter()
+        .filter(|item| sight.item(item).is_none())
+        .map(|item| format!("\"{}\" ({})", item.text, item.stage))
+        .collect();
     let stage = &record.stage;
+    if missing.is_empty() && hidden.is_empty() && !owed.is_empty() {
+        return Err(Refusal::rule(
+            "R-ORDER-2",
+            format!(
+                "earlier stages are owed required items again: {}",
+                owed.join("; ")
+            ),
+        ));
+    }
     let hidden = hidden
         .iter()
         .map(|class| class.as_str())

@@ -27,12 +27,16 @@ pub(super) fn validate(ctx: &Ctx<'_>, incident: &Incident) -> Result<(), Refusal
     Ok(())
 }
 
+/// A new version of the incident. R-AWARE-1: the awareness time is evidence, corrected
+/// only with a reason; what a correction would do to deadlines already due is kept
+/// (`owed`).
 pub(super) fn update(
     ctx: &Ctx<'_>,
     record: &Record,
     new: &Incident,
+    correction: Option<&str>,
 ) -> Result<Vec<Change>, Refusal> {
-    incident_of(record)?;
+    let old = incident_of(record)?;
     validate(ctx, new)?;
     if new.identified_at > ctx.now {
         return Err(
@@ -42,10 +46,23 @@ pub(super) fn update(
     let mut changes = vec![Change::DetailsUpdated {
         details: crate::domain::model::Details::Incident(new.clone()),
     }];
-    if new.identified_at != record.details.started_at() {
-        changes.push(Change::MilestoneReached {
-            milestone: Milestone::Identified,
-            at: new.identified_at,
+    if new.identified_at != old.identified_at {
+        let reason = required_text(
+            correction.unwrap_or_default(),
+            "correction",
+            Some("R-AWARE-1"),
+        )
+        .map_err(|refusal| {
+            Refusal::rule(
+                "R-AWARE-1",
+                "the awareness time is evidence: give the reason for correcting it (correction)",
+            )
+            .on_field(refusal.field.as_deref().unwrap_or("correction"))
+        })?;
+        changes.push(Change::AwarenessCorrected {
+            from: old.identified_at,
+            to: new.identified_at,
+            reason,
         });
     }
     Ok(changes)
@@ -55,7 +72,7 @@ pub(super) fn update(
 /// organisation; the impact must be classified first (R-IMPACT-1).
 pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Refusal> {
     let incident = incident_of(record)?;
-    if record.milestones.contains_key(&Milestone::ReportEndorsed) {
+    if ctx.endorsed(record, "endorse_incident") {
         return Err(Refusal::invalid("the incident report is already endorsed"));
     }
     if ctx.actor.org != record.org {

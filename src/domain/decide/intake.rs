@@ -73,10 +73,7 @@ pub(super) fn update(ctx: &Ctx<'_>, record: &Record, new: &Intake) -> Result<Vec
     }
     check_auto_pir_ids(ctx, new)?;
     let new = validate(new)?;
-    if record
-        .milestones
-        .contains_key(&Milestone::ClassificationEndorsed)
-    {
+    if ctx.endorsed(record, "endorse_intake") {
         // R-INT-CLASS: the endorsed risk assessment stays as endorsed, and the report may
         // not drift away from the endorsed decision.
         if (old.consequence, old.probability) != (new.consequence, new.probability) {
@@ -134,10 +131,7 @@ pub(super) fn classify(
         ..stored.clone()
     });
     let intake = assessed.as_ref().unwrap_or(stored);
-    if record
-        .milestones
-        .contains_key(&Milestone::ClassificationEndorsed)
-    {
+    if ctx.endorsed(record, "endorse_intake") {
         return Err(Refusal::invalid("the classification is already endorsed"));
     }
     check_combination(classifications)?;

@@ -5,7 +5,9 @@ mod checklist;
 mod incident;
 mod intake;
 mod learning;
+mod lock;
 mod notes;
+mod owed;
 
 use chrono::{DateTime, Utc};
 
@@ -44,7 +46,11 @@ impl<'a> Ctx<'a> {
             changes.push(Change::ItemTicked {
                 item: item.id.clone(),
             });
-            if let Some(milestone) = item.milestone {
+            // Given again after a withdrawal (R-LOCK-1), an endorsement does not move the
+            // moment it first recorded: the clocks that started then keep running.
+            if let Some(milestone) = item.milestone
+                && !record.milestones.contains_key(&milestone)
+            {
                 changes.push(Change::MilestoneReached {
                     milestone,
                     at: self.now,
@@ -52,6 +58,18 @@ impl<'a> Ctx<'a> {
             }
         }
         changes
+    }
+
+    /// Is the endorsement `command` gives standing (its items done)? Withdrawn, it is
+    /// not, though the moment it was first given stays recorded (R-LOCK-1).
+    fn endorsed(&self, record: &Record, command: &str) -> bool {
+        let mut items = self
+            .policy
+            .checklist
+            .iter()
+            .filter(|i| i.kind == record.kind() && i.via.as_deref() == Some(command))
+            .peekable();
+        items.peek().is_some() && items.all(|i| record.is_done(&i.id))
     }
 
     /// `complete_via`, and the milestone the command itself stands for, recorded once even
@@ -66,7 +84,7 @@ impl<'a> Ctx<'a> {
         let recorded = changes
             .iter()
             .any(|c| matches!(c, Change::MilestoneReached { milestone: m, .. } if *m == milestone));
-        if !recorded {
+        if !recorded && !record.milestones.contains_key(&milestone) {
             changes.push(Change::MilestoneReached {
                 milestone,
                 at: self.now,
@@ -129,7 +147,12 @@ pub fn decide(
             }
             permit(&ctx, command, record.kind())?;
             tenancy(&ctx, record)?;
-            change(&ctx, command, record)?
+            let mut changes = change(&ctx, command, record)?;
+            checklist::via_prerequisites(&ctx, record, command.name(record.kind()))?;
+            lock::check(&ctx, record, &changes)?;
+            let kept = owed::keep(record, &changes, &actor.user, now, policies)?;
+            changes.extend(kept);
+            changes
         }
     };
     Ok(changes
@@ -250,7 +273,10 @@ fn create(ctx: &Ctx<'_>, command: &Command) -> Result<Vec<Change>, Refusal> {
 fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Change>, Refusal> {
     match command {
         Command::Create { .. } => Err(Refusal::invalid("the record already exists")),
-        Command::UpdateIncident { incident: new } => incident::update(ctx, record, new),
+        Command::UpdateIncident {
+            incident: new,
+            correction,
+        } => incident::update(ctx, record, new, correction.as_deref()),
         Command::UpdateIntake { intake: new } => intake::update(ctx, record, new),
         Command::Tick { item } => checklist::tick(ctx, record, item),
         Command::Untick { item } => checklist::untick(ctx, record, item),
@@ -352,6 +378,7 @@ fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Chang
         Command::CloseLearningAction { action, outcome } => {
             learning::close(record, *action, outcome)
         }
+        Command::WithdrawEndorsement { item, reason } => lock::withdraw(ctx, record, item, reason),
     }
 }
 

@@ -60,6 +60,11 @@ impl<'a> Sight<'a> {
         }
     }
 
+    /// The policy the record is judged by.
+    pub fn policy(&self) -> &'a Policy {
+        self.policy
+    }
+
     /// The first of `classes` the actor may not see on this record.
     fn hidden(&self, classes: BTreeSet<FieldClass>) -> Option<FieldClass> {
         classes.into_iter().find(|class| match class {
@@ -135,6 +140,7 @@ impl<'a> Sight<'a> {
                         started_at: None,
                         due: None,
                         status: Status::Withheld { masked: class },
+                        kept: None,
                     });
                 }
                 (None, Some(index)) => shown.push(rest.remove(index)),
@@ -179,10 +185,16 @@ impl<'a> Sight<'a> {
         match change {
             Change::ItemTicked { item: id }
             | Change::ItemUnticked { item: id }
-            | Change::ItemWaived { item: id, .. } => item(id),
+            | Change::ItemWaived { item: id, .. }
+            | Change::EndorsementWithdrawn { item: id, .. } => item(id),
             Change::MilestoneReached { milestone, .. } => self.milestone(*milestone),
             // Only ever recorded for a professional reporter (R-INT-DL-FB).
             Change::FeedbackExceptionRecorded { .. } => self.field("intake", "feedback_exception"),
+            // A kept deadline reads what the deadline reads.
+            Change::DeadlineKept { deadline, .. } => self
+                .policy
+                .deadline(deadline)
+                .and_then(|rule| self.deadline(rule)),
             Change::Created { .. }
             | Change::DetailsUpdated { .. }
             | Change::StageAdvanced { .. }
@@ -203,6 +215,7 @@ impl<'a> Sight<'a> {
             | Change::ContactRecorded { .. }
             | Change::LearningActionRaised { .. }
             | Change::LearningActionClosed { .. }
+            | Change::AwarenessCorrected { .. }
             | Change::Closed { .. } => None,
         }
     }
@@ -278,6 +291,20 @@ fn record(value: &mut Value, sight: &Sight<'_>) {
             Some((key, class))
         });
         withhold_keys(milestones, reached);
+    }
+    // Kept deadlines (R-DL-OWED) are withheld as the deadlines themselves are, and
+    // present as markers whether or not the record kept one.
+    let kept = sight
+        .deadline_rules()
+        .filter_map(|rule| sight.deadline(rule).map(|class| (rule.id.clone(), class)))
+        .collect::<Vec<_>>();
+    if !kept.is_empty() {
+        let map_of_kept = map
+            .entry("kept_deadlines")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(kept_map) = map_of_kept {
+            withhold_keys(kept_map, kept.into_iter());
+        }
     }
     if let Some(details) = map.get_mut("details") {
         sight.details(details);
@@ -452,6 +479,73 @@ mod tests {
                 .iter()
                 .any(|view| matches!(view, ItemView::Shown(item) if item.id == "acsass_plan")),
             "{to_pi:?}"
+        );
+    }
+
+    #[test]
+    fn r_priv_9_a_kept_deadline_is_withheld_as_its_deadline_is() {
+        let policy = policy();
+        let terms = ProtectedTerms::new();
+        let ctx = MaskContext {
+            today: NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date"),
+            protected_terms: &terms,
+        };
+        let kept = crate::domain::model::KeptDeadline {
+            started_at: Utc
+                .with_ymd_and_hms(2026, 11, 23, 0, 0, 0)
+                .single()
+                .expect("a time"),
+            due_at: Utc
+                .with_ymd_and_hms(2026, 11, 25, 0, 0, 0)
+                .single()
+                .expect("a time"),
+            explanation: "2 calendar days".to_string(),
+            at: Utc
+                .with_ymd_and_hms(2026, 11, 26, 0, 0, 0)
+                .single()
+                .expect("a time"),
+            because: "an exception was recorded (asked for none)".to_string(),
+            excused: None,
+        };
+        let with_kept = |keep: bool| {
+            let mut record = intake(true);
+            if keep {
+                record
+                    .kept_deadlines
+                    .insert("R-INT-DL-FB".to_string(), kept.clone());
+            }
+            record
+        };
+        let owner = owner();
+        let protected = json!({ "masked": "protected" });
+        let masked = |record: &Record| mask(View::Record(record), &owner, &policy, &ctx).value;
+        let (kept_record, plain) = (with_kept(true), with_kept(false));
+        assert_eq!(masked(&kept_record), masked(&plain), "R-PRIV-8");
+        assert_eq!(
+            masked(&kept_record)["kept_deadlines"]["R-INT-DL-FB"],
+            protected
+        );
+        let event = Event {
+            at: kept.at,
+            by: "alice".to_string(),
+            change: Change::DeadlineKept {
+                deadline: "R-INT-DL-FB".to_string(),
+                kept: kept.clone(),
+            },
+        };
+        let history = mask(
+            View::History(&kept_record, std::slice::from_ref(&event)),
+            &owner,
+            &policy,
+            &ctx,
+        )
+        .value;
+        assert_eq!(history["events"][0]["change"], protected);
+        let pi = pi();
+        let shown = mask(View::Record(&kept_record), &pi, &policy, &ctx).value;
+        assert_eq!(
+            shown["kept_deadlines"]["R-INT-DL-FB"]["because"],
+            "an exception was recorded (asked for none)"
         );
     }
 

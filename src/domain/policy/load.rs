@@ -15,6 +15,7 @@ use super::{
 use crate::domain::actor::Role;
 use crate::domain::calendar::Calendar;
 use crate::domain::model::{Circumstance, Milestone, RecordKind};
+use crate::domain::rules::facts;
 use crate::domain::{commands, rule_ids};
 
 /// A policy file that cannot be used, with where and why.
@@ -201,6 +202,8 @@ struct RawItem {
     via: Option<String>,
     #[serde(default)]
     requires: Vec<String>,
+    #[serde(default)]
+    covers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -517,6 +520,16 @@ fn build_checklist(
                 format!("unknown command {via:?} in `via`"),
             ));
         }
+        // R-LOCK-1: an endorsement names facts cims knows how to read.
+        if let Some(fact) = i.covers.iter().find(|f| !facts::is_fact(kind, f)) {
+            return Err(PolicyError::new(
+                place,
+                format!(
+                    "unknown fact {fact:?} in `covers` for {} records",
+                    kind.as_str()
+                ),
+            ));
+        }
         items.push(ChecklistItem {
             kind,
             tick: b.roles(&place, &i.tick)?,
@@ -530,19 +543,63 @@ fn build_checklist(
             milestone,
             via: i.via,
             requires: i.requires,
+            covers: i.covers,
         });
     }
-    for item in &items {
+    check_requires(b, &items, stages)?;
+    Ok(items)
+}
+
+/// R-ORDER-1: an item requires items that exist, in its own stage or an earlier one, and
+/// no item requires itself through others.
+fn check_requires(
+    b: &Builder<'_>,
+    items: &[ChecklistItem],
+    stages: &[Stage],
+) -> Result<(), PolicyError> {
+    let number = |item: &ChecklistItem| {
+        stages
+            .iter()
+            .find(|s| s.kind == item.kind && s.id == item.stage)
+            .map(|s| s.number)
+    };
+    let find = |kind: RecordKind, id: &str| items.iter().find(|o| o.kind == kind && o.id == id);
+    for item in items {
+        let place = || b.at(format!("checklist item {:?}", item.id));
         for needed in &item.requires {
-            if !items.iter().any(|o| o.kind == item.kind && &o.id == needed) {
+            let Some(first) = find(item.kind, needed) else {
                 return Err(PolicyError::new(
-                    b.at(format!("checklist item {:?}", item.id)),
+                    place(),
                     format!("requires unknown item {needed:?}"),
+                ));
+            };
+            if number(first) > number(item) {
+                return Err(PolicyError::new(
+                    place(),
+                    format!("requires {needed:?}, which belongs to a later stage"),
                 ));
             }
         }
+        // Walk what it requires, and what those require: it must never come back to it.
+        let mut seen: Vec<&str> = Vec::new();
+        let mut next: Vec<&str> = item.requires.iter().map(String::as_str).collect();
+        while let Some(id) = next.pop() {
+            if id == item.id {
+                return Err(PolicyError::new(
+                    place(),
+                    "requires itself, through the items it requires",
+                ));
+            }
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            if let Some(other) = find(item.kind, id) {
+                next.extend(other.requires.iter().map(String::as_str));
+            }
+        }
     }
-    Ok(items)
+    Ok(())
 }
 
 fn build_types(b: &Builder<'_>, raw: Vec<RawType>) -> Result<Vec<IncidentType>, PolicyError> {

@@ -157,9 +157,13 @@ pub struct ChecklistItem {
     /// The item is completed only by this command, never ticked by hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
-    /// Items that must be done before this one.
+    /// Items that must be done before this one (R-ORDER-1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<String>,
+    /// An endorsement: the facts it was given (`rules::facts`), which change only after
+    /// it is withdrawn (R-LOCK-1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covers: Vec<String>,
 }
 
 /// Where a deadline falls, counted from the day its clock starts.

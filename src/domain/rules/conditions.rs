@@ -110,7 +110,7 @@ pub fn holds(condition: Condition, record: &Record, policy: &Policy) -> bool {
                 incident::client_to_client_minors(i, policy.parameters.adult_age)
             }
             C::PoliceReferral => incident::police_referral(i, policy),
-            C::SsrCritical => incident::ssr_critical(i, policy).is_some(),
+            C::SsrCritical => incident::ssr_critical_record(record, policy).is_some(),
             C::InvestigationRequired => incident::investigation_required(i, policy),
             C::CimsInvestigation => {
                 incident::investigation_required(i, policy) && !incident::rcs_in_scope(record)

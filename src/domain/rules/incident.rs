@@ -203,15 +203,33 @@ pub fn rcs_employee(incident: &Incident) -> bool {
         })
 }
 
-/// R-SSR-1: the incident meets a criterion of the critical notifiable list (policy data).
+/// R-SSR-1: the incident, as its details say, meets a criterion of the critical
+/// notifiable list (policy data).
 pub fn ssr_critical<'p>(incident: &Incident, policy: &'p Policy) -> Option<&'p str> {
+    critical(incident, false, policy)
+}
+
+/// R-SSR-1 and R-SSR-2: the record's incident meets a criterion, where police notified
+/// under R-POLICE-1 counts as police involvement: one fact, not two flags to keep in step.
+pub fn ssr_critical_record<'p>(record: &Record, policy: &'p Policy) -> Option<&'p str> {
+    let incident = record.incident()?;
+    let police_notified = policy
+        .checklist
+        .iter()
+        .any(|i| i.kind == record.kind() && i.rule == "R-POLICE-1" && record.is_done(&i.id));
+    critical(incident, police_notified, policy)
+}
+
+fn critical<'p>(incident: &Incident, police_notified: bool, policy: &'p Policy) -> Option<&'p str> {
+    let has =
+        |c: Circumstance| incident.has(c) || (c == Circumstance::PoliceInvolved && police_notified);
     policy
         .critical_notifiable
         .iter()
         .find(|c| {
             (c.types.is_empty() || incident.types().any(|t| c.types.contains(t)))
-                && c.all_of.iter().all(|x| incident.has(*x))
-                && (c.any_of.is_empty() || c.any_of.iter().any(|x| incident.has(*x)))
+                && c.all_of.iter().all(|x| has(*x))
+                && (c.any_of.is_empty() || c.any_of.iter().any(|x| has(*x)))
         })
         .map(|c| c.name.as_str())
 }

@@ -2,7 +2,9 @@
 //! the conditions that switch checklist items, stages and deadlines on.
 
 pub mod conditions;
+pub mod facts;
 pub mod incident;
 pub mod intake;
+pub mod obligations;
 
 pub use conditions::holds;

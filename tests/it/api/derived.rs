@@ -268,8 +268,17 @@ async fn r_priv_9_checklist_and_history_withhold_cultural_items_from_a_reader_wh
         for id in [&a, &b] {
             done(&api, carol, id, tick("acsass_plan")).await;
         }
+        // R-LOCK-1: the endorsed report covered the client's status.
+        for id in [&a, &b] {
+            let withdraw = Command::WithdrawEndorsement {
+                item: "endorsed".into(),
+                reason: "the client's status is being corrected".into(),
+            };
+            done(&api, carol, id, withdraw).await;
+        }
         let update = |status| Command::UpdateIncident {
             incident: incident_of(status),
+            correction: None,
         };
         done(
             &api,
@@ -641,6 +650,75 @@ async fn r_priv_9_history_withholds_the_feedback_item_and_milestone_from_a_reade
                 .contains(&json!({ "event": "item_ticked", "item": "feedback_given" })),
             "a protective intervener sees the tick: {history}"
         );
+        api.stop().await;
+    })
+    .await;
+}
+
+/// R-ORDER-2: a stage skipped, then made to apply by a re-typing, is shown on the queue
+/// row as owed, and the record does not close until it is done.
+#[tokio::test]
+async fn r_order_2_the_queue_row_shows_an_earlier_stage_owed_again() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let carol = api.token(Persona::CsoDelegate);
+        let mut self_harm = fixtures::incident();
+        self_harm.primary_type = "self_harm".into();
+        self_harm.subject = None;
+        self_harm.impact = Some(cims::domain::model::Impact::NonMajor);
+        let id = api.create_incident(Persona::CsoDelegate, &self_harm).await;
+        for item in fixtures::INCIDENT_STAGE_1 {
+            done(&api, carol, &id, tick(item)).await;
+        }
+        done(&api, carol, &id, Command::AdvanceStage).await;
+        for item in ["classified", "report_written"] {
+            done(&api, carol, &id, tick(item)).await;
+        }
+        done(&api, carol, &id, Command::Endorse).await;
+        done(&api, carol, &id, tick("submitted")).await;
+        done(&api, carol, &id, Command::AdvanceStage).await;
+        let row = |page: Value| {
+            page["rows"]
+                .as_array()
+                .expect("rows")
+                .iter()
+                .find(|r| r["id"] == id.as_str())
+                .cloned()
+                .expect("the record is on the queue")
+        };
+        let before = row(get(&api, carol, "/v1/queue?limit=500").await);
+        assert_eq!(before["stage"], "analysis_learning");
+        assert!(before.get("owed").is_none(), "{before}");
+
+        let withdraw = Command::WithdrawEndorsement {
+            item: "endorsed".into(),
+            reason: "the carer left the child alone overnight".into(),
+        };
+        done(&api, carol, &id, withdraw).await;
+        let mut neglect = self_harm;
+        neglect.primary_type = "neglect".into();
+        let update = Command::UpdateIncident {
+            incident: neglect,
+            correction: None,
+        };
+        done(&api, carol, &id, update).await;
+        let after = row(get(&api, carol, "/v1/queue?limit=500").await);
+        assert_eq!(
+            after["owed"],
+            json!(["reporting", "investigation"]),
+            "{after}"
+        );
+        done(&api, carol, &id, Command::Endorse).await;
+        let after = row(get(&api, carol, "/v1/queue?limit=500").await);
+        assert_eq!(after["owed"], json!(["investigation"]), "{after}");
+        for item in ["trends_considered", "actions_tracked"] {
+            done(&api, carol, &id, tick(item)).await;
+        }
+        let close = Command::Close {
+            reason: "analysis done".into(),
+        };
+        let refused = send(&api, carol, &id, &close).await.expect(422, "close");
+        assert_eq!(refused["rule"], "R-ORDER-2", "{refused}");
         api.stop().await;
     })
     .await;
