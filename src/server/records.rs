@@ -458,6 +458,9 @@ pub async fn command(
     if let Command::RaiseLearningAction { owner, .. } = &command {
         check_owner(&state, &caller, &record, &command, owner).await?;
     }
+    if let Command::ChangeOrganisation { org, .. } = &command {
+        check_organisation(&state, &caller, &record, &command, org).await?;
+    }
     let texts: Vec<&str> = match &command {
         Command::AddNote { text, .. } | Command::AmendNote { text, .. } => vec![text.as_str()],
         Command::UpdateIncident {
@@ -544,6 +547,41 @@ async fn check_owner(
     )
     .on_field("owner")
     .into())
+}
+
+/// R-AUTH-CSO: a record moves only to an organisation that exists. As for an owner, the
+/// command is decided first, so only those who may move the record learn whether an
+/// organisation exists.
+async fn check_organisation(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+    command: &Command,
+    org: &str,
+) -> Result<(), ApiError> {
+    crate::domain::decide(
+        command,
+        Some(record),
+        &caller.actor,
+        Utc::now(),
+        &state.policies,
+    )
+    .map_err(ApiError::from)?;
+    let org = org.trim();
+    if state
+        .store
+        .organisations()
+        .await?
+        .iter()
+        .any(|o| o.id == org)
+    {
+        return Ok(());
+    }
+    Err(
+        Refusal::rule("R-AUTH-CSO", format!("there is no organisation {org:?}"))
+            .on_field("org")
+            .into(),
+    )
 }
 
 /// A record's events, masked, oldest first.

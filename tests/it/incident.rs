@@ -731,14 +731,15 @@ fn r_stage_endorsement_is_by_the_owning_organisations_delegate() {
         &integrity_unit(),
         melb("2026-11-23 14:30"),
     );
-    // A department delegate works alongside but does not endorse another organisation's report.
+    // A department delegate works alongside but does not endorse another organisation's
+    // report (R-AUTH-CSO changed the rule named here from R-STAGE).
     let refusal = refused(
         &record,
         Command::Endorse,
         &delegate(),
         melb("2026-11-23 15:00"),
     );
-    assert_eq!(refusal.rule, Some("R-STAGE"));
+    assert_eq!(refusal.rule, Some("R-AUTH-CSO"));
     let refusal = refused(
         &record,
         Command::Endorse,

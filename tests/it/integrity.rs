@@ -814,3 +814,102 @@ fn r_ssr_2_police_notified_counts_as_police_involvement() {
     ));
     assert!(find(&record, "R-DL-SSR", "2026-11-23 15:00").is_some());
 }
+
+// ------------------------------------------------------------------ R-AUTH-CSO
+
+fn cso_record() -> Record {
+    use cims::domain::model::{CareArrangement, Details};
+    let mut kinship = incident();
+    kinship.care_arrangement = CareArrangement::KinshipCsoManaged;
+    create(
+        Details::Incident(kinship),
+        &cso_delegate(),
+        melb("2026-11-23 11:00"),
+    )
+    .expect("registers")
+}
+
+#[test]
+fn r_auth_cso_the_department_supports_a_csos_incident_but_does_not_work_it() {
+    let record = cso_record();
+    let at = melb("2026-11-23 12:00");
+    for command in [
+        Command::Tick {
+            item: "immediate_safety".into(),
+        },
+        Command::Waive {
+            item: "medical_attention".into(),
+            reason: "none needed".into(),
+        },
+        Command::AdvanceStage,
+        Command::Endorse,
+        Command::Close {
+            reason: "done".into(),
+        },
+    ] {
+        let refusal = refused(&record, command.clone(), &delegate(), at);
+        assert_eq!(refusal.rule, Some("R-AUTH-CSO"), "{command:?}");
+    }
+    // Notes and information sharing are support.
+    ok(
+        record.clone(),
+        Command::AddNote {
+            text: "Care team meeting booked for Thursday.".into(),
+            protected_spans: Vec::new(),
+        },
+        &practitioner(),
+        at,
+    );
+    // The Integrity Unit answers for its own RCS work on any organisation's record.
+    let record = ok(
+        record,
+        Command::ConfirmRcsScope {
+            scope: cims::domain::model::RcsScope::InScope,
+        },
+        &integrity_unit(),
+        at,
+    );
+    let record = incident_past_stage_1(record, &cso_delegate(), melb("2026-11-23 13:00"));
+    tick(
+        record,
+        "ccyp_notified",
+        &integrity_unit(),
+        melb("2026-11-23 14:00"),
+    );
+}
+
+#[test]
+fn r_auth_cso_an_assignee_from_another_organisation_cannot_take_the_record() {
+    let record = ok(
+        cso_record(),
+        Command::Assign {
+            user: Some("alice".into()),
+        },
+        &cso_delegate(),
+        melb("2026-11-23 11:30"),
+    );
+    let mut alice_as_manager = team_manager();
+    alice_as_manager.user = "alice".into();
+    alice_as_manager.org_kind = cims::domain::actor::OrgKind::Cso;
+    alice_as_manager.org = "berry_street".into();
+    let refusal = refused(
+        &record,
+        Command::ChangeOrganisation {
+            org: "berry_street".into(),
+            reason: "ours now".into(),
+        },
+        &alice_as_manager,
+        melb("2026-11-23 12:00"),
+    );
+    assert_eq!(refusal.rule, Some("R-AUTH-CSO"));
+    // The owner's managers may move it.
+    ok(
+        record,
+        Command::ChangeOrganisation {
+            org: "dffh".into(),
+            reason: "placement ended; child protection holds it".into(),
+        },
+        &cso_delegate(),
+        melb("2026-11-23 12:00"),
+    );
+}

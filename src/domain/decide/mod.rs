@@ -147,6 +147,7 @@ pub fn decide(
             }
             permit(&ctx, command, record.kind())?;
             tenancy(&ctx, record)?;
+            supporting(&ctx, command, record)?;
             let mut changes = change(&ctx, command, record)?;
             checklist::via_prerequisites(&ctx, record, command.name(record.kind()))?;
             lock::check(&ctx, record, &changes)?;
@@ -207,6 +208,52 @@ fn tenancy(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
             record.id
         )))
     }
+}
+
+/// R-AUTH-CSO: on another organisation's incident (R-SCOPE-3: a CSO is responsible) the
+/// department supports and does not act for the owner. It may issue the policy's
+/// supporting commands, and tick or waive the items one of its supporting roles answers
+/// for (the Integrity Unit's); nothing else.
+fn supporting(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<(), Refusal> {
+    let actor = ctx.actor;
+    if record.kind() != RecordKind::Incident
+        || actor.org_kind != OrgKind::Department
+        || actor.org == record.org
+    {
+        return Ok(());
+    }
+    let parameters = &ctx.policy.parameters;
+    let name = command.name(record.kind());
+    if parameters.supporting_commands.iter().any(|c| c == name) {
+        return Ok(());
+    }
+    let roles_for = |id: &str, waive: bool| {
+        ctx.policy
+            .item(record.kind(), id)
+            .map(|item| if waive { &item.waive } else { &item.tick })
+            .is_some_and(|roles| {
+                roles
+                    .iter()
+                    .any(|r| parameters.supporting_roles.contains(r) && actor.roles.contains(r))
+            })
+    };
+    let answers_for_it = match command {
+        Command::Tick { item } | Command::Untick { item } => roles_for(item, false),
+        Command::Waive { item, .. } => roles_for(item, true),
+        _ => false,
+    };
+    if answers_for_it {
+        return Ok(());
+    }
+    Err(Refusal::rule(
+        "R-AUTH-CSO",
+        format!(
+            "record {} is {}'s to work: the department supports it (notes, information sharing, its own tasks) and does not {} for it",
+            record.id,
+            record.org,
+            name.replace('_', " ")
+        ),
+    ))
 }
 
 fn create(ctx: &Ctx<'_>, command: &Command) -> Result<Vec<Change>, Refusal> {
@@ -304,6 +351,14 @@ fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Chang
                 .map(String::from),
         }]),
         Command::ChangeOrganisation { org, reason } => {
+            // R-AUTH-CSO: the owner's managers or the department's move a record; an
+            // assignee from elsewhere does not take it.
+            if ctx.actor.org != record.org && ctx.actor.org_kind != OrgKind::Department {
+                return Err(Refusal::rule(
+                    "R-AUTH-CSO",
+                    "a record is moved to another organisation by the managers of the organisation that owns it, or the department's",
+                ));
+            }
             let to = required_text(org, "org", None)?;
             let reason = required_text(reason, "reason", None)?;
             if to == record.org {

@@ -363,6 +363,16 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
             "must be from 2 to 100: counts below it are hidden from users who are not protective interveners",
         ));
     }
+    if let Some(name) = parameters
+        .supporting_commands
+        .iter()
+        .find(|c| !commands::NAMES.contains(&c.as_str()))
+    {
+        return Err(PolicyError::new(
+            b.at("[parameters] supporting_commands"),
+            format!("unknown command {name:?}"),
+        ));
+    }
     if parameters.investigation_outcomes.is_empty() {
         return Err(PolicyError::new(
             b.at("[parameters] investigation_outcomes"),

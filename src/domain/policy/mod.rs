@@ -309,6 +309,11 @@ pub struct Parameters {
     /// Analytics counts below this are shown to users who are not protective interveners
     /// only as "fewer than" it, so an aggregate cannot single out a child (R-PRIV-4).
     pub analytics_min_count: u32,
+    /// R-AUTH-CSO: what the department does on another organisation's record, where it
+    /// supports and does not act for the owner: these commands, and ticking items that
+    /// these roles of its own answer for (the Integrity Unit's RCS items).
+    pub supporting_commands: Vec<String>,
+    pub supporting_roles: BTreeSet<Role>,
 }
 
 /// A circumstance in which an intake report is a PIR unless a team manager or above

@@ -360,7 +360,9 @@ async fn r_priv_9_tick_waive_and_advance_are_refused_alike_whether_or_not_a_cult
         assert_same_answers(&api, &ike, &a, &b, "the department investigator").await;
         for item in ["acsass_plan", "cultural_safety"] {
             let refusal = assert_same_refusal(&api, &ike, &a, &b, &tick(item)).await;
-            assert_eq!(refusal["rule"], "R-PRIV-9", "{refusal}");
+            // R-AUTH-CSO changed this: the department does not tick a CSO's items at
+            // all, which is refused before anything reads the client.
+            assert_eq!(refusal["rule"], "R-AUTH-CSO", "{refusal}");
             assert_same_refusal(
                 &api,
                 &ike,
@@ -393,9 +395,9 @@ async fn r_priv_9_tick_waive_and_advance_are_refused_alike_whether_or_not_a_cult
         );
         assert_same_answers(&api, &ike, &a, &b, "the department investigator, after").await;
 
-        // A protective intervener is told what applies and what is missing.
-        let alice = api.token(Persona::Practitioner);
-        let refusal = send(&api, alice, &b, &tick("acsass_plan"))
+        // The owner, who may see the client, is told what applies and what is missing.
+        let owner = api.token(Persona::CsoDelegate);
+        let refusal = send(&api, owner, &b, &tick("acsass_plan"))
             .await
             .expect(422, "the practitioner ticks an item that does not apply");
         assert!(
@@ -406,12 +408,12 @@ async fn r_priv_9_tick_waive_and_advance_are_refused_alike_whether_or_not_a_cult
         );
         let missing = |body: Value| body["message"].as_str().unwrap_or_default().to_string();
         let on_a = missing(
-            send(&api, alice, &a, &Command::AdvanceStage)
+            send(&api, owner, &a, &Command::AdvanceStage)
                 .await
                 .expect(422, "advance with items missing"),
         );
         let on_b = missing(
-            send(&api, alice, &b, &Command::AdvanceStage)
+            send(&api, owner, &b, &Command::AdvanceStage)
                 .await
                 .expect(422, "advance with items missing"),
         );

@@ -330,3 +330,37 @@ async fn answers(url: String) {
 async fn writes_preconditions_refusals_and_errors() {
     support::for_each_db(answers).await;
 }
+
+/// R-AUTH-CSO: a record moves only to an organisation that exists, and only someone who
+/// may move it learns whether it does.
+#[tokio::test]
+async fn r_auth_cso_a_record_moves_only_to_an_existing_organisation() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let id = api
+            .create_incident(Persona::CsoDelegate, &fixtures::incident())
+            .await;
+        let move_to = |org: &str| {
+            json!({ "command": "change_organisation", "org": org, "reason": "placement moved" })
+        };
+        let version = api.version(Persona::CsoDelegate, &id).await;
+        let body = api
+            .command(Persona::CsoDelegate, &id, version, &move_to("nowhere_org"))
+            .await
+            .expect(422, "an unknown organisation");
+        assert_eq!(body["rule"], "R-AUTH-CSO", "{body}");
+        assert_eq!(body["field"], "org", "{body}");
+        // A practitioner who may not move it is told so, whatever the organisation.
+        let version = api.version(Persona::Practitioner, &id).await;
+        let refused = api
+            .command(Persona::Practitioner, &id, version, &move_to("nowhere_org"))
+            .await;
+        assert_eq!(refused.status.as_u16(), 403, "{}", refused.body);
+        let version = api.version(Persona::CsoDelegate, &id).await;
+        api.command(Persona::CsoDelegate, &id, version, &move_to("dffh"))
+            .await
+            .expect(200, "moved to the department");
+        api.stop().await;
+    })
+    .await;
+}
