@@ -146,6 +146,11 @@ async fn demo_main(args: &DemoArgs, db: &str, out: &mut dyn Write) -> Result<Exi
         listener.local_addr().map_err(|e| e.to_string())?
     );
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let coherence = if args.check {
+        Some(coherent(&store, &policies).await)
+    } else {
+        None
+    };
     let server = tokio::spawn(crate::server::serve_on(
         listener,
         store.clone(),
@@ -154,8 +159,17 @@ async fn demo_main(args: &DemoArgs, db: &str, out: &mut dyn Write) -> Result<Exi
             let _ = stopped.await;
         },
     ));
-    let outcome = if args.check {
-        check(&store, &base, out).await
+    let outcome = if let Some(coherence) = coherence {
+        match coherence {
+            Ok(records) => {
+                let _ = writeln!(
+                    out,
+                    "{records} records could all happen: none that the rules or plain sense rule out"
+                );
+                check(&store, &base, out).await
+            }
+            Err(problem) => Err(problem),
+        }
     } else {
         app(&store, &base, &args.user).await
     };
@@ -311,6 +325,51 @@ async fn check(store: &Store, base: &str, out: &mut dyn Write) -> Result<ExitCod
         probes.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every record, open or closed, through the coherence check (`demo::coherence`): the
+/// number of records, or the first incoherent ones.
+async fn coherent(store: &Store, policies: &PolicySet) -> Result<usize, String> {
+    use crate::store::{QueueQuery, Scope, SortKey, Viewer};
+    let now = chrono::Utc::now();
+    let q = QueueQuery {
+        viewer: Viewer {
+            user: "demo-check".into(),
+            org: String::new(),
+            scope: Scope::All,
+            identifying_everywhere: true,
+            protected: true,
+        },
+        filter: crate::domain::query::Filter {
+            status: crate::domain::query::StatusFilter::Any,
+            ..Default::default()
+        },
+        sort: SortKey::Id,
+        descending: false,
+        limit: 500,
+        cursor: None,
+        now,
+    };
+    let mut records = 0;
+    let mut problems = Vec::new();
+    store
+        .each_page(&q, policies, |rows| {
+            for row in rows {
+                records += 1;
+                let record = &row.record;
+                for problem in demo::coherence::problems(record, policies.of_record(record)) {
+                    problems.push(format!("{}: {problem}", record.id));
+                }
+            }
+            problems.len() < 20
+        })
+        .await
+        .map_err(|e| format!("reading the records: {e}"))?;
+    if problems.is_empty() {
+        Ok(records)
+    } else {
+        Err(format!("incoherent demo records: {}", problems.join("; ")))
+    }
 }
 
 /// Text no record holds: what a search for a hidden value must look like.

@@ -364,13 +364,6 @@ fn description(rng: &mut Rng, kind: &str, client: &str, subject: Option<&str>) -
     }
 }
 
-const CHILD_SERVICES: &[&str] = &[
-    "out_of_home_care",
-    "statutory_child_protection",
-    "secure_welfare",
-    "family_community_services",
-];
-
 /// The demo's trend: absences from residential units climb over the last four months
 /// at every service organisation, steepest at Berry Street, where by now they are most
 /// of its new incidents.
@@ -393,22 +386,8 @@ fn incident(
     policy: &Policy,
     trend: bool,
 ) -> Incident {
-    let primary = if trend {
-        "absent_client".to_string()
-    } else {
-        rng.pick(&policy.incident_types).id.clone()
-    };
-    let secondary = rng
-        .chance(15)
-        .then(|| rng.pick(&policy.incident_types).id.clone())
-        .filter(|t| *t != primary);
-    let service_type = if trend {
-        "out_of_home_care".to_string()
-    } else if rng.chance(75) {
-        rng.pick(CHILD_SERVICES).to_string()
-    } else {
-        rng.pick(&policy.service_types).id.clone()
-    };
+    // The scenario comes first: where the child was, then the service that fits the child
+    // and the setting, then who could be the subject there, then what could happen there.
     let care = if trend {
         CareArrangement::ResidentialCare
     } else if author.org_kind == OrgKind::Department {
@@ -426,16 +405,60 @@ fn incident(
             CareArrangement::KinshipCsoManaged,
         ])
     };
+    // Children are in care through out-of-home care, and some through another service a
+    // child can be a client of (disability, health, youth); never one for adults only.
+    let for_children: Vec<&str> = policy
+        .service_types
+        .iter()
+        .filter(|s| !s.adults_only)
+        .map(|s| s.id.as_str())
+        .collect();
+    let service_type = match care {
+        CareArrangement::SecureWelfare => "secure_welfare",
+        CareArrangement::WithPractitioner => "statutory_child_protection",
+        _ if !trend && rng.chance(25) => rng.pick(&for_children),
+        _ => "out_of_home_care",
+    }
+    .to_string();
+    let secure = care == CareArrangement::SecureWelfare;
+    let possible: Vec<&str> = policy
+        .incident_types
+        .iter()
+        .map(|t| t.id.as_str())
+        .filter(|t| secure || *t != "escape_from_secure_facility")
+        .collect();
+    let primary = if trend {
+        "absent_client".to_string()
+    } else {
+        rng.pick(&possible).to_string()
+    };
+    let secondary = rng
+        .chance(15)
+        .then(|| rng.pick(&possible).to_string())
+        .filter(|t| *t != primary);
     let client = person(rng, now, 2, 17);
-    let relation = *rng.pick(&[
-        SubjectRelation::Staff,
-        SubjectRelation::Carer,
-        SubjectRelation::KinshipCarer,
-        SubjectRelation::DepartmentalStaff,
-        SubjectRelation::Client,
-        SubjectRelation::Client,
-        SubjectRelation::Other,
-    ]);
+    let relation = *rng.pick(match care {
+        CareArrangement::KinshipCpApproved | CareArrangement::KinshipCsoManaged => &[
+            SubjectRelation::KinshipCarer,
+            SubjectRelation::Client,
+            SubjectRelation::Other,
+        ][..],
+        CareArrangement::FosterCare | CareArrangement::RespiteCpApproved => &[
+            SubjectRelation::Carer,
+            SubjectRelation::Client,
+            SubjectRelation::Other,
+        ][..],
+        CareArrangement::WithPractitioner => {
+            &[SubjectRelation::DepartmentalStaff, SubjectRelation::Other][..]
+        }
+        _ => &[
+            SubjectRelation::Staff,
+            SubjectRelation::Staff,
+            SubjectRelation::Client,
+            SubjectRelation::Client,
+            SubjectRelation::Other,
+        ][..],
+    });
     let subject = (!matches!(
         primary.as_str(),
         "self_harm" | "absent_client" | "attempted_suicide" | "death" | "medication_error"
@@ -557,9 +580,11 @@ fn intake(rng: &mut Rng, now: DateTime<Utc>) -> Intake {
         .map(|_| {
             let mut person = person(rng, now, 0, 17);
             person.name = format!("{} {family}", rng.pick(GIVEN));
+            // Behaviour of concern is not recorded of an infant or toddler.
+            let old_enough = person.age_on(now.date_naive()).is_some_and(|age| age >= 5);
             Child {
                 person,
-                sexually_abusive_behaviour: rng.chance(4),
+                sexually_abusive_behaviour: old_enough && rng.chance(4),
                 rso_contact: rng.chance(3),
                 prior_reports: prior_reports(rng, now),
             }

@@ -1,6 +1,7 @@
 //! Synthetic data for demonstrations and benchmarks (clearly fictional, deterministic),
 //! and the demo world: organisations, users of every kind, and their records.
 
+pub mod coherence;
 pub mod generate;
 pub mod story;
 

@@ -510,18 +510,26 @@ impl Story<'_, '_> {
                 });
                 return;
             }
-            (Details::Intake(_), _) => self
-                .rng
-                .pick(&[
+            (Details::Intake(n), _) => {
+                let mut notes = vec![
                     "CRIS search done: prior reports read together, none investigated.",
                     "Consulted supervisor; agreed to ask the school for attendance records \
                      before classifying.",
                     "L17 search shows police attended the address twice this year.",
-                    "ACSASS consulted about the children's connection to community and \
-                     family.",
                     "Maternal and child health nurse confirms missed appointments.",
-                ])
-                .to_string(),
+                ];
+                // ACSASS is consulted about Aboriginal children (R-INT-ACSASS).
+                if n.children
+                    .iter()
+                    .any(|c| c.person.aboriginal_status.identifies())
+                {
+                    notes.push(
+                        "ACSASS consulted about the children's connection to community and \
+                         family.",
+                    );
+                }
+                self.rng.pick(&notes).to_string()
+            }
         };
         self.act(&Command::AddNote {
             text,

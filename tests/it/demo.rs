@@ -80,7 +80,8 @@ fn demo_records_cover_every_stage_type_and_circumstance_the_rules_name() {
         assert!(types.contains(t.id.as_str()), "no {} incident", t.id);
     }
     let services: BTreeSet<&str> = incidents.iter().map(|i| i.service_type.as_str()).collect();
-    for s in &policy.service_types {
+    // Every service a child can be a client of: none for adults only (coherence).
+    for s in policy.service_types.iter().filter(|s| !s.adults_only) {
         assert!(services.contains(s.id.as_str()), "no {} service", s.id);
     }
     for impact in [Impact::Major, Impact::NonMajor] {
@@ -355,6 +356,31 @@ fn demo_trends_show_a_rising_line_and_learning_actions_followed_through() {
         assert!(
             seen.contains(status),
             "a learning action {status}: {seen:?}"
+        );
+    }
+}
+
+/// A demo world that could happen (DOMAIN §8): no record the rules or plain sense rule out,
+/// at the default seed and three others.
+#[test]
+fn demo_records_are_coherent_at_the_default_seed_and_three_others() {
+    let now = melb("2026-11-24 15:00");
+    let policies = PolicySet::embedded().expect("policy");
+    for seed in [42, 1, 7, 2026] {
+        let all = records(&stories(seed, 1500, now));
+        let incoherent: Vec<String> = all
+            .iter()
+            .flat_map(|record| {
+                demo::coherence::problems(record, policies.of_record(record))
+                    .into_iter()
+                    .map(move |problem| format!("{}: {problem}", record.id))
+            })
+            .collect();
+        assert!(
+            incoherent.is_empty(),
+            "seed {seed}: {} incoherent records, e.g. {:?}",
+            incoherent.len(),
+            &incoherent[..incoherent.len().min(8)]
         );
     }
 }

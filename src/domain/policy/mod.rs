@@ -126,6 +126,9 @@ pub struct ServiceType {
     pub id: String,
     pub name: String,
     pub group: String,
+    /// The service is for adults only: no child is its client.
+    #[serde(default)]
+    pub adults_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
