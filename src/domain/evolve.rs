@@ -55,6 +55,7 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
                 privacy_breach: false,
                 learning_actions: Vec::new(),
                 kept_deadlines: Default::default(),
+                classified_by: None,
             });
         }
         (None, _) => return Err(EvolveError::NotCreated),
@@ -182,6 +183,7 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
         Change::Endorsed | Change::ContactRecorded { .. } => {}
         Change::IntakeClassified { decision } => {
             intake_mut(&mut record)?.decision = Some(decision.clone());
+            record.classified_by = Some(event.by.clone());
         }
         Change::RereportDecided {
             investigate,

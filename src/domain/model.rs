@@ -643,6 +643,9 @@ pub struct Record {
     /// (R-DL-OWED, R-AWARE-1), by deadline id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub kept_deadlines: BTreeMap<String, KeptDeadline>,
+    /// Who recommended the intake classification, who may not endorse it (R-INT-ENDORSE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classified_by: Option<String>,
 }
 
 /// A deadline as it stood when a change would have moved or removed it: its clock, its

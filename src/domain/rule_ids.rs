@@ -51,6 +51,20 @@ pub const KNOWN: &[&str] = &[
     "R-INT-AUTO-PIR",
     "R-CAL",
     "R-ERA",
+    "R-PRIV-8",
+    "R-PRIV-9",
+    "R-PRIV-10",
+    "R-INT-RA",
+    "R-INT-ENDORSE",
+    "R-INT-POLICE",
+    "R-LOCK-1",
+    "R-AWARE-1",
+    "R-DL-OWED",
+    "R-ORDER-1",
+    "R-ORDER-2",
+    "R-AUTH-CSO",
+    "R-SSR-2",
+    "R-NOTE-CAT",
 ];
 
 pub fn is_known(id: &str) -> bool {

@@ -1790,3 +1790,112 @@ fn r_int_matrix_assessment_and_decision_in_one_command() {
     assert_eq!(intake.probability, Some(Probability::Likely));
     assert_eq!(decision_of(&classified), BTreeSet::from([PIR]));
 }
+
+// ------------------------------------------------------------------ the procedure as written
+
+#[test]
+fn r_int_ttr_with_the_age_unknown_is_the_practitioners_judgement() {
+    let unknown = || {
+        let mut report = sab_child_born("2014-03-10");
+        report.children[0].person.date_of_birth = None;
+        new_intake(report)
+    };
+    // Neither required nor refused.
+    ok(
+        unknown(),
+        classify(&[PIR], Some(Urgency::Urgent), None),
+        &practitioner(),
+        now(),
+    );
+    ok(
+        unknown(),
+        classify(&[PIR, TTR], Some(Urgency::Urgent), None),
+        &practitioner(),
+        now(),
+    );
+}
+
+#[test]
+fn r_int_ttr_may_stand_with_a_child_wellbeing_report_and_is_investigated() {
+    let mut report = sab_child_born("2014-03-10");
+    report.consequence = Some(Consequence::Concerning);
+    report.probability = Some(Probability::Unlikely);
+    let record = ok(
+        new_intake(report),
+        classify(&[CW, TTR], None, None),
+        &practitioner(),
+        now(),
+    );
+    let investigated = |record: &Record| {
+        ["handover", "investigation_commenced"].map(|id| {
+            let item = policies()
+                .current()
+                .item(record.kind(), id)
+                .expect("an intake item");
+            cims::domain::rules::holds(item.when, record, policies().current())
+        })
+    };
+    assert_eq!(
+        investigated(&record),
+        [true, true],
+        "every TTR is investigated"
+    );
+    // Two closing classifications still do not stand together.
+    let refusal = refused(
+        &new_intake(assessed(Consequence::Concerning, Probability::Unlikely)),
+        classify(&[CW, Inappropriate], None, None),
+        &practitioner(),
+        now(),
+    );
+    assert_rule(&refusal, "R-INT-CLASS");
+}
+
+#[test]
+fn r_int_ra_inappropriate_and_insufficient_reports_need_no_risk_assessment() {
+    for class in [Inappropriate, InsufficientInformation] {
+        let record = ok(
+            new_intake(intake()),
+            classify(&[class], None, None),
+            &practitioner(),
+            now(),
+        );
+        let item = policies()
+            .current()
+            .item(record.kind(), "risk_assessment")
+            .expect("an item");
+        assert!(
+            !cims::domain::rules::holds(item.when, &record, policies().current()),
+            "{class:?}"
+        );
+    }
+    let record = ok(
+        new_intake(assessed(Consequence::Concerning, Probability::Unlikely)),
+        classify(&[CW], None, None),
+        &practitioner(),
+        now(),
+    );
+    let item = policies()
+        .current()
+        .item(record.kind(), "risk_assessment")
+        .expect("an item");
+    assert!(cims::domain::rules::holds(
+        item.when,
+        &record,
+        policies().current()
+    ));
+}
+
+#[test]
+fn r_int_endorse_the_classifier_does_not_endorse_their_own_classification() {
+    let record = ok(
+        new_intake(assessed(Consequence::Concerning, Probability::Unlikely)),
+        classify(&[CW], None, None),
+        &team_manager(),
+        now(),
+    );
+    let refusal = refused(&record, Command::Endorse, &team_manager(), now());
+    assert_rule(&refusal, "R-INT-ENDORSE");
+    let mut other = team_manager();
+    other.user = "tom".into();
+    endorse(record, &other, now());
+}

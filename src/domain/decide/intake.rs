@@ -216,7 +216,8 @@ fn check_decision(
         )
         .on_field("classifications"));
     }
-    if ttr_chosen && !ttr {
+    // With a child's age unknown, a TTR is the practitioner's judgement (R-INT-TTR).
+    if ttr_chosen && !ttr && !rules::ttr_possible(intake) {
         return Err(Refusal::rule(
             "R-INT-TTR",
             format!(
@@ -292,15 +293,21 @@ const MANAGERS: [Role; 4] = [
     Role::Daom,
 ];
 
-/// R-INT-CLASS: PIR and/or TTR, or exactly one of the closing classifications.
+/// R-INT-CLASS, R-INT-TTR: PIR and/or TTR; or exactly one of the closing classifications,
+/// where a TTR may stand with a child wellbeing report (procedure 1003).
 fn check_combination(classifications: &BTreeSet<Classification>) -> Result<(), Refusal> {
-    let closing = classifications
+    let closing: Vec<&Classification> = classifications
         .iter()
         .filter(|c| c.closes_at_intake())
-        .count();
-    let ok = match closing {
-        0 => !classifications.is_empty(),
-        1 => classifications.len() == 1,
+        .collect();
+    let ok = match closing.as_slice() {
+        [] => !classifications.is_empty(),
+        [Classification::ChildWellbeing] => {
+            classifications.len() == 1
+                || (classifications.len() == 2
+                    && classifications.contains(&Classification::TherapeuticTreatment))
+        }
+        [_] => classifications.len() == 1,
         _ => false,
     };
     if ok {
@@ -308,7 +315,7 @@ fn check_combination(classifications: &BTreeSet<Classification>) -> Result<(), R
     } else {
         Err(Refusal::rule(
             "R-INT-CLASS",
-            "classify as a protective intervention and/or therapeutic treatment report, or as exactly one of child wellbeing, inappropriate or insufficient information",
+            "classify as a protective intervention and/or therapeutic treatment report, or as exactly one of child wellbeing, inappropriate or insufficient information (a therapeutic treatment report may stand with a child wellbeing report)",
         )
         .on_field("classifications"))
     }
@@ -328,6 +335,13 @@ pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Ref
         .contains_key(&Milestone::ClassificationEndorsed)
     {
         return Err(Refusal::invalid("the classification is already endorsed"));
+    }
+    // R-INT-ENDORSE: the endorsement is a second person's.
+    if record.classified_by.as_deref() == Some(ctx.actor.user.as_str()) {
+        return Err(Refusal::rule(
+            "R-INT-ENDORSE",
+            "the classification is endorsed by a team manager or above other than the practitioner who recommended it",
+        ));
     }
     decision_readable(ctx, record)?;
     check_decision(ctx, intake, decision).map_err(|mut refusal| {

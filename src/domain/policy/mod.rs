@@ -65,11 +65,17 @@ pub enum Condition {
     ClosingAtIntake,
     /// R-INT-DL-FB: professional reporter with no recorded exception.
     ReporterFeedback,
+    /// R-INT-TTR, R-INT-CLASS: classified as a protective intervention or a therapeutic
+    /// treatment report, either of which is investigated.
+    Investigated,
+    /// R-INT-RA: an intake risk assessment is needed, unless the report is classified
+    /// only as inappropriate or insufficient information.
+    AssessmentNeeded,
 }
 
 impl Condition {
     /// Every condition, so that tests can hold each one to what it declares it reads.
-    pub const ALL: [Condition; 24] = [
+    pub const ALL: [Condition; 26] = [
         Condition::Always,
         Condition::AboriginalClient,
         Condition::RcsPossible,
@@ -94,6 +100,8 @@ impl Condition {
         Condition::StandardPir,
         Condition::ClosingAtIntake,
         Condition::ReporterFeedback,
+        Condition::Investigated,
+        Condition::AssessmentNeeded,
     ];
 }
 

@@ -79,9 +79,12 @@ impl Condition {
             C::ThirdReport | C::FifthReport => {
                 &[("intake", "received_at"), ("child", "prior_reports")]
             }
-            C::Pir | C::UrgentPir | C::StandardPir | C::ClosingAtIntake => {
-                &[("intake", "decision")]
-            }
+            C::Pir
+            | C::UrgentPir
+            | C::StandardPir
+            | C::ClosingAtIntake
+            | C::Investigated
+            | C::AssessmentNeeded => &[("intake", "decision")],
             C::ReporterFeedback => &[
                 ("reporter", "professional"),
                 ("intake", "feedback_exception"),
@@ -133,6 +136,18 @@ pub fn holds(condition: Condition, record: &Record, policy: &Policy) -> bool {
                 C::ThirdReport => intake::third_report(n, &policy.parameters),
                 C::FifthReport => intake::fifth_report(n, &policy.parameters),
                 C::Pir => classified(Classification::ProtectiveIntervention),
+                C::AssessmentNeeded => !n.decision.as_ref().is_some_and(|d| {
+                    d.classifications.iter().all(|c| {
+                        matches!(
+                            c,
+                            Classification::Inappropriate | Classification::InsufficientInformation
+                        )
+                    })
+                }),
+                C::Investigated => {
+                    classified(Classification::ProtectiveIntervention)
+                        || classified(Classification::TherapeuticTreatment)
+                }
                 C::UrgentPir => {
                     classified(Classification::ProtectiveIntervention)
                         && urgency == Some(Urgency::Urgent)
@@ -265,6 +280,8 @@ pub(crate) mod tests {
             C::StandardPir => 21,
             C::ClosingAtIntake => 22,
             C::ReporterFeedback => 23,
+            C::Investigated => 24,
+            C::AssessmentNeeded => 25,
         }
     }
 

@@ -72,6 +72,17 @@ pub fn ttr_indicated(intake: &Intake, params: &Parameters) -> bool {
     })
 }
 
+/// R-INT-TTR: a child believed to have exhibited sexually abusive behaviour whose age is
+/// unknown: a therapeutic treatment report is the practitioner's judgement, neither
+/// required nor refused.
+pub fn ttr_possible(intake: &Intake) -> bool {
+    let on = received_on(intake);
+    intake
+        .children
+        .iter()
+        .any(|c| c.sexually_abusive_behaviour && c.person.age_on(on).is_none())
+}
+
 /// R-INT-ABORIGINAL: where either parent identifies as Aboriginal and/or Torres Strait
 /// Islander, each child is recorded as such whatever the other parent says. The parents'
 /// identifications add up: an Aboriginal mother and a Torres Strait Islander father make
