@@ -505,6 +505,7 @@ impl Story<'_, '_> {
                     end: start + reporter.len(),
                 };
                 self.act(&Command::AddNote {
+                    category: None,
                     text,
                     protected_spans: vec![span],
                 });
@@ -532,6 +533,7 @@ impl Story<'_, '_> {
             }
         };
         self.act(&Command::AddNote {
+            category: None,
             text,
             protected_spans: Vec::new(),
         });

@@ -56,6 +56,9 @@ pub enum Command {
         text: String,
         #[serde(default)]
         protected_spans: Vec<Span>,
+        /// The policy's note category (R-NOTE-CAT); a case note when not given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<String>,
     },
     AmendNote {
         note: u32,

@@ -53,6 +53,9 @@ pub enum Change {
         text: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         protected_spans: Vec<Span>,
+        /// R-NOTE-CAT; absent in notes written before categories, which are case notes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<String>,
     },
     NoteAmended {
         note: u32,

@@ -118,8 +118,10 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
             note,
             text,
             protected_spans,
+            category,
         } => record.notes.push(Note {
             id: *note,
+            category: category.clone(),
             revisions: vec![NoteRevision {
                 text: text.clone(),
                 protected_spans: protected_spans.clone(),

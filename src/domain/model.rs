@@ -508,6 +508,9 @@ pub struct NoteRevision {
 pub struct Note {
     pub id: u32,
     pub revisions: Vec<NoteRevision>,
+    /// The note's category (R-NOTE-CAT); a case note when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
 }
 
 impl Note {

@@ -605,6 +605,7 @@ fn note_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     id: record_id.clone(),
                     version,
                     command: Box::new(Command::AddNote {
+                        category: None,
                         text,
                         protected_spans,
                     }),

@@ -648,15 +648,30 @@ fn notes(view: &crate::wire::RecordView, state: &State) -> Vec<Line<'static>> {
     }
     notes
         .iter()
-        .filter_map(|n| n.pointer("/revisions").and_then(Value::as_array)?.last())
-        .flat_map(|rev| {
+        .filter_map(|n| {
+            let last = n.pointer("/revisions").and_then(Value::as_array)?.last()?;
+            Some((n.get("category"), last))
+        })
+        .flat_map(|(category, rev)| {
             let by = rev
                 .get("by")
                 .and_then(Value::as_str)
                 .unwrap_or("?")
                 .to_string();
+            // R-NOTE-CAT: the category, or that it is withheld (R-PRIV-9).
+            let category = match category {
+                Some(Value::String(c)) => format!(" · {}", c.replace('_', " ")),
+                Some(Value::Object(masked)) => masked
+                    .get("masked")
+                    .and_then(Value::as_str)
+                    .map_or_else(String::new, |class| format!(" · {}", withheld(class))),
+                _ => String::new(),
+            };
             vec![
-                Line::styled(format!("— {by}"), Style::new().add_modifier(Modifier::BOLD)),
+                Line::styled(
+                    format!("— {by}{category}"),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
                 Line::from(cell(rev.get("text"), state)),
             ]
         })

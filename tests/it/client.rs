@@ -47,6 +47,7 @@ fn incident_body() -> CreateRecord {
 
 fn note(text: &str) -> Command {
     Command::AddNote {
+        category: None,
         text: text.to_string(),
         protected_spans: Vec::new(),
     }

@@ -271,6 +271,7 @@ async fn imported_histories_replay_to_their_projection_and_share_the_id_counters
                     id: first,
                     expected_version: i64::try_from(before.version).expect("version"),
                     command: &Command::AddNote {
+                        category: None,
                         text: "Read the history before the handover.".into(),
                         protected_spans: Vec::new(),
                     },

@@ -760,6 +760,7 @@ fn r_stage_endorsement_is_by_the_owning_organisations_delegate() {
 fn users_act_only_on_their_own_organisations_records_unless_assigned() {
     let record = new_incident(incident());
     let note = || Command::AddNote {
+        category: None,
         text: "Called the unit.".into(),
         protected_spans: vec![],
     };
@@ -811,6 +812,7 @@ fn r_stage_a_full_incident_runs_to_closure() {
     let refusal = refused(
         &closed,
         Command::AddNote {
+            category: None,
             text: "late note".into(),
             protected_spans: vec![],
         },
@@ -870,6 +872,7 @@ fn notes_are_amended_never_overwritten() {
     let record = ok(
         record,
         Command::AddNote {
+            category: None,
             text: "Spoke with Jordan.".into(),
             protected_spans: vec![],
         },
@@ -902,6 +905,7 @@ fn r_priv_6_protected_spans_must_lie_on_the_text() {
     let refusal = refused(
         &record,
         Command::AddNote {
+            category: None,
             text: "short".into(),
             protected_spans: vec![cims::domain::model::Span { start: 2, end: 40 }],
         },

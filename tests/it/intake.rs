@@ -1545,6 +1545,7 @@ fn r_stage_intake_full_walk_to_a_report_closed_at_intake() {
     let refusal = refused(
         &record,
         Command::AddNote {
+            category: None,
             text: "late note".to_string(),
             protected_spans: Vec::new(),
         },

@@ -854,6 +854,7 @@ fn r_auth_cso_the_department_supports_a_csos_incident_but_does_not_work_it() {
     ok(
         record.clone(),
         Command::AddNote {
+            category: None,
             text: "Care team meeting booked for Thursday.".into(),
             protected_spans: Vec::new(),
         },
@@ -911,5 +912,90 @@ fn r_auth_cso_an_assignee_from_another_organisation_cannot_take_the_record() {
         },
         &cso_delegate(),
         melb("2026-11-23 12:00"),
+    );
+}
+
+// ------------------------------------------------------------------ R-NOTE-CAT
+
+fn note(text: &str, category: Option<&str>) -> Command {
+    Command::AddNote {
+        text: text.into(),
+        protected_spans: Vec::new(),
+        category: category.map(str::to_string),
+    }
+}
+
+#[test]
+fn r_note_cat_a_note_of_a_category_evidences_its_items() {
+    let mut record = new_intake(intake());
+    for item in INTAKE_STAGE_1 {
+        record = tick(record, item, &practitioner(), melb("2026-11-23 13:40"));
+    }
+    let record = ok(
+        record,
+        Command::AdvanceStage,
+        &practitioner(),
+        melb("2026-11-23 13:50"),
+    );
+    assert!(!record.is_done("supervisor_consulted"));
+    let record = ok(
+        record,
+        note(
+            "Talked the registration through with Sam (supervisor): seek the school's records.",
+            Some("supervisor_consultation"),
+        ),
+        &practitioner(),
+        melb("2026-11-23 14:00"),
+    );
+    assert!(record.is_done("supervisor_consulted"));
+    assert_eq!(
+        record.notes[0].category.as_deref(),
+        Some("supervisor_consultation")
+    );
+    // A case note is the default and evidences nothing.
+    let record = ok(
+        record,
+        note("Rang the school.", None),
+        &practitioner(),
+        melb("2026-11-23 14:10"),
+    );
+    assert_eq!(record.notes[1].category, None);
+    let refusal = refused(
+        &record,
+        note("Rang the school.", Some("gossip")),
+        &practitioner(),
+        melb("2026-11-23 14:10"),
+    );
+    assert_eq!(refusal.rule, Some("R-NOTE-CAT"));
+    assert!(
+        refusal.message.contains("supervisor_consultation"),
+        "{}",
+        refusal.message
+    );
+}
+
+#[test]
+fn r_note_cat_a_statement_of_recognition_is_written_for_an_aboriginal_child() {
+    use cims::domain::model::AboriginalStatus;
+    let statement = || {
+        note(
+            "Recognition principles considered: connection to Wurundjeri family and country.",
+            Some("statement_of_recognition"),
+        )
+    };
+    let refusal = refused(
+        &new_intake(intake()),
+        statement(),
+        &practitioner(),
+        melb("2026-11-23 14:00"),
+    );
+    assert_eq!(refusal.rule, Some("R-NOTE-CAT"));
+    let mut report = intake();
+    report.children[0].person.aboriginal_status = AboriginalStatus::Aboriginal;
+    ok(
+        new_intake(report),
+        statement(),
+        &practitioner(),
+        melb("2026-11-23 14:00"),
     );
 }

@@ -89,6 +89,7 @@ fn add_note(record: Record, text: &str, spans: Vec<Span>) -> Record {
     ok(
         record,
         Command::AddNote {
+            category: None,
             text: text.to_string(),
             protected_spans: spans,
         },
@@ -387,6 +388,7 @@ fn r_priv_2_reasons_and_rationales_are_redacted_in_history() {
     let record = run(
         Some(record),
         Command::AddNote {
+            category: None,
             text: "First call.".to_string(),
             protected_spans: Vec::new(),
         },
@@ -475,6 +477,7 @@ fn planted() -> (Record, Vec<Event>) {
     let record = run(
         Some(record),
         Command::AddNote {
+            category: None,
             protected_spans: vec![span_of(&text, LEAKS[5])],
             text,
         },

@@ -58,6 +58,7 @@ fn valid_commands() -> Vec<String> {
             reason: "no injury".into(),
         },
         Command::AddNote {
+            category: None,
             text: "Rang the reporter.".into(),
             protected_spans: vec![Span { start: 0, end: 4 }],
         },

@@ -85,6 +85,7 @@ async fn opening_twice_migrates_once_and_keeps_the_data() {
                     id: &id,
                     expected_version: 2,
                     command: &Command::AddNote {
+                        category: None,
                         text: "Spoke with the unit manager.".into(),
                         protected_spans: vec![],
                     },

@@ -677,6 +677,7 @@ fn notes_are_written_in_the_editor_with_drafts_kept_as_typed() {
                 id: "INC-2026-000001".into(),
                 version: 4,
                 command: Box::new(cims::domain::commands::Command::AddNote {
+                    category: None,
                     text: "Called Jordan\nat 3pm.".into(),
                     protected_spans: vec![],
                 }),
@@ -855,6 +856,7 @@ fn r_priv_6_a_selected_passage_is_sent_as_a_protected_span() {
             id: "INC-2026-000001".into(),
             version: 4,
             command: Box::new(cims::domain::commands::Command::AddNote {
+                category: None,
                 text: "Aunt Jo called. Again.".into(),
                 protected_spans: vec![cims::domain::model::Span { start: 0, end: 7 }],
             }),

@@ -336,7 +336,8 @@ fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Chang
         Command::AddNote {
             text,
             protected_spans,
-        } => notes::add(record, text, protected_spans),
+            category,
+        } => notes::add(ctx, record, text, protected_spans, category.as_deref()),
         Command::AmendNote {
             note,
             text,

@@ -2,9 +2,10 @@
 
 use crate::domain::events::Change;
 use crate::domain::model::{Record, Span};
+use crate::domain::policy::DEFAULT_NOTE_CATEGORY;
 use crate::domain::refusal::Refusal;
 
-use super::required_text;
+use super::{Ctx, applies, required_text};
 
 /// Spans lie inside the text, on character boundaries, and do not overlap.
 fn check_spans(text: &str, spans: &[Span]) -> Result<Vec<Span>, Refusal> {
@@ -33,18 +34,60 @@ fn check_spans(text: &str, spans: &[Span]) -> Result<Vec<Span>, Refusal> {
     Ok(sorted)
 }
 
-pub(super) fn add(record: &Record, text: &str, spans: &[Span]) -> Result<Vec<Change>, Refusal> {
+/// A new note of a category the policy knows (R-NOTE-CAT), where that category may be
+/// written; it ticks the open items its category evidences that the author may tick.
+pub(super) fn add(
+    ctx: &Ctx<'_>,
+    record: &Record,
+    text: &str,
+    spans: &[Span],
+    category: Option<&str>,
+) -> Result<Vec<Change>, Refusal> {
     if text.trim().is_empty() {
         return Err(Refusal::invalid("a note needs some text").on_field("text"));
     }
     let protected_spans = check_spans(text, spans)?;
+    let id = category.map_or(DEFAULT_NOTE_CATEGORY, str::trim);
+    let category = ctx.policy.note_category(id).ok_or_else(|| {
+        Refusal::rule(
+            "R-NOTE-CAT",
+            format!(
+                "{id:?} is not a note category; the categories are: {}",
+                ctx.policy
+                    .note_categories
+                    .iter()
+                    .map(|c| c.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .on_field("category")
+    })?;
+    if !applies(ctx, record, category.when)? {
+        return Err(Refusal::rule(
+            "R-NOTE-CAT",
+            format!("a {} is not written on this record", category.name),
+        )
+        .on_field("category"));
+    }
     let note = u32::try_from(record.notes.len() + 1)
         .map_err(|_| Refusal::invalid("this record has too many notes"))?;
-    Ok(vec![Change::NoteAdded {
+    let mut changes = vec![Change::NoteAdded {
         note,
         text: text.to_string(),
         protected_spans,
-    }])
+        category: (category.id != DEFAULT_NOTE_CATEGORY).then(|| category.id.clone()),
+    }];
+    // What the note evidences is ticked only where a tick would be accepted on its own;
+    // the note stands either way.
+    for item in &category.evidences {
+        if ctx.policy.item(record.kind(), item).is_some()
+            && let Ok(ticked) = super::checklist::tick(ctx, record, item)
+        {
+            changes.extend(ticked);
+        }
+    }
+    Ok(changes)
 }
 
 pub(super) fn amend(

@@ -175,6 +175,17 @@ impl<'a> Sight<'a> {
             .filter(move |item| item.kind == kind)
     }
 
+    /// R-NOTE-CAT: a note category that may be written only where a condition holds (a
+    /// Statement of Recognition, for an Aboriginal child) says that it holds. To a reader
+    /// who may not see such a condition, no note's category is shown: every one is a
+    /// marker, so that which notes have one says nothing.
+    fn note_categories(&self) -> Option<FieldClass> {
+        self.policy
+            .note_categories
+            .iter()
+            .find_map(|c| self.condition(c.when))
+    }
+
     /// The class withheld of what an event did, if any.
     fn change(&self, change: &Change) -> Option<FieldClass> {
         let item = |id: &str| {
@@ -306,6 +317,13 @@ fn record(value: &mut Value, sight: &Sight<'_>) {
             withhold_keys(kept_map, kept.into_iter());
         }
     }
+    if let Some(class) = sight.note_categories()
+        && let Some(Value::Array(notes)) = map.get_mut("notes")
+    {
+        for note in notes.iter_mut().filter_map(Value::as_object_mut) {
+            note.insert("category".to_string(), marker(class));
+        }
+    }
     if let Some(details) = map.get_mut("details") {
         sight.details(details);
     }
@@ -327,6 +345,11 @@ fn history(value: &mut Value, events: &[Event], sight: &Sight<'_>) {
             None => {
                 if let Some(details) = change.get_mut("details") {
                     sight.details(details);
+                }
+                if let (Change::NoteAdded { .. }, Some(class), Value::Object(added)) =
+                    (&event.change, sight.note_categories(), &mut *change)
+                {
+                    added.insert("category".to_string(), marker(class));
                 }
             }
         }
@@ -547,6 +570,38 @@ mod tests {
             shown["kept_deadlines"]["R-INT-DL-FB"]["because"],
             "an exception was recorded (asked for none)"
         );
+    }
+
+    #[test]
+    fn r_priv_9_note_categories_are_withheld_alike_from_who_may_not_see_where_they_apply() {
+        let policy = policy();
+        let terms = ProtectedTerms::new();
+        let ctx = MaskContext {
+            today: NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date"),
+            protected_terms: &terms,
+        };
+        let with_note = |category: Option<&str>| {
+            let mut json = intake_json();
+            json["notes"] = json!([{ "id": 1, "category": category, "revisions": [{
+                "text": "Seen today.", "by": "alice", "at": "2026-11-23T01:00:00Z" }] }]);
+            record(&json)
+        };
+        let statement = with_note(Some("statement_of_recognition"));
+        let case_note = with_note(None);
+        let regulator = regulator();
+        let masked = |record: &Record| mask(View::Record(record), &regulator, &policy, &ctx).value;
+        assert_eq!(
+            masked(&statement)["notes"],
+            masked(&case_note)["notes"],
+            "R-PRIV-8"
+        );
+        assert_eq!(
+            masked(&statement)["notes"][0]["category"],
+            json!({ "masked": "cultural" })
+        );
+        let pi = pi();
+        let shown = mask(View::Record(&statement), &pi, &policy, &ctx).value;
+        assert_eq!(shown["notes"][0]["category"], "statement_of_recognition");
     }
 
     #[test]

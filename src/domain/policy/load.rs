@@ -9,8 +9,9 @@ use serde::de::IntoDeserializer;
 use serde::de::value::{Error as ValueError, StrDeserializer};
 
 use super::{
-    AutoPir, ChecklistItem, CriticalCriterion, DeadlineRule, DueRule, FieldClass, IncidentType,
-    MASKABLE_FIELDS, Parameters, Policy, PolicySet, ServiceType, Stage, TimeOfDay, TypeTag,
+    AutoPir, ChecklistItem, CriticalCriterion, DEFAULT_NOTE_CATEGORY, DeadlineRule, DueRule,
+    FieldClass, IncidentType, MASKABLE_FIELDS, NoteCategory, Parameters, Policy, PolicySet,
+    ServiceType, Stage, TimeOfDay, TypeTag,
 };
 use crate::domain::actor::Role;
 use crate::domain::calendar::Calendar;
@@ -151,6 +152,18 @@ struct RawFile {
     permissions: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     auto_pir: Vec<AutoPir>,
+    note_categories: Vec<RawNoteCategory>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNoteCategory {
+    id: String,
+    name: String,
+    #[serde(default = "always")]
+    when: String,
+    #[serde(default)]
+    evidences: Vec<String>,
 }
 
 /// Which strings are not free text (R-PRIV-10).
@@ -413,6 +426,7 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
         }
     }
     unique(&b, "auto_pir", raw.auto_pir.iter().map(|a| a.id.as_str()))?;
+    let note_categories = build_note_categories(&b, raw.note_categories, &checklist)?;
 
     let policy = Policy {
         id: raw.policy.id,
@@ -429,6 +443,7 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
         code_fields,
         permissions,
         auto_pir: raw.auto_pir,
+        note_categories,
     };
     // R-PRIV-9: a record's stage is shown to everyone who reads it, so whether a stage
     // applies may not depend on a field some of them may not see.
@@ -610,6 +625,48 @@ fn check_requires(
         }
     }
     Ok(())
+}
+
+/// R-NOTE-CAT: categories with known conditions, evidencing items that exist and are
+/// ticked by hand; the default category among them.
+fn build_note_categories(
+    b: &Builder<'_>,
+    raw: Vec<RawNoteCategory>,
+    checklist: &[ChecklistItem],
+) -> Result<Vec<NoteCategory>, PolicyError> {
+    unique(b, "note_categories", raw.iter().map(|c| c.id.as_str()))?;
+    let mut categories = Vec::new();
+    for (n, c) in raw.into_iter().enumerate() {
+        let place = b.at(format!("note_categories[{n}] (id {:?})", c.id));
+        for id in &c.evidences {
+            let items: Vec<&ChecklistItem> = checklist.iter().filter(|i| &i.id == id).collect();
+            if items.is_empty() {
+                return Err(PolicyError::new(
+                    place,
+                    format!("evidences unknown item {id:?}"),
+                ));
+            }
+            if items.iter().any(|i| i.via.is_some()) {
+                return Err(PolicyError::new(
+                    place,
+                    format!("{id:?} is completed by a command, not by a note"),
+                ));
+            }
+        }
+        categories.push(NoteCategory {
+            when: name_of(&place, "condition", &c.when)?,
+            id: c.id,
+            name: c.name,
+            evidences: c.evidences,
+        });
+    }
+    if !categories.iter().any(|c| c.id == DEFAULT_NOTE_CATEGORY) {
+        return Err(PolicyError::new(
+            b.at("note_categories"),
+            format!("the default category {DEFAULT_NOTE_CATEGORY:?} is missing"),
+        ));
+    }
+    Ok(categories)
 }
 
 fn build_types(b: &Builder<'_>, raw: Vec<RawType>) -> Result<Vec<IncidentType>, PolicyError> {

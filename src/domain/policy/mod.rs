@@ -335,6 +335,20 @@ pub struct AutoPir {
     pub text: String,
 }
 
+/// A kind of note (R-NOTE-CAT): where it may be written (`when`) and the checklist items a
+/// note of it evidences, ticked with it where the author may tick them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteCategory {
+    pub id: String,
+    pub name: String,
+    pub when: Condition,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidences: Vec<String>,
+}
+
+/// The category of a note written without one.
+pub const DEFAULT_NOTE_CATEGORY: &str = "case_note";
+
 /// One era's policy, validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
@@ -357,6 +371,7 @@ pub struct Policy {
     /// `command name → roles allowed to issue it`.
     pub permissions: BTreeMap<String, BTreeSet<Role>>,
     pub auto_pir: Vec<AutoPir>,
+    pub note_categories: Vec<NoteCategory>,
 }
 
 impl Policy {
@@ -393,6 +408,10 @@ impl Policy {
     pub fn type_has(&self, id: &str, tag: TypeTag) -> bool {
         self.incident_type(id)
             .is_some_and(|t| t.tags.contains(&tag))
+    }
+
+    pub fn note_category(&self, id: &str) -> Option<&NoteCategory> {
+        self.note_categories.iter().find(|c| c.id == id)
     }
 
     pub fn deadline(&self, id: &str) -> Option<&DeadlineRule> {
