@@ -10,8 +10,8 @@ use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
 use crate::domain::actor::{Actor, OrgKind, Role};
 use crate::domain::model::{
     AboriginalStatus, CareArrangement, Child, Circumstance, Consequence, Details, HarmKind, Impact,
-    Incident, Intake, MaramRating, Parent, Person, PriorReport, Probability, Reporter, Subject,
-    SubjectRelation,
+    Incident, Intake, MaramRating, Parent, Person, PriorReport, Probability, ReportedHarm,
+    Reporter, Subject, SubjectRelation,
 };
 use crate::domain::policy::Policy;
 use crate::domain::rules;
@@ -574,7 +574,41 @@ const CONCERNS: &[&str] = &[
      adults who give them alcohol.",
 ];
 
+/// The kinds of harm a concern describes (R-INT-POLICE), read from its words.
+fn reported_harm(concerns: &str) -> BTreeSet<ReportedHarm> {
+    let text = concerns.to_lowercase();
+    let mut harm = BTreeSet::new();
+    for (words, kind) in [
+        (
+            &["hit", "bruis", "pushed", "belt"][..],
+            ReportedHarm::PhysicalAbuse,
+        ),
+        (
+            &["touches", "keep it secret"][..],
+            ReportedHarm::SexualAbuse,
+        ),
+        (
+            &["left alone", "hungry", "lost weight", "missed"][..],
+            ReportedHarm::Neglect,
+        ),
+        (
+            &["arguments", "things breaking"][..],
+            ReportedHarm::FamilyViolence,
+        ),
+        (
+            &["intoxicated", "alcohol"][..],
+            ReportedHarm::SeriousNeglect,
+        ),
+    ] {
+        if words.iter().any(|w| text.contains(w)) {
+            harm.insert(kind);
+        }
+    }
+    harm
+}
+
 fn intake(rng: &mut Rng, now: DateTime<Utc>) -> Intake {
+    let concerns = rng.pick(CONCERNS).to_string();
     let family = rng.pick(FAMILY);
     let children = (0..1 + rng.below(3))
         .map(|_| {
@@ -622,7 +656,7 @@ fn intake(rng: &mut Rng, now: DateTime<Utc>) -> Intake {
         },
         children,
         parents,
-        concerns: rng.pick(CONCERNS).to_string(),
+        concerns: concerns.clone(),
         family_violence,
         maram: (family_violence && rng.chance(70)).then(|| {
             *rng.pick(&[
@@ -653,6 +687,7 @@ fn intake(rng: &mut Rng, now: DateTime<Utc>) -> Intake {
         feedback_exception: None,
         rereport_decision: None,
         auto_pir: BTreeSet::new(),
+        harm_types: reported_harm(&concerns),
     }
 }
 

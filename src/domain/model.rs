@@ -435,6 +435,33 @@ pub struct Intake {
     /// (R-INT-AUTO-PIR).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub auto_pir: BTreeSet<String>,
+    /// The kinds of harm reported (R-INT-POLICE).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub harm_types: BTreeSet<ReportedHarm>,
+}
+
+/// A kind of harm an intake report describes (seed 004's essential information).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportedHarm {
+    PhysicalAbuse,
+    SexualAbuse,
+    SeriousNeglect,
+    Neglect,
+    EmotionalAbuse,
+    FamilyViolence,
+}
+
+impl ReportedHarm {
+    /// R-INT-POLICE: physical or sexual abuse or serious neglect goes to Victoria Police.
+    pub fn needs_police(self) -> bool {
+        matches!(
+            self,
+            ReportedHarm::PhysicalAbuse | ReportedHarm::SexualAbuse | ReportedHarm::SeriousNeglect
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

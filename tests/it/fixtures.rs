@@ -196,6 +196,7 @@ pub fn intake() -> Intake {
         feedback_exception: None,
         rereport_decision: None,
         auto_pir: BTreeSet::new(),
+        harm_types: BTreeSet::new(),
     }
 }
 

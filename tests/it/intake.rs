@@ -968,11 +968,60 @@ fn r_int_acsass_endorsement_of_an_aboriginal_childs_classification_refused_until
     assert_rule(&refusal, "R-INT-ACSASS");
     assert!(refusal.message.contains("ACSASS consulted"), "{refusal}");
 
+    // R-INT-ACSASS: consulted on the registration before it is complete, and on the
+    // classification before it is endorsed.
+    let refusal = refused(&record, tick_command("registered"), &practitioner(), now());
+    assert_rule(&refusal, "R-ORDER-1");
+    assert!(refusal.message.contains("ACSASS"), "{refusal}");
+    let record = tick(record, "acsass_registration", &practitioner(), now());
     let record = tick_all(record, INTAKE_STAGE_1, &practitioner(), now());
     let record = advance(record, now());
     let record = tick(record, "acsass_consulted", &practitioner(), now());
     let record = endorse(record, &team_manager(), now());
     assert!(record.is_done("endorsed"));
+}
+
+fn tick_command(item: &str) -> Command {
+    Command::Tick {
+        item: item.to_string(),
+    }
+}
+
+#[test]
+fn r_int_police_physical_or_sexual_abuse_or_serious_neglect_goes_to_police() {
+    use cims::domain::model::ReportedHarm;
+    let police = |harm: &[ReportedHarm]| {
+        let mut report = intake();
+        report.harm_types = harm.iter().copied().collect();
+        let record = new_intake(report);
+        let item = policies()
+            .current()
+            .item(record.kind(), "police_contacted")
+            .expect("an item");
+        cims::domain::rules::holds(item.when, &record, policies().current())
+    };
+    assert!(police(&[ReportedHarm::PhysicalAbuse]));
+    assert!(police(&[ReportedHarm::SexualAbuse]));
+    assert!(police(&[
+        ReportedHarm::Neglect,
+        ReportedHarm::SeriousNeglect
+    ]));
+    assert!(!police(&[
+        ReportedHarm::Neglect,
+        ReportedHarm::EmotionalAbuse
+    ]));
+    assert!(!police(&[]));
+    // Required where it applies: the seek-information stage waits for it.
+    let mut report = intake();
+    report.harm_types = [ReportedHarm::PhysicalAbuse].into();
+    let mut record = at_seek_information(report);
+    for item in INTAKE_STAGE_2 {
+        record = tick(record, item, &practitioner(), now());
+    }
+    let refusal = refused(&record, Command::AdvanceStage, &practitioner(), now());
+    assert!(refusal.message.contains("Victoria Police"), "{refusal}");
+    let record = tick(record, "police_contacted", &practitioner(), now());
+    advance(record, now());
 }
 
 #[test]

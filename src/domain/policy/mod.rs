@@ -71,11 +71,13 @@ pub enum Condition {
     /// R-INT-RA: an intake risk assessment is needed, unless the report is classified
     /// only as inappropriate or insufficient information.
     AssessmentNeeded,
+    /// R-INT-POLICE: the report describes physical or sexual abuse or serious neglect.
+    PoliceContact,
 }
 
 impl Condition {
     /// Every condition, so that tests can hold each one to what it declares it reads.
-    pub const ALL: [Condition; 26] = [
+    pub const ALL: [Condition; 27] = [
         Condition::Always,
         Condition::AboriginalClient,
         Condition::RcsPossible,
@@ -102,6 +104,7 @@ impl Condition {
         Condition::ReporterFeedback,
         Condition::Investigated,
         Condition::AssessmentNeeded,
+        Condition::PoliceContact,
     ];
 }
 

@@ -27,6 +27,7 @@ pub const OPEN_FACTS: &[Read] = &[
     ("subject", "relation"),
     ("intake", "received_at"),
     ("intake", "family_violence"),
+    ("intake", "harm_types"),
     ("intake", "decision"),
     ("child", "sexually_abusive_behaviour"),
     ("child", "rso_contact"),
@@ -85,6 +86,7 @@ impl Condition {
             | C::ClosingAtIntake
             | C::Investigated
             | C::AssessmentNeeded => &[("intake", "decision")],
+            C::PoliceContact => &[("intake", "harm_types")],
             C::ReporterFeedback => &[
                 ("reporter", "professional"),
                 ("intake", "feedback_exception"),
@@ -136,6 +138,7 @@ pub fn holds(condition: Condition, record: &Record, policy: &Policy) -> bool {
                 C::ThirdReport => intake::third_report(n, &policy.parameters),
                 C::FifthReport => intake::fifth_report(n, &policy.parameters),
                 C::Pir => classified(Classification::ProtectiveIntervention),
+                C::PoliceContact => n.harm_types.iter().any(|h| h.needs_police()),
                 C::AssessmentNeeded => !n.decision.as_ref().is_some_and(|d| {
                     d.classifications.iter().all(|c| {
                         matches!(
@@ -282,6 +285,7 @@ pub(crate) mod tests {
             C::ReporterFeedback => 23,
             C::Investigated => 24,
             C::AssessmentNeeded => 25,
+            C::PoliceContact => 26,
         }
     }
 
