@@ -531,6 +531,7 @@ fn incident(
             ]),
             rng.pick(SUBURBS)
         )),
+        responsibility_reason: None,
     };
     // R-IMPACT-1, R-IMPACT-2: some incidents are major whatever the first impression.
     if rules::incident::major_by_definition(&incident, policy).is_some()

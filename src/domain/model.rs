@@ -254,6 +254,10 @@ pub struct Incident {
     pub description: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// R-SCOPE-3: why the incident is registered by an organisation other than the kind
+    /// responsible for this care (a CSO for the placements it manages, CP otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsibility_reason: Option<String>,
 }
 
 impl Incident {

@@ -178,6 +178,13 @@ impl Form {
                         ("kinship_under_assessment", "Kinship under assessment"),
                     ],
                 ),
+                // R-SCOPE-3: asked for only when another organisation is responsible.
+                text(
+                    "responsibility_reason",
+                    "Why here (another org responsible)",
+                    "",
+                    false,
+                ),
                 choice(
                     "harm",
                     "Harm (scope)",
@@ -508,6 +515,7 @@ impl Form {
                     "primary_type": self.get("primary_type"),
                     "impact": self.optional("impact"),
                     "description": self.get("description"),
+                    "responsibility_reason": self.optional("responsibility_reason"),
                 })
             }
             FormKind::Intake => json!({

@@ -153,6 +153,8 @@ pub fn incident() -> Incident {
         circumstances: BTreeSet::new(),
         description: "Jordan reported being pushed against a wall by a staff member.".to_string(),
         location: Some("Residential unit, Footscray".to_string()),
+        // R-SCOPE-3: residential care is a CSO's to report; this unit is the department's.
+        responsibility_reason: Some("The department runs this residential unit.".to_string()),
     }
 }
 

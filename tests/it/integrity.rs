@@ -999,3 +999,56 @@ fn r_note_cat_a_statement_of_recognition_is_written_for_an_aboriginal_child() {
         melb("2026-11-23 14:00"),
     );
 }
+
+// ------------------------------------------------------------------ R-SCOPE-3
+
+#[test]
+fn r_scope_3_an_incident_is_registered_by_the_organisation_responsible_or_with_a_reason() {
+    use cims::domain::model::{CareArrangement, Details};
+    let mut foster = incident();
+    foster.care_arrangement = CareArrangement::FosterCare;
+    foster.subject = None;
+    foster.responsibility_reason = None;
+    // Child protection registering a CSO's foster placement in its own name.
+    let refusal = match create(
+        Details::Incident(foster.clone()),
+        &practitioner(),
+        melb("2026-11-23 11:00"),
+    ) {
+        Ok(_) => panic!("registered without a reason"),
+        Err(refusal) => refusal,
+    };
+    assert_eq!(refusal.rule, Some("R-SCOPE-3"));
+    assert_eq!(refusal.field.as_deref(), Some("responsibility_reason"));
+    assert!(
+        refusal.message.contains("community service organisation"),
+        "{}",
+        refusal.message
+    );
+    // The CSO registers it; or child protection does, saying why.
+    create(
+        Details::Incident(foster.clone()),
+        &cso_delegate(),
+        melb("2026-11-23 11:00"),
+    )
+    .expect("the CSO registers its placement's incident");
+    foster.responsibility_reason = Some("The agency's after-hours line was down; CSO told.".into());
+    create(
+        Details::Incident(foster),
+        &practitioner(),
+        melb("2026-11-23 11:00"),
+    )
+    .expect("registered with the reason");
+    // A CSO registering an incident in child protection's care is asked the same.
+    let mut transport = incident();
+    transport.care_arrangement = CareArrangement::WithPractitioner;
+    transport.subject = None;
+    transport.responsibility_reason = None;
+    let refusal = create(
+        Details::Incident(transport),
+        &cso_delegate(),
+        melb("2026-11-23 11:00"),
+    )
+    .expect_err("a CP-responsible incident");
+    assert_eq!(refusal.rule, Some("R-SCOPE-3"));
+}

@@ -901,7 +901,7 @@ fn a_new_incident_form_sends_the_details_and_shows_a_refusal_beside_its_field() 
         press(&mut s, KeyCode::Char(c));
     }
     // Down to the description (the last field) and type it.
-    for _ in 0..10 {
+    for _ in 0..11 {
         press(&mut s, KeyCode::Down);
     }
     for c in "Pushed by a staff member.".chars() {

@@ -256,6 +256,31 @@ fn supporting(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<(), R
     ))
 }
 
+/// R-SCOPE-3: an organisation registering an incident in its own name is of the kind
+/// responsible for the care the child was in, or says why it registers it anyway. (The
+/// department registering for another organisation names that organisation itself.)
+fn responsible(ctx: &Ctx<'_>, org: &str, incident: &super::model::Incident) -> Result<(), Refusal> {
+    let responsible = rules::incident::responsible_org_kind(incident.care_arrangement);
+    let given = incident
+        .responsibility_reason
+        .as_deref()
+        .is_some_and(|r| !r.trim().is_empty());
+    if org != ctx.actor.org || ctx.actor.org_kind == responsible || given {
+        return Ok(());
+    }
+    let who = match responsible {
+        OrgKind::Cso => "the community service organisation that manages the placement",
+        _ => "child protection (the department)",
+    };
+    Err(Refusal::rule(
+        "R-SCOPE-3",
+        format!(
+            "an incident in this care is reported by {who}: register it for that organisation, or give the reason to register it here (responsibility_reason)"
+        ),
+    )
+    .on_field("responsibility_reason"))
+}
+
 fn create(ctx: &Ctx<'_>, command: &Command) -> Result<Vec<Change>, Refusal> {
     let Command::Create {
         id,
@@ -287,6 +312,7 @@ fn create(ctx: &Ctx<'_>, command: &Command) -> Result<Vec<Change>, Refusal> {
     let (details, start) = match details {
         Details::Incident(incident) => {
             incident::validate(ctx, incident)?;
+            responsible(ctx, &org, incident)?;
             (Details::Incident(incident.clone()), Milestone::Identified)
         }
         Details::Intake(raw) => (
