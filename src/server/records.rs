@@ -512,6 +512,25 @@ pub async fn command(
     Ok(with_etag(StatusCode::OK, view))
 }
 
+/// The command is one the caller may give on this record: checked before anything about
+/// other organisations' users or organisations is looked up (R-PRIV-8).
+fn decided(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+    command: &Command,
+) -> Result<(), ApiError> {
+    crate::domain::decide(
+        command,
+        Some(record),
+        &caller.actor,
+        Utc::now(),
+        &state.policies,
+    )
+    .map(|_| ())
+    .map_err(ApiError::from)
+}
+
 /// An action's owner must be someone who can log in to see it through (R-STAGE): an active
 /// user of the record's organisation or of the caller's. The caller's authority over the
 /// record is checked first, and every owner who does not qualify gets the same answer, so
@@ -523,14 +542,7 @@ async fn check_owner(
     command: &Command,
     owner: &str,
 ) -> Result<(), ApiError> {
-    crate::domain::decide(
-        command,
-        Some(record),
-        &caller.actor,
-        Utc::now(),
-        &state.policies,
-    )
-    .map_err(ApiError::from)?;
+    decided(state, caller, record, command)?;
     let owner = owner.trim();
     let found = state.store.user(owner).await?;
     let qualifies = found
@@ -559,14 +571,7 @@ async fn check_organisation(
     command: &Command,
     org: &str,
 ) -> Result<(), ApiError> {
-    crate::domain::decide(
-        command,
-        Some(record),
-        &caller.actor,
-        Utc::now(),
-        &state.policies,
-    )
-    .map_err(ApiError::from)?;
+    decided(state, caller, record, command)?;
     let org = org.trim();
     if state
         .store

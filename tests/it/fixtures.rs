@@ -362,3 +362,12 @@ pub fn ready_to_endorse(mut record: Record, by: &Actor, now: DateTime<Utc>) -> R
     }
     record
 }
+
+/// Does the policy's item `id` apply to the record as it stands?
+pub fn item_applies(record: &Record, id: &str) -> bool {
+    let policy = policies().of_record(record);
+    let item = policy
+        .item(record.kind(), id)
+        .unwrap_or_else(|| panic!("{id} is an item of {} records", record.kind().as_str()));
+    cims::domain::rules::holds(item.when, record, policy)
+}

@@ -16,7 +16,7 @@ use cims::domain::rules::intake::{Suggestion, matrix};
 
 use crate::fixtures::{
     INTAKE_STAGE_1, INTAKE_STAGE_2, INTAKE_STAGE_3, actor, child, create, daom, date, delegate,
-    intake, melb, new_intake, ok, parent, policies, practice_leader, practitioner,
+    intake, item_applies, melb, new_intake, ok, parent, policies, practice_leader, practitioner,
     principal_practitioner, refused, regulator, team_manager, tick,
 };
 
@@ -993,12 +993,7 @@ fn r_int_police_physical_or_sexual_abuse_or_serious_neglect_goes_to_police() {
     let police = |harm: &[ReportedHarm]| {
         let mut report = intake();
         report.harm_types = harm.iter().copied().collect();
-        let record = new_intake(report);
-        let item = policies()
-            .current()
-            .item(record.kind(), "police_contacted")
-            .expect("an item");
-        cims::domain::rules::holds(item.when, &record, policies().current())
+        item_applies(&new_intake(report), "police_contacted")
     };
     assert!(police(&[ReportedHarm::PhysicalAbuse]));
     assert!(police(&[ReportedHarm::SexualAbuse]));
@@ -1877,13 +1872,7 @@ fn r_int_ttr_may_stand_with_a_child_wellbeing_report_and_is_investigated() {
         now(),
     );
     let investigated = |record: &Record| {
-        ["handover", "investigation_commenced"].map(|id| {
-            let item = policies()
-                .current()
-                .item(record.kind(), id)
-                .expect("an intake item");
-            cims::domain::rules::holds(item.when, record, policies().current())
-        })
+        ["handover", "investigation_commenced"].map(|id| item_applies(record, id))
     };
     assert_eq!(
         investigated(&record),
@@ -1909,14 +1898,7 @@ fn r_int_ra_inappropriate_and_insufficient_reports_need_no_risk_assessment() {
             &practitioner(),
             now(),
         );
-        let item = policies()
-            .current()
-            .item(record.kind(), "risk_assessment")
-            .expect("an item");
-        assert!(
-            !cims::domain::rules::holds(item.when, &record, policies().current()),
-            "{class:?}"
-        );
+        assert!(!item_applies(&record, "risk_assessment"), "{class:?}");
     }
     let record = ok(
         new_intake(assessed(Consequence::Concerning, Probability::Unlikely)),
@@ -1924,15 +1906,7 @@ fn r_int_ra_inappropriate_and_insufficient_reports_need_no_risk_assessment() {
         &practitioner(),
         now(),
     );
-    let item = policies()
-        .current()
-        .item(record.kind(), "risk_assessment")
-        .expect("an item");
-    assert!(cims::domain::rules::holds(
-        item.when,
-        &record,
-        policies().current()
-    ));
+    assert!(item_applies(&record, "risk_assessment"));
 }
 
 #[test]

@@ -331,6 +331,22 @@ fn endorsed_incident(incident: Incident) -> Record {
     )
 }
 
+/// Submitted after its endorsement, and on to the next stage that applies.
+fn past_reporting(record: Record) -> Record {
+    let record = tick(
+        record,
+        "submitted",
+        &practitioner(),
+        melb("2026-11-23 15:10"),
+    );
+    ok(
+        record,
+        Command::AdvanceStage,
+        &practitioner(),
+        melb("2026-11-23 15:20"),
+    )
+}
+
 #[test]
 fn r_lock_1_a_fact_the_endorsement_covered_changes_only_after_it_is_withdrawn() {
     let record = endorsed_incident(incident());
@@ -566,18 +582,7 @@ fn r_order_1_the_report_waits_for_classification_the_written_report_and_police()
 #[test]
 fn r_order_1_police_clearance_comes_before_the_investigation_plan() {
     let record = endorsed_incident(incident());
-    let record = tick(
-        record,
-        "submitted",
-        &practitioner(),
-        melb("2026-11-23 15:10"),
-    );
-    let record = ok(
-        record,
-        Command::AdvanceStage,
-        &practitioner(),
-        melb("2026-11-23 15:20"),
-    );
+    let record = past_reporting(record);
     assert_eq!(record.stage, "investigation");
     // No police hold was ever recorded: clearance is still needed first.
     let refusal = refused(
@@ -635,18 +640,7 @@ fn r_order_1_the_plan_is_endorsed_after_acsass_kinship_and_both_children_work() 
         &delegate(),
         melb("2026-11-23 15:00"),
     );
-    let record = tick(
-        record,
-        "submitted",
-        &practitioner(),
-        melb("2026-11-23 15:10"),
-    );
-    let record = ok(
-        record,
-        Command::AdvanceStage,
-        &practitioner(),
-        melb("2026-11-23 15:20"),
-    );
+    let record = past_reporting(record);
     let record = ok(
         record,
         Command::PoliceClearance,
@@ -694,18 +688,7 @@ fn r_order_2_a_skipped_stage_that_comes_to_apply_is_owed_before_the_record_close
     self_harm.subject = None;
     self_harm.impact = Some(Impact::NonMajor);
     let record = endorsed_incident(self_harm.clone());
-    let record = tick(
-        record,
-        "submitted",
-        &practitioner(),
-        melb("2026-11-23 15:10"),
-    );
-    let record = ok(
-        record,
-        Command::AdvanceStage,
-        &practitioner(),
-        melb("2026-11-23 15:20"),
-    );
+    let record = past_reporting(record);
     assert_eq!(record.stage, "analysis_learning");
     assert!(cims::domain::rules::obligations::owed(&record, current()).is_empty());
 
