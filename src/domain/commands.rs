@@ -117,6 +117,11 @@ pub enum Command {
         investigate: bool,
         rationale: String,
     },
+    /// The DAOM delegates the re-report decision to a team manager or above
+    /// (R-INT-REREPORT-3).
+    DelegateRereport {
+        to: String,
+    },
     /// Feedback to a professional reporter is not given, and why (R-INT-DL-FB).
     RecordFeedbackException {
         reason: String,
@@ -172,6 +177,7 @@ pub const NAMES: &[&str] = &[
     "endorse_intake",
     "classify_intake",
     "decide_rereport",
+    "delegate_rereport",
     "record_feedback_exception",
     "record_contact",
     "raise_learning_action",
@@ -209,6 +215,7 @@ impl Command {
             (Command::ClassifyIntake { .. }, _) => "classify_intake",
             (Command::DecideRereport { .. }, _) => "decide_rereport",
             (Command::RecordFeedbackException { .. }, _) => "record_feedback_exception",
+            (Command::DelegateRereport { .. }, _) => "delegate_rereport",
             (Command::WithdrawEndorsement { .. }, _) => "withdraw_endorsement",
             (Command::RecordContact { .. }, _) => "record_contact",
             (Command::RaiseLearningAction { .. }, _) => "raise_learning_action",

@@ -96,6 +96,10 @@ pub enum Change {
         investigate: bool,
         rationale: String,
     },
+    /// R-INT-REREPORT-3: who the DAOM delegated the re-report decision to.
+    RereportDelegated {
+        to: String,
+    },
     FeedbackExceptionRecorded {
         reason: String,
     },

@@ -56,6 +56,7 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
                 learning_actions: Vec::new(),
                 kept_deadlines: Default::default(),
                 classified_by: None,
+                rereport_delegate: None,
             });
         }
         (None, _) => return Err(EvolveError::NotCreated),
@@ -183,6 +184,7 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
         }
         Change::PrivacyBreachRaised => record.privacy_breach = true,
         Change::Endorsed | Change::ContactRecorded { .. } => {}
+        Change::RereportDelegated { to } => record.rereport_delegate = Some(to.clone()),
         Change::IntakeClassified { decision } => {
             intake_mut(&mut record)?.decision = Some(decision.clone());
             record.classified_by = Some(event.by.clone());

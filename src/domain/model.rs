@@ -677,6 +677,9 @@ pub struct Record {
     /// (R-DL-OWED, R-AWARE-1), by deadline id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub kept_deadlines: BTreeMap<String, KeptDeadline>,
+    /// Who the DAOM delegated the re-report decision to (R-INT-REREPORT-3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rereport_delegate: Option<String>,
     /// Who recommended the intake classification, who may not endorse it (R-INT-ENDORSE).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classified_by: Option<String>,

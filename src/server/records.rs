@@ -461,6 +461,9 @@ pub async fn command(
     if let Command::ChangeOrganisation { org, .. } = &command {
         check_organisation(&state, &caller, &record, &command, org).await?;
     }
+    if let Command::DelegateRereport { to } = &command {
+        check_delegate(&state, &caller, &record, &command, to).await?;
+    }
     let texts: Vec<&str> = match &command {
         Command::AddNote { text, .. } | Command::AmendNote { text, .. } => vec![text.as_str()],
         Command::UpdateIncident {
@@ -558,6 +561,35 @@ async fn check_owner(
         ),
     )
     .on_field("owner")
+    .into())
+}
+
+/// R-INT-REREPORT-3: the re-report decision is delegated to an active user of the record's
+/// organisation who holds a role the policy allows (team manager or above).
+async fn check_delegate(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+    command: &Command,
+    to: &str,
+) -> Result<(), ApiError> {
+    decided(state, caller, record, command)?;
+    let to = to.trim();
+    let roles = &state.policy_of(record).parameters.rereport_delegate_roles;
+    let qualifies = state.store.user(to).await?.is_some_and(|u| {
+        !u.disabled && u.org.id == record.org && u.roles.iter().any(|r| roles.contains(r))
+    });
+    if qualifies {
+        return Ok(());
+    }
+    Err(Refusal::rule(
+        "R-INT-REREPORT-3",
+        format!(
+            "{to:?} is not an active team manager or above of {}",
+            record.org
+        ),
+    )
+    .on_field("to")
     .into())
 }
 

@@ -1923,3 +1923,37 @@ fn r_int_endorse_the_classifier_does_not_endorse_their_own_classification() {
     other.user = "tom".into();
     endorse(record, &other, now());
 }
+
+#[test]
+fn r_int_rereport_3_the_daom_may_delegate_the_decision_to_a_team_manager_or_above() {
+    let record = new_intake(with_priors(&[("2026-02-10", false), ("2026-07-01", false)]));
+    let record = ok(record, classify(&[CW], None, None), &practitioner(), now());
+    let decide = || Command::DecideRereport {
+        investigate: false,
+        rationale: "Safety plan in place; family engaged with services.".to_string(),
+    };
+    let delegate_to = |to: &str| Command::DelegateRereport { to: to.to_string() };
+    // Not delegated: a team manager may not decide.
+    assert_eq!(
+        refused(&record, decide(), &team_manager(), now()).kind,
+        RefusalKind::Forbidden
+    );
+    // Only the DAOM delegates.
+    assert_eq!(
+        refused(&record, delegate_to("tess"), &team_manager(), now()).kind,
+        RefusalKind::Forbidden
+    );
+    let record = ok(record, delegate_to("tess"), &daom(), now());
+    let mut another = team_manager();
+    another.user = "tom".into();
+    assert_eq!(
+        refused(&record, decide(), &another, now()).kind,
+        RefusalKind::Forbidden,
+        "only the team manager it was delegated to"
+    );
+    let record = ok(record, decide(), &team_manager(), now());
+    assert!(record.is_done("rereport_reviewed"));
+    // A report that is not a third one has nothing to delegate.
+    let refusal = refused(&new_intake(intake()), delegate_to("tess"), &daom(), now());
+    assert_rule(&refusal, "R-INT-REREPORT-3");
+}

@@ -407,6 +407,34 @@ pub(super) fn endorse(ctx: &Ctx<'_>, record: &Record) -> Result<Vec<Change>, Ref
     Ok(changes)
 }
 
+fn third_report(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
+    if rules::third_report(intake_of(record)?, &ctx.policy.parameters) {
+        Ok(())
+    } else {
+        Err(Refusal::rule(
+            "R-INT-REREPORT-3",
+            "this is not a third report within 12 months without investigation",
+        ))
+    }
+}
+
+/// R-INT-REREPORT-3: the DAOM delegates the decision to a named person (whose roles the
+/// server checks against the policy's delegate roles).
+pub(super) fn delegate_rereport(
+    ctx: &Ctx<'_>,
+    record: &Record,
+    to: &str,
+) -> Result<Vec<Change>, Refusal> {
+    third_report(ctx, record)?;
+    if record.is_done("rereport_reviewed") || intake_of(record)?.rereport_decision.is_some() {
+        return Err(Refusal::invalid(
+            "the re-report decision is already recorded",
+        ));
+    }
+    let to = required_text(to, "to", Some("R-INT-REREPORT-3"))?;
+    Ok(vec![Change::RereportDelegated { to }])
+}
+
 /// R-INT-REREPORT-3: the DAOM's recorded decision and rationale.
 pub(super) fn decide_rereport(
     ctx: &Ctx<'_>,
@@ -414,11 +442,17 @@ pub(super) fn decide_rereport(
     investigate: bool,
     rationale: &str,
 ) -> Result<Vec<Change>, Refusal> {
-    let intake = intake_of(record)?;
-    if !rules::third_report(intake, &ctx.policy.parameters) {
-        return Err(Refusal::rule(
-            "R-INT-REREPORT-3",
-            "this is not a third report within 12 months without investigation",
+    third_report(ctx, record)?;
+    // The DAOM decides, or the team manager or above the DAOM delegated it to.
+    let delegated = record.rereport_delegate.as_deref() == Some(ctx.actor.user.as_str())
+        && ctx
+            .actor
+            .roles
+            .iter()
+            .any(|r| ctx.policy.parameters.rereport_delegate_roles.contains(r));
+    if !ctx.actor.has_any(&[Role::Daom]) && !delegated {
+        return Err(Refusal::forbidden(
+            "the re-report decision is the DAOM's, or that of the team manager or above the DAOM delegated it to",
         ));
     }
     let rationale = required_text(rationale, "rationale", Some("R-INT-REREPORT-3"))?;

@@ -448,6 +448,7 @@ fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Chang
             investigate,
             rationale,
         } => intake::decide_rereport(ctx, record, *investigate, rationale),
+        Command::DelegateRereport { to } => intake::delegate_rereport(ctx, record, to),
         Command::RecordFeedbackException { reason } => {
             intake::feedback_exception(ctx, record, reason)
         }

@@ -223,6 +223,7 @@ impl<'a> Sight<'a> {
             | Change::Endorsed
             | Change::IntakeClassified { .. }
             | Change::RereportDecided { .. }
+            | Change::RereportDelegated { .. }
             | Change::ContactRecorded { .. }
             | Change::LearningActionRaised { .. }
             | Change::LearningActionClosed { .. }

@@ -328,6 +328,8 @@ pub struct Parameters {
     /// these roles of its own answer for (the Integrity Unit's RCS items).
     pub supporting_commands: Vec<String>,
     pub supporting_roles: BTreeSet<Role>,
+    /// R-INT-REREPORT-3: the roles the DAOM may delegate a re-report decision to.
+    pub rereport_delegate_roles: BTreeSet<Role>,
 }
 
 /// A circumstance in which an intake report is a PIR unless a team manager or above

@@ -364,3 +364,37 @@ async fn r_auth_cso_a_record_moves_only_to_an_existing_organisation() {
     })
     .await;
 }
+
+/// R-INT-REREPORT-3: the DAOM delegates a re-report decision only to an active team
+/// manager or above of the report's organisation.
+#[tokio::test]
+async fn r_int_rereport_3_delegation_goes_to_a_team_manager_or_above() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let mut report = fixtures::intake();
+        report.children[0].prior_reports = ["2026-02-10", "2026-07-01"]
+            .iter()
+            .map(|on| cims::domain::model::PriorReport {
+                received_on: fixtures::date(on),
+                investigated: false,
+            })
+            .collect();
+        let id = api.create_intake(Persona::Practitioner, &report).await;
+        let delegate_to = |to: &str| json!({ "command": "delegate_rereport", "to": to });
+        for (to, why) in [("nobody", "no such user"), ("alice", "a practitioner")] {
+            let version = api.version(Persona::Daom, &id).await;
+            let body = api
+                .command(Persona::Daom, &id, version, &delegate_to(to))
+                .await
+                .expect(422, why);
+            assert_eq!(body["rule"], "R-INT-REREPORT-3", "{why}: {body}");
+            assert_eq!(body["field"], "to", "{why}: {body}");
+        }
+        let version = api.version(Persona::Daom, &id).await;
+        api.command(Persona::Daom, &id, version, &delegate_to("tess"))
+            .await
+            .expect(200, "delegated to the team manager");
+        api.stop().await;
+    })
+    .await;
+}
