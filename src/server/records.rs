@@ -212,6 +212,31 @@ fn warnings_for(state: &AppState, caller: &Caller, texts: &[&str]) -> Vec<String
     }
 }
 
+/// What the rules leave to the practitioner's judgement, said with the answer. R-INT-TTR:
+/// classifying a report about a child believed to have shown sexually abusive behaviour
+/// whose age is unknown. Only to a caller who may see the children (R-PRIV-9).
+fn advice(state: &AppState, caller: &Caller, record: &Record, command: &Command) -> Vec<String> {
+    use crate::domain::mask::Sight;
+    use crate::domain::policy::Condition;
+    let Command::ClassifyIntake { .. } = command else {
+        return Vec::new();
+    };
+    let policy = state.policy_of(record);
+    let sees = Sight::new(&caller.actor, policy, record)
+        .condition(Condition::TtrIndicated)
+        .is_none();
+    match record.intake() {
+        Some(intake) if sees && crate::domain::rules::intake::ttr_possible(intake) => {
+            vec![format!(
+                "R-INT-TTR: a child believed to have shown sexually abusive behaviour has no date of birth; whether a therapeutic treatment report is registered (aged {} to {}) is your judgement",
+                policy.parameters.ttr_min_age,
+                policy.parameters.ttr_max_age - 1
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
+
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
@@ -477,7 +502,8 @@ pub async fn command(
         Command::CloseLearningAction { outcome, .. } => vec![outcome.as_str()],
         _ => Vec::new(),
     };
-    let warnings = warnings_for(&state, &caller, &texts);
+    let mut warnings = warnings_for(&state, &caller, &texts);
+    warnings.extend(advice(&state, &caller, &record, &command));
     let result = state
         .store
         .command(

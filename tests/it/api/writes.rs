@@ -398,3 +398,33 @@ async fn r_int_rereport_3_delegation_goes_to_a_team_manager_or_above() {
     })
     .await;
 }
+
+/// R-INT-TTR: with the age of a child believed to have shown sexually abusive behaviour
+/// unknown, classifying is the practitioner's judgement: it goes through, with a warning.
+#[tokio::test]
+async fn r_int_ttr_an_unknown_age_is_judgement_and_the_answer_says_so() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let mut report = fixtures::intake();
+        report.children[0].sexually_abusive_behaviour = true;
+        report.children[0].person.date_of_birth = None;
+        report.consequence = Some(cims::domain::model::Consequence::Concerning);
+        report.probability = Some(cims::domain::model::Probability::Unlikely);
+        let id = api.create_intake(Persona::Practitioner, &report).await;
+        let version = api.version(Persona::Practitioner, &id).await;
+        let body = api
+            .command(
+                Persona::Practitioner,
+                &id,
+                version,
+                &json!({ "command": "classify_intake", "classifications": ["child_wellbeing"] }),
+            )
+            .await
+            .expect(200, "classified without a TTR");
+        let warnings = body["warnings"].to_string();
+        assert!(warnings.contains("R-INT-TTR"), "{body}");
+        assert!(warnings.contains("judgement"), "{body}");
+        api.stop().await;
+    })
+    .await;
+}
