@@ -256,15 +256,15 @@ pub fn queue_row(
         primary_type,
         subject,
         people: people.map_or(0, Vec::len),
-        owed: owed_stages(&sight, record),
+        owed: owed_stages(&sight),
     }
 }
 
-/// R-ORDER-2: the earlier stages owed again, judged only by items the caller may see.
-fn owed_stages(sight: &Sight<'_>, record: &Record) -> Vec<String> {
+/// R-ORDER-2: the earlier stages owed again, as far as the caller may see.
+fn owed_stages(sight: &Sight<'_>) -> Vec<String> {
     let mut stages: Vec<String> = Vec::new();
-    for item in crate::domain::rules::obligations::owed(record, sight.policy()) {
-        if sight.item(item).is_none() && !stages.contains(&item.stage) {
+    for item in sight.owed() {
+        if !stages.contains(&item.stage) {
             stages.push(item.stage.clone());
         }
     }

@@ -480,15 +480,7 @@ pub async fn command(
         return Ok(response);
     }
     let expected = if_match(&headers)?;
-    if let Command::RaiseLearningAction { owner, .. } = &command {
-        check_owner(&state, &caller, &record, &command, owner).await?;
-    }
-    if let Command::ChangeOrganisation { org, .. } = &command {
-        check_organisation(&state, &caller, &record, &command, org).await?;
-    }
-    if let Command::DelegateRereport { to } = &command {
-        check_delegate(&state, &caller, &record, &command, to).await?;
-    }
+    check_named(&state, &caller, &record, &command).await?;
     let texts: Vec<&str> = match &command {
         Command::AddNote { text, .. } | Command::AmendNote { text, .. } => vec![text.as_str()],
         Command::UpdateIncident {
@@ -541,14 +533,23 @@ pub async fn command(
     Ok(with_etag(StatusCode::OK, view))
 }
 
-/// The command is one the caller may give on this record: checked before anything about
-/// other organisations' users or organisations is looked up (R-PRIV-8).
-fn decided(
+/// A command that names a user or an organisation (an action's owner, a re-report
+/// delegate, the organisation a record moves to) names one that qualifies. The command is
+/// decided first, so only a caller who may give it learns anything of other organisations'
+/// users or of which organisations exist; and every name that does not qualify gets the
+/// same answer (R-PRIV-8).
+async fn check_named(
     state: &AppState,
     caller: &Caller,
     record: &Record,
     command: &Command,
 ) -> Result<(), ApiError> {
+    let named = match command {
+        Command::RaiseLearningAction { owner, .. } => owner,
+        Command::DelegateRereport { to } => to,
+        Command::ChangeOrganisation { org, .. } => org,
+        _ => return Ok(()),
+    };
     crate::domain::decide(
         command,
         Some(record),
@@ -556,95 +557,60 @@ fn decided(
         Utc::now(),
         &state.policies,
     )
-    .map(|_| ())
-    .map_err(ApiError::from)
-}
-
-/// An action's owner must be someone who can log in to see it through (R-STAGE): an active
-/// user of the record's organisation or of the caller's. The caller's authority over the
-/// record is checked first, and every owner who does not qualify gets the same answer, so
-/// the refusal says nothing of the users of other organisations (R-PRIV-8).
-async fn check_owner(
-    state: &AppState,
-    caller: &Caller,
-    record: &Record,
-    command: &Command,
-    owner: &str,
-) -> Result<(), ApiError> {
-    decided(state, caller, record, command)?;
-    let owner = owner.trim();
-    let found = state.store.user(owner).await?;
-    let qualifies = found
-        .is_some_and(|u| !u.disabled && (u.org.id == record.org || u.org.id == caller.actor.org));
-    if qualifies {
-        return Ok(());
+    .map_err(ApiError::from)?;
+    let name = named.trim();
+    let refusal = match command {
+        // R-STAGE: an action's owner can log in to see it through.
+        Command::RaiseLearningAction { .. } => {
+            let qualifies = state.store.user(name).await?.is_some_and(|u| {
+                !u.disabled && (u.org.id == record.org || u.org.id == caller.actor.org)
+            });
+            (!qualifies).then(|| {
+                Refusal::rule(
+                    "R-STAGE",
+                    format!(
+                        "the owner {name:?} is not an active user of {} or {}",
+                        record.org, caller.actor.org
+                    ),
+                )
+                .on_field("owner")
+            })
+        }
+        // R-INT-REREPORT-3: a team manager or above of the report's organisation.
+        Command::DelegateRereport { .. } => {
+            let roles = &state.policy_of(record).parameters.rereport_delegate_roles;
+            let qualifies = state.store.user(name).await?.is_some_and(|u| {
+                !u.disabled && u.org.id == record.org && u.roles.iter().any(|r| roles.contains(r))
+            });
+            (!qualifies).then(|| {
+                Refusal::rule(
+                    "R-INT-REREPORT-3",
+                    format!(
+                        "{name:?} is not an active team manager or above of {}",
+                        record.org
+                    ),
+                )
+                .on_field("to")
+            })
+        }
+        // R-AUTH-CSO: a record moves only to an organisation that exists.
+        _ => {
+            let exists = state
+                .store
+                .organisations()
+                .await?
+                .iter()
+                .any(|o| o.id == name);
+            (!exists).then(|| {
+                Refusal::rule("R-AUTH-CSO", format!("there is no organisation {name:?}"))
+                    .on_field("org")
+            })
+        }
+    };
+    match refusal {
+        Some(refusal) => Err(refusal.into()),
+        None => Ok(()),
     }
-    Err(Refusal::rule(
-        "R-STAGE",
-        format!(
-            "the owner {owner:?} is not an active user of {} or {}",
-            record.org, caller.actor.org
-        ),
-    )
-    .on_field("owner")
-    .into())
-}
-
-/// R-INT-REREPORT-3: the re-report decision is delegated to an active user of the record's
-/// organisation who holds a role the policy allows (team manager or above).
-async fn check_delegate(
-    state: &AppState,
-    caller: &Caller,
-    record: &Record,
-    command: &Command,
-    to: &str,
-) -> Result<(), ApiError> {
-    decided(state, caller, record, command)?;
-    let to = to.trim();
-    let roles = &state.policy_of(record).parameters.rereport_delegate_roles;
-    let qualifies = state.store.user(to).await?.is_some_and(|u| {
-        !u.disabled && u.org.id == record.org && u.roles.iter().any(|r| roles.contains(r))
-    });
-    if qualifies {
-        return Ok(());
-    }
-    Err(Refusal::rule(
-        "R-INT-REREPORT-3",
-        format!(
-            "{to:?} is not an active team manager or above of {}",
-            record.org
-        ),
-    )
-    .on_field("to")
-    .into())
-}
-
-/// R-AUTH-CSO: a record moves only to an organisation that exists. As for an owner, the
-/// command is decided first, so only those who may move the record learn whether an
-/// organisation exists.
-async fn check_organisation(
-    state: &AppState,
-    caller: &Caller,
-    record: &Record,
-    command: &Command,
-    org: &str,
-) -> Result<(), ApiError> {
-    decided(state, caller, record, command)?;
-    let org = org.trim();
-    if state
-        .store
-        .organisations()
-        .await?
-        .iter()
-        .any(|o| o.id == org)
-    {
-        return Ok(());
-    }
-    Err(
-        Refusal::rule("R-AUTH-CSO", format!("there is no organisation {org:?}"))
-            .on_field("org")
-            .into(),
-    )
 }
 
 /// A record's events, masked, oldest first.

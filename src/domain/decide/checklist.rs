@@ -276,12 +276,10 @@ fn stage_complete(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
             None => {}
         }
     }
-    // R-ORDER-2: what earlier stages require again. Only items the actor may see are
-    // weighed: an earlier stage's hidden items do not hold back an actor who cannot see
-    // them, so that what they are told never depends on them (R-PRIV-8).
-    let owed: Vec<String> = rules::obligations::owed(record, ctx.policy)
+    // R-ORDER-2: what earlier stages require again, as far as the actor may see it.
+    let owed: Vec<String> = sight
+        .owed()
         .into_iter()
-        .filter(|item| sight.item(item).is_none())
         .map(|item| format!("\"{}\" ({})", item.text, item.stage))
         .collect();
     let stage = &record.stage;

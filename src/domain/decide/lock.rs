@@ -23,8 +23,9 @@ pub(super) fn check(ctx: &Ctx<'_>, record: &Record, changes: &[Change]) -> Resul
     let standing = ctx.policy.checklist.iter().filter(|item| {
         item.kind == record.kind() && !item.covers.is_empty() && record.is_done(&item.id)
     });
+    let versions = facts::Versions::of(&record.details, new);
     for item in standing {
-        let changed = facts::changed(&record.details, new, &item.covers);
+        let changed = versions.changed(&item.covers);
         if let Some(first) = changed.first() {
             return Err(Refusal::rule(
                 "R-LOCK-1",

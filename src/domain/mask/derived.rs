@@ -60,11 +60,6 @@ impl<'a> Sight<'a> {
         }
     }
 
-    /// The policy the record is judged by.
-    pub fn policy(&self) -> &'a Policy {
-        self.policy
-    }
-
     /// The first of `classes` the actor may not see on this record.
     fn hidden(&self, classes: BTreeSet<FieldClass>) -> Option<FieldClass> {
         classes.into_iter().find(|class| match class {
@@ -150,6 +145,16 @@ impl<'a> Sight<'a> {
         // What is left is not the policy's (a learning action's own deadline).
         shown.extend(rest);
         shown
+    }
+
+    /// R-ORDER-2: the items earlier stages are owed again, of those the actor may see. An
+    /// earlier stage's hidden items are left out, so what the actor is told of what is owed
+    /// never depends on them (R-PRIV-8).
+    pub fn owed(&self) -> Vec<&'a ChecklistItem> {
+        rules::obligations::owed(self.record, self.policy)
+            .into_iter()
+            .filter(|item| self.item(item).is_none())
+            .collect()
     }
 
     /// The current stage's checklist for the actor, in the policy's order: the items that

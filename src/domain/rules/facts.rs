@@ -79,14 +79,29 @@ fn value_of(details: &Value, fact: &str) -> Value {
     }
 }
 
-/// Which of `facts` differ between two versions of a record's details.
-pub fn changed<'f>(old: &Details, new: &Details, facts: &'f [String]) -> Vec<&'f str> {
-    let (Ok(old), Ok(new)) = (serde_json::to_value(old), serde_json::to_value(new)) else {
-        return facts.iter().map(String::as_str).collect();
-    };
-    facts
-        .iter()
-        .map(String::as_str)
-        .filter(|fact| value_of(&old, fact) != value_of(&new, fact))
-        .collect()
+/// Two versions of a record's details, as the facts are read from them.
+pub struct Versions {
+    old: Option<Value>,
+    new: Option<Value>,
+}
+
+impl Versions {
+    pub fn of(old: &Details, new: &Details) -> Versions {
+        Versions {
+            old: serde_json::to_value(old).ok(),
+            new: serde_json::to_value(new).ok(),
+        }
+    }
+
+    /// Which of `facts` differ; all of them if a version could not be read.
+    pub fn changed<'f>(&self, facts: &'f [String]) -> Vec<&'f str> {
+        let (Some(old), Some(new)) = (&self.old, &self.new) else {
+            return facts.iter().map(String::as_str).collect();
+        };
+        facts
+            .iter()
+            .map(String::as_str)
+            .filter(|fact| value_of(old, fact) != value_of(new, fact))
+            .collect()
+    }
 }
