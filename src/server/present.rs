@@ -204,16 +204,9 @@ pub fn queue_row(
     record: &Record,
     next_due: Option<chrono::DateTime<Utc>>,
 ) -> wire::QueueRow {
-    // R-PRIV-9: a due time is the caller's only if they may see every deadline it could
-    // come from; otherwise it is found again among the deadlines they may see. (Sorting
-    // and the overdue filters still run on the stored time: see `store::queue`.)
+    // R-PRIV-9: `next_due` is the one the queue sorted and filtered the caller on, counted
+    // over the deadlines of their visibility class (see `store::queue`).
     let sight = Sight::new(&caller.actor, state.policy_of(record), record);
-    let next_due = if sight.sees_every_deadline() {
-        next_due
-    } else {
-        let shown = sight.deadlines(deadlines::deadlines(record, &state.policies, Utc::now()));
-        deadlines::next_due(&shown).map(|due| due.with_timezone(&Utc))
-    };
     // A row shows no free text, so none is masked: only the people it names.
     let mut row = without_free_text(record);
     row.learning_actions.clear();

@@ -22,6 +22,10 @@ const SQLITE: &[(i64, &str)] = &[
         5,
         include_str!("../../migrations/sqlite/0005_search_words.sql"),
     ),
+    (
+        6,
+        include_str!("../../migrations/sqlite/0006_due_by_class.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -40,6 +44,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         5,
         include_str!("../../migrations/postgres/0005_search_words.sql"),
+    ),
+    (
+        6,
+        include_str!("../../migrations/postgres/0006_due_by_class.sql"),
     ),
 ];
 

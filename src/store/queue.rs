@@ -52,9 +52,9 @@ impl SortKey {
         Some((key, descending))
     }
 
-    fn column(self) -> &'static str {
+    fn column(self, class: Class) -> &'static str {
         match self {
-            SortKey::Due => "next_due",
+            SortKey::Due => class.next_due(),
             SortKey::Updated => "updated_at",
             SortKey::Created => "created_at",
             SortKey::Id => "id",
@@ -106,15 +106,25 @@ enum Bind {
 }
 
 /// SQL conditions with their bound values, numbered as they are added.
-#[derive(Default)]
 struct Conditions {
     sql: Vec<String>,
     binds: Vec<Bind>,
     /// A selected column: 1 when the words found the record only through protected text.
     through_protected: String,
+    /// What the caller may see of every record these conditions select.
+    class: Class,
 }
 
 impl Conditions {
+    fn new(class: Class) -> Conditions {
+        Conditions {
+            sql: Vec::new(),
+            binds: Vec::new(),
+            through_protected: String::new(),
+            class,
+        }
+    }
+
     fn text(&mut self, value: impl Into<String>) -> String {
         self.binds.push(Bind::Text(value.into()));
         format!("${}", self.binds.len())
@@ -191,31 +201,119 @@ impl From<sqlx::Error> for QueueError {
     }
 }
 
-/// The parts of what a caller may see, disjoint, each simple enough for an index to serve
-/// it in order (an `OR` across them would make the database sort every matching row).
-fn branches(scope: Scope) -> usize {
-    match scope {
-        Scope::All => 1,
-        Scope::Own => 2,
-        Scope::Regulator => 3,
+/// One part of what a caller may see, disjoint from the others, each simple enough for an
+/// index to serve it in order (an `OR` across them would make the database sort every
+/// matching row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Branch {
+    /// Every record.
+    All,
+    /// The caller's organisation's records.
+    Org,
+    /// Records of other organisations assigned to the caller.
+    Cross,
+    /// Every other organisation's records not assigned to the caller.
+    Others,
+    /// Other organisations' critical notifiable incidents not assigned to the caller.
+    Notifiable,
+}
+
+/// The visibility class a caller has of every record of a branch (R-PRIV-8): the columns
+/// their words are searched in and their deadlines sorted and filtered on are those
+/// projected for it, so no answer depends on what the class may not see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Protected and identifying fields: protective interveners.
+    Full,
+    /// Identifying but not protected fields.
+    Identifying,
+    /// Only what every reader may see.
+    Open,
+}
+
+impl Class {
+    fn search(self) -> &'static str {
+        match self {
+            Class::Full => "search_protected",
+            Class::Identifying => "search_identifying",
+            Class::Open => "search_open",
+        }
+    }
+
+    fn next_due(self) -> &'static str {
+        match self {
+            Class::Full => "next_due",
+            Class::Identifying => "next_due_identifying",
+            Class::Open => "next_due_open",
+        }
+    }
+
+    fn missed(self) -> &'static str {
+        match self {
+            Class::Full => "deadlines_missed",
+            Class::Identifying => "deadlines_missed_identifying",
+            Class::Open => "deadlines_missed_open",
+        }
     }
 }
 
-fn conditions(q: &QueueQuery, policies: &PolicySet, branch: usize) -> Conditions {
-    let mut c = Conditions::default();
+fn branches(v: &Viewer) -> Vec<(Branch, Class)> {
+    // On its own organisation's records and those assigned to it, a caller sees identifying
+    // fields (R-PRIV-3), and protected ones if they may see them anywhere (R-PRIV-1).
+    let own = if v.protected {
+        Class::Full
+    } else {
+        Class::Identifying
+    };
+    match v.scope {
+        Scope::All if v.identifying_everywhere => vec![(Branch::All, own)],
+        Scope::All => vec![
+            (Branch::Org, own),
+            (Branch::Cross, own),
+            (Branch::Others, Class::Open),
+        ],
+        Scope::Own => vec![(Branch::Org, own), (Branch::Cross, own)],
+        Scope::Regulator => vec![
+            (Branch::Org, own),
+            (Branch::Cross, own),
+            (Branch::Notifiable, Class::Open),
+        ],
+    }
+}
+
+fn conditions(
+    q: &QueueQuery,
+    policies: &PolicySet,
+    (branch, class): (Branch, Class),
+) -> Conditions {
+    let mut c = Conditions::new(class);
     // First, so its placeholders are numbered in the order the statement holds them.
     c.through_protected = through_protected(&mut c, q);
     let v = &q.viewer;
-    if v.scope != Scope::All {
+    let others = |c: &mut Conditions| {
         let (org, user) = (c.text(&v.org), c.text(&v.user));
-        c.push(match branch {
-            0 => format!("org_id = {org}"),
-            1 => format!("cross_assignee = {user} AND org_id <> {org}"),
-            _ => format!(
-                "kind = 'incident' AND ssr_critical = 1 AND org_id <> {org} \
-                 AND (cross_assignee IS NULL OR cross_assignee <> {user})"
-            ),
-        });
+        format!("org_id <> {org} AND (cross_assignee IS NULL OR cross_assignee <> {user})")
+    };
+    match branch {
+        Branch::All => {}
+        Branch::Org => {
+            let org = c.text(&v.org);
+            c.push(format!("org_id = {org}"));
+        }
+        Branch::Cross => {
+            let (user, org) = (c.text(&v.user), c.text(&v.org));
+            c.push(format!("cross_assignee = {user} AND org_id <> {org}"));
+        }
+        Branch::Others => {
+            let others = others(&mut c);
+            c.push(others);
+        }
+        Branch::Notifiable => {
+            let others = others(&mut c);
+            c.push(format!(
+                "kind = 'incident' AND ssr_critical = 1 AND {others}"
+            ));
+        }
     }
     let f = &q.filter;
     match f.status {
@@ -264,11 +362,12 @@ fn conditions(q: &QueueQuery, policies: &PolicySet, branch: usize) -> Conditions
         let p = c.text(service);
         c.push(format!("service_type = {p}"));
     }
+    let (due, missed) = (class.next_due(), class.missed());
     if let Some(outcome) = f.outcome {
         let p = c.text(db_time(q.now));
         c.push(match outcome {
-            Outcome::Overdue => format!("(deadlines_missed > 0 OR next_due < {p})"),
-            Outcome::Met => format!("(deadlines_missed = 0 AND next_due >= {p})"),
+            Outcome::Overdue => format!("({missed} > 0 OR {due} < {p})"),
+            Outcome::Met => format!("({missed} = 0 AND {due} >= {p})"),
         });
     }
     if let Some((from, to)) = f.created {
@@ -297,14 +396,14 @@ fn conditions(q: &QueueQuery, policies: &PolicySet, branch: usize) -> Conditions
     }
     if f.overdue {
         let p = c.text(db_time(q.now));
-        c.push(format!("next_due < {p}"));
+        c.push(format!("{due} < {p}"));
     }
     if let Some(within) = f.due_within {
         let p = c.text(db_time(q.now + within));
-        c.push(format!("next_due <= {p}"));
+        c.push(format!("{due} <= {p}"));
     }
     if !f.text.is_empty() {
-        let column = search_column(&mut c, v, branch);
+        let column = class.search();
         for word in &f.text {
             let p = c.text(like(word));
             c.push(format!("{column} LIKE {p} ESCAPE '\\'"));
@@ -313,33 +412,10 @@ fn conditions(q: &QueueQuery, policies: &PolicySet, branch: usize) -> Conditions
     c
 }
 
-/// The search text a caller's words are matched against, record by record: the text of
-/// the visibility class the caller has on it (R-PRIV-8). Nothing else decides what a
-/// search finds: no word is refused, so no refusal can tell what is hidden.
-fn search_column(c: &mut Conditions, v: &Viewer, branch: usize) -> String {
-    let own = if v.protected {
-        "search_protected"
-    } else {
-        "search_identifying"
-    };
-    match (v.scope, branch) {
-        (Scope::All, _) if v.identifying_everywhere => own.to_string(),
-        (Scope::All, _) => {
-            let (org, user) = (c.text(&v.org), c.text(&v.user));
-            format!(
-                "(CASE WHEN org_id = {org} OR assignee = {user} THEN {own} ELSE search_open END)"
-            )
-        }
-        // The caller's organisation, then the records assigned to them.
-        (_, 0 | 1) => own.to_string(),
-        _ => "search_open".to_string(),
-    }
-}
-
 /// For a caller who may see protected details: did the words find the record only through
 /// them? Such a match discloses protected details and is audited (R-PRIV-5).
 fn through_protected(c: &mut Conditions, q: &QueueQuery) -> String {
-    if !q.viewer.protected || q.filter.text.is_empty() {
+    if c.class != Class::Full || q.filter.text.is_empty() {
         return "CAST(0 AS BIGINT)".to_string();
     }
     let all: Vec<String> = q
@@ -360,7 +436,8 @@ fn through_protected(c: &mut Conditions, q: &QueueQuery) -> String {
 impl Store {
     /// The conditions of each part of what the caller may see, with the query's filter.
     fn branch_conditions(&self, q: &QueueQuery, policies: &PolicySet) -> Vec<Conditions> {
-        (0..branches(q.viewer.scope))
+        branches(&q.viewer)
+            .into_iter()
             .map(|branch| conditions(q, policies, branch))
             .collect()
     }
@@ -397,7 +474,6 @@ impl Store {
                 Some((value.to_string(), id.to_string()))
             }
         };
-        let column = q.sort.column();
         let (cmp, order) = if q.descending {
             ("<", "DESC")
         } else {
@@ -407,6 +483,7 @@ impl Store {
         // branch, then merged in order.
         let mut found: Vec<(String, String, String, String, i64)> = Vec::new();
         for mut c in self.branch_conditions(q, policies) {
+            let column = q.sort.column(c.class);
             if let Some((value, id)) = &cursor {
                 let (v1, v2, i) = (c.text(value), c.text(value), c.text(id));
                 c.push(format!(
@@ -415,9 +492,10 @@ impl Store {
             }
             let limit = c.int(q.limit + 1);
             let sql = format!(
-                "SELECT {} AS through_protected, id, next_due, state, {column} AS sort_value \
+                "SELECT {} AS through_protected, id, {} AS next_due, state, {column} AS sort_value \
                  FROM records{} ORDER BY {column} {order}, id {order} LIMIT {limit}",
                 c.through_protected,
+                c.class.next_due(),
                 c.where_clause()
             );
             let rows = c
@@ -483,8 +561,9 @@ impl Store {
                 GroupBy::Outcome => {
                     let now = c.text(db_time(q.now));
                     format!(
-                        "CASE WHEN deadlines_missed > 0 OR next_due < {now} \
-                         THEN 'overdue' ELSE 'met' END"
+                        "CASE WHEN {} > 0 OR {} < {now} THEN 'overdue' ELSE 'met' END",
+                        c.class.missed(),
+                        c.class.next_due()
                     )
                 }
             };

@@ -10,9 +10,9 @@ use crate::domain::commands::Command;
 use crate::domain::deadlines;
 use crate::domain::events::{Change, Event};
 use crate::domain::local_time;
-use crate::domain::mask::{ProtectedTerms, patterns, search_text};
+use crate::domain::mask::{ProtectedTerms, Sight, Visibility, patterns, search_text};
 use crate::domain::model::{Details, Record, RecordKind};
-use crate::domain::policy::PolicySet;
+use crate::domain::policy::{Policy, PolicySet};
 use crate::domain::refusal::Refusal;
 use crate::domain::rules;
 use crate::domain::{decide, evolve};
@@ -84,17 +84,54 @@ pub struct HistoryEvent {
     pub event: Event,
 }
 
+/// When the next deadline falls due and how many were met late, counted over the
+/// deadlines one visibility class may see (R-PRIV-9): the queue sorts and filters each
+/// caller on the class they have of the record, so neither depends on a deadline withheld
+/// from them (R-PRIV-8).
+struct Due {
+    next: String,
+    missed: i64,
+}
+
+impl Due {
+    fn of(shown: &[deadlines::Deadline]) -> Due {
+        let missed = shown
+            .iter()
+            .filter(|d| matches!(d.status, deadlines::Status::MetLate { .. }))
+            .count();
+        Due {
+            next: deadlines::next_due(shown).map_or_else(
+                || NOTHING_DUE.to_string(),
+                |d| db_time(d.with_timezone(&Utc)),
+            ),
+            missed: i64::try_from(missed).unwrap_or(i64::MAX),
+        }
+    }
+
+    fn seen_by(
+        visibility: Visibility,
+        all: &[deadlines::Deadline],
+        policy: &Policy,
+        record: &Record,
+    ) -> Due {
+        Due::of(&Sight::with(visibility, policy, record).deadlines(all.to_vec()))
+    }
+}
+
 /// The columns the queue filters, sorts and searches on.
 pub(super) struct Projection {
-    next_due: String,
+    /// Over every deadline: what protective interveners sort on.
+    due: Due,
+    /// Over the deadlines readers of identifying but not protected fields may see.
+    due_identifying: Due,
+    /// Over the deadlines every reader may see.
+    due_open: Due,
     /// The Melbourne date of creation, `YYYY-MM-DD`.
     created_on: String,
     impact: Option<String>,
     primary_type: Option<String>,
     service_type: Option<String>,
     ssr_critical: i64,
-    /// Deadlines met late so far; with a past `next_due` this makes the outcome "overdue".
-    deadlines_missed: i64,
     open_actions: i64,
     /// Owners of the open learning actions, each as `\nowner\n`.
     action_owners: String,
@@ -121,11 +158,14 @@ impl Projection {
     ) -> Self {
         let policy = policies.of_record(record);
         let all = deadlines::deadlines(record, policies, now);
-        let due = deadlines::next_due(&all);
-        let deadlines_missed = all
-            .iter()
-            .filter(|d| matches!(d.status, deadlines::Status::MetLate { .. }))
-            .count();
+        let identifying = Visibility {
+            protected: false,
+            identifying: true,
+        };
+        let open = Visibility {
+            protected: false,
+            identifying: false,
+        };
         let (impact, primary_type, ssr) = match &record.details {
             Details::Incident(i) => (
                 i.impact.and_then(snake),
@@ -136,16 +176,14 @@ impl Projection {
         };
         let text = search_text(record, policy, terms);
         Projection {
-            next_due: due.map_or_else(
-                || NOTHING_DUE.to_string(),
-                |d| db_time(d.with_timezone(&Utc)),
-            ),
+            due_identifying: Due::seen_by(identifying, &all, policy, record),
+            due_open: Due::seen_by(open, &all, policy, record),
+            due: Due::of(&all),
             created_on: local_time::local_date(record.created_at).to_string(),
             impact,
             primary_type,
             service_type: record.incident().map(|i| i.service_type.clone()),
             ssr_critical: i64::from(ssr),
-            deadlines_missed: i64::try_from(deadlines_missed).unwrap_or(i64::MAX),
             open_actions: i64::try_from(record.open_learning_actions().count()).unwrap_or(i64::MAX),
             action_owners: record
                 .open_learning_actions()
@@ -646,11 +684,12 @@ const VALUES_PER_STATEMENT: usize = 4000;
 const PROJECTION_COLUMNS: &str = "id, kind, org_id, stage, status, assignee, version, \
      created_at, updated_at, next_due, impact, primary_type, ssr_critical, search_open, \
      search_identifying, search_protected, state, service_type, deadlines_missed, open_actions, \
-     action_owners, projection_version, created_on, search_words";
-const PROJECTION_VALUES: usize = 24;
+     action_owners, projection_version, created_on, search_words, next_due_identifying, \
+     deadlines_missed_identifying, next_due_open, deadlines_missed_open";
+const PROJECTION_VALUES: usize = 28;
 
 /// Raised whenever the projection gains a column, so rows written before are recomputed.
-pub(super) const PROJECTION_VERSION: i64 = 2;
+pub(super) const PROJECTION_VERSION: i64 = 3;
 
 /// `cross_assignee`: the assignee when they are not a user of the record's organisation.
 /// The placeholders bind the assignee, the organisation and the assignee again.
@@ -676,7 +715,7 @@ fn bind_projection<'q>(
         .bind(version_of(record)?)
         .bind(db_time(record.created_at))
         .bind(db_time(record.updated_at))
-        .bind(p.next_due.clone())
+        .bind(p.due.next.clone())
         .bind(p.impact.clone())
         .bind(p.primary_type.clone())
         .bind(p.ssr_critical)
@@ -685,12 +724,16 @@ fn bind_projection<'q>(
         .bind(p.search_protected.clone())
         .bind(serde_json::to_string(record).map_err(corrupt)?)
         .bind(p.service_type.clone())
-        .bind(p.deadlines_missed)
+        .bind(p.due.missed)
         .bind(p.open_actions)
         .bind(p.action_owners.clone())
         .bind(PROJECTION_VERSION)
         .bind(p.created_on.clone())
-        .bind(p.search_words.clone()))
+        .bind(p.search_words.clone())
+        .bind(p.due_identifying.next.clone())
+        .bind(p.due_identifying.missed)
+        .bind(p.due_open.next.clone())
+        .bind(p.due_open.missed))
 }
 
 /// Insert the projection rows of new records.
@@ -745,8 +788,10 @@ async fn update_projection(
          primary_type = $12, ssr_critical = $13, search_open = $14, \
          search_identifying = $15, search_protected = $16, state = $17, service_type = $18, \
          deadlines_missed = $19, open_actions = $20, action_owners = $21, \
-         projection_version = $22, created_on = $23, search_words = $24, cross_assignee = {} \
-         WHERE id = $1 AND version = $25",
+         projection_version = $22, created_on = $23, search_words = $24, \
+         next_due_identifying = $25, deadlines_missed_identifying = $26, next_due_open = $27, \
+         deadlines_missed_open = $28, cross_assignee = {} \
+         WHERE id = $1 AND version = $29",
         cross_assignee(["$6", "$3", "$6"])
     );
     let query = bind_projection(sqlx::query(sqlx::AssertSqlSafe(sql)), record, p)?.bind(expected);

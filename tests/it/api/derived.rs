@@ -9,13 +9,11 @@
 use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
-use cims::domain::actor::Role;
 use cims::domain::commands::Command;
 use cims::domain::model::{
     AboriginalStatus, Circumstance, Classification, Consequence, Details, Incident, Intake,
     Probability, RecordKind,
 };
-use cims::store::NewUser;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -56,35 +54,6 @@ fn tick(item: &str) -> Command {
     Command::Tick {
         item: item.to_string(),
     }
-}
-
-/// A department investigation manager who is not a protective intervener: they act on
-/// any organisation's incident but may not see another organisation's clients' identifying
-/// or cultural details (R-PRIV-3). Returns their token.
-async fn department_investigator(api: &Api) -> String {
-    let store = api.store();
-    store
-        .create_user(&NewUser {
-            id: "ike".to_string(),
-            org_id: "dffh".to_string(),
-            display_name: "Ike Investigator".to_string(),
-            roles: [
-                Role::Investigator,
-                Role::InvestigationManager,
-                Role::IncidentDelegate,
-            ]
-            .into_iter()
-            .collect(),
-            protective_intervener: false,
-            password: None,
-        })
-        .await
-        .expect("create the investigator");
-    store
-        .issue_token("ike", chrono::Duration::hours(1))
-        .await
-        .expect("issue a token")
-        .0
 }
 
 // ------------------------------------------------------------------ comparing answers
@@ -356,7 +325,7 @@ async fn r_priv_9_tick_waive_and_advance_are_refused_alike_whether_or_not_a_cult
         let a = incident_in_investigation(&api, AboriginalStatus::Aboriginal).await;
         let b = incident_in_investigation(&api, AboriginalStatus::NotAboriginal).await;
 
-        let ike = department_investigator(&api).await;
+        let ike = api.token(Persona::Investigator).to_string();
         assert_same_answers(&api, &ike, &a, &b, "the department investigator").await;
         for item in ["acsass_plan", "cultural_safety"] {
             let refusal = assert_same_refusal(&api, &ike, &a, &b, &tick(item)).await;
@@ -515,6 +484,62 @@ async fn r_priv_9_the_feedback_deadline_is_withheld_from_a_reader_who_may_not_se
             view_a["deadlines"]
         );
         assert_eq!(deadline(&view_b, "R-INT-DL-FB"), None);
+        api.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn r_priv_9_a_withheld_deadline_neither_sorts_nor_filters_nor_counts_a_reader_s_queue() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let alice = api.token(Persona::Practitioner);
+        // The report without a professional reporter first: sorted by due time, only the
+        // feedback deadline (2 days from now) could put the other one before it.
+        let mut ids = Vec::new();
+        for professional in [false, true] {
+            let mut intake = reported_by(professional);
+            intake.received_at = Utc::now() - Duration::hours(1);
+            let id = intake_for_carol(&api, &intake).await;
+            done(&api, alice, &id, tick("team_manager_consulted")).await;
+            done(&api, alice, &id, classify_wellbeing()).await;
+            ids.push(id);
+        }
+        let ids_of = |page: &Value| -> Vec<String> {
+            page["rows"]
+                .as_array()
+                .expect("rows")
+                .iter()
+                .filter_map(|r| r["id"].as_str().map(String::from))
+                .filter(|id| ids.contains(id))
+                .collect()
+        };
+
+        let carol = api.token(Persona::CsoDelegate);
+        assert_eq!(
+            ids_of(&get(&api, carol, "/v1/queue?sort=due&limit=500").await),
+            ids,
+            "sorted by due time, the two reports stand in the order of their ids"
+        );
+        for filter in ["due:<3d", "overdue", "outcome:overdue"] {
+            let q = super::harness::encode(filter);
+            let page = get(&api, carol, &format!("/v1/queue?q={q}&limit=500")).await;
+            assert!(ids_of(&page).is_empty(), "{filter} finds neither: {page}");
+            let count = get(&api, carol, &format!("/v1/queue/count?q={q}")).await;
+            assert_eq!(count["count"], 0, "{filter}: {count}");
+        }
+        let met = get(&api, carol, "/v1/queue?q=outcome%3Amet&limit=500").await;
+        assert_eq!(
+            ids_of(&met).len(),
+            2,
+            "both are on time as far as Carol may see: {met}"
+        );
+
+        // A protective intervener is sorted and filtered on every deadline.
+        let page = get(&api, alice, "/v1/queue?q=due%3A%3C3d&limit=500").await;
+        assert_eq!(ids_of(&page), vec![ids[1].clone()], "{page}");
+        let sorted = ids_of(&get(&api, alice, "/v1/queue?sort=due&limit=500").await);
+        assert_eq!(sorted, vec![ids[1].clone(), ids[0].clone()]);
         api.stop().await;
     })
     .await;

@@ -41,10 +41,13 @@ pub enum Persona {
     Admin,
     /// A practitioner of a community-based child and family service (The Orange Door).
     CommunityService,
+    /// A department investigator: reads every organisation's records, but is not a
+    /// protective intervener, so sees identifying details of the department's only.
+    Investigator,
 }
 
 impl Persona {
-    pub const ALL: [Persona; 9] = [
+    pub const ALL: [Persona; 10] = [
         Persona::Practitioner,
         Persona::TeamManager,
         Persona::CsoDelegate,
@@ -54,15 +57,17 @@ impl Persona {
         Persona::Daom,
         Persona::Admin,
         Persona::CommunityService,
+        Persona::Investigator,
     ];
 
     /// Everyone who is not a protective intervener.
-    pub const NON_PI: [Persona; 5] = [
+    pub const NON_PI: [Persona; 6] = [
         Persona::CsoDelegate,
         Persona::CsoPractitioner,
         Persona::Regulator,
         Persona::Admin,
         Persona::CommunityService,
+        Persona::Investigator,
     ];
 
     pub fn user(self) -> &'static str {
@@ -76,6 +81,7 @@ impl Persona {
             Persona::Daom => "dan",
             Persona::Admin => "ada",
             Persona::CommunityService => "cora",
+            Persona::Investigator => "ike",
         }
     }
 
@@ -85,7 +91,8 @@ impl Persona {
             | Persona::TeamManager
             | Persona::IntegrityUnit
             | Persona::Daom
-            | Persona::Admin => "dffh",
+            | Persona::Admin
+            | Persona::Investigator => "dffh",
             Persona::CsoDelegate => "anglicare",
             Persona::CsoPractitioner => "berry_street",
             Persona::Regulator => "ssr",
@@ -104,6 +111,11 @@ impl Persona {
             Persona::IntegrityUnit => &[Role::IntegrityUnit],
             Persona::Daom => &[Role::Daom],
             Persona::Admin => &[Role::Admin],
+            Persona::Investigator => &[
+                Role::Investigator,
+                Role::InvestigationManager,
+                Role::IncidentDelegate,
+            ],
         }
     }
 

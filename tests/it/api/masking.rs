@@ -321,6 +321,8 @@ async fn leak_checks(url: String) {
                     .collect(),
                 Vec::new(),
             ),
+            // The department's own intake report, but not its reporter (R-PRIV-3).
+            Persona::Investigator => (INTAKE_IDENTIFYING.to_vec(), Vec::new()),
             // A community-based child and family service sees its reporters (R-PRIV-1).
             Persona::CommunityService => (CS_IDENTIFYING.to_vec(), CS_PROTECTED.to_vec()),
             _ => (Vec::new(), Vec::new()),

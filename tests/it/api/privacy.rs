@@ -92,8 +92,9 @@ enum Piece {
 }
 
 /// An intake report's concerns, its parent's relationship, whether it is assigned to the
-/// CSO delegate, and whether its reporter is a professional in each store.
-type IntakePlan = (Vec<Piece>, Vec<Piece>, bool, [bool; 2]);
+/// CSO delegate, whether its reporter is a professional in each store, and whether it is
+/// classified (which starts the feedback deadline of a professional's report).
+type IntakePlan = (Vec<Piece>, Vec<Piece>, bool, [bool; 2], bool);
 
 #[derive(Debug, Clone)]
 struct World {
@@ -126,7 +127,13 @@ fn world() -> impl Strategy<Value = World> {
     (
         // Two reporters at least, so every detail a text names is a reporter's.
         prop::collection::vec(
-            (pieces(), pieces(), any::<bool>(), any::<[bool; 2]>()),
+            (
+                pieces(),
+                pieces(),
+                any::<bool>(),
+                any::<[bool; 2]>(),
+                any::<bool>(),
+            ),
             2..4,
         ),
         prop::collection::vec((pieces(), pieces()), 1..3),
@@ -184,6 +191,15 @@ fn reporter(store: usize, which: usize, professional: bool) -> Reporter {
     }
 }
 
+/// When every report was received, the same in both stores: an hour before the test began,
+/// so the feedback deadline, due two days after classifying, comes before the team
+/// manager's.
+static RECEIVED: std::sync::LazyLock<chrono::DateTime<chrono::Utc>> =
+    std::sync::LazyLock::new(|| {
+        use chrono::SubsecRound;
+        (chrono::Utc::now() - chrono::Duration::hours(1)).trunc_subsecs(0)
+    });
+
 /// Build the store's records, in the same order in both stores.
 async fn build(api: &Api, world: &World, store: usize) {
     // The CSO's incidents name the reporters before they report: their text must be
@@ -197,10 +213,11 @@ async fn build(api: &Api, world: &World, store: usize) {
         api.note(Persona::CsoDelegate, &id, &render(note, store))
             .await;
     }
-    for (index, (concerns, relationship, assigned, professional)) in
+    for (index, (concerns, relationship, assigned, professional, classified)) in
         world.intakes.iter().enumerate()
     {
         let intake = Intake {
+            received_at: *RECEIVED,
             reporter: reporter(store, index % 2, professional[store]),
             concerns: render(concerns, store),
             parents: vec![Parent {
@@ -223,9 +240,23 @@ async fn build(api: &Api, world: &World, store: usize) {
         if *assigned {
             body["assignee"] = json!(Persona::CsoDelegate.user());
         }
-        api.create(Persona::Practitioner, &body)
+        let created = api
+            .create(Persona::Practitioner, &body)
             .await
             .expect(201, "the practitioner registers an intake report");
+        if *classified {
+            let id = created["record"]["id"].as_str().expect("an id");
+            let classify = json!({
+                "command": "classify_intake",
+                "classifications": ["child_wellbeing"],
+                "consequence": "concerning",
+                "probability": "unlikely",
+            });
+            let version = api.version(Persona::Practitioner, id).await;
+            api.command(Persona::Practitioner, id, version, &classify)
+                .await
+                .expect(200, "the practitioner classifies the report");
+        }
     }
     for (description, aboriginal) in &world.critical {
         let mut incident = cims::domain::model::Incident {
@@ -275,6 +306,10 @@ fn searches(world: &World) -> Vec<String> {
     }
     words.extend(world.probes.iter().map(|p| p.trim().to_string()));
     words.insert("[protected]".to_string());
+    // Filters on deadlines, which a withheld deadline must not move (R-PRIV-9).
+    for filter in ["due:<3d", "overdue", "outcome:overdue", "outcome:met"] {
+        words.insert(filter.to_string());
+    }
     words.into_iter().filter(|w| !w.is_empty()).collect()
 }
 
@@ -322,6 +357,7 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
             format!("/v1/queue?view=all&q={q}"),
             format!("/v1/queue/count?view=all&q={q}"),
             format!("/v1/analytics?by=type&interval=month&q={q}"),
+            format!("/v1/analytics?by=outcome&interval=month&q={q}"),
         ] {
             ask(path.clone(), answer(api.get(persona, &path).await).await);
         }
@@ -334,7 +370,9 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
         )
         .await;
     ask("export".into(), answer(exported).await);
-    let page = api.get(persona, "/v1/queue?view=all&limit=500").await;
+    let page = api
+        .get(persona, "/v1/queue?view=all&sort=due&limit=500")
+        .await;
     let ids: Vec<String> = serde_json::from_str::<Value>(&page.body)
         .ok()
         .and_then(|v| v["rows"].as_array().cloned())
@@ -379,7 +417,11 @@ async fn equal_answers(world: World, url_of: impl AsyncFn() -> String) {
     for (store, api) in stores.iter().enumerate() {
         build(api, &world, store).await;
     }
-    for persona in [Persona::CsoDelegate, Persona::Regulator] {
+    for persona in [
+        Persona::CsoDelegate,
+        Persona::Regulator,
+        Persona::Investigator,
+    ] {
         let first = answers(&stores[0], persona, &searches).await;
         let second = answers(&stores[1], persona, &searches).await;
         assert_eq!(first.len(), second.len(), "{persona:?}: as many answers");
