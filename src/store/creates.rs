@@ -189,7 +189,7 @@ impl Store {
             return Ok(Vec::new());
         };
         let strings: Vec<String> = creates.iter().flat_map(|c| c.strings.clone()).collect();
-        let (mut tx, mut learning) = self.begin_holding(&strings).await?;
+        let (mut tx, mut learning) = self.begin_holding().await?;
         learning.learn(&strings);
         let ids = allocate_ids(&mut tx, creates).await?;
         let mut records = Vec::with_capacity(creates.len());
@@ -220,9 +220,7 @@ impl Store {
             .map(|(r, events)| (r, 0, events.as_slice()))
             .collect();
         let (first_seq, last_seq) = self.append(&mut tx, &appends).await?;
-        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
-        self.protect(&mut tx, learning.learnt(), last_seq, &ids, &policies)
-            .await?;
+        let protected = self.protect(&mut tx, learning.learnt(), last_seq).await?;
         for (create, record) in creates.iter().zip(&records) {
             if let Some(key) = &create.idempotency {
                 super::idempotency::remember(&mut tx, key, 201, &record.id, create.now).await?;
@@ -230,6 +228,9 @@ impl Store {
         }
         self.commit(tx, last_seq).await?;
         learning.committed();
+        if protected {
+            self.reproject_soon(policies);
+        }
         let mut seq = first_seq;
         Ok(records
             .into_iter()

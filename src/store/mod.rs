@@ -10,6 +10,7 @@ mod idempotency;
 mod migrate;
 mod queue;
 mod records;
+mod reproject;
 mod terms;
 mod writer;
 
@@ -62,6 +63,7 @@ pub struct Store {
     terms: TermCache,
     writes: writer::WriteQueue,
     creates: creates::CreateQueue,
+    reprojector: reproject::Reprojector,
 }
 
 /// Text form of an instant in the database: RFC 3339 UTC, to the second, so it sorts.
@@ -124,6 +126,7 @@ impl Store {
             terms: TermCache::default(),
             writes,
             creates: creates::CreateQueue::default(),
+            reprojector: reproject::Reprojector::default(),
         };
         store.refresh_latest().await?;
         store.terms.sync(&store.pool).await?;

@@ -435,11 +435,20 @@ fn through_protected(c: &mut Conditions, q: &QueueQuery) -> String {
 
 impl Store {
     /// The conditions of each part of what the caller may see, with the query's filter.
-    fn branch_conditions(&self, q: &QueueQuery, policies: &PolicySet) -> Vec<Conditions> {
-        branches(&q.viewer)
+    /// Words are searched for only once every record holding a stored protected term has
+    /// been re-projected (R-PRIV-8, see `store::reproject`).
+    async fn branch_conditions(
+        &self,
+        q: &QueueQuery,
+        policies: &PolicySet,
+    ) -> Result<Vec<Conditions>, StoreError> {
+        if !q.filter.text.is_empty() {
+            self.reproject_pending(policies).await?;
+        }
+        Ok(branches(&q.viewer)
             .into_iter()
             .map(|branch| conditions(q, policies, branch))
-            .collect()
+            .collect())
     }
 
     /// Every page of the queue in turn, until `each` says to stop (returns false).
@@ -482,7 +491,7 @@ impl Store {
         // (sort value, id, next due, state, found through protected text) from every
         // branch, then merged in order.
         let mut found: Vec<(String, String, String, String, i64)> = Vec::new();
-        for mut c in self.branch_conditions(q, policies) {
+        for mut c in self.branch_conditions(q, policies).await? {
             let column = q.sort.column(c.class);
             if let Some((value, id)) = &cursor {
                 let (v1, v2, i) = (c.text(value), c.text(value), c.text(id));
@@ -550,7 +559,7 @@ impl Store {
         by: GroupBy,
     ) -> Result<Vec<(String, NaiveDate, u64)>, QueueError> {
         let mut facts = Vec::new();
-        for mut c in self.branch_conditions(q, policies) {
+        for mut c in self.branch_conditions(q, policies).await? {
             let none = c.text(analytics::NONE);
             let group = match by {
                 GroupBy::Type => format!("COALESCE(primary_type, {none})"),
@@ -591,7 +600,7 @@ impl Store {
     /// How many records match, for view tabs.
     pub async fn count(&self, q: &QueueQuery, policies: &PolicySet) -> Result<i64, QueueError> {
         let mut total = 0;
-        for c in self.branch_conditions(q, policies) {
+        for c in self.branch_conditions(q, policies).await? {
             let sql = format!("SELECT COUNT(*) AS n FROM records{}", c.where_clause());
             let row = c
                 .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))

@@ -10,7 +10,7 @@ use crate::domain::commands::Command;
 use crate::domain::deadlines;
 use crate::domain::events::{Change, Event};
 use crate::domain::local_time;
-use crate::domain::mask::{ProtectedTerms, Sight, Visibility, patterns, search_text};
+use crate::domain::mask::{ProtectedTerms, Sight, Visibility, search_text};
 use crate::domain::model::{Details, Record, RecordKind};
 use crate::domain::policy::{Policy, PolicySet};
 use crate::domain::refusal::Refusal;
@@ -254,41 +254,25 @@ impl Store {
         self.writes.begin().await
     }
 
-    /// Begin a write of records holding `strings` (their reporters' details): the terms
-    /// are held, exclusively if any string is new, and brought up to date (R-PRIV-8).
-    pub(super) async fn begin_holding(
-        &self,
-        strings: &[String],
-    ) -> Result<(WriteTx, Learning), WriteError> {
-        let mut exclusive = !self.terms.knows_all(strings);
-        loop {
-            let mut tx = self.begin_write().await?;
-            self.terms.hold(&mut tx, self.backend, exclusive).await?;
-            // The terms just loaded may say otherwise (a term that was not stored after
-            // all): then the write starts again holding them exclusively.
-            if exclusive || self.terms.knows_all(strings) {
-                return Ok((tx, self.terms.learning()));
-            }
-            drop(tx);
-            exclusive = true;
-        }
+    /// Begin a write of records: the terms are held and brought up to date (R-PRIV-8).
+    pub(super) async fn begin_holding(&self) -> Result<(WriteTx, Learning), WriteError> {
+        let mut tx = self.begin_write().await?;
+        self.terms.hold(&mut tx, self.backend).await?;
+        Ok((tx, self.terms.learning()))
     }
 
-    /// Store the strings a write learnt and re-project every other record holding one
-    /// that was new to the database, in the same transaction (R-PRIV-8).
+    /// Store the strings a write learnt, pending the re-projection of the records that
+    /// held them before (see [`super::reproject`]). True when one was new to the database.
     pub(super) async fn protect(
         &self,
         tx: &mut Transaction<'_, Any>,
         learnt: &[String],
         seq: i64,
-        written: &[&str],
-        policies: &PolicySet,
-    ) -> Result<(), WriteError> {
+    ) -> Result<bool, WriteError> {
         if learnt.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
-        let stored = self.terms.remember(tx, learnt, seq).await?;
-        self.reproject_holding(tx, &stored, written, policies).await
+        Ok(!self.terms.remember(tx, learnt, seq).await?.is_empty())
     }
 
     /// Reserve `count` consecutive record numbers under `prefix` (see [`id_prefix`]): the
@@ -338,7 +322,7 @@ impl Store {
                 .filter_map(Record::intake)
                 .map(|i| &i.reporter),
         );
-        let (mut tx, mut learning) = self.begin_holding(&strings).await?;
+        let (mut tx, mut learning) = self.begin_holding().await?;
         learning.learn(&strings);
         let projections: Vec<Projection> = {
             let terms = self.terms.read();
@@ -355,11 +339,12 @@ impl Store {
             .map(|(r, events)| (r, 0, events.as_slice()))
             .collect();
         let (_, last_seq) = self.append(&mut tx, &appends).await?;
-        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
-        self.protect(&mut tx, learning.learnt(), last_seq, &ids, policies)
-            .await?;
+        let protected = self.protect(&mut tx, learning.learnt(), last_seq).await?;
         self.commit(tx, last_seq).await?;
         learning.committed();
+        if protected {
+            self.reproject_pending(policies).await?;
+        }
         Ok(())
     }
 
@@ -395,7 +380,7 @@ impl Store {
         }
         let record = fold(Some(current), &events)?;
         let strings = reporter_strings(record.intake().map(|i| &i.reporter));
-        let (mut tx, mut learning) = self.begin_holding(&strings).await?;
+        let (mut tx, mut learning) = self.begin_holding().await?;
         learning.learn(&strings);
         let projection = Projection::of(&record, policies, &self.terms.read(), now);
         let updated = update_projection(&mut tx, &record, &projection, expected_version).await?;
@@ -410,19 +395,15 @@ impl Store {
         let (first_seq, last_seq) = self
             .append(&mut tx, &[(&record, expected_version, &events)])
             .await?;
-        self.protect(
-            &mut tx,
-            learning.learnt(),
-            last_seq,
-            &[&record.id],
-            policies,
-        )
-        .await?;
+        let protected = self.protect(&mut tx, learning.learnt(), last_seq).await?;
         if let Some(key) = idempotency {
             super::idempotency::remember(&mut tx, key, 200, &record.id, now).await?;
         }
         self.commit(tx, last_seq).await?;
         learning.committed();
+        if protected {
+            self.reproject_pending(policies).await?;
+        }
         Ok(Appended {
             record,
             first_seq,
@@ -524,7 +505,7 @@ impl Store {
                 return Ok(refreshed);
             }
             let mut tx = self.begin_write().await?;
-            self.terms.hold(&mut tx, self.backend, false).await?;
+            self.terms.hold(&mut tx, self.backend).await?;
             for row in &rows {
                 let state: String = row.try_get("state")?;
                 let record: Record = serde_json::from_str(&state).map_err(corrupt)?;
@@ -546,59 +527,6 @@ impl Store {
             }
             tx.commit().await?;
         }
-    }
-
-    /// Recompute the search text of the records that hold any of `terms`, but those in
-    /// `written` (made with them already). They are found through the index of the words
-    /// records hold, never by reading every record (R-PRIV-8).
-    async fn reproject_holding(
-        &self,
-        tx: &mut Transaction<'_, Any>,
-        terms: &[String],
-        written: &[&str],
-        policies: &PolicySet,
-    ) -> Result<(), WriteError> {
-        let sql = match self.backend {
-            Backend::Sqlite => {
-                "SELECT id FROM records WHERE rowid IN \
-                 (SELECT rowid FROM records_words WHERE records_words MATCH $1)"
-            }
-            Backend::Postgres => {
-                "SELECT id FROM records \
-                 WHERE to_tsvector('simple', search_words) @@ to_tsquery('simple', $1)"
-            }
-        };
-        for chunk in terms.chunks(100) {
-            let Some(query) = word_query(self.backend, chunk) else {
-                continue;
-            };
-            // Ids first: the records just written hold the terms, and are read no further.
-            let ids: Vec<(String,)> = sqlx::query_as(sql).bind(query).fetch_all(&mut **tx).await?;
-            for (id,) in ids {
-                if written.contains(&id.as_str()) {
-                    continue;
-                }
-                let (state,): (String,) = sqlx::query_as("SELECT state FROM records WHERE id = $1")
-                    .bind(&id)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                let record: Record = serde_json::from_str(&state).map_err(corrupt)?;
-                // Only the search text changes: the rest of the projection stands.
-                let text = search_text(&record, policies.of_record(&record), &self.terms.read());
-                sqlx::query(
-                    "UPDATE records SET search_open = $1, search_identifying = $2, \
-                     search_protected = $3, search_words = $4 WHERE id = $5",
-                )
-                .bind(text.open)
-                .bind(text.identifying)
-                .bind(text.protected)
-                .bind(text.words)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
-        Ok(())
     }
 
     /// Rebuild a record from its events alone, to check the projection against the log.
@@ -632,30 +560,6 @@ where
     .await?;
     let first = last - i64::from(count) + 1;
     Ok((first..=last).map(|n| format!("{prefix}-{n:06}")).collect())
-}
-
-/// The full-text query that finds the records holding any of `terms`: one of a term's
-/// spellings as a phrase, its words next to each other in order. Words are letters and
-/// digits only, so quoting them is safe.
-fn word_query(backend: Backend, terms: &[String]) -> Option<String> {
-    let groups: Vec<String> = terms
-        .iter()
-        .flat_map(|term| patterns(term))
-        .map(|words| match backend {
-            Backend::Sqlite => format!("\"{}\"", words.join(" ")),
-            Backend::Postgres => {
-                let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
-                format!("({})", quoted.join(" <-> "))
-            }
-        })
-        .collect();
-    if groups.is_empty() {
-        return None;
-    }
-    Some(groups.join(match backend {
-        Backend::Sqlite => " OR ",
-        Backend::Postgres => " | ",
-    }))
 }
 
 /// The event log keeps times to the second (`db_time`): changes are decided at that

@@ -3,15 +3,16 @@
 //!
 //! Search text is made with the terms known when a record is written (R-PRIV-8), so a
 //! write and the arrival of a new term must not pass each other unseen: every write holds
-//! the terms while it computes its search text — shared on PostgreSQL, exclusive when the
-//! write brings new terms (SQLite writes one at a time) — first loads any term another
-//! writer or replica committed, and a write that brings a new term re-projects, in its own
-//! transaction, every record that holds the term.
+//! the terms while it computes its search text (shared on PostgreSQL; SQLite writes one at
+//! a time) and first loads any term another writer or replica committed. A write that
+//! brings a new term stores it pending; the records that held it before are re-projected
+//! by [`super::reproject`], once every write that began before the term was stored has
+//! ended.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AnyPool, Row, Transaction};
 
 use crate::domain::mask::ProtectedTerms;
 use crate::domain::model::Reporter;
@@ -115,12 +116,6 @@ impl TermCache {
         }
     }
 
-    /// Are all these strings known already?
-    pub(super) fn knows_all(&self, strings: &[String]) -> bool {
-        let terms = self.read();
-        strings.iter().all(|s| terms.knows(s))
-    }
-
     /// Nothing learnt yet, for a write about to begin.
     pub(super) fn learning(&self) -> Learning {
         Learning {
@@ -135,17 +130,29 @@ impl TermCache {
         &self,
         tx: &mut Transaction<'_, Any>,
         backend: Backend,
-        exclusive: bool,
     ) -> Result<(), StoreError> {
         if backend == Backend::Postgres {
-            let sql = if exclusive {
-                "SELECT pg_advisory_xact_lock($1)"
-            } else {
-                "SELECT pg_advisory_xact_lock_shared($1)"
-            };
-            sqlx::query(sql).bind(TERMS_LOCK).execute(&mut **tx).await?;
+            sqlx::query("SELECT pg_advisory_xact_lock_shared($1)")
+                .bind(TERMS_LOCK)
+                .execute(&mut **tx)
+                .await?;
         }
         self.sync(&mut **tx).await
+    }
+
+    /// Wait until every write that holds the terms now has ended: a write that begins
+    /// later loads every term stored before it. On SQLite writes run one at a time, and
+    /// the next one in turn is such a write already.
+    pub(super) async fn barrier(&self, pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+        if backend == Backend::Postgres {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(TERMS_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(())
     }
 
     /// Record new terms with the write that introduced them; the ones not stored before.
@@ -158,10 +165,10 @@ impl TermCache {
         let mut added = Vec::new();
         for chunk in terms.chunks(80) {
             let values: Vec<String> = (1..=chunk.len())
-                .map(|i| format!("(${}, ${})", 2 * i - 1, 2 * i))
+                .map(|i| format!("(${}, ${}, 1)", 2 * i - 1, 2 * i))
                 .collect();
             let sql = format!(
-                "INSERT INTO protected_terms (term, added_seq) VALUES {} \
+                "INSERT INTO protected_terms (term, added_seq, pending) VALUES {} \
                  ON CONFLICT (term) DO NOTHING RETURNING term",
                 values.join(", ")
             );

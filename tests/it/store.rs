@@ -7,7 +7,10 @@ use std::sync::Arc;
 use cims::domain::commands::Command;
 use cims::domain::model::Details;
 use cims::domain::policy::PolicySet;
-use cims::store::{CommandRequest, NewRecord, NewUser, Organisation, Store, WriteError};
+use cims::store::{
+    CommandRequest, NewRecord, NewUser, Organisation, QueueQuery, Scope, SortKey, Store, Viewer,
+    WriteError,
+};
 
 use crate::fixtures::{incident, melb, practitioner};
 use crate::support;
@@ -235,6 +238,128 @@ async fn creates_arriving_together_each_get_their_own_record_and_refusals_take_n
             (1..=500).collect(),
             "every event has its own sequence number"
         );
+    })
+    .await;
+}
+
+/// What an incident names, then a report whose reporter it named.
+async fn named_then_reported(store: &Store, policies: &Arc<PolicySet>, name: &str) -> String {
+    let named = store
+        .create(
+            NewRecord {
+                org: "dffh".into(),
+                details: Details::Incident(cims::domain::model::Incident {
+                    description: format!("{name} rang about the bruise on the bus."),
+                    ..incident()
+                }),
+                assignee: None,
+            },
+            &practitioner(),
+            melb("2026-11-23 11:00"),
+            policies,
+            None,
+        )
+        .await
+        .expect("create the incident");
+    let intake = cims::domain::model::Intake {
+        reporter: cims::domain::model::Reporter {
+            name: name.to_string(),
+            ..crate::fixtures::reporter()
+        },
+        ..crate::fixtures::intake()
+    };
+    store
+        .create(
+            NewRecord {
+                org: "dffh".into(),
+                details: Details::Intake(intake),
+                assignee: None,
+            },
+            &practitioner(),
+            melb("2026-11-23 13:00"),
+            policies,
+            None,
+        )
+        .await
+        .expect("create the report");
+    named.record.id
+}
+
+/// A department user of another organisation's view: what every reader may see.
+fn open_search(words: &str) -> QueueQuery {
+    QueueQuery {
+        viewer: Viewer {
+            user: "ike".into(),
+            org: "elsewhere".into(),
+            scope: Scope::All,
+            identifying_everywhere: false,
+            protected: false,
+        },
+        filter: cims::domain::query::parse(words).expect("a filter"),
+        sort: SortKey::Due,
+        descending: false,
+        limit: 50,
+        cursor: None,
+        now: melb("2026-11-23 14:00"),
+    }
+}
+
+#[tokio::test]
+async fn r_priv_8_no_search_reads_text_made_before_a_reporter_s_strings_were_stored() {
+    support::for_each_db(|url| async move {
+        let store = seeded(&url).await;
+        let policies = Arc::new(PolicySet::embedded().expect("policy"));
+        let named = named_then_reported(&store, &policies, "Robin Okafor").await;
+        // At once, whether or not the records holding the name were re-projected yet.
+        for words in ["okafor", "\"robin okafor\"", "\"okafor rang\""] {
+            let page = store
+                .queue(&open_search(words), &policies)
+                .await
+                .expect("search");
+            assert!(
+                page.rows.iter().all(|r| r.record.id != named),
+                "{words} does not find the incident that names the reporter"
+            );
+        }
+        let page = store
+            .queue(&open_search("bruise"), &policies)
+            .await
+            .expect("search");
+        assert!(page.rows.iter().any(|r| r.record.id == named));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn r_priv_8_records_holding_a_new_reporter_s_strings_are_re_projected_without_a_search() {
+    support::for_each_db(|url| async move {
+        let store = seeded(&url).await;
+        let policies = Arc::new(PolicySet::embedded().expect("policy"));
+        let named = named_then_reported(&store, &policies, "Kim Larsen").await;
+        let started = std::time::Instant::now();
+        loop {
+            let (pending,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM protected_terms WHERE pending = 1")
+                    .fetch_one(store.pool())
+                    .await
+                    .expect("count");
+            if pending == 0 {
+                break;
+            }
+            assert!(
+                started.elapsed() < crate::api::harness::PATIENCE,
+                "the terms are still pending"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let (open,): (String,) = sqlx::query_as("SELECT search_open FROM records WHERE id = $1")
+            .bind(&named)
+            .fetch_one(store.pool())
+            .await
+            .expect("row");
+        let open = open.to_lowercase();
+        assert!(!open.contains("larsen"), "{open}");
+        assert!(open.contains("bruise"), "{open}");
     })
     .await;
 }
