@@ -30,7 +30,7 @@ use super::{Backend, Store, StoreError};
 
 /// How long the task waits before it starts, so the terms of the creates arriving together
 /// are looked for together.
-const GATHER: Duration = Duration::from_millis(100);
+const GATHER: Duration = Duration::from_millis(250);
 
 /// Terms to a full-text query, terms to a pass, and records to a statement.
 const TERMS_PER_QUERY: usize = 100;
