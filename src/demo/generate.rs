@@ -222,6 +222,7 @@ fn person(rng: &mut Rng, now: DateTime<Utc>, min_age: i64, max_age: i64) -> Pers
         name: name(rng),
         date_of_birth: Some(birth(rng, now, min_age, max_age)),
         aboriginal_status: aboriginal(rng),
+        aboriginal_status_reason: None,
         address: Some(format!(
             "{} Example St, {}",
             1 + rng.below(200),
@@ -632,6 +633,8 @@ fn intake(rng: &mut Rng, now: DateTime<Utc>) -> Intake {
         .map(|i| Parent {
             person: person(rng, now, 19, 50),
             relationship: Some(if i == 0 { "mother" } else { "father" }.to_string()),
+            // The mother and the father of every child of the report.
+            parent_of: None,
         })
         .collect();
     let assessed = rng.chance(80);

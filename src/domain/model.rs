@@ -76,6 +76,11 @@ pub struct Person {
     pub date_of_birth: Option<NaiveDate>,
     #[serde(default)]
     pub aboriginal_status: AboriginalStatus,
+    /// Why a child's status was set by hand rather than following their parents'
+    /// identification (R-INT-ABORIGINAL): with a reason, the parents' statuses no longer
+    /// change it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aboriginal_status_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -335,6 +340,20 @@ pub struct Parent {
     pub person: Person,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship: Option<String>,
+    /// The children of the report (by their place in `children`, from 0) this person is a
+    /// parent of (R-INT-ABORIGINAL). Left out, a parent of every child of the report; an
+    /// empty list, a caregiver who is no child's parent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_of: Option<Vec<usize>>,
+}
+
+impl Parent {
+    /// Is this person a parent of the report's child at `index`?
+    pub fn is_parent_of(&self, index: usize) -> bool {
+        self.parent_of
+            .as_ref()
+            .is_none_or(|children| children.contains(&index))
+    }
 }
 
 /// Consequence of harm (R-INT-MATRIX).

@@ -188,6 +188,7 @@ pub fn intake() -> Intake {
                 ..Person::default()
             },
             relationship: Some("mother".to_string()),
+            parent_of: None,
         }],
         concerns: "Casey arrived at school with bruising and said she was hit at home.".to_string(),
         family_violence: false,
@@ -305,6 +306,7 @@ pub fn parent(name: &str, relationship: &str, status: AboriginalStatus) -> Paren
             ..Person::default()
         },
         relationship: Some(relationship.to_string()),
+        parent_of: None,
     }
 }
 

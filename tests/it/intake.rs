@@ -8,7 +8,7 @@ use cims::domain::actor::{Actor, OrgKind, Role};
 use cims::domain::commands::{Command, ContactPurpose};
 use cims::domain::deadlines::{Deadline, Status as Clock, deadlines};
 use cims::domain::model::{
-    AboriginalStatus, Child, Classification, Consequence, Details, Intake, MaramRating,
+    AboriginalStatus, Child, Classification, Consequence, Details, Intake, MaramRating, Parent,
     PriorReport, Probability, Record, Status, Urgency,
 };
 use cims::domain::refusal::{Refusal, RefusalKind};
@@ -16,8 +16,8 @@ use cims::domain::rules::intake::{Suggestion, matrix};
 
 use crate::fixtures::{
     INTAKE_STAGE_1, INTAKE_STAGE_2, INTAKE_STAGE_3, actor, child, create, daom, date, delegate,
-    intake, item_applies, melb, new_intake, ok, parent, policies, practice_leader, practitioner,
-    principal_practitioner, refused, regulator, team_manager, tick,
+    intake, item_applies, melb, new_intake, ok, parent, person, policies, practice_leader,
+    practitioner, principal_practitioner, refused, regulator, team_manager, tick,
 };
 
 use Classification::{
@@ -947,6 +947,133 @@ fn r_int_aboriginal_a_parent_identifying_makes_the_child_identify_on_update() {
         now(),
     );
     assert_eq!(child_status(&record), AboriginalStatus::Aboriginal);
+}
+
+/// Two children; the mother is the first child's parent only, the father both's.
+fn two_children(mother: AboriginalStatus) -> Intake {
+    let mut report = intake();
+    report.children.push(Child {
+        person: person("Jamie Brown", "2020-05-01"),
+        sexually_abusive_behaviour: false,
+        rso_contact: false,
+        prior_reports: Vec::new(),
+    });
+    report.parents = vec![
+        Parent {
+            parent_of: Some(vec![0]),
+            ..parent("Alex Brown", "mother", mother)
+        },
+        parent("Sam Brown", "father", AboriginalStatus::NotAboriginal),
+    ];
+    report
+}
+
+fn statuses(record: &Record) -> Vec<AboriginalStatus> {
+    record
+        .intake()
+        .expect("an intake")
+        .children
+        .iter()
+        .map(|c| c.person.aboriginal_status)
+        .collect()
+}
+
+#[test]
+fn r_int_aboriginal_a_child_follows_their_own_parents_not_another_child_s() {
+    let record = new_intake(two_children(AboriginalStatus::Aboriginal));
+    assert_eq!(
+        statuses(&record),
+        vec![
+            AboriginalStatus::Aboriginal,
+            AboriginalStatus::UnderAssessment
+        ],
+        "the mother is the first child's parent, not the second's"
+    );
+}
+
+#[test]
+fn r_int_aboriginal_a_caregiver_who_is_no_child_s_parent_does_not_count() {
+    let mut report = intake();
+    report.parents.push(Parent {
+        parent_of: Some(Vec::new()),
+        ..parent(
+            "Kerry Smith",
+            "mother's partner",
+            AboriginalStatus::Aboriginal,
+        )
+    });
+    let record = new_intake(report);
+    assert_eq!(child_status(&record), AboriginalStatus::UnderAssessment);
+}
+
+#[test]
+fn r_int_aboriginal_a_link_to_a_child_the_report_does_not_have_is_refused() {
+    let mut report = intake();
+    report.parents[0].parent_of = Some(vec![1]);
+    let refusal = create(Details::Intake(report), &practitioner(), now()).expect_err("refused");
+    assert_eq!(refusal.field.as_deref(), Some("parents"), "{refusal}");
+    assert!(refusal.message.contains("child 1"), "{refusal}");
+}
+
+#[test]
+fn r_int_aboriginal_a_corrected_parent_status_re_derives_the_child_s() {
+    let record = new_intake(two_children(AboriginalStatus::Aboriginal));
+    // The mother's status was recorded in error: her child no longer follows it.
+    let record = update(
+        record,
+        |i| i.parents[0].person.aboriginal_status = AboriginalStatus::NotAboriginal,
+        now(),
+    );
+    assert_eq!(
+        statuses(&record),
+        vec![
+            AboriginalStatus::UnderAssessment,
+            AboriginalStatus::UnderAssessment
+        ]
+    );
+    // The father identifies after all: both his children follow.
+    let record = update(
+        record,
+        |i| i.parents[1].person.aboriginal_status = AboriginalStatus::TorresStraitIslander,
+        now(),
+    );
+    assert_eq!(
+        statuses(&record),
+        vec![
+            AboriginalStatus::TorresStraitIslander,
+            AboriginalStatus::TorresStraitIslander
+        ]
+    );
+}
+
+#[test]
+fn r_int_aboriginal_a_status_set_by_hand_with_a_reason_stays_when_a_parent_s_is_corrected() {
+    let record = new_intake(two_children(AboriginalStatus::Aboriginal));
+    let record = update(
+        record,
+        |i| {
+            i.children[0].person.aboriginal_status_reason =
+                Some("the child's grandmother confirmed the family's connection".into());
+        },
+        now(),
+    );
+    let record = update(
+        record,
+        |i| i.parents[0].person.aboriginal_status = AboriginalStatus::NotAboriginal,
+        now(),
+    );
+    assert_eq!(child_status(&record), AboriginalStatus::Aboriginal);
+
+    // A blank reason is no reason.
+    let mut details = intake_details(&record);
+    details.children[1].person.aboriginal_status_reason = Some("  ".into());
+    let refusal = refused(
+        &record,
+        Command::UpdateIntake { intake: details },
+        &practitioner(),
+        now(),
+    );
+    assert_rule(&refusal, "R-INT-ABORIGINAL");
 }
 
 // ------------------------------------------------------------------ R-INT-ACSASS

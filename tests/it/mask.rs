@@ -277,6 +277,19 @@ fn r_priv_3_masked_name_without_date_of_birth_is_initials_only() {
 }
 
 #[test]
+fn r_priv_3_r_int_aboriginal_why_a_child_s_status_was_set_by_hand_is_cultural() {
+    let mut details = intake();
+    details.children[0].person.aboriginal_status_reason =
+        Some("the child's grandmother confirmed the family's connection".into());
+    let record = new_intake(details);
+    let out = masked(&record, &regulator());
+    assert_eq!(
+        out.value["details"]["children"][0]["person"]["aboriginal_status_reason"],
+        json!({ "masked": "cultural" })
+    );
+}
+
+#[test]
 fn r_priv_3_owning_organisation_and_assignee_see_identifying_fields() {
     let mut record = incident_record();
     record.org = cso_delegate().org;

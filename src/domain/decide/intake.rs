@@ -25,10 +25,11 @@ pub(super) fn validate_new(ctx: &Ctx<'_>, raw: &Intake) -> Result<Intake, Refusa
             "a new report carries no decision: classify it with classify_intake",
         ));
     }
-    validate(raw)
+    validate(None, raw)
 }
 
-fn validate(raw: &Intake) -> Result<Intake, Refusal> {
+/// The report as it will stand; `before`, as it stood when this is a change to it.
+fn validate(before: Option<&Intake>, raw: &Intake) -> Result<Intake, Refusal> {
     if raw.children.is_empty() {
         return Err(Refusal::invalid("a report is about at least one child").on_field("children"));
     }
@@ -39,8 +40,30 @@ fn validate(raw: &Intake) -> Result<Intake, Refusal> {
         .on_field("children"));
     }
     required_text(&raw.concerns, "concerns", None)?;
+    let children = raw.children.len();
+    for (n, parent) in raw.parents.iter().enumerate() {
+        if let Some(beyond) = parent
+            .parent_of
+            .iter()
+            .flatten()
+            .find(|&&index| index >= children)
+        {
+            return Err(Refusal::invalid(format!(
+                "parent {} is linked to child {beyond}, but the report's children are numbered \
+                 0 to {}",
+                n + 1,
+                children - 1
+            ))
+            .on_field("parents"));
+        }
+    }
+    for child in &raw.children {
+        if let Some(reason) = &child.person.aboriginal_status_reason {
+            required_text(reason, "aboriginal_status_reason", Some("R-INT-ABORIGINAL"))?;
+        }
+    }
     let mut intake = raw.clone();
-    rules::apply_parent_identification(&mut intake);
+    rules::apply_parent_identification(before, &mut intake);
     Ok(intake)
 }
 
@@ -72,7 +95,7 @@ pub(super) fn update(ctx: &Ctx<'_>, record: &Record, new: &Intake) -> Result<Vec
         .on_field("received_at"));
     }
     check_auto_pir_ids(ctx, new)?;
-    let new = validate(new)?;
+    let new = validate(Some(old), new)?;
     if ctx.endorsed(record, "endorse_intake") {
         // R-INT-CLASS: the endorsed risk assessment stays as endorsed, and the report may
         // not drift away from the endorsed decision.

@@ -283,6 +283,7 @@ pub const MASKABLE_FIELDS: &[(&str, &[&str])] = &[
             "name",
             "date_of_birth",
             "aboriginal_status",
+            "aboriginal_status_reason",
             "address",
             "phone",
             "cris_number",

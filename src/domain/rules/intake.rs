@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use crate::domain::local_time;
 use crate::domain::model::{
-    AboriginalStatus, Classification, Consequence, Intake, IntakeDecision, Probability, Urgency,
+    AboriginalStatus, Classification, Consequence, Intake, IntakeDecision, Parent, Probability,
+    Urgency,
 };
 use crate::domain::policy::Parameters;
 
@@ -83,27 +84,66 @@ pub fn ttr_possible(intake: &Intake) -> bool {
         .any(|c| c.sexually_abusive_behaviour && c.person.age_on(on).is_none())
 }
 
-/// R-INT-ABORIGINAL: where either parent identifies as Aboriginal and/or Torres Strait
-/// Islander, each child is recorded as such whatever the other parent says. The parents'
-/// identifications add up: an Aboriginal mother and a Torres Strait Islander father make
-/// the child Aboriginal and Torres Strait Islander. Unknown status stays
-/// `under_assessment` (the default when nothing is given).
-pub fn apply_parent_identification(intake: &mut Intake) {
-    let (aboriginal, islander) = intake
-        .parents
-        .iter()
-        .map(|p| heritage(p.person.aboriginal_status))
-        .fold((false, false), |(a, i), (pa, pi)| (a || pa, i || pi));
-    if !(aboriginal || islander) {
-        return;
+/// R-INT-ABORIGINAL: where either of a child's own parents identifies as Aboriginal and/or
+/// Torres Strait Islander, the child is recorded as such whatever the other parent says;
+/// a caregiver who is not the child's parent does not count. The identifications add up:
+/// an Aboriginal mother and a Torres Strait Islander father make the child Aboriginal and
+/// Torres Strait Islander. Unknown status stays `under_assessment`.
+///
+/// On a change to the report (`before` is the report as it stood), a child whose status
+/// the change left alone follows their parents again when the parents' identification
+/// changed: a parent's status corrected to not Aboriginal takes the child back to
+/// `under_assessment` unless another parent still identifies. A child whose status was set
+/// by hand with a reason (`aboriginal_status_reason`) keeps it.
+pub fn apply_parent_identification(before: Option<&Intake>, intake: &mut Intake) {
+    for index in 0..intake.children.len() {
+        let derived = parents_heritage(&intake.parents, index);
+        let earlier = before.and_then(|b| {
+            b.children.get(index).map(|was| {
+                (
+                    was.person.aboriginal_status,
+                    parents_heritage(&b.parents, index),
+                )
+            })
+        });
+        let person = &mut intake.children[index].person;
+        if person.aboriginal_status_reason.is_some() {
+            continue;
+        }
+        match earlier {
+            Some((was, was_derived))
+                if was == person.aboriginal_status && was_derived != derived =>
+            {
+                person.aboriginal_status =
+                    status_of(derived).unwrap_or(AboriginalStatus::UnderAssessment);
+            }
+            _ if derived != (false, false) => {
+                let (a, i) = heritage(person.aboriginal_status);
+                if let Some(status) = status_of((a || derived.0, i || derived.1)) {
+                    person.aboriginal_status = status;
+                }
+            }
+            _ => {}
+        }
     }
-    for child in &mut intake.children {
-        let (a, i) = heritage(child.person.aboriginal_status);
-        child.person.aboriginal_status = match (aboriginal || a, islander || i) {
-            (true, true) => AboriginalStatus::AboriginalAndTorresStraitIslander,
-            (true, false) => AboriginalStatus::Aboriginal,
-            _ => AboriginalStatus::TorresStraitIslander,
-        };
+}
+
+/// What the parents of the report's child at `index` identify as, added up.
+fn parents_heritage(parents: &[Parent], index: usize) -> (bool, bool) {
+    parents
+        .iter()
+        .filter(|p| p.is_parent_of(index))
+        .map(|p| heritage(p.person.aboriginal_status))
+        .fold((false, false), |(a, i), (pa, pi)| (a || pa, i || pi))
+}
+
+/// The status of (Aboriginal, Torres Strait Islander) heritage, if any.
+fn status_of((aboriginal, islander): (bool, bool)) -> Option<AboriginalStatus> {
+    match (aboriginal, islander) {
+        (true, true) => Some(AboriginalStatus::AboriginalAndTorresStraitIslander),
+        (true, false) => Some(AboriginalStatus::Aboriginal),
+        (false, true) => Some(AboriginalStatus::TorresStraitIslander),
+        (false, false) => None,
     }
 }
 

@@ -227,6 +227,8 @@ async fn build(api: &Api, world: &World, store: usize) {
                     ..Person::default()
                 },
                 relationship: Some(format!("aunt; {}", render(relationship, store))),
+                // An aunt is no child's parent.
+                parent_of: Some(Vec::new()),
             }],
             children: vec![Child {
                 person: fixtures::person("Casey Brown", "2018-03-10"),
