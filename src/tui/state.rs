@@ -135,6 +135,8 @@ pub enum ReasonFor {
     Waive(String),
     /// Amending this note with this text and these protected spans.
     Amend(u32, String, Vec<crate::domain::model::Span>),
+    /// Withdrawing the endorsement given by this item (R-LOCK-1), as (item id, its text).
+    Withdraw(String, String),
     /// Closing a learning action of a record at a version: the reason is its outcome.
     CloseAction {
         record: String,
@@ -148,6 +150,7 @@ impl ReasonFor {
         match self {
             ReasonFor::Waive(item) => format!("waive {}", item.replace('_', " ")),
             ReasonFor::Amend(note, _, _) => format!("amend note {note}"),
+            ReasonFor::Withdraw(_, text) => format!("withdraw \"{text}\""),
             ReasonFor::CloseAction { record, action, .. } => {
                 format!("close action {action} of {record} · outcome")
             }
@@ -166,6 +169,8 @@ pub struct NoteEditor {
     pub protected: Vec<String>,
     /// The note this amends, if it is an amendment (a new revision; nothing is overwritten).
     pub amends: Option<u32>,
+    /// The note's category (R-NOTE-CAT) as (id, name); the policy's default when `None`.
+    pub category: Option<(String, String)>,
 }
 
 impl NoteEditor {
@@ -183,7 +188,26 @@ impl NoteEditor {
             textarea,
             protected: Vec::new(),
             amends: None,
+            category: None,
         }
+    }
+
+    /// The next of the policy's note categories after the one chosen, back to the first.
+    pub fn next_category(&mut self, policy: &crate::domain::policy::Policy) {
+        let categories = &policy.note_categories;
+        let at = self
+            .category
+            .as_ref()
+            .and_then(|(id, _)| categories.iter().position(|c| &c.id == id));
+        let next = at.map_or(0, |i| (i + 1) % categories.len().max(1));
+        self.category = categories.get(next).map(|c| (c.id.clone(), c.name.clone()));
+    }
+
+    /// What the editor's title calls the note.
+    pub fn category_name(&self) -> &str {
+        self.category
+            .as_ref()
+            .map_or("note", |(_, name)| name.as_str())
     }
 
     /// The selected text, if a selection is under way and not empty.

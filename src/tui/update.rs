@@ -379,6 +379,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     (Some((id, version)), false) => {
                         let command = match purpose {
                             ReasonFor::Waive(item) => Command::Waive { item, reason },
+                            ReasonFor::Withdraw(item, _) => {
+                                Command::WithdrawEndorsement { item, reason }
+                            }
                             ReasonFor::Amend(note, text, protected_spans) => Command::AmendNote {
                                 note,
                                 text,
@@ -571,6 +574,21 @@ fn note_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
+        // R-NOTE-CAT: the policy's categories in turn; the server says where one does not fit.
+        KeyCode::Char('t') if ctrl && editor.amends.is_none() => {
+            match &state.policy {
+                Some(policy) if !policy.note_categories.is_empty() => {
+                    editor.next_category(policy);
+                }
+                _ => {
+                    state.message = Some((
+                        Level::Info,
+                        "the policy has no note categories loaded: the note is a case note".into(),
+                    ));
+                }
+            }
+            Vec::new()
+        }
         KeyCode::Char('s') if ctrl => {
             let text = editor.text();
             if text.trim().is_empty() {
@@ -597,6 +615,7 @@ fn note_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 return Vec::new();
             }
             let version = editor.version;
+            let category = editor.category.take().map(|(id, _)| id);
             state.editor = None;
             state.mode = Mode::Normal;
             state.drafts.remove(&record_id);
@@ -605,7 +624,7 @@ fn note_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     id: record_id.clone(),
                     version,
                     command: Box::new(Command::AddNote {
-                        category: None,
+                        category,
                         text,
                         protected_spans,
                     }),
@@ -752,6 +771,32 @@ pub fn checklist_items(view: &RecordView) -> Vec<(String, Option<bool>)> {
         .collect()
 }
 
+/// The endorsement the record holds that was given last, as (item id, its text): of the
+/// policy's items that cover facts (R-LOCK-1), those the record shows as done.
+fn standing_endorsement(state: &State, record: &serde_json::Value) -> Option<(String, String)> {
+    let policy = state.policy.as_ref()?;
+    let kind = record.pointer("/details/kind")?.as_str()?;
+    let done = record.get("checklist")?.as_object()?;
+    policy
+        .checklist
+        .iter()
+        .filter(|item| item.kind.as_str() == kind && !item.covers.is_empty())
+        .filter_map(|item| {
+            let given = done.get(&item.id)?;
+            // Withheld from this reader (R-PRIV-9): nothing here acts on it.
+            if given.get("masked").is_some() {
+                return None;
+            }
+            let at = given
+                .get("at")
+                .and_then(|at| at.as_str())
+                .unwrap_or_default();
+            Some((at.to_string(), item.id.clone(), item.text.clone()))
+        })
+        .max()
+        .map(|(_, id, text)| (id, text))
+}
+
 /// The records an assignment applies to: the marked rows, else the selected one.
 fn assign_targets(state: &State) -> Vec<(String, u64)> {
     if state.marked.is_empty() {
@@ -825,6 +870,7 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 | Action::Assign
                 | Action::Advance
                 | Action::Endorse
+                | Action::WithdrawEndorsement
                 | Action::NewRecord
                 | Action::Waive
                 | Action::Classify
@@ -930,6 +976,25 @@ fn perform(state: &mut State, action: Action) -> Vec<Effect> {
                 && let Some((item, Some(false))) = checklist_items(view).get(open.cursor).cloned()
             {
                 state.mode = Mode::Reason(ReasonFor::Waive(item), String::new());
+            }
+        }
+        Action::WithdrawEndorsement => {
+            let Some(open) = &state.record else {
+                return Vec::new();
+            };
+            let Some(view) = &open.view else {
+                return Vec::new();
+            };
+            match standing_endorsement(state, &view.record) {
+                Some((item, text)) => {
+                    state.mode = Mode::Reason(ReasonFor::Withdraw(item, text), String::new());
+                }
+                None => {
+                    state.message = Some((
+                        Level::Info,
+                        format!("{} holds no endorsement to withdraw", open.id),
+                    ));
+                }
             }
         }
         Action::Classify => {

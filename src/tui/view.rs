@@ -823,7 +823,8 @@ fn draw_editor(state: &State, editor: &super::state::NoteEditor, frame: &mut Fra
             .borders(Borders::ALL)
             .border_style(state.theme.focus_border)
             .title(format!(
-                " note on {}{} · ctrl-p protects the selection · ctrl-s saves · esc keeps a draft ",
+                " {} on {}{} · ctrl-s saves · esc keeps a draft · ctrl-t category · ctrl-p protects the selection ",
+                editor.category_name(),
                 editor.record_id,
                 match editor.protected.len() {
                     0 => String::new(),

@@ -1142,3 +1142,101 @@ fn a_terminal_below_80x24_is_told_the_minimum() {
     let enough = screen(&mut s, 80, 24);
     assert!(enough.contains("queue"), "{enough}");
 }
+
+fn with_policy(s: &mut State) {
+    let policy = cims::domain::policy::PolicySet::embedded()
+        .expect("policy")
+        .current()
+        .clone();
+    update(s, Msg::Policy(Box::new(policy)));
+}
+
+/// R-LOCK-1: `W` withdraws the endorsement the open record holds, with a reason, so a
+/// covered fact can be corrected and the report endorsed again.
+#[test]
+fn r_lock_1_w_withdraws_the_record_s_endorsement_with_a_reason() {
+    let mut s = state(false);
+    with_policy(&mut s);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('W'));
+    assert_eq!(s.mode, Mode::Normal, "nothing endorsed, nothing asked");
+    assert!(
+        screen(&mut s, 80, 24).contains("no endorsement to withdraw"),
+        "{}",
+        screen(&mut s, 80, 24)
+    );
+
+    let mut view = record_view(false);
+    view.record["checklist"]["endorsed"] =
+        json!({"state": "done", "by": "carol", "at": "2026-11-24T01:00:00Z"});
+    update(&mut s, Msg::Record(view));
+    press(&mut s, KeyCode::Char('W'));
+    assert!(
+        matches!(&s.mode, Mode::Reason(cims::tui::state::ReasonFor::Withdraw(item, _), _) if item == "endorsed"),
+        "{:?}",
+        s.mode
+    );
+    assert!(screen(&mut s, 80, 24).contains("withdraw"));
+    assert!(
+        press(&mut s, KeyCode::Enter).is_empty(),
+        "no reason, no withdrawal"
+    );
+    press(&mut s, KeyCode::Char('W'));
+    for c in "wrong impact".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    assert_eq!(
+        press(&mut s, KeyCode::Enter),
+        vec![Effect::Command {
+            id: "INC-2026-000001".into(),
+            version: 4,
+            command: Box::new(cims::domain::commands::Command::WithdrawEndorsement {
+                item: "endorsed".into(),
+                reason: "wrong impact".into(),
+            }),
+        }]
+    );
+}
+
+/// R-NOTE-CAT: ctrl-t in the note editor steps through the policy's note categories, shown
+/// in the editor's title, and the note is sent with the one chosen.
+#[test]
+fn r_note_cat_ctrl_t_chooses_the_note_s_category() {
+    let mut s = state(false);
+    with_policy(&mut s);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('n'));
+    let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    let categories = cims::domain::policy::PolicySet::embedded()
+        .expect("policy")
+        .current()
+        .note_categories
+        .clone();
+    assert!(categories.len() > 1, "the policy has note categories");
+    update(&mut s, ctrl('t'));
+    update(&mut s, ctrl('t'));
+    let chosen = &categories[1];
+    assert!(
+        screen(&mut s, 120, 40).contains(&chosen.name),
+        "{}",
+        screen(&mut s, 120, 40)
+    );
+    for c in "Spoke with the supervisor.".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let effects = update(&mut s, ctrl('s'));
+    assert_eq!(
+        effects[0],
+        Effect::Command {
+            id: "INC-2026-000001".into(),
+            version: 4,
+            command: Box::new(cims::domain::commands::Command::AddNote {
+                category: Some(chosen.id.clone()),
+                text: "Spoke with the supervisor.".into(),
+                protected_spans: Vec::new(),
+            }),
+        }
+    );
+}
