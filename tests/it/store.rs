@@ -40,15 +40,31 @@ async fn seeded(url: &str) -> Store {
 }
 
 async fn create_incident(store: &Store, policies: &Arc<PolicySet>) -> cims::store::Appended {
+    create_at(
+        store,
+        policies,
+        Details::Incident(incident()),
+        "2026-11-23 11:00",
+    )
+    .await
+}
+
+/// A record of the practitioner's organisation, registered at a Melbourne time.
+async fn create_at(
+    store: &Store,
+    policies: &Arc<PolicySet>,
+    details: Details,
+    at: &str,
+) -> cims::store::Appended {
     store
         .create(
             NewRecord {
                 org: "dffh".into(),
-                details: Details::Incident(incident()),
+                details,
                 assignee: None,
             },
             &practitioner(),
-            melb("2026-11-23 11:00"),
+            melb(at),
             policies,
             None,
         )
@@ -244,23 +260,17 @@ async fn creates_arriving_together_each_get_their_own_record_and_refusals_take_n
 
 /// What an incident names, then a report whose reporter it named.
 async fn named_then_reported(store: &Store, policies: &Arc<PolicySet>, name: &str) -> String {
-    let named = store
-        .create(
-            NewRecord {
-                org: "dffh".into(),
-                details: Details::Incident(cims::domain::model::Incident {
-                    description: format!("{name} rang about the bruise on the bus."),
-                    ..incident()
-                }),
-                assignee: None,
-            },
-            &practitioner(),
-            melb("2026-11-23 11:00"),
-            policies,
-            None,
-        )
-        .await
-        .expect("create the incident");
+    let incident = cims::domain::model::Incident {
+        description: format!("{name} rang about the bruise on the bus."),
+        ..incident()
+    };
+    let named = create_at(
+        store,
+        policies,
+        Details::Incident(incident),
+        "2026-11-23 11:00",
+    )
+    .await;
     let intake = cims::domain::model::Intake {
         reporter: cims::domain::model::Reporter {
             name: name.to_string(),
@@ -268,20 +278,7 @@ async fn named_then_reported(store: &Store, policies: &Arc<PolicySet>, name: &st
         },
         ..crate::fixtures::intake()
     };
-    store
-        .create(
-            NewRecord {
-                org: "dffh".into(),
-                details: Details::Intake(intake),
-                assignee: None,
-            },
-            &practitioner(),
-            melb("2026-11-23 13:00"),
-            policies,
-            None,
-        )
-        .await
-        .expect("create the report");
+    create_at(store, policies, Details::Intake(intake), "2026-11-23 13:00").await;
     named.record.id
 }
 

@@ -944,6 +944,20 @@ fn a_theme_can_be_a_file() {
     assert!(missing.to_string().contains("cannot be read"), "{missing}");
 }
 
+/// At a reason prompt: enter alone sends nothing; `key` asks again, and the reason typed
+/// is sent. What was sent.
+fn give_reason(s: &mut State, key: char, reason: &str) -> Vec<Effect> {
+    assert!(
+        press(s, KeyCode::Enter).is_empty(),
+        "no reason, nothing sent"
+    );
+    press(s, KeyCode::Char(key));
+    for c in reason.chars() {
+        press(s, KeyCode::Char(c));
+    }
+    press(s, KeyCode::Enter)
+}
+
 #[test]
 fn waiving_asks_for_a_reason_and_deadlines_explain_themselves_on_request() {
     use cims::domain::deadlines::{Deadline, Due, Status};
@@ -978,16 +992,8 @@ fn waiving_asks_for_a_reason_and_deadlines_explain_themselves_on_request() {
     assert!(
         matches!(&s.mode, Mode::Reason(cims::tui::state::ReasonFor::Waive(item), _) if item == "medical_attention")
     );
-    assert!(
-        press(&mut s, KeyCode::Enter).is_empty(),
-        "no reason, no waiver"
-    );
-    press(&mut s, KeyCode::Char('w'));
-    for c in "no injury".chars() {
-        press(&mut s, KeyCode::Char(c));
-    }
     assert_eq!(
-        press(&mut s, KeyCode::Enter),
+        give_reason(&mut s, 'w', "no injury"),
         vec![Effect::Command {
             id: "INC-2026-000001".into(),
             version: 4,
@@ -1178,16 +1184,8 @@ fn r_lock_1_w_withdraws_the_record_s_endorsement_with_a_reason() {
         s.mode
     );
     assert!(screen(&mut s, 80, 24).contains("withdraw"));
-    assert!(
-        press(&mut s, KeyCode::Enter).is_empty(),
-        "no reason, no withdrawal"
-    );
-    press(&mut s, KeyCode::Char('W'));
-    for c in "wrong impact".chars() {
-        press(&mut s, KeyCode::Char(c));
-    }
     assert_eq!(
-        press(&mut s, KeyCode::Enter),
+        give_reason(&mut s, 'W', "wrong impact"),
         vec![Effect::Command {
             id: "INC-2026-000001".into(),
             version: 4,

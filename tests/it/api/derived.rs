@@ -426,6 +426,23 @@ fn classify_wellbeing() -> Command {
     }
 }
 
+/// Reports received an hour ago, from a professional reporter or not in turn, assigned to
+/// Carol, the team manager consulted and classified: the feedback deadline (2 days after
+/// classification) is the only one left where it applies.
+async fn classified_reports(api: &Api, professional: [bool; 2]) -> Vec<String> {
+    let alice = api.token(Persona::Practitioner);
+    let mut ids = Vec::new();
+    for professional in professional {
+        let mut intake = reported_by(professional);
+        intake.received_at = Utc::now() - Duration::hours(1);
+        let id = intake_for_carol(api, &intake).await;
+        done(api, alice, &id, tick("team_manager_consulted")).await;
+        done(api, alice, &id, classify_wellbeing()).await;
+        ids.push(id);
+    }
+    ids
+}
+
 #[tokio::test]
 async fn r_priv_9_the_feedback_deadline_is_withheld_from_a_reader_who_may_not_see_the_reporter() {
     support::for_each_db(|url| async move {
@@ -433,15 +450,7 @@ async fn r_priv_9_the_feedback_deadline_is_withheld_from_a_reader_who_may_not_se
         let alice = api.token(Persona::Practitioner);
         // Received an hour ago: the feedback deadline (2 days after classification) is the
         // first one due once the team manager has been consulted.
-        let mut ids = Vec::new();
-        for professional in [true, false] {
-            let mut intake = reported_by(professional);
-            intake.received_at = Utc::now() - Duration::hours(1);
-            let id = intake_for_carol(&api, &intake).await;
-            done(&api, alice, &id, tick("team_manager_consulted")).await;
-            done(&api, alice, &id, classify_wellbeing()).await;
-            ids.push(id);
-        }
+        let ids = classified_reports(&api, [true, false]).await;
         let [a, b] = [&ids[0], &ids[1]];
 
         let carol = api.token(Persona::CsoDelegate);
@@ -496,15 +505,7 @@ async fn r_priv_9_a_withheld_deadline_neither_sorts_nor_filters_nor_counts_a_rea
         let alice = api.token(Persona::Practitioner);
         // The report without a professional reporter first: sorted by due time, only the
         // feedback deadline (2 days from now) could put the other one before it.
-        let mut ids = Vec::new();
-        for professional in [false, true] {
-            let mut intake = reported_by(professional);
-            intake.received_at = Utc::now() - Duration::hours(1);
-            let id = intake_for_carol(&api, &intake).await;
-            done(&api, alice, &id, tick("team_manager_consulted")).await;
-            done(&api, alice, &id, classify_wellbeing()).await;
-            ids.push(id);
-        }
+        let ids = classified_reports(&api, [false, true]).await;
         let ids_of = |page: &Value| -> Vec<String> {
             page["rows"]
                 .as_array()
