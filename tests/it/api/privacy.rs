@@ -392,9 +392,17 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
         }
         let version = api.version(persona, &id).await;
         for command in [
+            json!({ "command": "withdraw_endorsement", "item": "endorsed", "reason": "facts corrected" }),
+            json!({ "command": "delegate_rereport", "to": "tess" }),
             json!({ "command": "tick", "item": "acsass_plan" }),
             json!({ "command": "tick", "item": "feedback_given" }),
             json!({ "command": "record_feedback_exception", "reason": "not in the child's interests" }),
+            // A category that fits only an Aboriginal child (R-NOTE-CAT, R-PRIV-9).
+            json!({
+                "command": "add_note",
+                "text": "Statement of Recognition written with the family.",
+                "category": "statement_of_recognition",
+            }),
             json!({ "command": "advance_stage" }),
         ] {
             let response = api.command(persona, &id, version, &command).await;
