@@ -75,30 +75,20 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Re-project every record holding a term pending now; how many changed. Searches
-    /// call this first, so they never read text made without a stored term. (A term stored
-    /// while it runs may be left for the next: a search that began before it was stored
-    /// is answered as of then.)
-    pub(super) async fn reproject_pending(
-        &self,
-        policies: &PolicySet,
-    ) -> Result<usize, StoreError> {
-        let mut changed = 0;
+    /// Re-project every record holding a term pending now. Searches call this first, so
+    /// they never read text made without a stored term. (A term stored while it runs may be
+    /// left for the next: a search that began before it was stored is answered as of then.)
+    pub(super) async fn reproject_pending(&self, policies: &PolicySet) -> Result<(), StoreError> {
         loop {
-            let (terms, records) = self.reproject_pass(policies).await?;
-            changed += records;
-            if terms < TERMS_PER_PASS {
-                return Ok(changed);
+            // A pass that took fewer than it could left nothing pending from before it.
+            if self.reproject_pass(policies).await? < TERMS_PER_PASS {
+                return Ok(());
             }
         }
     }
 
-    /// One pass over the oldest pending terms, up to [`TERMS_PER_PASS`]: how many terms it
-    /// took and how many records changed.
-    async fn reproject_pass(&self, policies: &PolicySet) -> Result<(usize, usize), StoreError> {
-        if !self.has_pending().await? {
-            return Ok((0, 0));
-        }
+    /// One pass over the oldest pending terms, up to [`TERMS_PER_PASS`]: how many it took.
+    async fn reproject_pass(&self, policies: &PolicySet) -> Result<usize, StoreError> {
         let terms: Vec<String> = sqlx::query(
             "SELECT term FROM protected_terms WHERE pending = 1 ORDER BY added_seq LIMIT $1",
         )
@@ -109,8 +99,8 @@ impl Store {
         .map(|row| row.try_get("term"))
         .collect::<Result<_, _>>()?;
         if terms.is_empty() {
-            // Another task or replica finished first.
-            return Ok((0, 0));
+            // Nothing is pending, or another task or replica finished first.
+            return Ok(0);
         }
         self.terms.barrier(&self.pool, self.backend).await?;
         let mut tx = self.writes.begin().await?;
@@ -134,7 +124,6 @@ impl Store {
             }
         }
         let holders: Vec<String> = holders.into_iter().collect();
-        let mut changed = 0;
         for chunk in holders.chunks(RECORDS_PER_READ) {
             let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
@@ -180,7 +169,6 @@ impl Store {
                 .bind(version)
                 .execute(&mut **tx)
                 .await?;
-                changed += 1;
             }
         }
         for chunk in terms.chunks(RECORDS_PER_READ) {
@@ -197,7 +185,7 @@ impl Store {
             query.execute(&mut **tx).await?;
         }
         tx.commit().await?;
-        Ok((terms.len(), changed))
+        Ok(terms.len())
     }
 }
 
