@@ -30,6 +30,10 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../../migrations/sqlite/0007_pending_terms.sql"),
     ),
+    (
+        8,
+        include_str!("../../migrations/sqlite/0008_record_counts.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -56,6 +60,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../../migrations/postgres/0007_pending_terms.sql"),
+    ),
+    (
+        8,
+        include_str!("../../migrations/postgres/0008_record_counts.sql"),
     ),
 ];
 

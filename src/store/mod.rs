@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod counts;
 mod creates;
 mod feed;
 mod idempotency;

@@ -106,17 +106,17 @@ enum Bind {
 }
 
 /// SQL conditions with their bound values, numbered as they are added.
-struct Conditions {
+pub(super) struct Conditions {
     sql: Vec<String>,
     binds: Vec<Bind>,
     /// A selected column: 1 when the words found the record only through protected text.
     through_protected: String,
     /// What the caller may see of every record these conditions select.
-    class: Class,
+    pub(super) class: Class,
 }
 
 impl Conditions {
-    fn new(class: Class) -> Conditions {
+    pub(super) fn new(class: Class) -> Conditions {
         Conditions {
             sql: Vec::new(),
             binds: Vec::new(),
@@ -125,21 +125,21 @@ impl Conditions {
         }
     }
 
-    fn text(&mut self, value: impl Into<String>) -> String {
+    pub(super) fn text(&mut self, value: impl Into<String>) -> String {
         self.binds.push(Bind::Text(value.into()));
         format!("${}", self.binds.len())
     }
 
-    fn int(&mut self, value: i64) -> String {
+    pub(super) fn int(&mut self, value: i64) -> String {
         self.binds.push(Bind::Int(value));
         format!("${}", self.binds.len())
     }
 
-    fn push(&mut self, condition: String) {
+    pub(super) fn push(&mut self, condition: String) {
         self.sql.push(condition);
     }
 
-    fn bind<'q>(
+    pub(super) fn bind<'q>(
         &'q self,
         mut query: Query<'q, sqlx::Any, AnyArguments>,
     ) -> Query<'q, sqlx::Any, AnyArguments> {
@@ -152,7 +152,7 @@ impl Conditions {
         query
     }
 
-    fn where_clause(&self) -> String {
+    pub(super) fn where_clause(&self) -> String {
         if self.sql.is_empty() {
             String::new()
         } else {
@@ -205,7 +205,7 @@ impl From<sqlx::Error> for QueueError {
 /// index to serve it in order (an `OR` across them would make the database sort every
 /// matching row).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Branch {
+pub(super) enum Branch {
     /// Every record.
     All,
     /// The caller's organisation's records.
@@ -222,7 +222,7 @@ enum Branch {
 /// their words are searched in and their deadlines sorted and filtered on are those
 /// projected for it, so no answer depends on what the class may not see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub(super) enum Class {
     /// Protected and identifying fields: protective interveners.
     Full,
     /// Identifying but not protected fields.
@@ -232,7 +232,7 @@ enum Class {
 }
 
 impl Class {
-    fn search(self) -> &'static str {
+    pub(super) fn search(self) -> &'static str {
         match self {
             Class::Full => "search_protected",
             Class::Identifying => "search_identifying",
@@ -240,7 +240,7 @@ impl Class {
         }
     }
 
-    fn next_due(self) -> &'static str {
+    pub(super) fn next_due(self) -> &'static str {
         match self {
             Class::Full => "next_due",
             Class::Identifying => "next_due_identifying",
@@ -248,7 +248,7 @@ impl Class {
         }
     }
 
-    fn missed(self) -> &'static str {
+    pub(super) fn missed(self) -> &'static str {
         match self {
             Class::Full => "deadlines_missed",
             Class::Identifying => "deadlines_missed_identifying",
@@ -257,7 +257,7 @@ impl Class {
     }
 }
 
-fn branches(v: &Viewer) -> Vec<(Branch, Class)> {
+pub(super) fn branches(v: &Viewer) -> Vec<(Branch, Class)> {
     // On its own organisation's records and those assigned to it, a caller sees identifying
     // fields (R-PRIV-3), and protected ones if they may see them anywhere (R-PRIV-1).
     let own = if v.protected {
@@ -281,7 +281,7 @@ fn branches(v: &Viewer) -> Vec<(Branch, Class)> {
     }
 }
 
-fn conditions(
+pub(super) fn conditions(
     q: &QueueQuery,
     policies: &PolicySet,
     (branch, class): (Branch, Class),
@@ -437,7 +437,7 @@ impl Store {
     /// The conditions of each part of what the caller may see, with the query's filter.
     /// Words are searched for only once every record holding a stored protected term has
     /// been re-projected (R-PRIV-8, see `store::reproject`).
-    async fn branch_conditions(
+    pub(super) async fn branch_conditions(
         &self,
         q: &QueueQuery,
         policies: &PolicySet,
@@ -558,6 +558,9 @@ impl Store {
         policies: &PolicySet,
         by: GroupBy,
     ) -> Result<Vec<(String, NaiveDate, u64)>, QueueError> {
+        if let Some(facts) = self.counted_facts(q, policies, by).await? {
+            return Ok(facts);
+        }
         let mut facts = Vec::new();
         for mut c in self.branch_conditions(q, policies).await? {
             let none = c.text(analytics::NONE);
@@ -599,6 +602,9 @@ impl Store {
 
     /// How many records match, for view tabs.
     pub async fn count(&self, q: &QueueQuery, policies: &PolicySet) -> Result<i64, QueueError> {
+        if let Some(total) = self.counted(q, policies).await? {
+            return Ok(total);
+        }
         let mut total = 0;
         for c in self.branch_conditions(q, policies).await? {
             let sql = format!("SELECT COUNT(*) AS n FROM records{}", c.where_clause());

@@ -360,3 +360,89 @@ async fn r_priv_8_records_holding_a_new_reporter_s_strings_are_re_projected_with
     })
     .await;
 }
+
+/// The rows of `record_counts` that a recount of the records does not give, and the other
+/// way round: both empty when the counts are true.
+async fn counts_against_recount(store: &Store) -> (i64, i64) {
+    let recount = match store.backend() {
+        cims::store::Backend::Sqlite => {
+            "SELECT dimension, kind, created_on, org_id, status, cross_assignee, ssr_critical, \
+             grp, COUNT(*) AS n FROM record_count_keys GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+        }
+        cims::store::Backend::Postgres => {
+            "SELECT k.*, COUNT(*) AS n FROM records r CROSS JOIN LATERAL record_count_keys(r) k \
+             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+        }
+    };
+    let kept = "SELECT dimension, kind, created_on, org_id, status, cross_assignee, \
+                ssr_critical, grp, n FROM record_counts";
+    let differ =
+        |a: &str, b: &str| format!("SELECT CAST(COUNT(*) AS BIGINT) FROM ({a} EXCEPT {b}) AS d");
+    let (missing,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(differ(recount, kept)))
+        .fetch_one(store.pool())
+        .await
+        .expect("recount");
+    let (extra,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(differ(kept, recount)))
+        .fetch_one(store.pool())
+        .await
+        .expect("recount");
+    (missing, extra)
+}
+
+#[tokio::test]
+async fn r_priv_9_analysis_counts_equal_a_recount_after_inserts_changes_and_removals() {
+    support::for_each_db(|url| async move {
+        let store = Store::open(&url).await.expect("open");
+        let policies = PolicySet::embedded().expect("policy");
+        let now = chrono::Utc::now();
+        cims::demo::seed(&store, &policies, 5, 300, now, &mut |_| {})
+            .await
+            .expect("seed");
+        assert_eq!(
+            counts_against_recount(&store).await,
+            (0, 0),
+            "after seeding"
+        );
+        let (total,): (i64,) = sqlx::query_as(
+            "SELECT CAST(SUM(n) AS BIGINT) FROM record_counts WHERE dimension = 'stage'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .expect("total");
+        assert_eq!(total, 300, "each record counts once per dimension");
+
+        // Every counted column changes on some rows, several rows to a statement.
+        for change in [
+            "UPDATE records SET stage = 'closed_by_test', status = 'closed' \
+             WHERE id IN (SELECT id FROM records ORDER BY id LIMIT 40)",
+            "UPDATE records SET next_due = '2030-01-01T00:00:00Z', deadlines_missed = 0, \
+             next_due_open = '2030-01-02T00:00:00Z' WHERE id IN \
+             (SELECT id FROM records ORDER BY id DESC LIMIT 30)",
+            "UPDATE records SET deadlines_missed_identifying = 2, impact = 'major', \
+             primary_type = NULL WHERE kind = 'incident' AND org_id <> 'dffh'",
+            "UPDATE records SET org_id = 'anglicare', cross_assignee = 'alice', ssr_critical = 1, \
+             created_on = '2026-01-01' WHERE id IN (SELECT id FROM records ORDER BY id LIMIT 7)",
+            "UPDATE records SET search_open = 'not counted' WHERE id IN \
+             (SELECT id FROM records ORDER BY id LIMIT 90)",
+            "DELETE FROM records WHERE id IN (SELECT id FROM records ORDER BY id DESC LIMIT 11)",
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(change))
+                .execute(store.pool())
+                .await
+                .expect(change);
+            assert_eq!(
+                counts_against_recount(&store).await,
+                (0, 0),
+                "after {change}"
+            );
+        }
+        let (empty,): (i64,) =
+            sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM record_counts WHERE n <= 0")
+                .fetch_one(store.pool())
+                .await
+                .expect("empty");
+        assert_eq!(empty, 0, "counts that fall to nothing are removed");
+        store.close().await;
+    })
+    .await;
+}
