@@ -167,8 +167,10 @@ pub struct LearningActions {
     /// Of these, past their due time.
     pub overdue: usize,
     pub due_today: usize,
-    /// False when there were more than one answer holds.
+    /// False when more records have open actions than this answer holds.
     pub complete: bool,
+    /// Pass as `cursor` for the actions of the next records.
+    pub next_cursor: Option<String>,
 }
 
 /// One open learning action and the record it belongs to.

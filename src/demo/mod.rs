@@ -6,6 +6,7 @@ pub mod generate;
 pub mod story;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -245,7 +246,8 @@ pub async fn seed(
 }
 
 /// Generate `count` records from `seed`, each with the history its plan calls for, acted
-/// out by `people`, and write them in batches; then refresh the planner's statistics.
+/// out by `people`, and write them in batches; then refresh the planner's statistics. The
+/// next batch is acted out while the last one is written.
 pub async fn seed_records(
     store: &Store,
     policies: &PolicySet,
@@ -255,13 +257,36 @@ pub async fn seed_records(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(usize),
 ) -> Result<(), DemoError> {
-    let policy = policies.in_force_at(now);
+    let shared = Arc::new((people.to_vec(), policies.clone()));
     let mut written = 0;
+    let mut writing: Option<Vec<Vec<Event>>> = None;
     for start in (0..count).step_by(BATCH) {
         let end = (start + BATCH).min(count);
-        let plans = plans(seed, start as u64..end as u64, now, people, policy);
+        let plans = plans(
+            seed,
+            start as u64..end as u64,
+            now,
+            people,
+            policies.in_force_at(now),
+        );
         let ids = reserve_ids(store, &plans).await?;
-        let histories = act_out(plans, ids, people, policies, seed, now)?;
+        let shared = shared.clone();
+        let acting = tokio::task::spawn_blocking(move || {
+            let (people, policies) = &*shared;
+            act_out(plans, ids, people, policies, seed, now)
+        });
+        if let Some(histories) = writing.take() {
+            written += histories.len();
+            store.import_many(histories, now, policies).await?;
+            progress(written);
+        }
+        writing = Some(match acting.await {
+            Ok(histories) => histories?,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => return Err(StoreError::Corrupt(format!("acting out records: {e}")).into()),
+        });
+    }
+    if let Some(histories) = writing {
         written += histories.len();
         store.import_many(histories, now, policies).await?;
         progress(written);

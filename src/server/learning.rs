@@ -16,10 +16,11 @@ use super::AppState;
 use super::auth::{Caller, viewer};
 use super::error::ApiError;
 use super::present;
-use super::records::{MAX_PAGE, scope_and_filter};
+use super::records::scope_and_filter;
 
-/// The most rows one answer holds.
-pub const MAX_ACTIONS: usize = 2000;
+/// The most records whose actions one answer holds, and how many unless asked.
+pub const MAX_ACTION_RECORDS: i64 = 500;
+const DEFAULT_ACTION_RECORDS: i64 = 200;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -29,16 +30,22 @@ pub struct ActionParams {
     pub mine: Option<bool>,
     /// The queue's filter language, applied to the actions' records.
     pub q: Option<String>,
+    /// How many records' actions one answer holds, 1 to 500 (default 200).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous answer, for the records after it.
+    pub cursor: Option<String>,
 }
 
-/// Open learning actions, soonest due first.
+/// Open learning actions of one page of records, taken in the order of their next
+/// deadline; within an answer, soonest due first.
 #[utoipa::path(
     get, path = "/v1/learning-actions", tag = "analysis",
     params(ActionParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Open learning actions, soonest due first", body = wire::LearningActions),
-        (status = 400, description = "Bad filter", body = ErrorBody),
+        (status = 400, description = "Bad filter, limit or cursor", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Admin accounts see no client data", body = ErrorBody),
     )
@@ -49,6 +56,12 @@ pub async fn learning_actions(
     Query(params): Query<ActionParams>,
 ) -> Result<Json<wire::LearningActions>, ApiError> {
     let mine = params.mine.unwrap_or(false);
+    let limit = params.limit.unwrap_or(DEFAULT_ACTION_RECORDS);
+    if !(1..=MAX_ACTION_RECORDS).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "limit must be 1 to {MAX_ACTION_RECORDS}"
+        )));
+    }
     let (scope, mut filter) = scope_and_filter(&caller, None, params.q.as_deref())?;
     filter.actions = Some(if mine {
         ActionsFilter::Mine
@@ -61,31 +74,21 @@ pub async fn learning_actions(
         filter,
         sort: SortKey::Due,
         descending: false,
-        limit: MAX_PAGE,
-        cursor: None,
+        limit,
+        cursor: params.cursor,
         now,
     };
-    let mut rows = Vec::new();
     state.store.sync_terms().await?;
-    // One row past the most shown is enough to know the list is not complete.
-    state
-        .store
-        .each_page(&q, &state.policies, |page| {
-            for row in page {
-                rows.extend(
-                    present::learning_actions(&state, &caller, &row.record)
-                        .into_iter()
-                        .filter(|r| !mine || r.action.owner == caller.actor.user),
-                );
-            }
-            rows.len() <= MAX_ACTIONS
-        })
-        .await?;
-    let complete = rows.len() <= MAX_ACTIONS;
+    let page = state.store.queue(&q, &state.policies).await?;
+    let mut rows: Vec<wire::LearningActionRow> = page
+        .rows
+        .iter()
+        .flat_map(|row| present::learning_actions(&state, &caller, &row.record))
+        .filter(|r| !mine || r.action.owner == caller.actor.user)
+        .collect();
     rows.sort_by(|a, b| {
         (a.action.due_on, &a.record, a.action.id).cmp(&(b.action.due_on, &b.record, b.action.id))
     });
-    rows.truncate(MAX_ACTIONS);
     let today = local_time::local_date(now);
     Ok(Json(wire::LearningActions {
         overdue: rows
@@ -94,6 +97,7 @@ pub async fn learning_actions(
             .count(),
         due_today: rows.iter().filter(|r| r.action.due_on == today).count(),
         rows,
-        complete,
+        complete: page.next_cursor.is_none(),
+        next_cursor: page.next_cursor,
     }))
 }

@@ -197,6 +197,37 @@ impl Projection {
     }
 }
 
+/// The projections of many records, computed on every core.
+fn projections_of(
+    records: &[Record],
+    policies: &PolicySet,
+    terms: &ProtectedTerms,
+    now: DateTime<Utc>,
+) -> Vec<Projection> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = records.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = records
+            .chunks(per_thread)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|record| Projection::of(record, policies, terms, now))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(records.len());
+        for handle in handles {
+            match handle.join() {
+                Ok(part) => all.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    })
+}
+
 /// Placeholders for `rows` rows of `columns` values: `($1, $2), ($3, $4)` for PostgreSQL;
 /// plain `(?, ?), (?, ?)` for SQLite, whose driver binds those by position, where it looks
 /// numbered ones up by name, one scan of all names each.
@@ -324,12 +355,9 @@ impl Store {
         );
         let (mut tx, mut learning) = self.begin_holding().await?;
         learning.learn(&strings);
-        let projections: Vec<Projection> = {
+        let projections = {
             let terms = self.terms.read();
-            records
-                .iter()
-                .map(|record| Projection::of(record, policies, &terms, now))
-                .collect()
+            projections_of(&records, policies, &terms, now)
         };
         let rows: Vec<(&Record, &Projection)> = records.iter().zip(&projections).collect();
         insert_projections(&mut tx, self.backend, &rows).await?;

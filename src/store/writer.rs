@@ -22,7 +22,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use super::Backend;
 
 /// The writer's page cache on SQLite, in KiB (a negative `cache_size`).
-const WRITER_CACHE_KIB: i64 = 65_536;
+const WRITER_CACHE_KIB: i64 = 262_144;
 
 #[derive(Clone)]
 pub(super) struct WriteQueue {

@@ -136,6 +136,7 @@ fn actions() -> LearningActions {
         overdue: 1,
         due_today: 1,
         complete: true,
+        next_cursor: None,
     }
 }
 

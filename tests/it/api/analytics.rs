@@ -333,6 +333,49 @@ async fn learning_actions(url: String) {
         .sum::<usize>()
         + 1;
     assert_eq!(all["rows"].as_array().map(Vec::len), Some(open_total));
+    assert_eq!(all["complete"], true);
+
+    // Paged a few records at a time, the answers hold every action once.
+    let mut paged: Vec<(String, u64)> = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/v1/learning-actions?limit=3&cursor={c}"),
+            None => "/v1/learning-actions?limit=3".to_string(),
+        };
+        let page = api.get(Persona::Daom, &path).await.expect(200, "a page");
+        let records: std::collections::BTreeSet<&str> = page["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|r| r["record"].as_str())
+            .collect();
+        assert!(records.len() <= 3, "at most the records asked for");
+        for r in page["rows"].as_array().expect("rows") {
+            paged.push((
+                r["record"].as_str().unwrap_or_default().to_string(),
+                r["action"]["id"].as_u64().unwrap_or_default(),
+            ));
+        }
+        pages += 1;
+        match page["next_cursor"].as_str() {
+            Some(next) => {
+                assert_eq!(page["complete"], false);
+                cursor = Some(next.to_string());
+            }
+            None => break,
+        }
+    }
+    assert!(pages > 1, "more than one page");
+    let distinct: std::collections::BTreeSet<_> = paged.iter().cloned().collect();
+    assert_eq!((paged.len(), distinct.len()), (open_total, open_total));
+    api.get(Persona::Daom, "/v1/learning-actions?limit=0")
+        .await
+        .expect(400, "a limit below one");
+    api.get(Persona::Daom, "/v1/learning-actions?cursor=zz")
+        .await
+        .expect(400, "a cursor this server never gave");
     api.stop().await;
 }
 
