@@ -42,7 +42,15 @@ pub struct Token {
 
 /// Strings protected elsewhere in the system: reporters' names, phones, emails and
 /// addresses (R-PRIV-2).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Not `Clone`: the one set of a process grows in place, and adding a term never copies it.
+///
+/// ```compile_fail
+/// fn copy(terms: &cims::domain::mask::ProtectedTerms) -> cims::domain::mask::ProtectedTerms {
+///     terms.clone()
+/// }
+/// ```
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct ProtectedTerms {
     /// The hash of every token prefix of every term, and whether a whole term ends there.
     prefixes: HashMap<u64, bool>,
@@ -235,18 +243,30 @@ fn join_numbers(text: &str, words: Vec<Token>) -> Vec<Token> {
     out
 }
 
-/// Every match in `text` as a byte range, the longest at each word.
-fn matches(text: &str, terms: &ProtectedTerms) -> Vec<(usize, usize)> {
+/// What finding the terms in a text found, and the work it took.
+struct Scan {
+    /// Every match as a byte range, the longest at each word.
+    found: Vec<(usize, usize)>,
+    /// Hash lookups made: at most one per word of the text and token of the longest term
+    /// that starts there, whatever the number of terms.
+    lookups: usize,
+}
+
+fn scan(text: &str, terms: &ProtectedTerms) -> Scan {
+    let mut scan = Scan {
+        found: Vec::new(),
+        lookups: 0,
+    };
     if terms.is_empty() {
-        return Vec::new();
+        return scan;
     }
     let words = tokens(text);
-    let mut found = Vec::new();
     for (first, word) in words.iter().enumerate() {
         let mut hash = SEED;
         let mut end = None;
         for next in &words[first..] {
             hash = extend(hash, &next.text);
+            scan.lookups += 1;
             match terms.prefixes.get(&hash) {
                 None => break,
                 Some(true) => end = Some(next.end),
@@ -254,10 +274,14 @@ fn matches(text: &str, terms: &ProtectedTerms) -> Vec<(usize, usize)> {
             }
         }
         if let Some(end) = end {
-            found.push((word.start, end));
+            scan.found.push((word.start, end));
         }
     }
-    found
+    scan
+}
+
+fn matches(text: &str, terms: &ProtectedTerms) -> Vec<(usize, usize)> {
+    scan(text, terms).found
 }
 
 /// The protected strings `text` contains, as written there, to warn a protective
@@ -381,6 +405,45 @@ mod tests {
             redact_terms("robin.reporter wrote from ROBIN@EXAMPLE.ORG.", &t),
             "[protected] wrote from [protected]."
         );
+    }
+
+    #[test]
+    fn r_priv_2_finding_terms_costs_the_same_with_ten_terms_or_a_hundred_thousand() {
+        let text = "Robin Reporter7 rang from 12 Example St about Robin, then Sam Citizen rang";
+        let mut few = ProtectedTerms::new();
+        for n in 0..5 {
+            few.add(&format!("Robin Reporter{}", n + 5));
+            few.add(&format!("{} Example St", n + 10));
+        }
+        let mut many = ProtectedTerms::new();
+        for n in 0..50_000 {
+            many.add(&format!("Robin Reporter{n}"));
+            many.add(&format!("{n} Example St"));
+        }
+        let (small, large) = (scan(text, &few), scan(text, &many));
+        assert_eq!(small.found, large.found, "the same two matches");
+        assert_eq!(small.found.len(), 2);
+        assert_eq!(
+            (small.lookups, large.lookups),
+            (small.lookups, small.lookups),
+            "the same lookups against {} terms as against {}",
+            many.len(),
+            few.len()
+        );
+        assert!(small.lookups <= tokens(text).len() * 4);
+    }
+
+    #[test]
+    fn r_priv_2_adding_a_term_touches_only_its_own_prefixes() {
+        let mut t = ProtectedTerms::new();
+        for n in 0..100_000 {
+            t.add(&format!("Robin Reporter{n}"));
+        }
+        let before = t.prefixes.len();
+        assert!(t.add("Alex Quinn Example"));
+        assert_eq!(t.prefixes.len() - before, 3, "one entry per token prefix, nothing else");
+        assert!(!t.add("alex quinn example"), "known already: nothing added");
+        assert_eq!(t.prefixes.len() - before, 3);
     }
 
     #[test]
