@@ -261,7 +261,50 @@ fn date_of(row: &sqlx::any::AnyRow) -> Result<NaiveDate, QueueError> {
     })
 }
 
+/// The one dimension of type, service, impact and stage the filter names, if just one.
+fn named_dimension(filter: &Filter) -> Option<Dimension> {
+    let named: Vec<Dimension> = [
+        filter.incident_type.as_ref().map(|_| Dimension::Type),
+        filter.service_type.as_ref().map(|_| Dimension::Service),
+        filter.impact.map(|_| Dimension::Impact),
+        filter.stage.as_ref().map(|_| Dimension::Stage),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    match named.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
 impl Store {
+    /// Does the filter's type, service, impact or stage match no record of one part of
+    /// what the caller may see? Then the queue need not look there: a filter that matches
+    /// nothing costs a lookup, not a walk through the part. Other terms of the filter only
+    /// narrow it further, so they need not be asked.
+    pub(super) async fn matches_nothing(
+        &self,
+        q: &QueueQuery,
+        policies: &PolicySet,
+        part: (Branch, Class),
+    ) -> Result<bool, QueueError> {
+        let Some(dimension) = named_dimension(&q.filter) else {
+            return Ok(false);
+        };
+        let c = count_conditions(q, policies, part, dimension, &Today::of(q.now));
+        let sql = format!(
+            "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM record_counts{}) THEN 1 ELSE 0 END \
+             AS BIGINT) AS found",
+            c.where_clause()
+        );
+        let row = c
+            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("found")? == 0)
+    }
+
     /// [`Store::facts`] from the counts, when they can answer the query.
     pub(super) async fn counted_facts(
         &self,

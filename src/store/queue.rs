@@ -491,7 +491,14 @@ impl Store {
         // (sort value, id, next due, state, found through protected text) from every
         // branch, then merged in order.
         let mut found: Vec<(String, String, String, String, i64)> = Vec::new();
-        for mut c in self.branch_conditions(q, policies).await? {
+        let parts = branches(&q.viewer);
+        for (part, mut c) in parts
+            .into_iter()
+            .zip(self.branch_conditions(q, policies).await?)
+        {
+            if self.matches_nothing(q, policies, part).await? {
+                continue;
+            }
             let column = q.sort.column(c.class);
             if let Some((value, id)) = &cursor {
                 let (v1, v2, i) = (c.text(value), c.text(value), c.text(id));

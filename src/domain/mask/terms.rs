@@ -441,7 +441,11 @@ mod tests {
         }
         let before = t.prefixes.len();
         assert!(t.add("Alex Quinn Example"));
-        assert_eq!(t.prefixes.len() - before, 3, "one entry per token prefix, nothing else");
+        assert_eq!(
+            t.prefixes.len() - before,
+            3,
+            "one entry per token prefix, nothing else"
+        );
         assert!(!t.add("alex quinn example"), "known already: nothing added");
         assert_eq!(t.prefixes.len() - before, 3);
     }
