@@ -11,19 +11,20 @@ use cims::store::Store;
 /// A department practitioner and protective intervener, who sees every record.
 pub const PI_USER: &str = "alice";
 
-/// Seed the demo world with `count` generated records (from `seed`); how long it took.
+/// Seed the demo world with `count` generated records (from `seed`); how long it took, or
+/// `None` when the store was seeded already (a kept database).
 pub async fn records(
     store: &Store,
     seed: u64,
     count: usize,
     now: DateTime<Utc>,
     policies: &PolicySet,
-) -> Duration {
+) -> Option<Duration> {
     let started = Instant::now();
-    demo::seed(store, policies, seed, count, now, &mut |_| {})
+    let seeded = demo::seed(store, policies, seed, count, now, &mut |_| {})
         .await
         .expect("seed");
-    started.elapsed()
+    seeded.then(|| started.elapsed())
 }
 
 /// A server over `store` on a fresh loopback port: its base URL, the sender that stops it,

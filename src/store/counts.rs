@@ -279,30 +279,29 @@ fn named_dimension(filter: &Filter) -> Option<Dimension> {
 }
 
 impl Store {
-    /// Does the filter's type, service, impact or stage match no record of one part of
-    /// what the caller may see? Then the queue need not look there: a filter that matches
-    /// nothing costs a lookup, not a walk through the part. Other terms of the filter only
-    /// narrow it further, so they need not be asked.
-    pub(super) async fn matches_nothing(
+    /// How many records of one part of what the caller may see hold the filter's type,
+    /// service, impact or stage, when it names one: at least as many as the whole filter
+    /// matches, since its other terms only narrow it. The queue skips a part where this is
+    /// none, and sorts the few it finds rather than walk the part in deadline order.
+    pub(super) async fn matching(
         &self,
         q: &QueueQuery,
         policies: &PolicySet,
         part: (Branch, Class),
-    ) -> Result<bool, QueueError> {
+    ) -> Result<Option<i64>, QueueError> {
         let Some(dimension) = named_dimension(&q.filter) else {
-            return Ok(false);
+            return Ok(None);
         };
         let c = count_conditions(q, policies, part, dimension, &Today::of(q.now));
         let sql = format!(
-            "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM record_counts{}) THEN 1 ELSE 0 END \
-             AS BIGINT) AS found",
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM record_counts{}",
             c.where_clause()
         );
         let row = c
             .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
             .fetch_one(&self.pool)
             .await?;
-        Ok(row.try_get::<i64, _>("found")? == 0)
+        Ok(Some(row.try_get::<i64, _>("n")?))
     }
 
     /// [`Store::facts`] from the counts, when they can answer the query.

@@ -34,6 +34,10 @@ const SQLITE: &[(i64, &str)] = &[
         8,
         include_str!("../../migrations/sqlite/0008_record_counts.sql"),
     ),
+    (
+        9,
+        include_str!("../../migrations/sqlite/0009_stage_indexes.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -64,6 +68,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         8,
         include_str!("../../migrations/postgres/0008_record_counts.sql"),
+    ),
+    (
+        9,
+        include_str!("../../migrations/postgres/0009_stage_indexes.sql"),
     ),
 ];
 

@@ -185,6 +185,10 @@ fn unhex(text: &str) -> Option<String> {
     String::from_utf8(bytes?).ok()
 }
 
+/// Up to this many records matching a filter's type, service, impact or stage are found
+/// through the filter and sorted; more are read in order from the sort's index.
+const FEW_TO_SORT: i64 = 5_000;
+
 const CURSOR_SEPARATOR: char = '\u{1f}';
 
 #[derive(Debug, thiserror::Error)]
@@ -496,7 +500,8 @@ impl Store {
             .into_iter()
             .zip(self.branch_conditions(q, policies).await?)
         {
-            if self.matches_nothing(q, policies, part).await? {
+            let matching = self.matching(q, policies, part).await?;
+            if matching == Some(0) {
                 continue;
             }
             let column = q.sort.column(c.class);
@@ -507,13 +512,27 @@ impl Store {
                 ));
             }
             let limit = c.int(q.limit + 1);
-            let sql = format!(
+            let select = format!(
                 "SELECT {} AS through_protected, id, {} AS next_due, state, {column} AS sort_value \
-                 FROM records{} ORDER BY {column} {order}, id {order} LIMIT {limit}",
+                 FROM records",
                 c.through_protected,
                 c.class.next_due(),
-                c.where_clause()
             );
+            let sql = if matching.is_some_and(|n| n <= FEW_TO_SORT) {
+                // `|| ''` keeps the database from walking the sort order's index: the few
+                // matching ids are found through the filter's index, sorted, and only the
+                // page's rows are read whole.
+                format!(
+                    "{select} WHERE id IN (SELECT id FROM records{} \
+                     ORDER BY {column} || '' {order}, id {order} LIMIT {limit})",
+                    c.where_clause()
+                )
+            } else {
+                format!(
+                    "{select}{} ORDER BY {column} {order}, id {order} LIMIT {limit}",
+                    c.where_clause()
+                )
+            };
             let rows = c
                 .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
                 .fetch_all(&self.pool)
