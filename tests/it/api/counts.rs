@@ -21,7 +21,25 @@ async fn counts(url: String) {
         Persona::CsoDelegate,
         Persona::CsoPractitioner,
     ] {
-        for q in ["", "impact:major", "kind:intake", "overdue", "due:<3d"] {
+        // Words, due times and assignees are counted from the records; kind, status,
+        // organisation, creation dates and one of type, service, impact, stage or outcome
+        // from record_counts; both must agree with the list.
+        for q in [
+            "",
+            "impact:major",
+            "kind:intake",
+            "overdue",
+            "due:<3d",
+            "stage:1",
+            "stage:2",
+            "status:any stage:1",
+            "outcome:overdue",
+            "outcome:met status:any",
+            "org:dffh status:closed",
+            "type:physical_abuse",
+            "type:physical_abuse status:any",
+            "impact:major stage:1",
+        ] {
             let listed = api.queue_ids(persona, Some(q)).await.len();
             let count: Value = api
                 .get(
