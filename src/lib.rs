@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod client;
+pub mod cores;
 pub mod demo;
 pub mod domain;
 pub mod server;

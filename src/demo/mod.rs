@@ -340,40 +340,15 @@ pub fn act_out(
     now: DateTime<Utc>,
 ) -> Result<Vec<Vec<Event>>, DemoError> {
     let work: Vec<((u64, Planned), String)> = plans.into_iter().zip(ids).collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_thread = work.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = work
-            .chunks(per_thread)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|((index, planned), id)| {
-                            let mut rng = Rng::for_record(!seed, *index);
-                            story::live(
-                                planned.clone(),
-                                id.clone(),
-                                people,
-                                policies,
-                                now,
-                                &mut rng,
-                            )
-                            .map_err(|refusal| DemoError::Refused {
-                                index: *index,
-                                refusal,
-                            })
-                        })
-                        .collect::<Result<Vec<_>, _>>()
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(work.len());
-        for handle in handles {
-            match handle.join() {
-                Ok(part) => all.extend(part?),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        Ok(all)
+    crate::cores::map_on_every_core(&work, |((index, planned), id)| {
+        let mut rng = Rng::for_record(!seed, *index);
+        story::live(planned.clone(), id.clone(), people, policies, now, &mut rng).map_err(
+            |refusal| DemoError::Refused {
+                index: *index,
+                refusal,
+            },
+        )
     })
+    .into_iter()
+    .collect()
 }

@@ -15,9 +15,11 @@ use sqlx::Row;
 use crate::domain::analytics::{self, GroupBy};
 use crate::domain::model::Impact;
 use crate::domain::policy::PolicySet;
-use crate::domain::query::{Filter, Outcome, StageFilter, StatusFilter};
+use crate::domain::query::{Filter, Outcome};
 
-use super::queue::{Branch, Class, Conditions, QueueError, QueueQuery, Viewer, conditions};
+use super::queue::{
+    Branch, Class, Conditions, QueueError, QueueQuery, conditions, scope, stage_ids,
+};
 use super::{Store, StoreError, db_time};
 
 /// The dimension a count reads, besides the scope columns every row has.
@@ -116,52 +118,10 @@ fn count_conditions(
     today: &Today,
 ) -> Conditions {
     let mut c = Conditions::new(class);
-    let v: &Viewer = &q.viewer;
     let d = c.text(dimension.name(class));
     c.push(format!("dimension = {d}"));
-    let others = |c: &mut Conditions| {
-        let (org, user) = (c.text(&v.org), c.text(&v.user));
-        format!("org_id <> {org} AND cross_assignee <> {user}")
-    };
-    match branch {
-        Branch::All => {}
-        Branch::Org => {
-            let org = c.text(&v.org);
-            c.push(format!("org_id = {org}"));
-        }
-        Branch::Cross => {
-            let (user, org) = (c.text(&v.user), c.text(&v.org));
-            c.push(format!("cross_assignee = {user} AND org_id <> {org}"));
-        }
-        Branch::Others => {
-            let others = others(&mut c);
-            c.push(others);
-        }
-        Branch::Notifiable => {
-            let others = others(&mut c);
-            c.push(format!(
-                "kind = 'incident' AND ssr_critical = 1 AND {others}"
-            ));
-        }
-    }
+    scope(&mut c, q, branch);
     let f = &q.filter;
-    match f.status {
-        StatusFilter::Open => c.push("status = 'open'".to_string()),
-        StatusFilter::Closed => c.push("status = 'closed'".to_string()),
-        StatusFilter::Any => {}
-    }
-    if let Some(kind) = f.kind {
-        let p = c.text(kind.as_str());
-        c.push(format!("kind = {p}"));
-    }
-    if let Some((from, to)) = f.created {
-        let (from, to) = (c.text(from.to_string()), c.text(to.to_string()));
-        c.push(format!("created_on >= {from} AND created_on <= {to}"));
-    }
-    if let Some(org) = &f.org {
-        let p = c.text(org);
-        c.push(format!("org_id = {p}"));
-    }
     let values: Vec<String> = match dimension {
         Dimension::Type => f.incident_type.iter().cloned().collect(),
         Dimension::Service => f.service_type.iter().cloned().collect(),
@@ -173,17 +133,7 @@ fn count_conditions(
             })
             .into_iter()
             .collect(),
-        Dimension::Stage => match &f.stage {
-            None => Vec::new(),
-            Some(StageFilter::Id(id)) => vec![id.clone()],
-            Some(StageFilter::Number(n)) => policies
-                .eras()
-                .iter()
-                .flat_map(|p| p.stages.iter())
-                .filter(|s| s.number == *n && f.kind.is_none_or(|k| k == s.kind))
-                .map(|s| s.id.clone())
-                .collect(),
-        },
+        Dimension::Stage => stage_ids(f, policies),
         Dimension::Outcome => Vec::new(),
     };
     let filtered = match dimension {
@@ -279,6 +229,21 @@ fn named_dimension(filter: &Filter) -> Option<Dimension> {
 }
 
 impl Store {
+    /// The (group, creation date, count) rows a counting statement answers.
+    async fn facts_of(
+        &self,
+        c: &Conditions,
+        sql: String,
+    ) -> Result<Vec<(String, NaiveDate, u64)>, QueueError> {
+        let rows = c
+            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("grp_key")?, date_of(row)?, count_of(row)?)))
+            .collect()
+    }
+
     /// How many records of one part of what the caller may see hold the filter's type,
     /// service, impact or stage, when it names one: at least as many as the whole filter
     /// matches, since its other terms only narrow it. The queue skips a part where this is
@@ -324,13 +289,7 @@ impl Store {
                  FROM record_counts{} GROUP BY grp_key, created_on",
                 c.where_clause()
             );
-            for row in &c
-                .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-                .fetch_all(&self.pool)
-                .await?
-            {
-                facts.push((row.try_get("grp_key")?, date_of(row)?, count_of(row)?));
-            }
+            facts.extend(self.facts_of(&c, sql).await?);
             if dimension == Dimension::Outcome {
                 let mut c = due_today(q, policies, part, &today);
                 let now = c.text(db_time(q.now));
@@ -340,13 +299,7 @@ impl Store {
                     part.1.next_due(),
                     c.where_clause()
                 );
-                for row in &c
-                    .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-                    .fetch_all(&self.pool)
-                    .await?
-                {
-                    facts.push((row.try_get("grp_key")?, date_of(row)?, count_of(row)?));
-                }
+                facts.extend(self.facts_of(&c, sql).await?);
             }
         }
         Ok(Some(facts))

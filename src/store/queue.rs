@@ -185,8 +185,8 @@ fn unhex(text: &str) -> Option<String> {
     String::from_utf8(bytes?).ok()
 }
 
-/// Up to this many records matching a filter's type, service, impact or stage are found
-/// through the filter and sorted; more are read in order from the sort's index.
+/// Up to this many records matching a filter's stage are found through the stage indexes
+/// (which also hold the status) and sorted; more are read in order from the sort's index.
 const FEW_TO_SORT: i64 = 5_000;
 
 const CURSOR_SEPARATOR: char = '\u{1f}';
@@ -285,14 +285,10 @@ pub(super) fn branches(v: &Viewer) -> Vec<(Branch, Class)> {
     }
 }
 
-pub(super) fn conditions(
-    q: &QueueQuery,
-    policies: &PolicySet,
-    (branch, class): (Branch, Class),
-) -> Conditions {
-    let mut c = Conditions::new(class);
-    // First, so its placeholders are numbered in the order the statement holds them.
-    c.through_protected = through_protected(&mut c, q);
+/// The conditions every count and list shares, on columns both `records` and
+/// `record_counts` hold: the part of what the caller may see, and the filter's status,
+/// kind, organisation and creation dates.
+pub(super) fn scope(c: &mut Conditions, q: &QueueQuery, branch: Branch) {
     let v = &q.viewer;
     let others = |c: &mut Conditions| {
         let (org, user) = (c.text(&v.org), c.text(&v.user));
@@ -309,11 +305,11 @@ pub(super) fn conditions(
             c.push(format!("cross_assignee = {user} AND org_id <> {org}"));
         }
         Branch::Others => {
-            let others = others(&mut c);
+            let others = others(c);
             c.push(others);
         }
         Branch::Notifiable => {
-            let others = others(&mut c);
+            let others = others(c);
             c.push(format!(
                 "kind = 'incident' AND ssr_critical = 1 AND {others}"
             ));
@@ -329,17 +325,43 @@ pub(super) fn conditions(
         let p = c.text(kind.as_str());
         c.push(format!("kind = {p}"));
     }
-    if let Some(stage) = &f.stage {
-        let ids: Vec<String> = match stage {
-            StageFilter::Id(id) => vec![id.clone()],
-            StageFilter::Number(n) => policies
-                .eras()
-                .iter()
-                .flat_map(|p| p.stages.iter())
-                .filter(|s| s.number == *n && f.kind.is_none_or(|k| k == s.kind))
-                .map(|s| s.id.clone())
-                .collect(),
-        };
+    if let Some(org) = &f.org {
+        let p = c.text(org);
+        c.push(format!("org_id = {p}"));
+    }
+    if let Some((from, to)) = f.created {
+        let (from, to) = (c.text(from.to_string()), c.text(to.to_string()));
+        c.push(format!("created_on >= {from} AND created_on <= {to}"));
+    }
+}
+
+/// The ids of the stages a stage filter names, in every era, of the filter's kind.
+pub(super) fn stage_ids(f: &Filter, policies: &PolicySet) -> Vec<String> {
+    match &f.stage {
+        None => Vec::new(),
+        Some(StageFilter::Id(id)) => vec![id.clone()],
+        Some(StageFilter::Number(n)) => policies
+            .eras()
+            .iter()
+            .flat_map(|p| p.stages.iter())
+            .filter(|s| s.number == *n && f.kind.is_none_or(|k| k == s.kind))
+            .map(|s| s.id.clone())
+            .collect(),
+    }
+}
+
+pub(super) fn conditions(
+    q: &QueueQuery,
+    policies: &PolicySet,
+    (branch, class): (Branch, Class),
+) -> Conditions {
+    let mut c = Conditions::new(class);
+    // First, so its placeholders are numbered in the order the statement holds them.
+    c.through_protected = through_protected(&mut c, q);
+    scope(&mut c, q, branch);
+    let (f, v) = (&q.filter, &q.viewer);
+    if f.stage.is_some() {
+        let ids = stage_ids(f, policies);
         if ids.is_empty() {
             c.push("1 = 0".to_string());
         } else {
@@ -358,10 +380,6 @@ pub(super) fn conditions(
         let p = c.text(t);
         c.push(format!("primary_type = {p}"));
     }
-    if let Some(org) = &f.org {
-        let p = c.text(org);
-        c.push(format!("org_id = {p}"));
-    }
     if let Some(service) = &f.service_type {
         let p = c.text(service);
         c.push(format!("service_type = {p}"));
@@ -373,10 +391,6 @@ pub(super) fn conditions(
             Outcome::Overdue => format!("({missed} > 0 OR {due} < {p})"),
             Outcome::Met => format!("({missed} = 0 AND {due} >= {p})"),
         });
-    }
-    if let Some((from, to)) = f.created {
-        let (from, to) = (c.text(from.to_string()), c.text(to.to_string()));
-        c.push(format!("created_on >= {from} AND created_on <= {to}"));
     }
     match f.actions {
         Some(ActionsFilter::Open) => c.push("open_actions > 0".to_string()),
@@ -518,7 +532,7 @@ impl Store {
                 c.through_protected,
                 c.class.next_due(),
             );
-            let sql = if matching.is_some_and(|n| n <= FEW_TO_SORT) {
+            let sql = if q.filter.stage.is_some() && matching.is_some_and(|n| n <= FEW_TO_SORT) {
                 // `|| ''` keeps the database from walking the sort order's index: the few
                 // matching ids are found through the filter's index, sorted, and only the
                 // page's rows are read whole.

@@ -204,27 +204,8 @@ fn projections_of(
     terms: &ProtectedTerms,
     now: DateTime<Utc>,
 ) -> Vec<Projection> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_thread = records.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = records
-            .chunks(per_thread)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|record| Projection::of(record, policies, terms, now))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(records.len());
-        for handle in handles {
-            match handle.join() {
-                Ok(part) => all.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
+    crate::cores::map_on_every_core(records, |record| {
+        Projection::of(record, policies, terms, now)
     })
 }
 
