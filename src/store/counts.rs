@@ -245,21 +245,29 @@ impl Store {
     }
 
     /// How many records of one part of what the caller may see hold the filter's type,
-    /// service, impact or stage, when it names one: at least as many as the whole filter
-    /// matches, since its other terms only narrow it. The queue skips a part where this is
-    /// none, and sorts the few it finds rather than walk the part in deadline order.
+    /// service, impact or stage, or were created on its dates, when it names them, read from at most `rows` rows of
+    /// counts (each counts one record or more, so a sum of `rows` or more means "at least
+    /// that many"). The whole filter matches no more, since its other terms only narrow
+    /// it. The queue skips a part where this is none, and sorts the few it finds rather
+    /// than walk the part in deadline order.
     pub(super) async fn matching(
         &self,
         q: &QueueQuery,
         policies: &PolicySet,
         part: (Branch, Class),
+        rows: i64,
     ) -> Result<Option<i64>, QueueError> {
-        let Some(dimension) = named_dimension(&q.filter) else {
-            return Ok(None);
+        let dimension = match named_dimension(&q.filter) {
+            Some(dimension) => dimension,
+            // Every record counts once under its stage: the scope and dates alone.
+            None if q.filter.created.is_some() => Dimension::Stage,
+            None => return Ok(None),
         };
-        let c = count_conditions(q, policies, part, dimension, &Today::of(q.now));
+        let mut c = count_conditions(q, policies, part, dimension, &Today::of(q.now));
+        let limit = c.int(rows);
         let sql = format!(
-            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM record_counts{}",
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM \
+             (SELECT n FROM record_counts{} LIMIT {limit}) AS counted",
             c.where_clause()
         );
         let row = c

@@ -185,9 +185,10 @@ fn unhex(text: &str) -> Option<String> {
     String::from_utf8(bytes?).ok()
 }
 
-/// Up to this many records matching a filter's stage are found through the stage indexes
-/// (which also hold the status) and sorted; more are read in order from the sort's index.
-const FEW_TO_SORT: i64 = 5_000;
+/// Fewer records than this matching a filter's stage or creation dates are found through
+/// the stage indexes (which also hold the status) or the analysis index (which begins with
+/// the date) and sorted; more are read in order from the sort's index. An export's most.
+const FEW_TO_SORT: i64 = 20_001;
 
 const CURSOR_SEPARATOR: char = '\u{1f}';
 
@@ -514,7 +515,10 @@ impl Store {
             .into_iter()
             .zip(self.branch_conditions(q, policies).await?)
         {
-            let matching = self.matching(q, policies, part).await?;
+            // A stage or date filter asks whether few match; any other only whether any do.
+            let sorts_few = q.filter.stage.is_some() || q.filter.created.is_some();
+            let rows = if sorts_few { FEW_TO_SORT } else { 1 };
+            let matching = self.matching(q, policies, part, rows).await?;
             if matching == Some(0) {
                 continue;
             }
@@ -532,7 +536,7 @@ impl Store {
                 c.through_protected,
                 c.class.next_due(),
             );
-            let sql = if q.filter.stage.is_some() && matching.is_some_and(|n| n <= FEW_TO_SORT) {
+            let sql = if sorts_few && matching.is_some_and(|n| n < FEW_TO_SORT) {
                 // `|| ''` keeps the database from walking the sort order's index: the few
                 // matching ids are found through the filter's index, sorted, and only the
                 // page's rows are read whole.
