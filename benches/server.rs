@@ -144,7 +144,7 @@ async fn run(label: &str, url: &str, records: usize) {
             &cso_token,
             "impact:major due:<3d",
         ),
-        ("CSO, stage:2 (no match: full scan)", &cso_token, "stage:2"),
+        ("CSO, stage:2 (few match)", &cso_token, "stage:2"),
     ];
     for (name, token, q) in queries {
         let url = format!("{base}/v1/queue?limit=50&q={}", encode(q));
