@@ -63,6 +63,10 @@ pub struct QueueRow {
     pub version: u64,
     /// The earliest open deadline, if any.
     pub next_due: Option<DateTime<Utc>>,
+    /// Where the earliest at-risk band of the open deadlines begins: from then until
+    /// `next_due` the record is coming up (`due:at_risk`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_risk_from: Option<DateTime<Utc>>,
     pub impact: Option<String>,
     pub primary_type: Option<String>,
     /// Who the record is about, as the caller may see it: a name, or a masked marker such

@@ -2,13 +2,13 @@
 //! record falls due, and whether it is pending, met, overdue or paused. Deadlines are
 //! derived from the record and the policy every time, never stored as truth.
 
-use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, Timelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, TimeDelta, Timelike, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{Calendar, CalendarError};
 use super::local_time;
 use super::model::{KeptDeadline, LearningAction, PoliceHold, Record};
-use super::policy::{DeadlineRule, DueRule, FieldClass, Policy, PolicySet, TimeOfDay};
+use super::policy::{AtRisk, DeadlineRule, DueRule, FieldClass, Policy, PolicySet, TimeOfDay};
 use super::rules;
 
 /// A due instant with the reasoning behind it, in words a practitioner can check.
@@ -88,6 +88,10 @@ pub struct Deadline {
     pub due: Option<Due>,
     #[serde(flatten)]
     pub status: Status,
+    /// Where its at-risk band begins: from then until it falls due, it is coming up
+    /// (`soon`). None when it has no due time or the calendar cannot place the band.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_risk_from: Option<DateTime<Utc>>,
     /// Kept at its due time by a later change (R-DL-OWED, R-AWARE-1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kept: Option<Kept>,
@@ -112,6 +116,62 @@ impl Deadline {
                 self.status,
                 Status::Met { .. } | Status::MetLate { .. } | Status::Excused { .. }
             )
+    }
+
+    /// Pending and inside its at-risk band at `now`: not overdue yet, but close.
+    pub fn at_risk(&self, now: DateTime<Utc>) -> bool {
+        self.is_open()
+            && matches!(self.status, Status::Pending { .. })
+            && self.at_risk_from.is_some_and(|from| from <= now)
+            && self.due.as_ref().is_some_and(|d| now < d.at)
+    }
+}
+
+/// Where the at-risk band of a clock started at `start` and due at `due` begins: never
+/// before the clock started.
+pub fn at_risk_from(
+    band: AtRisk,
+    start: DateTime<Utc>,
+    due: DateTime<Utc>,
+    calendar: &Calendar,
+) -> Result<DateTime<Utc>, CalendarError> {
+    let from = match band {
+        AtRisk::Share { percent } => {
+            let span = (due - start).num_seconds().max(0);
+            due - TimeDelta::seconds(span * i64::from(percent) / 100)
+        }
+        AtRisk::Hours { hours } => due - TimeDelta::hours(i64::from(hours)),
+        AtRisk::BusinessHours { hours } => business_hours_before(due, hours, calendar)?,
+    };
+    Ok(from.max(start))
+}
+
+/// The instant `hours` business hours (09:00–17:00 on business days, R-CAL) before `due`.
+fn business_hours_before(
+    due: DateTime<Utc>,
+    hours: u32,
+    calendar: &Calendar,
+) -> Result<DateTime<Utc>, CalendarError> {
+    let mut left = TimeDelta::hours(i64::from(hours));
+    let mut date = local_time::local_date(due);
+    let mut until = due;
+    loop {
+        if calendar.is_business_day(date)? {
+            let open = local_time::start_of_business(date).with_timezone(&Utc);
+            let close = local_time::close_of_business(date).with_timezone(&Utc);
+            let end = until.min(close);
+            if end > open {
+                if end - open >= left {
+                    return Ok(end - left);
+                }
+                left -= end - open;
+            }
+        }
+        // The calendar refuses dates it does not know, which ends the walk.
+        date = date
+            .pred_opt()
+            .ok_or(CalendarError::YearOutOfRange { year: date.year() })?;
+        until = local_time::end_of_day(date).with_timezone(&Utc);
     }
 }
 
@@ -310,6 +370,7 @@ pub fn evaluate(
         started_at,
         due: None,
         status: Status::NotStarted,
+        at_risk_from: None,
         kept: None,
     };
     let Some(start) = started_at else {
@@ -329,6 +390,8 @@ pub fn evaluate(
     match due(&rule.due, start, calendar, extra, holds) {
         Ok(due) => {
             deadline.status = status_of(rule, record, &due, now);
+            deadline.at_risk_from =
+                at_risk_from(rule.at_risk, start, due.at.with_timezone(&Utc), calendar).ok();
             deadline.due = Some(due);
         }
         Err(DueError::Paused { since }) => deadline.status = Status::Paused { since },
@@ -343,7 +406,7 @@ pub fn evaluate(
 
 /// A learning action's own deadline: close of business on the date set when it was raised
 /// (R-STAGE, stage 5).
-fn learning_action(action: &LearningAction, now: DateTime<Utc>) -> Deadline {
+fn learning_action(action: &LearningAction, calendar: &Calendar, now: DateTime<Utc>) -> Deadline {
     let due = Due {
         at: local_time::close_of_business(action.due_on).fixed_offset(),
         explanation: format!(
@@ -358,6 +421,13 @@ fn learning_action(action: &LearningAction, now: DateTime<Utc>) -> Deadline {
         label: format!("Learning action {} ({})", action.id, action.owner),
         started_at: Some(action.raised_at),
         status: status_by(action.closed.as_ref().map(|c| c.at), &due, now),
+        at_risk_from: at_risk_from(
+            AtRisk::default(),
+            action.raised_at,
+            due.at.with_timezone(&Utc),
+            calendar,
+        )
+        .ok(),
         due: Some(due),
         kept: None,
     }
@@ -372,6 +442,7 @@ fn kept(
     kept: &KeptDeadline,
     record: &Record,
     policy: &Policy,
+    calendar: &Calendar,
     now: DateTime<Utc>,
 ) -> Deadline {
     let due = Due {
@@ -395,6 +466,7 @@ fn kept(
         rule: rule.rule.clone(),
         label: rule.label.clone(),
         started_at: Some(kept.started_at),
+        at_risk_from: at_risk_from(rule.at_risk, kept.started_at, kept.due_at, calendar).ok(),
         due: Some(due),
         status,
         kept: Some(Kept {
@@ -414,7 +486,7 @@ pub fn deadlines(record: &Record, policies: &PolicySet, now: DateTime<Utc>) -> V
         .iter()
         .filter(|d| d.applies_to(record.kind()))
         .filter_map(|d| match record.kept_deadlines.get(&d.id) {
-            Some(k) => Some(kept(d, k, record, policy, now)),
+            Some(k) => Some(kept(d, k, record, policy, &policies.calendar, now)),
             None if rules::holds(d.when, record, policy) => {
                 Some(evaluate(d, record, &policies.calendar, now))
             }
@@ -424,9 +496,19 @@ pub fn deadlines(record: &Record, policies: &PolicySet, now: DateTime<Utc>) -> V
             record
                 .learning_actions
                 .iter()
-                .map(|a| learning_action(a, now)),
+                .map(|a| learning_action(a, &policies.calendar, now)),
         )
         .collect()
+}
+
+/// The earliest start of an at-risk band among the open deadlines: with `next_due`, what
+/// tells whether a record is coming up (`due:at_risk`).
+pub fn next_at_risk(deadlines: &[Deadline]) -> Option<DateTime<Utc>> {
+    deadlines
+        .iter()
+        .filter(|d| d.is_open())
+        .filter_map(|d| d.at_risk_from)
+        .min()
 }
 
 /// The earliest open due instant: what the queue sorts by.

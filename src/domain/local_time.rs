@@ -58,6 +58,11 @@ pub fn end_of_day(date: NaiveDate) -> DateTime<Tz> {
     lenient(date.and_time(NaiveTime::MIN) + TimeDelta::seconds(86_399))
 }
 
+/// Start of business on `date` in Melbourne: 09:00 local (R-CAL).
+pub fn start_of_business(date: NaiveDate) -> DateTime<Tz> {
+    lenient(date.and_time(NaiveTime::MIN) + TimeDelta::hours(9))
+}
+
 /// Close of business on `date` in Melbourne: 17:00 local (R-CAL).
 pub fn close_of_business(date: NaiveDate) -> DateTime<Tz> {
     lenient(date.and_time(NaiveTime::MIN) + TimeDelta::hours(17))

@@ -1,5 +1,5 @@
 //! The queue's filter language, shared by the server and the terminal app:
-//! `impact:major stage:2 type:neglect org:anglicare due:<24h overdue assigned:me
+//! `impact:major stage:2 type:neglect org:anglicare due:<24h due:at_risk overdue assigned:me
 //! kind:intake status:closed service:residential_care outcome:overdue
 //! created:2026-01-01..2026-03-31 actions:open` plus free text (words, or "quoted phrases").
 
@@ -73,6 +73,8 @@ pub struct Filter {
     pub assigned: Option<Assigned>,
     /// Something open falls due within this long from now (`due:<24h`).
     pub due_within: Option<Duration>,
+    /// Nothing is overdue and a deadline is in its at-risk band (`due:at_risk`).
+    pub due_at_risk: bool,
     pub overdue: bool,
     pub status: StatusFilter,
     /// Free text, lower-cased; every word or phrase must match.
@@ -93,6 +95,7 @@ impl Default for Filter {
             actions: None,
             assigned: None,
             due_within: None,
+            due_at_risk: false,
             overdue: false,
             status: StatusFilter::Open,
             text: Vec::new(),
@@ -241,13 +244,16 @@ pub fn parse(q: &str) -> Result<Filter, QueryError> {
                     user => Assigned::User(user.to_string()),
                 });
             }
+            "due" if value == "at_risk" => filter.due_at_risk = true,
             "due" => {
                 let within = value
                     .strip_prefix('<')
                     .and_then(duration)
                     .or_else(|| (value == "today").then(|| Duration::hours(24)));
                 filter.due_within = Some(within.ok_or_else(|| {
-                    QueryError(format!("due:{value}: use due:<24h, due:<3d or due:<90m"))
+                    QueryError(format!(
+                        "due:{value}: use due:<24h, due:<3d, due:<90m or due:at_risk"
+                    ))
                 })?);
             }
             "status" => {
@@ -320,6 +326,8 @@ mod tests {
         assert!(parse("colour:red").unwrap_err().0.contains("colour"));
         assert!(parse("impact:huge").unwrap_err().0.contains("impact:huge"));
         assert!(parse("due:<soon").unwrap_err().0.contains("due:<soon"));
+        assert!(parse("due:at_risk").expect("parses").due_at_risk);
+        assert!(parse("due:atrisk").unwrap_err().0.contains("due:at_risk"));
         assert!(parse("\"open").unwrap_err().0.contains("quoted"));
         assert!(
             parse("created:2026-03-01..2026-01-01")

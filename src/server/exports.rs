@@ -72,7 +72,7 @@ pub async fn export(
         .each_page(&q, &state.policies, |page| {
             rows.extend(
                 page.iter()
-                    .map(|row| present::queue_row(&state, &caller, &row.record, row.next_due)),
+                    .map(|row| present::queue_row(&state, &caller, row)),
             );
             through_protected.extend(
                 page.iter()

@@ -11,6 +11,7 @@ use crate::domain::local_time;
 use crate::domain::mask::{self, ItemView, MaskContext, Masked, Sight, View};
 use crate::domain::model::{Details, ItemState, Record};
 use crate::store::HistoryEvent;
+use crate::store::QueueRow as QueueFound;
 use crate::wire;
 
 use super::AppState;
@@ -198,14 +199,10 @@ fn without_free_text(record: &Record) -> Record {
 
 /// One queue row, built from the masked record so that what a row shows is exactly what
 /// the record would show.
-pub fn queue_row(
-    state: &AppState,
-    caller: &Caller,
-    record: &Record,
-    next_due: Option<chrono::DateTime<Utc>>,
-) -> wire::QueueRow {
-    // R-PRIV-9: `next_due` is the one the queue sorted and filtered the caller on, counted
-    // over the deadlines of their visibility class (see `store::queue`).
+pub fn queue_row(state: &AppState, caller: &Caller, found: &QueueFound) -> wire::QueueRow {
+    // R-PRIV-9: `next_due` and `at_risk_from` are the ones the queue sorted and filtered the
+    // caller on, counted over the deadlines of their visibility class (see `store::queue`).
+    let record = &found.record;
     let sight = Sight::new(&caller.actor, state.policy_of(record), record);
     // A row shows no free text, so none is masked: only the people it names.
     let mut row = without_free_text(record);
@@ -244,7 +241,8 @@ pub fn queue_row(
         },
         assignee: record.assignee.clone(),
         version: record.version,
-        next_due,
+        next_due: found.next_due,
+        at_risk_from: found.at_risk_from,
         impact,
         primary_type,
         subject,

@@ -32,8 +32,8 @@ pub const MAX_PAGE: i64 = 500;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueParams {
-    /// Filter: `impact:major stage:2 type:neglect org:… due:<24h overdue assigned:me
-    /// kind:intake status:closed` and free text.
+    /// Filter: `impact:major stage:2 type:neglect org:… due:<24h due:at_risk overdue
+    /// assigned:me kind:intake status:closed` and free text.
     pub q: Option<String>,
     /// A saved view: mine, due_today, overdue, major, intake, all.
     #[param(pattern = "^(mine|due_today|overdue|major|intake|all)$")]
@@ -96,7 +96,7 @@ pub async fn queue(
         rows: page
             .rows
             .iter()
-            .map(|row| present::queue_row(&state, &caller, &row.record, row.next_due))
+            .map(|row| present::queue_row(&state, &caller, row))
             .collect(),
         next_cursor: page.next_cursor,
     }))

@@ -66,6 +66,7 @@ fn dimension(filter: &Filter, by: Option<GroupBy>) -> Option<Dimension> {
         || filter.actions.is_some()
         || filter.assigned.is_some()
         || filter.due_within.is_some()
+        || filter.due_at_risk
         || filter.overdue
     {
         return None;

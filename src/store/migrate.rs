@@ -38,6 +38,7 @@ const SQLITE: &[(i64, &str)] = &[
         9,
         include_str!("../../migrations/sqlite/0009_stage_indexes.sql"),
     ),
+    (10, include_str!("../../migrations/sqlite/0010_at_risk.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -72,6 +73,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         9,
         include_str!("../../migrations/postgres/0009_stage_indexes.sql"),
+    ),
+    (
+        10,
+        include_str!("../../migrations/postgres/0010_at_risk.sql"),
     ),
 ];
 

@@ -90,6 +90,8 @@ pub struct QueueQuery {
 pub struct QueueRow {
     pub record: Record,
     pub next_due: Option<DateTime<Utc>>,
+    /// Where the at-risk band of its open deadlines begins, over the same deadlines.
+    pub at_risk_from: Option<DateTime<Utc>>,
     /// The search words matched the record only through protected details (R-PRIV-5).
     pub through_protected: bool,
 }
@@ -162,6 +164,15 @@ impl Conditions {
 }
 
 /// A LIKE pattern matching `text` anywhere, with LIKE's own characters escaped.
+/// A stored due instant; the sentinel for nothing due is none.
+fn due_time(stored: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    if stored == NOTHING_DUE {
+        Ok(None)
+    } else {
+        parse_db_time(stored).map(Some)
+    }
+}
+
 fn like(text: &str) -> String {
     let escaped = text
         .replace('\\', "\\\\")
@@ -250,6 +261,14 @@ impl Class {
             Class::Full => "next_due",
             Class::Identifying => "next_due_identifying",
             Class::Open => "next_due_open",
+        }
+    }
+
+    pub(super) fn at_risk_from(self) -> &'static str {
+        match self {
+            Class::Full => "at_risk_from",
+            Class::Identifying => "at_risk_from_identifying",
+            Class::Open => "at_risk_from_open",
         }
     }
 
@@ -421,6 +440,10 @@ pub(super) fn conditions(
         let p = c.text(db_time(q.now + within));
         c.push(format!("{due} <= {p}"));
     }
+    if f.due_at_risk {
+        let (p1, p2) = (c.text(db_time(q.now)), c.text(db_time(q.now)));
+        c.push(format!("{} <= {p1} AND {due} > {p2}", class.at_risk_from()));
+    }
     if !f.text.is_empty() {
         let column = class.search();
         for word in &f.text {
@@ -509,7 +532,7 @@ impl Store {
         };
         // (sort value, id, next due, state, found through protected text) from every
         // branch, then merged in order.
-        let mut found: Vec<(String, String, String, String, i64)> = Vec::new();
+        let mut found: Vec<(String, String, String, String, String, i64)> = Vec::new();
         let parts = branches(&q.viewer);
         for (part, mut c) in parts
             .into_iter()
@@ -531,10 +554,11 @@ impl Store {
             }
             let limit = c.int(q.limit + 1);
             let select = format!(
-                "SELECT {} AS through_protected, id, {} AS next_due, state, {column} AS sort_value \
-                 FROM records",
+                "SELECT {} AS through_protected, id, {} AS next_due, {} AS at_risk_from, state, \
+                 {column} AS sort_value FROM records",
                 c.through_protected,
                 c.class.next_due(),
+                c.class.at_risk_from(),
             );
             let sql = if sorts_few && matching.is_some_and(|n| n < FEW_TO_SORT) {
                 // `|| ''` keeps the database from walking the sort order's index: the few
@@ -560,6 +584,7 @@ impl Store {
                     row.try_get("sort_value")?,
                     row.try_get("id")?,
                     row.try_get("next_due")?,
+                    row.try_get::<String, _>("at_risk_from")?,
                     row.try_get("state")?,
                     row.try_get("through_protected")?,
                 ));
@@ -578,15 +603,12 @@ impl Store {
         };
         let rows = found
             .into_iter()
-            .map(|(_, _, next_due, state, through)| {
+            .map(|(_, _, next_due, at_risk_from, state, through)| {
                 let record: Record =
                     serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 Ok(QueueRow {
-                    next_due: if next_due == NOTHING_DUE {
-                        None
-                    } else {
-                        Some(parse_db_time(&next_due)?)
-                    },
+                    next_due: due_time(&next_due)?,
+                    at_risk_from: due_time(&at_risk_from)?,
                     record,
                     through_protected: through != 0,
                 })

@@ -91,6 +91,8 @@ pub struct HistoryEvent {
 struct Due {
     next: String,
     missed: i64,
+    /// Where the earliest at-risk band of the open deadlines begins.
+    risk: String,
 }
 
 impl Due {
@@ -105,6 +107,7 @@ impl Due {
                 |d| db_time(d.with_timezone(&Utc)),
             ),
             missed: i64::try_from(missed).unwrap_or(i64::MAX),
+            risk: deadlines::next_at_risk(shown).map_or_else(|| NOTHING_DUE.to_string(), db_time),
         }
     }
 
@@ -598,11 +601,12 @@ const PROJECTION_COLUMNS: &str = "id, kind, org_id, stage, status, assignee, ver
      created_at, updated_at, next_due, impact, primary_type, ssr_critical, search_open, \
      search_identifying, search_protected, state, service_type, deadlines_missed, open_actions, \
      action_owners, projection_version, created_on, search_words, next_due_identifying, \
-     deadlines_missed_identifying, next_due_open, deadlines_missed_open";
-const PROJECTION_VALUES: usize = 28;
+     deadlines_missed_identifying, next_due_open, deadlines_missed_open, at_risk_from, \
+     at_risk_from_identifying, at_risk_from_open";
+const PROJECTION_VALUES: usize = 31;
 
 /// Raised whenever the projection gains a column, so rows written before are recomputed.
-pub(super) const PROJECTION_VERSION: i64 = 3;
+pub(super) const PROJECTION_VERSION: i64 = 4;
 
 /// `cross_assignee`: the assignee when they are not a user of the record's organisation.
 /// The placeholders bind the assignee, the organisation and the assignee again.
@@ -646,7 +650,10 @@ fn bind_projection<'q>(
         .bind(p.due_identifying.next.clone())
         .bind(p.due_identifying.missed)
         .bind(p.due_open.next.clone())
-        .bind(p.due_open.missed))
+        .bind(p.due_open.missed)
+        .bind(p.due.risk.clone())
+        .bind(p.due_identifying.risk.clone())
+        .bind(p.due_open.risk.clone()))
 }
 
 /// Insert the projection rows of new records.
@@ -703,8 +710,9 @@ async fn update_projection(
          deadlines_missed = $19, open_actions = $20, action_owners = $21, \
          projection_version = $22, created_on = $23, search_words = $24, \
          next_due_identifying = $25, deadlines_missed_identifying = $26, next_due_open = $27, \
-         deadlines_missed_open = $28, cross_assignee = {} \
-         WHERE id = $1 AND version = $29",
+         deadlines_missed_open = $28, at_risk_from = $29, at_risk_from_identifying = $30, \
+         at_risk_from_open = $31, cross_assignee = {} \
+         WHERE id = $1 AND version = $32",
         cross_assignee(["$6", "$3", "$6"])
     );
     let query = bind_projection(sqlx::query(sqlx::AssertSqlSafe(sql)), record, p)?.bind(expected);

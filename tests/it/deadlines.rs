@@ -406,3 +406,85 @@ proptest! {
         prop_assert_eq!((due.hour(), due.minute(), due.second()), (23, 59, 59));
     }
 }
+
+#[test]
+fn at_risk_the_incident_report_is_coming_up_in_its_last_eight_business_hours() {
+    // Due Thursday 26 Nov 23:59:59; the policy's band is the last 8 business hours, so
+    // Thursday from 09:00 (nothing after 17:00 counts).
+    let record = new_incident(incident());
+    let before = find(&record, "R-DL-REPORT", "2026-11-26 08:59");
+    assert_eq!(before.at_risk_from, Some(melb("2026-11-26 09:00")));
+    assert!(!before.at_risk(melb("2026-11-26 08:59")));
+    let inside = find(&record, "R-DL-REPORT", "2026-11-26 09:00");
+    assert!(inside.at_risk(melb("2026-11-26 09:00")));
+    assert_eq!(
+        deadlines::next_at_risk(std::slice::from_ref(&inside)),
+        Some(melb("2026-11-26 09:00"))
+    );
+    // Overdue is no longer "at risk": it is late.
+    let late = find(&record, "R-DL-REPORT", "2026-11-27 00:00");
+    assert!(!late.at_risk(melb("2026-11-27 00:00")));
+    // Met: nothing is coming up.
+    let met = submitted_at(record, "2026-11-26 10:00");
+    let d = find(&met, "R-DL-REPORT", "2026-11-26 11:00");
+    assert!(!d.at_risk(melb("2026-11-26 11:00")));
+    assert_eq!(deadlines::next_at_risk(&[d]), None);
+}
+
+#[test]
+fn at_risk_business_hours_skip_weekends_and_public_holidays() {
+    use cims::domain::policy::AtRisk;
+    // 12 business hours before Tuesday 29 Dec 2026 12:00: Tuesday 09:00–12:00 (3 h), then
+    // past the Monday substitute for Boxing Day, the weekend and Christmas Day to Thursday
+    // 24 Dec 09:00–17:00 (8 h), and the last hour on Wednesday 23 Dec from 16:00.
+    let from = deadlines::at_risk_from(
+        AtRisk::BusinessHours { hours: 12 },
+        melb("2026-12-01 09:00"),
+        melb("2026-12-29 12:00"),
+        &policies().calendar,
+    )
+    .expect("in the calendar");
+    assert_eq!(from, melb("2026-12-23 16:00"));
+}
+
+#[test]
+fn at_risk_a_share_of_the_time_and_never_before_the_clock_started() {
+    use cims::domain::policy::AtRisk;
+    let calendar = &policies().calendar;
+    let (start, due) = (melb("2026-11-02 00:00"), melb("2026-11-06 00:00"));
+    let quarter = deadlines::at_risk_from(AtRisk::Share { percent: 25 }, start, due, calendar);
+    assert_eq!(quarter, Ok(melb("2026-11-05 00:00")));
+    let hours = deadlines::at_risk_from(AtRisk::Hours { hours: 6 }, start, due, calendar);
+    assert_eq!(hours, Ok(melb("2026-11-05 18:00")));
+    let longer = deadlines::at_risk_from(AtRisk::Hours { hours: 500 }, start, due, calendar);
+    assert_eq!(
+        longer,
+        Ok(start),
+        "a band longer than the clock starts with it"
+    );
+}
+
+#[test]
+fn at_risk_every_deadline_of_the_policy_has_a_band_inside_its_time() {
+    // Consulting the team manager (3 days from receipt on Monday 23 Nov): its band is the
+    // last 24 hours.
+    let record = new_intake(intake());
+    let d = find(&record, "R-INT-DL-TM", "2026-11-24 12:00");
+    assert_eq!(due_at(&d), "2026-11-26T23:59:59+11:00");
+    assert_eq!(d.at_risk_from, Some(melb("2026-11-25 23:59:59")));
+    for rule in &current().deadlines {
+        let from = deadlines::at_risk_from(
+            rule.at_risk,
+            melb("2026-11-02 09:00"),
+            melb("2026-11-20 17:00"),
+            &policies().calendar,
+        )
+        .expect("placed");
+        assert!(
+            from > melb("2026-11-02 09:00") && from < melb("2026-11-20 17:00"),
+            "{}: {}",
+            rule.id,
+            rule.at_risk
+        );
+    }
+}

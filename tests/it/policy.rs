@@ -128,6 +128,45 @@ fn unknown_keys_and_bad_deadlines_are_refused() {
 }
 
 #[test]
+fn at_risk_bands_that_are_not_a_share_or_hours_are_refused_by_name() {
+    for bad in [
+        "0%",
+        "100%",
+        "soon",
+        "4 weeks",
+        "0 hours",
+        "-3 hours",
+        "4business hours",
+    ] {
+        let e = error_for(
+            "at_risk = \"4 business hours\"",
+            &format!("at_risk = {bad:?}"),
+        );
+        assert!(
+            e.to_string().contains("R-DL-SSR") && e.to_string().contains("at_risk"),
+            "{bad}: {e}"
+        );
+    }
+    let without = CURRENT.replacen("at_risk = \"4 business hours\"\n", "", 1);
+    let set = load(&without).expect("a band may be left to the default");
+    let ssr = set.current().deadline("R-DL-SSR").expect("rule");
+    assert_eq!(
+        ssr.at_risk,
+        cims::domain::policy::AtRisk::Share { percent: 25 }
+    );
+}
+
+#[test]
+fn short_type_labels_must_fit_a_narrow_column_and_tell_types_apart() {
+    let e = error_for("short = \"SexAb\"", "short = \"SexualAb\"");
+    assert!(e.to_string().contains("1 to 7 characters"), "{e}");
+    let e = error_for("short = \"SexAb\"", "short = \"PhysAb\"");
+    assert!(e.to_string().contains("another type"), "{e}");
+    let e = error_for("short = \"SexAb\"\n", "");
+    assert!(e.to_string().contains("short"), "{e}");
+}
+
+#[test]
 fn a_policy_extending_an_unknown_era_is_refused() {
     let calendar = Calendar::embedded().expect("calendar");
     let broken = EARLIER.replace("extends = \"cims-2024-12-09\"", "extends = \"cims-1999\"");

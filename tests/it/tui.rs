@@ -32,6 +32,7 @@ fn row(n: usize, subject: serde_json::Value) -> QueueRow {
         assignee: n.is_multiple_of(2).then(|| "carol".to_string()),
         version: 2,
         next_due: Some(now() + Duration::hours(n as i64 * 7 - 20)),
+        at_risk_from: None,
         impact: Some(
             if n.is_multiple_of(3) {
                 "non_major"
@@ -302,6 +303,7 @@ fn r_priv_9_withheld_items_deadlines_and_changes_are_drawn_as_withheld_and_not_a
         status: Status::Withheld {
             masked: FieldClass::Protected,
         },
+        at_risk_from: None,
         kept: None,
     });
     update(&mut s, Msg::Record(view));
@@ -977,6 +979,7 @@ fn waiving_asks_for_a_reason_and_deadlines_explain_themselves_on_request() {
         status: Status::Pending {
             remaining_secs: 3 * 86_400,
         },
+        at_risk_from: None,
         kept: None,
     }];
     update(&mut s, Msg::Record(view));

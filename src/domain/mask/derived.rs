@@ -135,6 +135,7 @@ impl<'a> Sight<'a> {
                         started_at: None,
                         due: None,
                         status: Status::Withheld { masked: class },
+                        at_risk_from: None,
                         kept: None,
                     });
                 }

@@ -9,9 +9,9 @@ use serde::de::IntoDeserializer;
 use serde::de::value::{Error as ValueError, StrDeserializer};
 
 use super::{
-    AutoPir, ChecklistItem, CriticalCriterion, DEFAULT_NOTE_CATEGORY, DeadlineRule, DueRule,
-    FieldClass, IncidentType, MASKABLE_FIELDS, NoteCategory, Parameters, Policy, PolicySet,
-    ServiceType, Stage, TimeOfDay, TypeTag,
+    AtRisk, AutoPir, ChecklistItem, CriticalCriterion, DEFAULT_NOTE_CATEGORY, DeadlineRule,
+    DueRule, FieldClass, IncidentType, MASKABLE_FIELDS, NoteCategory, Parameters, Policy,
+    PolicySet, ServiceType, Stage, TimeOfDay, TypeTag,
 };
 use crate::domain::actor::Role;
 use crate::domain::calendar::Calendar;
@@ -224,6 +224,7 @@ struct RawItem {
 struct RawType {
     id: String,
     name: String,
+    short: String,
     #[serde(default)]
     tags: Vec<String>,
 }
@@ -250,6 +251,9 @@ struct RawDeadline {
     paused_by_police: bool,
     #[serde(default)]
     extension_max_business_days: Option<u32>,
+    /// `"25%"`, `"6 hours"` or `"4 business hours"`.
+    #[serde(default)]
+    at_risk: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -268,6 +272,8 @@ struct RawCriterion {
 /// Longest deadline (and extension) a policy may set, so every due date stays within the
 /// years the calendar knows.
 const MAX_DAYS: u32 = 366;
+/// The widest short label of an incident type: what a narrow column has room for.
+const MAX_SHORT_LABEL: usize = 7;
 
 fn always() -> String {
     "always".to_string()
@@ -671,10 +677,30 @@ fn build_note_categories(
 
 fn build_types(b: &Builder<'_>, raw: Vec<RawType>) -> Result<Vec<IncidentType>, PolicyError> {
     unique(b, "incident_types", raw.iter().map(|t| t.id.as_str()))?;
+    let mut shorts = BTreeSet::new();
     raw.into_iter()
         .enumerate()
         .map(|(n, t)| {
             let place = b.at(format!("incident_types[{n}] (id {:?})", t.id));
+            let width = t.short.chars().count();
+            if !(1..=MAX_SHORT_LABEL).contains(&width) || t.short.trim() != t.short {
+                return Err(PolicyError::new(
+                    &place,
+                    format!(
+                        "short {:?}: 1 to {MAX_SHORT_LABEL} characters, no spaces at either end",
+                        t.short
+                    ),
+                ));
+            }
+            if !shorts.insert(t.short.clone()) {
+                return Err(PolicyError::new(
+                    &place,
+                    format!(
+                        "short {:?} is used by another type: each must tell its type apart",
+                        t.short
+                    ),
+                ));
+            }
             let tags = t
                 .tags
                 .iter()
@@ -683,6 +709,7 @@ fn build_types(b: &Builder<'_>, raw: Vec<RawType>) -> Result<Vec<IncidentType>, 
             Ok(IncidentType {
                 id: t.id,
                 name: t.name,
+                short: t.short,
                 tags,
             })
         })
@@ -798,11 +825,49 @@ fn build_deadlines(
                 due,
                 paused_by_police: d.paused_by_police,
                 extension_max_business_days: d.extension_max_business_days,
+                at_risk: match &d.at_risk {
+                    Some(text) => at_risk(&place, text)?,
+                    None => AtRisk::default(),
+                },
                 id: d.id,
                 label: d.label,
             })
         })
         .collect()
+}
+
+/// A deadline's at-risk band, as the policy writes it: `"25%"` (of the time from start to
+/// due), `"6 hours"` or `"4 business hours"`.
+fn at_risk(place: &str, text: &str) -> Result<AtRisk, PolicyError> {
+    let refuse = || {
+        PolicyError::new(
+            place,
+            format!(
+                "at_risk {text:?}: write a share like \"25%\" (1 to 99), or hours like \"6 hours\" \
+                 or \"4 business hours\" (1 to {})",
+                MAX_DAYS * 24
+            ),
+        )
+    };
+    let text = text.trim();
+    if let Some(share) = text.strip_suffix('%') {
+        let percent: u8 = share.trim().parse().map_err(|_| refuse())?;
+        return if (1..=99).contains(&percent) {
+            Ok(AtRisk::Share { percent })
+        } else {
+            Err(refuse())
+        };
+    }
+    let (number, unit) = text.split_once(' ').ok_or_else(refuse)?;
+    let hours: u32 = number.parse().map_err(|_| refuse())?;
+    if !(1..=MAX_DAYS * 24).contains(&hours) {
+        return Err(refuse());
+    }
+    match unit.split_whitespace().collect::<Vec<_>>().as_slice() {
+        ["hours" | "hour"] => Ok(AtRisk::Hours { hours }),
+        ["business", "hours" | "hour"] => Ok(AtRisk::BusinessHours { hours }),
+        _ => Err(refuse()),
+    }
 }
 
 /// R-PRIV-10: a code field names a key of the record's JSON whose strings are codes,

@@ -128,6 +128,8 @@ pub enum TypeTag {
 pub struct IncidentType {
     pub id: String,
     pub name: String,
+    /// A label of a few characters, for where a column is narrow (`SexAb`, `Neglect`).
+    pub short: String,
     #[serde(default)]
     pub tags: BTreeSet<TypeTag>,
 }
@@ -230,6 +232,39 @@ pub struct DeadlineRule {
     /// Most business days one recorded request may add (R-DL-INVEST).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_max_business_days: Option<u32>,
+    /// When, before it falls due, a pending deadline counts as at risk.
+    #[serde(default)]
+    pub at_risk: AtRisk,
+}
+
+/// The at-risk band of a deadline: the stretch before its due time in which it is shown
+/// as coming up (`soon`), between the plain countdown and overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AtRisk {
+    /// The last `percent` of the time from the clock's start to the due time.
+    Share { percent: u8 },
+    /// The last `hours` hours on the clock.
+    Hours { hours: u32 },
+    /// The last `hours` business hours (09:00–17:00 on business days, R-CAL).
+    BusinessHours { hours: u32 },
+}
+
+impl Default for AtRisk {
+    /// A deadline whose policy gives no band: the last quarter of its time.
+    fn default() -> AtRisk {
+        AtRisk::Share { percent: 25 }
+    }
+}
+
+impl std::fmt::Display for AtRisk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AtRisk::Share { percent } => write!(f, "the last {percent}% of its time"),
+            AtRisk::Hours { hours } => write!(f, "the last {hours} hours"),
+            AtRisk::BusinessHours { hours } => write!(f, "the last {hours} business hours"),
+        }
+    }
 }
 
 impl DeadlineRule {

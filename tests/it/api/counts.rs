@@ -30,6 +30,7 @@ async fn counts(url: String) {
             "kind:intake",
             "overdue",
             "due:<3d",
+            "due:at_risk",
             "stage:1",
             "stage:2",
             "status:any stage:1",

@@ -522,7 +522,7 @@ async fn r_priv_9_a_withheld_deadline_neither_sorts_nor_filters_nor_counts_a_rea
             ids,
             "sorted by due time, the two reports stand in the order of their ids"
         );
-        for filter in ["due:<3d", "overdue", "outcome:overdue"] {
+        for filter in ["due:<3d", "due:at_risk", "overdue", "outcome:overdue"] {
             let q = super::harness::encode(filter);
             let page = get(&api, carol, &format!("/v1/queue?q={q}&limit=500")).await;
             assert!(ids_of(&page).is_empty(), "{filter} finds neither: {page}");

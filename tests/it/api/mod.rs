@@ -2,6 +2,7 @@
 //! (DESIGN §5, §8).
 
 mod analytics;
+mod at_risk;
 mod auth_matrix;
 mod colleagues;
 mod concurrency;

@@ -309,7 +309,13 @@ fn searches(world: &World) -> Vec<String> {
     words.extend(world.probes.iter().map(|p| p.trim().to_string()));
     words.insert("[protected]".to_string());
     // Filters on deadlines, which a withheld deadline must not move (R-PRIV-9).
-    for filter in ["due:<3d", "overdue", "outcome:overdue", "outcome:met"] {
+    for filter in [
+        "due:<3d",
+        "due:at_risk",
+        "overdue",
+        "outcome:overdue",
+        "outcome:met",
+    ] {
         words.insert(filter.to_string());
     }
     words.into_iter().filter(|w| !w.is_empty()).collect()
