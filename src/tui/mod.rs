@@ -9,6 +9,7 @@ pub mod driver;
 pub mod form;
 pub mod keymap;
 pub mod state;
+pub mod tab_bar;
 pub mod theme;
 pub mod update;
 pub mod view;
