@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod exports;
 pub mod feed;
 pub mod outbox;
+pub mod resume;
 pub mod sanitize;
 pub mod session;
 
