@@ -8,6 +8,7 @@ pub mod config;
 pub mod driver;
 pub mod form;
 pub mod keymap;
+pub mod notify;
 pub mod state;
 pub mod tab_bar;
 pub mod theme;
