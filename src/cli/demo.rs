@@ -438,12 +438,12 @@ async fn app(store: &Store, base: &str, user: &str) -> Result<ExitCode, String> 
     let theme =
         crate::tui::theme::Theme::choose("ansi16", std::env::var("NO_COLOR").ok().as_deref())
             .map_err(|e| e.to_string())?;
-    let mut state = crate::tui::state::State::new(
+    let mut state = crate::tui::app::State::new(
         chrono::Utc::now(),
         crate::tui::keymap::Keymap::default(),
         theme,
     );
-    state.message = Some((crate::tui::state::Level::Info, start_line(user)));
+    state.message = Some((crate::tui::reply::Level::Info, start_line(user)));
     crate::tui::driver::run(state, client, outbox, drafts)
         .await
         .map_err(|e| format!("the terminal failed: {e}"))?;

@@ -9,8 +9,8 @@ use clap::Args;
 use crate::client::api::Client;
 use crate::client::outbox::Outbox;
 use crate::client::session;
+use crate::tui::app::State;
 use crate::tui::config::Config;
-use crate::tui::state::State;
 use crate::tui::theme::Theme;
 
 #[derive(Debug, Args, Default)]
@@ -119,8 +119,8 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
     };
     init_file_log(&data);
     let mut state = State::new(chrono::Utc::now(), keymap, theme);
-    state.read_only = args.read_only;
-    state.views = config.views();
+    state.context.read_only = args.read_only;
+    state.queue.views = config.views();
     state.idle_lock = (config.ui.idle_lock_minutes > 0)
         .then(|| chrono::Duration::minutes(i64::from(config.ui.idle_lock_minutes)));
     let runtime = tokio::runtime::Runtime::new()?;

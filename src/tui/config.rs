@@ -10,7 +10,27 @@ use serde::Deserialize;
 use crate::domain::query;
 
 use super::keymap::{Keymap, KeymapError};
-use super::state::ViewTab;
+
+/// A saved view: a tab over the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewTab {
+    pub title: String,
+    /// The filter it stands for, in the queue's filter language.
+    pub query: String,
+}
+
+impl ViewTab {
+    /// The views every user has, in tab order.
+    pub fn defaults() -> Vec<ViewTab> {
+        query::VIEWS
+            .iter()
+            .map(|(_, title, query)| ViewTab {
+                title: title.to_string(),
+                query: query.to_string(),
+            })
+            .collect()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]

@@ -26,9 +26,9 @@ use crate::client::feed::{self, FeedMsg};
 use crate::client::outbox::{Outbox, OutboxEntry};
 use crate::wire::{ExportFormat, ExportRequest};
 
-use super::state::{Connection, State};
-use super::update::{Effect, Msg, update};
-use super::view::view;
+use super::app::{State, update, view};
+use super::msg::{Connection, Effect, Msg};
+use super::queue::SORTS;
 
 type Backend = CrosstermBackend<BufWriter<Stdout>>;
 
@@ -61,8 +61,8 @@ fn draw(
     terminal.autoresize()?;
     let size = terminal.size()?;
     // The queue shows about 45% of the screen, less borders and header.
-    state.page = usize::from(size.height).saturating_mul(45) / 100;
-    state.page = state.page.saturating_sub(3).max(1);
+    state.queue.page = usize::from(size.height).saturating_mul(45) / 100;
+    state.queue.page = state.queue.page.saturating_sub(3).max(1);
     {
         let mut frame = terminal.get_frame();
         view(state, &mut frame);
@@ -312,8 +312,8 @@ pub async fn run(
         &mut state,
         Msg::Pending(outbox.lock().await.pending().len()),
     );
-    state.drafts = drafts.load_all();
-    let kept = state.drafts.len();
+    state.record.drafts = drafts.load_all();
+    let kept = state.record.drafts.len();
     if kept > 0 {
         update(
             &mut state,
@@ -352,8 +352,8 @@ pub async fn run(
     run_effect(Effect::LoadColleagues, &services, &tx);
     run_effect(
         Effect::LoadQueue {
-            query: state.query(),
-            sort: super::update::SORTS[0].0.to_string(),
+            query: state.queue.query(),
+            sort: SORTS[0].0.to_string(),
         },
         &services,
         &tx,

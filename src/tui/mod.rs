@@ -1,16 +1,30 @@
 //! The terminal app (DESIGN §7): the Elm architecture with effects as data. `State` is the
 //! model, `update` the only place it changes, `view` draws it and changes nothing.
+//!
+//! Organised by screen: each of `queue`, `record`, `trends`, `actions`, `forms` and `help`
+//! owns its state, update and view. Screens never call each other: they reply with
+//! messages and effects, and `app` composes them. Below the screens sit the pieces they
+//! share (the action registry, keymap, theme, config, messages, the read-only context and
+//! the layout helpers); above `app` sits the `driver`.
 
 pub mod action;
-pub mod analysis;
-pub mod analysis_view;
 pub mod config;
-pub mod driver;
-pub mod form;
+pub mod context;
 pub mod keymap;
+pub mod layout;
+pub mod mode;
+pub mod msg;
 pub mod notify;
-pub mod state;
+pub mod reply;
 pub mod tab_bar;
 pub mod theme;
-pub mod update;
-pub mod view;
+
+pub mod actions;
+pub mod forms;
+pub mod help;
+pub mod queue;
+pub mod record;
+pub mod trends;
+
+pub mod app;
+pub mod driver;

@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
 use cims::tui::action::{Action, REGISTRY, parse_key};
+use cims::tui::app::{State, update, view};
 use cims::tui::keymap::{Keymap, KeymapError};
-use cims::tui::state::{Connection, Focus, Mode, RecordTab, State};
+use cims::tui::mode::{Focus, Mode};
+use cims::tui::msg::{Connection, Effect, Msg};
+use cims::tui::record::RecordTab;
 use cims::tui::theme::Theme;
-use cims::tui::update::{Effect, Msg, update};
-use cims::tui::view::view;
 use cims::wire::{ChecklistLine, Me, OrganisationDto, QueuePage, QueueRow, RecordView};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -159,7 +160,7 @@ pub(crate) fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
 
 pub(crate) fn screen(s: &mut State, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    s.page = usize::from(height / 2);
+    s.queue.page = usize::from(height / 2);
     terminal.draw(|frame| view(s, frame)).expect("draw");
     let buffer = terminal.backend().buffer().clone();
     (0..height)
@@ -230,18 +231,18 @@ fn moving_opening_and_tabs() {
     let mut s = state(false);
     press(&mut s, KeyCode::Char('j'));
     press(&mut s, KeyCode::Down);
-    assert_eq!(s.selected, 2);
+    assert_eq!(s.queue.selected, 2);
     press(&mut s, KeyCode::Char('k'));
-    assert_eq!(s.selected, 1);
+    assert_eq!(s.queue.selected, 1);
     press(&mut s, KeyCode::Char('G'));
-    assert_eq!(s.selected, 29);
-    assert!(s.offset > 0, "the selection stays on screen");
+    assert_eq!(s.queue.selected, 29);
+    assert!(s.queue.offset > 0, "the selection stays on screen");
     press(&mut s, KeyCode::Char('g'));
-    assert_eq!((s.selected, s.offset), (0, 0));
+    assert_eq!((s.queue.selected, s.queue.offset), (0, 0));
     press(&mut s, KeyCode::PageDown);
-    assert_eq!(s.selected, s.page);
+    assert_eq!(s.queue.selected, s.queue.page);
     press(&mut s, KeyCode::PageUp);
-    assert_eq!(s.selected, 0);
+    assert_eq!(s.queue.selected, 0);
     let effects = press(&mut s, KeyCode::Enter);
     assert_eq!(
         effects,
@@ -252,10 +253,16 @@ fn moving_opening_and_tabs() {
     assert_eq!(s.focus, Focus::Record);
     update(&mut s, Msg::Record(record_view(false)));
     press(&mut s, KeyCode::Char('l'));
-    assert_eq!(s.record.as_ref().map(|r| r.tab), Some(RecordTab::Checklist));
+    assert_eq!(
+        s.record.open.as_ref().map(|r| r.tab),
+        Some(RecordTab::Checklist)
+    );
     press(&mut s, KeyCode::Char('h'));
     press(&mut s, KeyCode::Char('h'));
-    assert_eq!(s.record.as_ref().map(|r| r.tab), Some(RecordTab::History));
+    assert_eq!(
+        s.record.open.as_ref().map(|r| r.tab),
+        Some(RecordTab::History)
+    );
     press(&mut s, KeyCode::Tab);
     assert_eq!(s.focus, Focus::Queue);
     press(&mut s, KeyCode::Tab);
@@ -369,9 +376,9 @@ fn filtering_views_marks_freeze_privacy_help_palette_refresh_and_quit() {
     press(&mut s, KeyCode::Char('j'));
     press(&mut s, KeyCode::Char('j'));
     press(&mut s, KeyCode::Char('v'));
-    assert_eq!(s.marked.len(), 3);
+    assert_eq!(s.queue.marked.len(), 3);
     press(&mut s, KeyCode::Char('f'));
-    assert!(s.frozen);
+    assert!(s.queue.frozen);
     let change = cims::wire::Change {
         seq: 9,
         record_id: "INC-2026-000002".into(),
@@ -388,10 +395,10 @@ fn filtering_views_marks_freeze_privacy_help_palette_refresh_and_quit() {
     );
     assert!(!update(&mut s, Msg::Change(change)).is_empty());
     press(&mut s, KeyCode::Char('p'));
-    assert!(s.privacy);
+    assert!(s.context.privacy);
     press(&mut s, KeyCode::Char('j'));
     assert!(
-        !s.privacy,
+        !s.context.privacy,
         "any key lifts the privacy screen and does nothing else"
     );
     press(&mut s, KeyCode::Char('?'));
@@ -402,7 +409,7 @@ fn filtering_views_marks_freeze_privacy_help_palette_refresh_and_quit() {
         press(&mut s, KeyCode::Char(c));
     }
     press(&mut s, KeyCode::Enter);
-    assert!(s.privacy, "the palette runs actions by name");
+    assert!(s.context.privacy, "the palette runs actions by name");
     press(&mut s, KeyCode::Esc);
     let refreshed = press(&mut s, KeyCode::Char('r'));
     assert!(matches!(
@@ -435,14 +442,14 @@ fn key_releases_are_ignored_and_live_updates_keep_the_selection() {
         KeyEventKind::Release,
     );
     update(&mut s, Msg::Key(release));
-    assert_eq!(s.selected, 0);
+    assert_eq!(s.queue.selected, 0);
     press(&mut s, KeyCode::Char('j'));
     press(&mut s, KeyCode::Char('j'));
     let mut reordered = page(false);
     reordered.rows.reverse();
     update(&mut s, Msg::Queue(reordered));
     assert_eq!(
-        s.selected_row().map(|r| r.id.as_str()),
+        s.queue.selected_row().map(|r| r.id.as_str()),
         Some("INC-2026-000003")
     );
 }
@@ -503,7 +510,7 @@ fn the_selection_is_visible_without_colour() {
             .contains(ratatui::style::Modifier::REVERSED)
     });
     assert!(reversed, "the selected row is drawn reversed");
-    s.privacy = true;
+    s.context.privacy = true;
     let privacy = screen(&mut s, 80, 24);
     assert!(
         !privacy.contains("Jordan"),
@@ -690,7 +697,7 @@ fn notes_are_written_in_the_editor_with_drafts_kept_as_typed() {
         ]
     );
     assert_eq!(s.mode, Mode::Normal);
-    assert!(s.drafts.is_empty());
+    assert!(s.record.drafts.is_empty());
 }
 
 #[test]
@@ -700,9 +707,12 @@ fn an_idle_screen_blanks_identifying_details() {
     update(&mut s, Msg::Tick(now() + Duration::minutes(5)));
     press(&mut s, KeyCode::Char('j'));
     update(&mut s, Msg::Tick(now() + Duration::minutes(14)));
-    assert!(!s.privacy, "a key five minutes in restarted the count");
+    assert!(
+        !s.context.privacy,
+        "a key five minutes in restarted the count"
+    );
     update(&mut s, Msg::Tick(now() + Duration::minutes(15)));
-    assert!(s.privacy);
+    assert!(s.context.privacy);
     assert!(!screen(&mut s, 80, 24).contains("Jordan"));
 }
 
@@ -726,7 +736,7 @@ fn bulk_assignment_asks_first_and_sends_one_command_per_record() {
             .all(|e| matches!(e, Effect::Command { command, version: 2, .. }
         if **command == cims::domain::commands::Command::Assign { user: Some("alice".into()) }))
     );
-    assert!(s.marked.is_empty());
+    assert!(s.queue.marked.is_empty());
     // Anything but y changes nothing.
     press(&mut s, KeyCode::Char('a'));
     assert!(press(&mut s, KeyCode::Char('n')).is_empty());
@@ -735,7 +745,7 @@ fn bulk_assignment_asks_first_and_sends_one_command_per_record() {
 
 #[test]
 fn the_palette_matches_fuzzily_best_first() {
-    use cims::tui::update::palette_matches;
+    use cims::tui::help::palette_matches;
     assert_eq!(palette_matches("").len(), REGISTRY.len());
     assert_eq!(palette_matches("prvcy")[0].name, "privacy");
     assert_eq!(palette_matches("new note")[0].name, "new_note");
@@ -745,7 +755,7 @@ fn the_palette_matches_fuzzily_best_first() {
 #[test]
 fn read_only_mode_changes_nothing() {
     let mut s = state(false);
-    s.read_only = true;
+    s.context.read_only = true;
     press(&mut s, KeyCode::Enter);
     update(&mut s, Msg::Record(record_view(false)));
     press(&mut s, KeyCode::Char('l'));
@@ -843,7 +853,7 @@ fn r_priv_6_a_selected_passage_is_sent_as_a_protected_span() {
     let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
     update(&mut s, ctrl('p'));
     assert_eq!(
-        s.editor.as_ref().map(|e| e.protected.clone()),
+        s.record.editor.as_ref().map(|e| e.protected.clone()),
         Some(vec!["Aunt Jo".to_string()])
     );
     // Editing elsewhere does not move the span.
@@ -993,7 +1003,7 @@ fn waiving_asks_for_a_reason_and_deadlines_explain_themselves_on_request() {
     press(&mut s, KeyCode::Char('j'));
     press(&mut s, KeyCode::Char('w'));
     assert!(
-        matches!(&s.mode, Mode::Reason(cims::tui::state::ReasonFor::Waive(item), _) if item == "medical_attention")
+        matches!(&s.mode, Mode::Reason(cims::tui::mode::ReasonFor::Waive(item), _) if item == "medical_attention")
     );
     assert_eq!(
         give_reason(&mut s, 'w', "no injury"),
@@ -1020,9 +1030,9 @@ fn on_the_notes_tab_n_amends_the_note_with_a_reason() {
     press(&mut s, KeyCode::Char('l'));
     both("notes_tab", &mut s);
     press(&mut s, KeyCode::Char('n'));
-    assert_eq!(s.editor.as_ref().and_then(|e| e.amends), Some(1));
+    assert_eq!(s.record.editor.as_ref().and_then(|e| e.amends), Some(1));
     assert_eq!(
-        s.editor.as_ref().map(|e| e.text()),
+        s.record.editor.as_ref().map(|e| e.text()),
         Some("Called the unit.".into())
     );
     press(&mut s, KeyCode::Backspace);
@@ -1119,7 +1129,7 @@ fn assigning_picks_a_colleague_then_asks_first() {
     );
     press(&mut s, KeyCode::Char('a'));
     assert_eq!(s.mode, Mode::Pick(String::new(), 0));
-    let first = cims::tui::update::pick_matches(&s, "");
+    let first = cims::tui::queue::pick_matches(&s.context, "");
     assert_eq!(first[0].user, "alice", "oneself comes first");
     for c in "tess".chars() {
         press(&mut s, KeyCode::Char(c));
@@ -1182,7 +1192,7 @@ fn r_lock_1_w_withdraws_the_record_s_endorsement_with_a_reason() {
     update(&mut s, Msg::Record(view));
     press(&mut s, KeyCode::Char('W'));
     assert!(
-        matches!(&s.mode, Mode::Reason(cims::tui::state::ReasonFor::Withdraw(item, _), _) if item == "endorsed"),
+        matches!(&s.mode, Mode::Reason(cims::tui::mode::ReasonFor::Withdraw(item, _), _) if item == "endorsed"),
         "{:?}",
         s.mode
     );

@@ -6,8 +6,9 @@ use chrono::{Duration, NaiveDate};
 use cims::domain::analytics::{GroupBy, Interval};
 use cims::domain::commands::Command;
 use cims::domain::model::LearningAction;
-use cims::tui::state::{Focus, Mode, ReasonFor};
-use cims::tui::update::{Effect, Msg, update};
+use cims::tui::app::update;
+use cims::tui::mode::{Focus, Mode, ReasonFor};
+use cims::tui::msg::{Effect, Msg};
 use cims::wire::{
     Analytics, AnalyticsCount, AnalyticsGroup, AnalyticsPeriod, LearningActionRow, LearningActions,
 };
@@ -140,14 +141,14 @@ fn actions() -> LearningActions {
     }
 }
 
-fn ctrl(s: &mut cims::tui::state::State, c: char) -> Vec<Effect> {
+fn ctrl(s: &mut cims::tui::app::State, c: char) -> Vec<Effect> {
     update(
         s,
         Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
     )
 }
 
-fn typed(s: &mut cims::tui::state::State, text: &str) {
+fn typed(s: &mut cims::tui::app::State, text: &str) {
     for c in text.chars() {
         press(s, KeyCode::Char(c));
     }
@@ -227,10 +228,13 @@ fn trends_change_grouping_and_interval_and_enter_lists_the_highlighted_groups_re
     assert_eq!(s.trends.selected, 1);
     let effects = press(&mut s, KeyCode::Enter);
     let expected = "kind:incident status:any type:physical_abuse created:2025-12-01..2026-11-24";
-    assert_eq!(s.filter, expected);
+    assert_eq!(s.queue.filter, expected);
     assert_eq!((s.mode.clone(), s.focus), (Mode::Normal, Focus::Queue));
     assert!(
-        s.views.get(s.view).is_some_and(|v| v.query.is_empty()),
+        s.queue
+            .views
+            .get(s.queue.view)
+            .is_some_and(|v| v.query.is_empty()),
         "the unfiltered view, so only the group's terms apply"
     );
     assert!(
@@ -373,7 +377,7 @@ fn r_stage_a_learning_action_is_raised_on_the_open_incident_with_a_checked_due_d
         "the form closes once the action is raised"
     );
 
-    s.read_only = true;
+    s.context.read_only = true;
     press(&mut s, KeyCode::Char('A'));
     assert_eq!(s.mode, Mode::Normal, "read-only raises nothing");
 }

@@ -1,19 +1,17 @@
-//! The Trends screen and the list of open learning actions (stage 5). Every bar and line
-//! has its number written beside it: nothing is read from length or colour alone, and a
-//! hidden count reads `<5` (R-PRIV-4).
+//! The Trends screen drawn. Every bar and line has its number written beside it: nothing
+//! is read from length or colour alone, and a hidden count reads `<5` (R-PRIV-4).
 
-use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Row, Sparkline, Table};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline};
 
 use crate::domain::analytics::{GroupBy, Interval};
-use crate::domain::local_time;
+use crate::tui::context::Context;
 use crate::wire::{Analytics, AnalyticsCount};
 
-use super::state::State;
+use super::state::Trends;
 
 fn grouping_name(by: GroupBy) -> &'static str {
     match by {
@@ -52,8 +50,8 @@ fn period_tick(interval: Interval, start: chrono::NaiveDate) -> String {
     }
 }
 
-pub fn draw_trends(state: &State, frame: &mut Frame, area: Rect) {
-    let trends = &state.trends;
+/// The Trends screen: what is counted, a bar per group, and the highlighted one over time.
+pub fn draw(trends: &Trends, context: &Context, frame: &mut Frame, area: Rect) {
     let Some(data) = &trends.data else {
         frame.render_widget(
             Paragraph::new("Counting…").block(Block::new().borders(Borders::ALL).title(" Trends ")),
@@ -71,22 +69,28 @@ pub fn draw_trends(state: &State, frame: &mut Frame, area: Rect) {
         Constraint::Min(8),
     ])
     .areas(area);
-    draw_summary(state, data, frame, summary);
-    draw_bars(state, data, frame, bars);
-    draw_over_time(state, data, frame, time);
+    draw_summary(trends, context, data, frame, summary);
+    draw_bars(trends, context, data, frame, bars);
+    draw_over_time(trends, data, frame, time);
 }
 
 /// What is counted, and the whole count over time as a sparkline with its numbers.
-fn draw_summary(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) {
+fn draw_summary(
+    trends: &Trends,
+    context: &Context,
+    data: &Analytics,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let (first, last) = (data.periods.first(), data.periods.last());
     let range = match (first, last) {
         (Some(a), Some(b)) => format!("{} – {}", a.label, b.label),
         _ => String::new(),
     };
-    let filter = if state.trends.filter.is_empty() {
+    let filter = if trends.filter.is_empty() {
         String::new()
     } else {
-        format!(" · {}", state.trends.filter)
+        format!(" · {}", trends.filter)
     };
     let hidden = data
         .suppressed_below
@@ -95,7 +99,7 @@ fn draw_summary(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) 
     let title = Line::from(vec![
         Span::styled(
             format!("By {} per {}", grouping_name(data.by), per(data.interval)),
-            state.theme.header,
+            context.theme.header,
         ),
         Span::raw(format!(
             " · {range} · {} incidents{filter}{hidden}",
@@ -141,10 +145,10 @@ fn draw_summary(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) 
 }
 
 /// One horizontal bar per group, its total written beside it; the highlighted one marked.
-fn draw_bars(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) {
+fn draw_bars(trends: &Trends, context: &Context, data: &Analytics, frame: &mut Frame, area: Rect) {
     let block = Block::new()
         .borders(Borders::ALL)
-        .border_style(state.theme.focus_border)
+        .border_style(context.theme.focus_border)
         .title(format!(
             " {} {} · enter lists the highlighted one's records ",
             data.groups.len(),
@@ -167,7 +171,7 @@ fn draw_bars(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) {
         return;
     }
     let rows = usize::from(inner.height).max(1);
-    let selected = state.trends.selected.min(data.groups.len() - 1);
+    let selected = trends.selected.min(data.groups.len() - 1);
     let first = selected.saturating_sub(rows - 1);
     let label_width = usize::from(inner.width / 3).clamp(12, 34);
     let shown: Vec<_> = data
@@ -183,7 +187,7 @@ fn draw_bars(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) {
             let marker = if *i == selected { "▶ " } else { "  " };
             let label = format!("{marker}{}", fit(&group.label, label_width - 2));
             let style = if *i == selected {
-                state.theme.selected
+                context.theme.selected
             } else {
                 Style::default()
             };
@@ -215,7 +219,7 @@ fn draw_bars(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) {
         .map(|(i, group)| {
             let line = Line::from(format!("{:>7}", group.total.to_string()));
             if *i == selected {
-                line.style(state.theme.selected)
+                line.style(context.theme.selected)
             } else {
                 line
             }
@@ -225,8 +229,8 @@ fn draw_bars(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) {
 }
 
 /// The highlighted group per period: a bar each, with its count under it.
-fn draw_over_time(state: &State, data: &Analytics, frame: &mut Frame, area: Rect) {
-    let Some(group) = data.groups.get(state.trends.selected) else {
+fn draw_over_time(trends: &Trends, data: &Analytics, frame: &mut Frame, area: Rect) {
+    let Some(group) = data.groups.get(trends.selected) else {
         frame.render_widget(Block::new().borders(Borders::ALL), area);
         return;
     };
@@ -279,113 +283,12 @@ fn draw_over_time(state: &State, data: &Analytics, frame: &mut Frame, area: Rect
     frame.render_widget(Paragraph::new(line), counts);
 }
 
-/// `OVERDUE 3d`, `today`, `in 12d`: how the due date stands, in words.
-fn due_words(due_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let today = local_time::local_date(now);
-    let due_on = local_time::local_date(due_at);
-    if due_at < now {
-        format!("OVERDUE {}d", (today - due_on).num_days().max(0))
-    } else if due_on == today {
-        "today".to_string()
-    } else {
-        format!("in {}d", (due_on - today).num_days())
-    }
-}
-
-pub fn draw_actions(state: &State, frame: &mut Frame, area: Rect) {
-    let list = &state.actions;
-    let whose = if list.mine { "yours" } else { "everyone's" };
-    let Some(data) = &list.data else {
-        frame.render_widget(
-            Paragraph::new("Loading…").block(
-                Block::new()
-                    .borders(Borders::ALL)
-                    .title(format!(" Open learning actions · {whose} ")),
-            ),
-            area,
-        );
-        return;
-    };
-    let title = format!(
-        " Open learning actions · {whose} · {} open · {} overdue · {} due today{} ",
-        data.rows.len(),
-        data.overdue,
-        data.due_today,
-        if data.complete {
-            ""
-        } else {
-            " · more than shown"
-        }
-    );
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(state.theme.focus_border)
-        .title(title);
-    let inner = block.inner(area);
-    let visible = usize::from(inner.height.saturating_sub(1)).max(1);
-    let first = list.selected.saturating_sub(visible - 1);
-    let rows: Vec<Row> = data
-        .rows
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(visible)
-        .map(|(i, row)| {
-            let due = due_words(row.due_at, state.now);
-            let due_style = if due.starts_with("OVERDUE") {
-                state.theme.overdue
-            } else if due == "today" {
-                state.theme.due_soon
-            } else {
-                Style::default()
-            };
-            let cells = vec![
-                Span::styled(due, due_style),
-                Span::raw(row.record.clone()),
-                Span::raw(row.org.clone()),
-                Span::raw(row.action.owner.clone()),
-                Span::raw(row.action.what.clone()),
-            ];
-            let r = Row::new(cells);
-            if i == list.selected {
-                r.style(state.theme.selected)
-            } else {
-                r
-            }
-        })
-        .collect();
-    if data.rows.is_empty() {
-        frame.render_widget(
-            Paragraph::new("No open learning actions.").block(block),
-            area,
-        );
-        return;
-    }
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(12),
-            Constraint::Length(15),
-            Constraint::Length(12),
-            Constraint::Length(6),
-            Constraint::Min(10),
-        ],
-    )
-    .header(Row::new(["due", "record", "org", "owner", "what"]).style(state.theme.header))
-    .block(block);
-    frame.render_widget(table, area);
-}
-
 /// The keys of the screen, for the hint line; while a filter is typed, the filter.
-pub fn trends_hints(state: &State) -> String {
-    match &state.trends.typing {
+pub fn hints(trends: &Trends) -> String {
+    match &trends.typing {
         Some(text) => format!("/ {text}▏ (org:… type:… service:… created:…) enter applies"),
         None => {
             "j/k · enter its records · b grouping · i week/month · / filter · esc back".to_string()
         }
     }
-}
-
-pub fn actions_hints() -> &'static str {
-    "j/k choose · enter opens its record · c close (outcome) · m mine/all · esc back"
 }

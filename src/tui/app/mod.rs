@@ -1,0 +1,14 @@
+//! The app: the screens' models together with what they share, `update`, which hands each
+//! message to the screen it concerns and does what screens ask of it, and `view`, which
+//! lays the screens out.
+
+mod keys;
+mod perform;
+mod state;
+mod status;
+mod update;
+mod view;
+
+pub use state::State;
+pub use update::update;
+pub use view::{MIN_SIZE, view};

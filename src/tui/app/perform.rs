@@ -1,0 +1,188 @@
+//! What each action of the registry does, whether its key was pressed or the palette ran
+//! it: most belong to one screen; the app does the rest, and what crosses screens.
+
+use crate::tui::action::Action;
+use crate::tui::forms::Form;
+use crate::tui::mode::{Focus, Mode};
+use crate::tui::msg::Effect;
+use crate::tui::reply::{Level, Reply};
+use crate::tui::{actions, queue, record, trends};
+
+use super::state::State;
+
+/// The actions that write.
+fn writes(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Tick
+            | Action::NewNote
+            | Action::Assign
+            | Action::Advance
+            | Action::Endorse
+            | Action::WithdrawEndorsement
+            | Action::NewRecord
+            | Action::Waive
+            | Action::Classify
+            | Action::RaiseAction
+    )
+}
+
+fn effects(effects: Vec<Effect>) -> Vec<Reply> {
+    effects.into_iter().map(Reply::Effect).collect()
+}
+
+pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
+    if state.context.read_only && writes(action) {
+        state.message = Some((
+            Level::Error,
+            "read-only mode: nothing can be changed (start without --read-only to write)".into(),
+        ));
+        return Vec::new();
+    }
+    let page = state.queue.page.max(1) as isize;
+    match action {
+        Action::MoveDown => move_by(state, 1),
+        Action::MoveUp => move_by(state, -1),
+        Action::PageDown => move_by(state, page),
+        Action::PageUp => move_by(state, -page),
+        Action::Top => move_by(state, isize::MIN / 2),
+        Action::Bottom => move_by(state, isize::MAX / 2),
+        Action::Open => {
+            if let Some(row) = state.queue.selected_row() {
+                return vec![Reply::OpenRecord(row.id.clone())];
+            }
+        }
+        Action::Back => {
+            state.mode = Mode::Normal;
+            state.focus = Focus::Queue;
+        }
+        Action::Quit => return quit(state),
+        Action::NextPane => {
+            state.focus = match state.focus {
+                Focus::Queue if state.record.open.is_some() => Focus::Record,
+                _ => Focus::Queue,
+            };
+        }
+        Action::NextTab | Action::PrevTab => {
+            return effects(record::next_tab(
+                &mut state.record,
+                action == Action::NextTab,
+            ));
+        }
+        Action::Filter => state.mode = Mode::Filter(state.queue.filter.clone()),
+        Action::Sort => return queue::sort(&mut state.queue),
+        Action::Help => state.mode = Mode::Help,
+        Action::Palette => state.mode = Mode::Palette(String::new(), 0),
+        Action::Tick => {
+            if state.focus == Focus::Record {
+                return record::tick(&state.record);
+            }
+        }
+        Action::Assign => return queue::assign(&state.queue, &state.context),
+        Action::Explain => state.record.explain = !state.record.explain,
+        Action::Trends => return trends::open(&state.trends),
+        Action::LearningActions => return actions::open(&state.actions),
+        Action::Export => return vec![queue::export(&state.queue, state.context.now)],
+        Action::RaiseAction => return raise_action(state),
+        Action::Waive => return record::waive(&state.record),
+        Action::WithdrawEndorsement => {
+            return record::withdraw(&state.record, state.context.policy.as_ref());
+        }
+        Action::Classify => {
+            if state.record.kind() == Some("intake")
+                && let Some((open, view)) = state.record.loaded()
+            {
+                state.form = Some(Form::classify(&open.id, view.version));
+                state.mode = Mode::Form;
+            }
+        }
+        Action::NewRecord => match &state.context.policy {
+            Some(policy) => {
+                state.form = Some(Form::incident(policy, state.context.now));
+                state.mode = Mode::Form;
+            }
+            None => {
+                state.message = Some((
+                    Level::Error,
+                    "the policy has not loaded yet: try again in a moment".into(),
+                ));
+                return vec![Reply::Effect(Effect::LoadPolicy)];
+            }
+        },
+        Action::Advance | Action::Endorse => return record::ask_first(&state.record, action),
+        Action::NewNote => return record::new_note(&mut state.record),
+        Action::Mark => queue::mark(&mut state.queue),
+        Action::MarkRange => queue::mark_range(&mut state.queue),
+        Action::Privacy => state.context.privacy = true,
+        Action::Freeze => return effects(queue::freeze(&mut state.queue)),
+        Action::Refresh => {
+            let mut reload = vec![
+                queue::load(&state.queue),
+                queue::load_counts(&mut state.queue),
+            ];
+            if let Some(open) = &state.record.open {
+                reload.push(Effect::LoadRecord {
+                    id: open.id.clone(),
+                });
+            }
+            return effects(reload);
+        }
+        Action::View(n) => return effects(queue::show_view(&mut state.queue, n)),
+    }
+    Vec::new()
+}
+
+/// Moves the selection of the pane with the keyboard.
+fn move_by(state: &mut State, delta: isize) {
+    match state.focus {
+        Focus::Queue => queue::move_by(&mut state.queue, delta),
+        Focus::Record => record::move_cursor(&mut state.record, delta),
+    }
+}
+
+/// `q`: out of the record pane, else out of the app, unless writes are still unsent.
+fn quit(state: &mut State) -> Vec<Reply> {
+    if state.focus == Focus::Record {
+        state.focus = Focus::Queue;
+    } else if state.pending_writes > 0 {
+        state.message = Some((
+            Level::Error,
+            format!(
+                "{} write(s) not yet sent: they are kept and sent when the server is back; press ctrl-q to quit anyway",
+                state.pending_writes
+            ),
+        ));
+    } else {
+        state.quit = true;
+        return vec![Reply::Effect(Effect::Quit)];
+    }
+    Vec::new()
+}
+
+/// `A` on an incident: the form for a new learning action.
+fn raise_action(state: &mut State) -> Vec<Reply> {
+    let Some((open, view)) = state.record.loaded() else {
+        return Vec::new();
+    };
+    if state.record.kind() != Some("incident") {
+        return vec![Reply::Message(
+            Level::Info,
+            "learning actions belong to incidents, not intake reports".into(),
+        )];
+    }
+    let me = state
+        .context
+        .me
+        .as_ref()
+        .map(|m| m.user.clone())
+        .unwrap_or_default();
+    state.form = Some(Form::learning_action(
+        &open.id,
+        view.version,
+        &me,
+        &state.context.colleagues,
+        state.context.now,
+    ));
+    state.mode = Mode::Form;
+    Vec::new()
+}

@@ -1,0 +1,160 @@
+//! `update(state, msg) -> effects`: every change to the model, pure and tested without a
+//! terminal or a network. Effects are carried out by the driver, whose results come back
+//! as messages. Each message goes to the screens it concerns; what they reply beyond their
+//! own state, the app does here.
+
+use ratatui::crossterm::event::KeyEventKind;
+
+use crate::tui::mode::{Focus, Mode};
+use crate::tui::msg::{Connection, Effect, Msg};
+use crate::tui::reply::{Level, Reply};
+use crate::tui::{actions, forms, queue, record, trends};
+
+use super::keys::on_key;
+use super::perform::perform;
+use super::state::State;
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(key) => {
+            state.last_key = state.context.now;
+            let replies = on_key(state, key);
+            apply(state, replies)
+        }
+        Msg::Tick(now) => {
+            state.context.now = now;
+            let mut effects = Vec::new();
+            if state.queue.counts_stale {
+                effects.push(queue::load_counts(&mut state.queue));
+            }
+            // Someone walked away: identifying details leave the screen.
+            if state
+                .idle_lock
+                .is_some_and(|idle| now - state.last_key >= idle)
+            {
+                state.context.privacy = true;
+            }
+            effects
+        }
+        Msg::Counts(counts) => {
+            state.queue.counts = counts;
+            Vec::new()
+        }
+        Msg::Policy(policy) => {
+            state.context.policy = Some(*policy);
+            Vec::new()
+        }
+        Msg::Colleagues(list) => {
+            state.context.colleagues = list;
+            Vec::new()
+        }
+        Msg::Created(view) => {
+            let id = record::show_created(&mut state.record, view);
+            state.form = None;
+            state.mode = Mode::Normal;
+            state.message = Some((Level::Info, format!("{id} registered")));
+            state.focus = Focus::Record;
+            vec![queue::load(&state.queue)]
+        }
+        Msg::Refused {
+            rule,
+            message,
+            field,
+        } => {
+            let replies = forms::refused(state.form.as_mut(), rule, message, field);
+            apply(state, replies)
+        }
+        Msg::Me(me) => {
+            state.context.me = Some(me);
+            Vec::new()
+        }
+        Msg::Queue(page) => {
+            queue::on_page(&mut state.queue, page);
+            Vec::new()
+        }
+        Msg::Record(view) => {
+            let id = record::id_of(&view);
+            record::on_view(&mut state.record, id.as_deref(), view);
+            let replies = forms::landed(&mut state.form, id.as_deref());
+            let mut effects = apply(state, replies);
+            // After a write lands, the open list shows where things now stand.
+            if state.mode == Mode::Actions {
+                effects.push(actions::load(&state.actions));
+            }
+            effects
+        }
+        Msg::Analytics(analytics) => {
+            trends::on_analytics(&mut state.trends, *analytics);
+            Vec::new()
+        }
+        Msg::Actions(list) => {
+            actions::on_actions(&mut state.actions, *list);
+            Vec::new()
+        }
+        Msg::Exported(message) => {
+            state.message = Some((Level::Info, message));
+            Vec::new()
+        }
+        Msg::History(history) => {
+            record::on_history(&mut state.record, history);
+            Vec::new()
+        }
+        Msg::Failed(message) => {
+            state.message = Some((Level::Error, message));
+            Vec::new()
+        }
+        Msg::Change(change) => {
+            let Some(reload) = queue::on_change(&mut state.queue) else {
+                return Vec::new();
+            };
+            let mut effects = vec![reload];
+            effects.extend(record::on_change(&state.record, change.record_id));
+            effects
+        }
+        Msg::Connection(connection) => {
+            let reconnected =
+                connection == Connection::Live && state.connection != Connection::Live;
+            state.connection = connection;
+            if reconnected {
+                vec![
+                    queue::load(&state.queue),
+                    queue::load_counts(&mut state.queue),
+                ]
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::Pending(n) => {
+            state.pending_writes = n;
+            Vec::new()
+        }
+    }
+}
+
+/// Do what the screens replied, in order; the effects among them are the driver's.
+fn apply(state: &mut State, replies: Vec<Reply>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for reply in replies {
+        match reply {
+            Reply::Effect(effect) => effects.push(effect),
+            Reply::Mode(mode) => state.mode = mode,
+            Reply::Focus(focus) => state.focus = focus,
+            Reply::Message(level, text) => state.message = Some((level, text)),
+            Reply::OpenRecord(id) => {
+                let replies = record::open(&mut state.record, id);
+                effects.extend(apply(state, replies));
+            }
+            Reply::ShowQueue { filter } => {
+                effects.push(queue::show_filtered(&mut state.queue, filter));
+                state.focus = Focus::Queue;
+                state.mode = Mode::Normal;
+            }
+            Reply::Perform(action) => {
+                let replies = perform(state, action);
+                effects.extend(apply(state, replies));
+            }
+        }
+    }
+    effects
+}

@@ -1,0 +1,90 @@
+//! Drawing helpers the screens share: overlays, the hints line, and how deadlines and
+//! masked values read. Deadlines read as text and symbol (`OVERDUE 1d`, `!! 2h13m`), never
+//! colour alone; masked values are drawn as such, in their own style.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
+use serde_json::Value;
+
+use super::context::Context;
+
+/// The marker drawn for a value the caller may not see.
+pub const MASKED: &str = "▒▒▒ protected";
+
+/// `2h13m`, `1d4h`, `45m`.
+pub fn span_of(seconds: i64) -> String {
+    let minutes = seconds.abs() / 60;
+    let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    if d > 0 {
+        format!("{d}d{h}h")
+    } else if h > 0 {
+        format!("{h}h{m:02}m")
+    } else {
+        format!("{m}m")
+    }
+}
+
+/// The row's urgency in words: `OVERDUE 1d2h`, `!! 2h13m` (due within a day), `5d3h`, `—`.
+pub fn due_text(next_due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    match next_due {
+        None => "—".to_string(),
+        Some(due) => {
+            let left = (due - now).num_seconds();
+            if left < 0 {
+                format!("OVERDUE {}", span_of(left))
+            } else if left < 24 * 3600 {
+                format!("!! {}", span_of(left))
+            } else {
+                span_of(left)
+            }
+        }
+    }
+}
+
+/// A value from a masked record: plain text, or the masked marker's display form.
+fn shown(value: Option<&Value>) -> (String, bool) {
+    match value {
+        Some(Value::String(s)) => (s.clone(), false),
+        Some(Value::Object(o)) if o.contains_key("masked") => (
+            o.get("display")
+                .and_then(Value::as_str)
+                .map_or_else(|| MASKED.to_string(), String::from),
+            true,
+        ),
+        Some(Value::Null) | None => ("—".to_string(), false),
+        Some(other) => (other.to_string(), false),
+    }
+}
+
+/// A value as drawn: blanked behind the privacy screen, masked values in their own style.
+pub fn cell(value: Option<&Value>, context: &Context) -> Span<'static> {
+    if context.privacy {
+        return Span::styled("░░░░", context.theme.masked);
+    }
+    let (text, masked) = shown(value);
+    if masked {
+        Span::styled(text, context.theme.masked)
+    } else {
+        Span::raw(text)
+    }
+}
+
+/// The hints line: the message when there is one, else the keys of what is on screen.
+pub fn draw_hints(message: Option<&str>, keys: &str, frame: &mut Frame, area: Rect) {
+    frame.render_widget(Paragraph::new(message.unwrap_or(keys)), area);
+}
+
+/// A box of at most `width` × `height`, centred in `area`.
+pub fn overlay(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width.saturating_sub(2));
+    let h = height.min(area.height.saturating_sub(2));
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}

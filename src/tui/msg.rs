@@ -1,0 +1,100 @@
+//! What `update` is given and what it hands back to the driver: the driver turns input,
+//! the change feed and timers into messages, and carries out each effect, whose result
+//! comes back as a message.
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::domain::commands::Command;
+use crate::wire::{Change, History, Me, QueuePage, RecordView};
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Tick(DateTime<Utc>),
+    Me(Me),
+    Queue(QueuePage),
+    Record(RecordView),
+    History(History),
+    /// Records per view, in tab order.
+    Counts(Vec<Option<i64>>),
+    Policy(Box<crate::domain::policy::Policy>),
+    Colleagues(Vec<crate::wire::Colleague>),
+    /// A new record was registered.
+    Created(RecordView),
+    /// The server refused the new record: its rule, message and field.
+    Refused {
+        rule: Option<String>,
+        message: String,
+        field: Option<String>,
+    },
+    Failed(String),
+    Change(Change),
+    Connection(Connection),
+    /// Writes waiting to be sent (offline outbox).
+    Pending(usize),
+    Analytics(Box<crate::wire::Analytics>),
+    Actions(Box<crate::wire::LearningActions>),
+    /// An export was written: what and where.
+    Exported(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    LoadQueue {
+        query: String,
+        /// The server's sort key, e.g. `due` or `-updated`.
+        sort: String,
+    },
+    LoadRecord {
+        id: String,
+    },
+    LoadHistory {
+        id: String,
+    },
+    Create {
+        details: Box<crate::domain::model::Details>,
+    },
+    LoadPolicy,
+    LoadColleagues,
+    /// Count what each view's query matches (the tab counts).
+    LoadCounts {
+        queries: Vec<String>,
+    },
+    /// Keep the note being written, as typed.
+    SaveDraft {
+        record_id: String,
+        text: String,
+    },
+    ClearDraft {
+        record_id: String,
+    },
+    Command {
+        id: String,
+        version: u64,
+        command: Box<Command>,
+    },
+    LoadAnalytics {
+        by: crate::domain::analytics::GroupBy,
+        interval: crate::domain::analytics::Interval,
+        /// The filter the counts cover, in the queue's language (may be empty).
+        q: String,
+    },
+    LoadActions {
+        mine: bool,
+    },
+    /// Export the view with this query and sort as CSV to `file` in the current directory.
+    Export {
+        query: String,
+        sort: String,
+        file: String,
+    },
+    Quit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Live,
+    Offline(String),
+}

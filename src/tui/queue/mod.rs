@@ -1,0 +1,15 @@
+//! The queue: the view tabs' records, one row each, with their next deadline; filtering,
+//! sorting, marking, freezing live updates, assigning and exporting.
+
+mod assign;
+mod state;
+mod update;
+mod view;
+
+pub use assign::{assign, pick_key, pick_matches};
+pub use state::{Queue, SORTS};
+pub use update::{
+    export, filter_key, freeze, load, load_counts, mark, mark_range, move_by, on_change, on_page,
+    show_filtered, show_view, sort, unmark_all,
+};
+pub use view::{draw, draw_pick};

@@ -1,0 +1,79 @@
+//! The queue's model: the view tabs, the rows the server sent for the current one, and
+//! where the user is among them.
+
+use std::collections::BTreeSet;
+
+use crate::tui::config::ViewTab;
+use crate::wire::QueueRow;
+
+/// The sorts `s` cycles through: the server's key and how the title names it.
+pub const SORTS: [(&str, &str); 5] = [
+    ("due", "next deadline"),
+    ("-updated", "last changed"),
+    ("-created", "newest"),
+    ("id", "id"),
+    ("stage", "stage"),
+];
+
+#[derive(Debug, Clone)]
+pub struct Queue {
+    pub views: Vec<ViewTab>,
+    pub view: usize,
+    /// The filter typed with `/`, on top of the view's own.
+    pub filter: String,
+    pub rows: Vec<QueueRow>,
+    /// How many records each view holds, when known.
+    pub counts: Vec<Option<i64>>,
+    /// Something changed since the counts were loaded; they reload on the next minute.
+    pub counts_stale: bool,
+    /// Which of the sorts the queue is in (see `SORTS`).
+    pub sort: usize,
+    pub selected: usize,
+    /// The first row on screen; only visible rows are built.
+    pub offset: usize,
+    /// Rows the last drawn frame had room for.
+    pub page: usize,
+    pub frozen: bool,
+    /// Changes that arrived while frozen, applied on resume.
+    pub held: usize,
+    pub marked: BTreeSet<String>,
+    pub mark_anchor: Option<usize>,
+}
+
+impl Default for Queue {
+    fn default() -> Queue {
+        Queue {
+            views: ViewTab::defaults(),
+            view: 0,
+            filter: String::new(),
+            rows: Vec::new(),
+            counts: Vec::new(),
+            counts_stale: false,
+            sort: 0,
+            selected: 0,
+            offset: 0,
+            page: 10,
+            frozen: false,
+            held: 0,
+            marked: BTreeSet::new(),
+            mark_anchor: None,
+        }
+    }
+}
+
+impl Queue {
+    /// The filter the queue is asked for: the view's and the user's together.
+    pub fn query(&self) -> String {
+        let view = self.views.get(self.view).map_or("", |v| v.query.as_str());
+        format!("{view} {}", self.filter).trim().to_string()
+    }
+
+    pub fn selected_row(&self) -> Option<&QueueRow> {
+        self.rows.get(self.selected)
+    }
+
+    /// The sort in force: the server's key and how the title names it.
+    pub fn sorted_by(&self) -> (&'static str, &'static str) {
+        SORTS[self.sort % SORTS.len()]
+    }
+}

@@ -1,0 +1,210 @@
+//! The record pane's part of `update`: opening a record, what the server sends about it,
+//! and the keys that act on it (tabs, ticking, waiving, notes, advancing, endorsing).
+
+use crate::domain::commands::Command;
+use crate::domain::policy::Policy;
+use crate::tui::action::Action;
+use crate::tui::mode::{Focus, Mode, ReasonFor};
+use crate::tui::msg::Effect;
+use crate::tui::reply::{Level, Reply};
+use crate::wire::{History, RecordView};
+
+use super::editor::NoteEditor;
+use super::state::{
+    OpenRecord, RecordPane, RecordTab, checklist_items, id_of, note_at, standing_endorsement,
+};
+
+/// Open a record in the record pane and ask for it.
+pub fn open(pane: &mut RecordPane, id: String) -> Vec<Reply> {
+    pane.open = Some(OpenRecord {
+        id: id.clone(),
+        view: None,
+        history: None,
+        tab: RecordTab::Details,
+        cursor: 0,
+    });
+    let mut replies = vec![Reply::Focus(Focus::Record)];
+    if pane.drafts.contains_key(&id) {
+        replies.push(Reply::Message(
+            Level::Info,
+            "a note draft is waiting for this record: n continues it".into(),
+        ));
+    }
+    replies.push(Reply::Effect(Effect::LoadRecord { id }));
+    replies
+}
+
+/// A record just registered, opened as the server sent it; its id.
+pub fn show_created(pane: &mut RecordPane, view: RecordView) -> String {
+    let id = id_of(&view).unwrap_or_default();
+    pane.open = Some(OpenRecord {
+        id: id.clone(),
+        view: Some(view),
+        history: None,
+        tab: RecordTab::Details,
+        cursor: 0,
+    });
+    id
+}
+
+/// A record as the server now has it: shown if it is the open one.
+pub fn on_view(pane: &mut RecordPane, id: Option<&str>, view: RecordView) {
+    if let Some(open) = pane.open.as_mut()
+        && Some(open.id.as_str()) == id
+    {
+        open.view = Some(view);
+    }
+}
+
+pub fn on_history(pane: &mut RecordPane, history: History) {
+    if let Some(open) = pane.open.as_mut()
+        && open.id == history.record
+    {
+        open.history = Some(history.events);
+    }
+}
+
+/// A record changed: if it is the open one, it reloads, with its history when shown.
+pub fn on_change(pane: &RecordPane, record_id: String) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if let Some(open) = pane.open.as_ref().filter(|r| r.id == record_id) {
+        if open.tab == RecordTab::History {
+            effects.push(Effect::LoadHistory {
+                id: record_id.clone(),
+            });
+        }
+        effects.push(Effect::LoadRecord { id: record_id });
+    }
+    effects
+}
+
+pub fn move_cursor(pane: &mut RecordPane, delta: isize) {
+    if let Some(open) = pane.open.as_mut() {
+        open.cursor = open.cursor.saturating_add_signed(delta);
+    }
+}
+
+/// The next tab, or the one before; the History tab asks for the events.
+pub fn next_tab(pane: &mut RecordPane, forward: bool) -> Vec<Effect> {
+    let Some(open) = pane.open.as_mut() else {
+        return Vec::new();
+    };
+    let n = RecordTab::ALL.len();
+    let i = open.tab.index();
+    let next = if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    };
+    open.tab = RecordTab::ALL[next];
+    open.cursor = 0;
+    if open.tab == RecordTab::History {
+        return vec![Effect::LoadHistory {
+            id: open.id.clone(),
+        }];
+    }
+    Vec::new()
+}
+
+/// Space on the Checklist tab: tick the item under the cursor, or untick it.
+pub fn tick(pane: &RecordPane) -> Vec<Reply> {
+    let Some(open) = &pane.open else {
+        return Vec::new();
+    };
+    if open.tab != RecordTab::Checklist {
+        return Vec::new();
+    }
+    let Some(view) = &open.view else {
+        return Vec::new();
+    };
+    let send = |command| {
+        vec![Reply::Effect(Effect::Command {
+            id: open.id.clone(),
+            version: view.version,
+            command: Box::new(command),
+        })]
+    };
+    match checklist_items(view).get(open.cursor) {
+        Some((item, Some(false))) => send(Command::Tick { item: item.clone() }),
+        Some((item, Some(true))) => send(Command::Untick { item: item.clone() }),
+        Some((_, None)) => vec![Reply::Message(
+            Level::Info,
+            "this item depends on details you may not see".into(),
+        )],
+        None => Vec::new(),
+    }
+}
+
+/// Waive the open checklist item under the cursor: a reason is asked for.
+pub fn waive(pane: &RecordPane) -> Vec<Reply> {
+    if let Some((open, view)) = pane.loaded()
+        && open.tab == RecordTab::Checklist
+        && let Some((item, Some(false))) = checklist_items(view).get(open.cursor).cloned()
+    {
+        return vec![Reply::Mode(Mode::Reason(
+            ReasonFor::Waive(item),
+            String::new(),
+        ))];
+    }
+    Vec::new()
+}
+
+/// Withdraw the endorsement the record holds (R-LOCK-1): a reason is asked for.
+pub fn withdraw(pane: &RecordPane, policy: Option<&Policy>) -> Vec<Reply> {
+    let Some((open, view)) = pane.loaded() else {
+        return Vec::new();
+    };
+    match standing_endorsement(policy, &view.record) {
+        Some((item, text)) => vec![Reply::Mode(Mode::Reason(
+            ReasonFor::Withdraw(item, text),
+            String::new(),
+        ))],
+        None => vec![Reply::Message(
+            Level::Info,
+            format!("{} holds no endorsement to withdraw", open.id),
+        )],
+    }
+}
+
+/// Advancing the record's stage or endorsing it, asked about first.
+pub fn ask_first(pane: &RecordPane, action: Action) -> Vec<Reply> {
+    let Some((open, view)) = pane.loaded() else {
+        return Vec::new();
+    };
+    let (command, question) = if action == Action::Advance {
+        (
+            Command::AdvanceStage,
+            format!("Advance {} to its next stage? y / n", open.id),
+        )
+    } else {
+        (Command::Endorse, format!("Endorse {}? y / n", open.id))
+    };
+    vec![Reply::Mode(Mode::Confirm(
+        question,
+        vec![Effect::Command {
+            id: open.id.clone(),
+            version: view.version,
+            command: Box::new(command),
+        }],
+    ))]
+}
+
+/// `n`: the editor, with the draft kept for the record if there is one.
+pub fn new_note(pane: &mut RecordPane) -> Vec<Reply> {
+    let Some((open, view)) = pane.loaded() else {
+        return Vec::new();
+    };
+    // On the Notes tab, n amends the note under the cursor.
+    if open.tab == RecordTab::Notes
+        && let Some((note, text)) = note_at(view, open.cursor)
+    {
+        let mut editor = NoteEditor::new(&open.id, view.version, Some(&text));
+        editor.amends = Some(note);
+        pane.editor = Some(editor);
+        return vec![Reply::Mode(Mode::Note)];
+    }
+    let draft = pane.drafts.get(&open.id).map(String::as_str);
+    let editor = NoteEditor::new(&open.id, view.version, draft);
+    pane.editor = Some(editor);
+    vec![Reply::Mode(Mode::Note), Reply::Focus(Focus::Record)]
+}

@@ -1,0 +1,115 @@
+//! The record pane drawn: the open record's tabs in its title, the current one's lines,
+//! the deadlines beside them, and the note editor over them while a note is written.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::tui::context::Context;
+
+use super::deadlines;
+use super::editor::NoteEditor;
+use super::state::{RecordPane, RecordTab};
+use super::tabs::{checklist, details, history, notes};
+
+/// The record pane: the open record's tab beside its deadlines.
+pub fn draw(pane: &RecordPane, context: &Context, focused: bool, frame: &mut Frame, area: Rect) {
+    let [main, side] =
+        Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)]).areas(area);
+    let Some(open) = &pane.open else {
+        let block = Block::new().borders(Borders::ALL).title(" record ");
+        frame.render_widget(
+            Paragraph::new("⏎ opens the selected record.").block(block),
+            main,
+        );
+        frame.render_widget(
+            Block::new().borders(Borders::ALL).title(" deadlines "),
+            side,
+        );
+        return;
+    };
+    let tabs: Vec<String> = RecordTab::ALL
+        .iter()
+        .map(|t| t.title().to_string())
+        .collect();
+    let all_tabs = tabs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i == open.tab.index() {
+                format!("[{t}]")
+            } else {
+                t.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" │ ");
+    let full = format!(" {} ─ {all_tabs} ", open.id);
+    // Where the tabs do not fit, the current one and where it stands (h/l move).
+    let title = if full.chars().count() + 2 <= usize::from(main.width) {
+        full
+    } else {
+        format!(
+            " {} ─ {} ({}/{}) ",
+            open.id,
+            open.tab.title(),
+            open.tab.index() + 1,
+            RecordTab::ALL.len()
+        )
+    };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(if focused {
+            context.theme.focus_border
+        } else {
+            context.theme.border
+        });
+    let Some(view) = &open.view else {
+        frame.render_widget(Paragraph::new("loading …").block(block), main);
+        frame.render_widget(
+            Block::new().borders(Borders::ALL).title(" deadlines "),
+            side,
+        );
+        return;
+    };
+    let lines = match open.tab {
+        RecordTab::Details => details(view, context),
+        RecordTab::Checklist => checklist(view, open.cursor, context),
+        RecordTab::Notes => notes(view, context),
+        RecordTab::History => history(open.history.as_deref()),
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        main,
+    );
+    frame.render_widget(
+        Paragraph::new(deadlines::lines(view, pane.explain, context))
+            .wrap(Wrap { trim: false })
+            .block(Block::new().borders(Borders::ALL).title(" deadlines ")),
+        side,
+    );
+}
+
+/// The note editor, over the record pane.
+pub fn draw_editor(editor: &NoteEditor, context: &Context, frame: &mut Frame, area: Rect) {
+    let mut textarea = editor.textarea.clone();
+    textarea.set_block(
+        Block::new()
+            .borders(Borders::ALL)
+            .border_style(context.theme.focus_border)
+            .title(format!(
+                " {} on {}{} · ctrl-s saves · esc keeps a draft · ctrl-t category · ctrl-p protects the selection ",
+                editor.category_name(),
+                editor.record_id,
+                match editor.protected.len() {
+                    0 => String::new(),
+                    n => format!(" · {n} protected"),
+                }
+            )),
+    );
+    frame.render_widget(Clear, area);
+    frame.render_widget(&textarea, area);
+}
