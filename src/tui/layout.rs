@@ -14,11 +14,14 @@ use super::context::Context;
 /// The marker drawn for a value the caller may not see.
 pub const MASKED: &str = "▒▒▒ protected";
 
-/// `2h13m`, `1d4h`, `45m`.
+/// `2h13m`, `1d4h`, `45m`; from ten days on, days alone (`12d`), so a figure always fits
+/// its column whole.
 pub fn span_of(seconds: i64) -> String {
     let minutes = seconds.abs() / 60;
     let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
-    if d > 0 {
+    if d >= 10 {
+        format!("{d}d")
+    } else if d > 0 {
         format!("{d}d{h}h")
     } else if h > 0 {
         format!("{h}h{m:02}m")
@@ -27,8 +30,13 @@ pub fn span_of(seconds: i64) -> String {
     }
 }
 
-/// The row's urgency in words: `OVERDUE 1d2h`, `!! 2h13m` (due within a day), `5d3h`, `—`.
-pub fn due_text(next_due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+/// The row's urgency in words: `OVERDUE 1d2h`, `!! 2h13m` (due within a day), `soon 3d4h`
+/// (in its at-risk band), `5d3h`, `—`.
+pub fn due_text(
+    next_due: Option<DateTime<Utc>>,
+    at_risk_from: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> String {
     match next_due {
         None => "—".to_string(),
         Some(due) => {
@@ -37,12 +45,18 @@ pub fn due_text(next_due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
                 format!("OVERDUE {}", span_of(left))
             } else if left < 24 * 3600 {
                 format!("!! {}", span_of(left))
+            } else if at_risk_from.is_some_and(|from| from <= now) {
+                format!("soon {}", span_of(left))
             } else {
                 span_of(left)
             }
         }
     }
 }
+
+/// The widest deadline figure `due_text` writes (`OVERDUE 99999d`): the queue's Due
+/// column is at least this wide.
+pub const DUE_WIDTH: u16 = 14;
 
 /// A value from a masked record: plain text, or the masked marker's display form.
 fn shown(value: Option<&Value>) -> (String, bool) {

@@ -9,6 +9,19 @@ pub struct Tab {
     /// Which view it is (its key is this plus one).
     pub index: usize,
     pub text: String,
+    /// Drawn with a space either side; shrunk tabs are drawn tight, between dividers.
+    pub padded: bool,
+}
+
+impl Tab {
+    /// The tab as drawn, without its divider.
+    pub fn drawn(&self) -> String {
+        if self.padded {
+            format!(" {} ", self.text)
+        } else {
+            self.text.clone()
+        }
+    }
 }
 
 /// The tabs that fit, and whether some are out of sight on either side.
@@ -19,10 +32,14 @@ pub struct Fitted {
     pub hidden_after: bool,
 }
 
-/// What a tab takes besides its text: a space either side and the divider after it.
-const TAB_FRAME: usize = 3;
+/// What a tab takes besides its text: the divider after it.
+const DIVIDER: usize = 1;
 /// What a scroll marker takes: the marker and a space.
 const MARKER: usize = 2;
+/// Drawn before the tabs when some are out of sight to the left, and after them when some
+/// are to the right.
+pub const BEFORE: &str = "‹ ";
+pub const AFTER: &str = " ›";
 
 fn full(index: usize, title: &str, count: Option<i64>) -> String {
     match count {
@@ -38,9 +55,10 @@ fn compact(index: usize, count: Option<i64>) -> String {
     }
 }
 
-fn width(tabs: &[Tab]) -> usize {
+/// The columns `tabs` take, dividers and padding included.
+pub fn width(tabs: &[Tab]) -> usize {
     tabs.iter()
-        .map(|t| t.text.chars().count() + TAB_FRAME)
+        .map(|t| t.drawn().chars().count() + DIVIDER)
         .sum()
 }
 
@@ -53,6 +71,7 @@ pub fn fit(views: &[(&str, Option<i64>)], selected: usize, room: usize) -> Fitte
         .map(|(index, (title, count))| Tab {
             index,
             text: full(index, title, *count),
+            padded: true,
         })
         .collect();
     if width(&all_full) <= room {
@@ -72,6 +91,7 @@ pub fn fit(views: &[(&str, Option<i64>)], selected: usize, room: usize) -> Fitte
             } else {
                 compact(index, *count)
             },
+            padded: index == selected,
         })
         .collect();
     if width(&shrunk) <= room {

@@ -146,6 +146,10 @@ pub(crate) fn state(masked: bool) -> State {
     let mut s = State::new(now(), Keymap::default(), Theme::default());
     update(&mut s, Msg::Me(me(!masked)));
     update(&mut s, Msg::Connection(Connection::Live));
+    update(
+        &mut s,
+        Msg::Policy(Box::new(crate::fixtures::current().clone())),
+    );
     update(&mut s, Msg::Queue(page(masked)));
     s
 }
@@ -1250,4 +1254,68 @@ fn r_note_cat_ctrl_t_chooses_the_note_s_category() {
             }),
         }
     );
+}
+
+#[test]
+fn no_number_is_ever_cut_at_80x24_with_nine_views_and_every_deadline_figure_is_whole() {
+    use cims::tui::config::ViewTab;
+    use cims::tui::layout::due_text;
+    let mut s = state(false);
+    for title in ["Urgent intake", "Night shift", "Sexual abuse"] {
+        s.queue.views.push(ViewTab {
+            title: title.into(),
+            query: "kind:intake".into(),
+        });
+    }
+    assert_eq!(s.queue.views.len(), 9);
+    let counts = [12, 5, 31, 3, 86, 212_000, 7, 1409, 999];
+    update(
+        &mut s,
+        Msg::Counts(counts.iter().map(|n| Some(*n)).collect()),
+    );
+    let mut rows = page(false).rows;
+    rows[0].next_due = Some(now() - Duration::days(400));
+    rows[1].next_due = Some(now() + Duration::days(3));
+    rows[1].at_risk_from = Some(now() - Duration::hours(1));
+    rows[2].next_due = Some(now() + Duration::minutes(90));
+    update(
+        &mut s,
+        Msg::Queue(QueuePage {
+            rows: rows.clone(),
+            next_cursor: None,
+        }),
+    );
+    for view in [0, 5, 8] {
+        s.queue.view = view;
+        let drawn = screen(&mut s, 80, 24);
+        let top = drawn.lines().next().expect("top line");
+        // Each tab stands between dividers; the last one before the status.
+        let tabs: Vec<&str> = top
+            .split('│')
+            .map(|t| t.split("  ").next().unwrap_or(t).trim())
+            .collect();
+        for (i, n) in counts.iter().enumerate() {
+            let whole = format!("{} {n}", i + 1);
+            let titled = format!("{} {} {n}", i + 1, s.queue.views[i].title);
+            assert!(
+                tabs.contains(&whole.as_str()) || tabs.contains(&titled.as_str()),
+                "view {view}: count {n} of tab {} is whole in {top:?}",
+                i + 1
+            );
+        }
+        assert!(
+            top.contains(&format!("{} {}", view + 1, s.queue.views[view].title)),
+            "the selected view keeps its title: {top:?}"
+        );
+        for row in rows.iter().filter(|r| drawn.contains(&r.id)) {
+            let figure = due_text(row.next_due, row.at_risk_from, now());
+            assert!(drawn.contains(&figure), "{figure} whole in\n{drawn}");
+        }
+    }
+    let drawn = screen(&mut s, 80, 24);
+    assert!(
+        drawn.contains("OVERDUE 400d") && drawn.contains("soon 3d0h"),
+        "{drawn}"
+    );
+    assert!(drawn.contains("!! 1h30m"), "{drawn}");
 }

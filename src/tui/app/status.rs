@@ -2,29 +2,32 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Paragraph, Tabs};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 
 use crate::tui::msg::Connection;
+use crate::tui::tab_bar;
 
 use super::state::State;
 
 /// The top line: the view tabs with their counts, then who the user is and how the link
 /// stands.
 pub(super) fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let titles: Vec<String> = state
+    let views: Vec<(&str, Option<i64>)> = state
         .queue
         .views
         .iter()
         .enumerate()
-        .map(
-            |(i, v)| match state.queue.counts.get(i).copied().flatten() {
-                Some(n) => format!("{} {} {n}", i + 1, v.title),
-                None => format!("{} {}", i + 1, v.title),
-            },
-        )
+        .map(|(i, v)| {
+            (
+                v.title.as_str(),
+                state.queue.counts.get(i).copied().flatten(),
+            )
+        })
         .collect();
-    // Tabs with their dividers and padding.
-    let tabs_width: usize = titles.iter().map(|t| t.chars().count() + 3).sum();
+    let room = usize::from(area.width);
+    let every_title = tab_bar::fit(&views, state.queue.view, room);
+    let tabs_width = tab_bar::width(&every_title.tabs);
     let link = match &state.connection {
         Connection::Live if state.queue.frozen => "‖ frozen".to_string(),
         Connection::Live => "● live".to_string(),
@@ -63,7 +66,7 @@ pub(super) fn draw(state: &State, frame: &mut Frame, area: Rect) {
     };
     // The organisation is named where the view tabs leave room for it.
     let with_org = status(true);
-    let fits = |text: &str| tabs_width + text.chars().count() < usize::from(area.width);
+    let fits = |text: &str| tabs_width + text.chars().count() < room;
     let without_org = status(false);
     let right = if fits(&with_org) {
         with_org
@@ -86,13 +89,37 @@ pub(super) fn draw(state: &State, frame: &mut Frame, area: Rect) {
         };
         format!(" {who} {symbol}{pending}")
     };
-    let width = u16::try_from(right.chars().count() + 1).unwrap_or(u16::MAX);
-    let [left, right_area] =
-        Layout::horizontal([Constraint::Min(10), Constraint::Length(width)]).areas(area);
-    let tabs = Tabs::new(titles)
-        .select(state.queue.view)
-        .highlight_style(state.context.theme.selected)
-        .divider("│");
-    frame.render_widget(tabs, left);
+    let right_width = right.chars().count() + 1;
+    let [left, right_area] = Layout::horizontal([
+        Constraint::Min(10),
+        Constraint::Length(u16::try_from(right_width).unwrap_or(u16::MAX)),
+    ])
+    .areas(area);
+    let fitted = tab_bar::fit(&views, state.queue.view, usize::from(left.width));
+    frame.render_widget(Paragraph::new(tabs_line(state, &fitted)), left);
     frame.render_widget(Paragraph::new(right), right_area);
+}
+
+/// The fitted tabs as one line: each whole, the selected one highlighted, `‹ ›` where
+/// tabs are out of sight.
+fn tabs_line(state: &State, fitted: &tab_bar::Fitted) -> Line<'static> {
+    let mut spans = Vec::new();
+    if fitted.hidden_before {
+        spans.push(Span::raw(tab_bar::BEFORE));
+    }
+    for (n, tab) in fitted.tabs.iter().enumerate() {
+        if n > 0 {
+            spans.push(Span::raw("│"));
+        }
+        let text = tab.drawn();
+        spans.push(if tab.index == state.queue.view {
+            Span::styled(text, state.context.theme.selected)
+        } else {
+            Span::raw(text)
+        });
+    }
+    if fitted.hidden_after {
+        spans.push(Span::raw(tab_bar::AFTER));
+    }
+    Line::from(spans)
 }

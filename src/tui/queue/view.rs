@@ -8,17 +8,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 
 use crate::tui::context::Context;
-use crate::tui::layout::{cell, due_text, overlay};
+use crate::tui::layout::{DUE_WIDTH, cell, due_text, overlay};
 use crate::wire::QueueRow;
 
 use super::assign::pick_matches;
 use super::state::Queue;
 
-/// The style of a due text: overdue and due-within-a-day stand out (the text says so too).
+/// The style of a due text: overdue, due within a day and at risk stand out (the text says
+/// so too).
 fn due_style(text: &str, context: &Context) -> Style {
     if text.starts_with("OVERDUE") {
         context.theme.overdue
-    } else if text.starts_with("!!") {
+    } else if text.starts_with("!!") || text.starts_with("soon") {
         context.theme.due_soon
     } else {
         Style::new()
@@ -33,6 +34,28 @@ fn short(id: &str, width: usize) -> String {
     } else {
         let cut: String = text.chars().take(width.saturating_sub(1)).collect();
         format!("{cut}…")
+    }
+}
+
+/// The incident type by the policy's name, or its short label where the column is narrow
+/// (`SexAb`, `Neglect`); an intake is an intake.
+fn type_label(row: &QueueRow, context: &Context, wide: bool) -> String {
+    let Some(id) = row.primary_type.as_deref() else {
+        return if row.kind == "intake" {
+            "Intake"
+        } else {
+            "—"
+        }
+        .to_string();
+    };
+    let known = context
+        .policy
+        .as_ref()
+        .and_then(|p| p.incident_types.iter().find(|t| t.id == id));
+    match known {
+        Some(t) if wide => t.name.clone(),
+        Some(t) => t.short.clone(),
+        None => id.replace('_', " "),
     }
 }
 
@@ -95,7 +118,7 @@ pub fn draw(
                 Span::raw(mark),
                 Span::raw(row.id.clone()),
                 {
-                    let due = due_text(row.next_due, context.now);
+                    let due = due_text(row.next_due, row.at_risk_from, context.now);
                     let style = due_style(&due, context);
                     Span::styled(due, style)
                 },
@@ -106,19 +129,14 @@ pub fn draw(
                     } else {
                         format!("↩{}", row.stage)
                     },
-                    if wide { 16 } else { 10 },
+                    if wide { 16 } else { 8 },
                 )),
                 Span::raw(match row.impact.as_deref() {
                     Some("major") => "MAJOR",
                     Some(_) => "non-maj",
                     None => "—",
                 }),
-                Span::raw(
-                    row.primary_type
-                        .clone()
-                        .unwrap_or_else(|| row.kind.clone())
-                        .replace('_', " "),
-                ),
+                Span::raw(type_label(row, context, wide)),
                 who_of(row, context),
                 Span::raw(row.assignee.clone().unwrap_or_default()),
             ]);
@@ -131,11 +149,11 @@ pub fn draw(
     let widths = [
         Constraint::Length(2),
         Constraint::Length(15),
-        Constraint::Length(13),
-        Constraint::Length(if wide { 16 } else { 10 }),
+        Constraint::Length(DUE_WIDTH),
+        Constraint::Length(if wide { 16 } else { 8 }),
         Constraint::Length(7),
-        Constraint::Min(if wide { 12 } else { 4 }),
-        Constraint::Length(13),
+        Constraint::Min(7),
+        Constraint::Length(if wide { 13 } else { 12 }),
         Constraint::Length(if wide { 10 } else { 6 }),
     ];
     let table = Table::new(rows, widths).header(header).block(block);

@@ -30,6 +30,13 @@ pub(super) fn lines(view: &RecordView, explain: bool, context: &Context) -> Vec<
                 Status::Pending { remaining_secs } if *remaining_secs < 24 * 3600 => {
                     ("!", format!("!! {}", span_of(*remaining_secs)))
                 }
+                Status::Pending { .. } if d.at_risk(context.now) => (
+                    "»",
+                    d.due
+                        .as_ref()
+                        .map(|due| format!("soon · {}", due.at.format("%a %-d %b %H:%M")))
+                        .unwrap_or_default(),
+                ),
                 Status::Pending { .. } => (
                     "·",
                     d.due
