@@ -444,8 +444,14 @@ async fn app(store: &Store, base: &str, user: &str) -> Result<ExitCode, String> 
         theme,
     );
     state.message = Some((crate::tui::reply::Level::Info, start_line(user)));
-    crate::tui::driver::run(state, client, outbox, drafts)
-        .await
-        .map_err(|e| format!("the terminal failed: {e}"))?;
+    crate::tui::driver::run(
+        state,
+        client,
+        outbox,
+        drafts,
+        Some(data.join("demo-resume.toml")),
+    )
+    .await
+    .map_err(|e| format!("the terminal failed: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }

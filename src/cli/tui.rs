@@ -125,7 +125,13 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
         .then(|| chrono::Duration::minutes(i64::from(config.ui.idle_lock_minutes)));
     let runtime = tokio::runtime::Runtime::new()?;
     let drafts = crate::client::drafts::Drafts::new(data.join("drafts"));
-    match runtime.block_on(crate::tui::driver::run(state, client, outbox, drafts)) {
+    match runtime.block_on(crate::tui::driver::run(
+        state,
+        client,
+        outbox,
+        drafts,
+        Some(data.join("resume.toml")),
+    )) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => fail(err, format!("the terminal failed: {e}")),
     }

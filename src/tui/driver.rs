@@ -3,6 +3,7 @@
 //! one buffered write per frame inside a synchronized update.
 
 use std::io::{self, BufWriter, Stdout, Write};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -24,11 +25,11 @@ use crate::client::drafts::Drafts;
 use crate::client::exports::save;
 use crate::client::feed::{self, FeedMsg};
 use crate::client::outbox::{Outbox, OutboxEntry};
+use crate::client::resume::Resume;
 use crate::wire::{ExportFormat, ExportRequest};
 
-use super::app::{State, update, view};
+use super::app::{State, restore, snapshot, update, view};
 use super::msg::{Connection, Effect, Msg};
-use super::queue::SORTS;
 
 type Backend = CrosstermBackend<BufWriter<Stdout>>;
 
@@ -279,11 +280,13 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
 }
 
 /// Run the app until the user quits or the terminal goes away.
+/// `resume` is the file that keeps where the app was left, to come back to it.
 pub async fn run(
     mut state: State,
     client: Client,
     outbox: Outbox,
     drafts: Drafts,
+    resume: Option<PathBuf>,
 ) -> io::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
     // Terminal input is read on its own thread: reading blocks.
@@ -327,6 +330,14 @@ pub async fn run(
         outbox: outbox.clone(),
         drafts,
     };
+    let mut resumed = Vec::new();
+    match resume.as_deref().map(Resume::load) {
+        Some(Ok(Some(place))) => resumed = restore(&mut state, place),
+        Some(Err(e)) => {
+            update(&mut state, Msg::Failed(e.to_string()));
+        }
+        Some(Ok(None)) | None => {}
+    }
 
     enable_raw_mode()?;
     install_panic_hook();
@@ -353,11 +364,14 @@ pub async fn run(
     run_effect(
         Effect::LoadQueue {
             query: state.queue.query(),
-            sort: SORTS[0].0.to_string(),
+            sort: state.queue.sorted_by().0.to_string(),
         },
         &services,
         &tx,
     );
+    for effect in resumed {
+        run_effect(effect, &services, &tx);
+    }
 
     let every_minute = Duration::from_secs(60);
     let mut minute =
@@ -396,6 +410,11 @@ pub async fn run(
         draw(&mut terminal, &mut state, &mut last)?;
     }
     feed_handle.stop().await;
+    if let Some(path) = &resume
+        && let Err(e) = snapshot(&state).save(path)
+    {
+        tracing::warn!("where the app was left is not kept: {e}");
+    }
     if terminal_gone {
         // Nothing may be written to a terminal that hung up.
         let _ = disable_raw_mode();

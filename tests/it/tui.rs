@@ -1319,3 +1319,36 @@ fn no_number_is_ever_cut_at_80x24_with_nine_views_and_every_deadline_figure_is_w
     );
     assert!(drawn.contains("!! 1h30m"), "{drawn}");
 }
+
+#[test]
+fn a_restart_comes_back_to_the_view_filter_sort_record_and_tab_without_the_words_typed() {
+    use cims::tui::app::{restore, snapshot};
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('5'));
+    s.queue.filter = "impact:major Jordan".into();
+    press(&mut s, KeyCode::Char('s'));
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Down);
+    let id = s.queue.selected_row().expect("row").id.clone();
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('l'));
+    let tab = s.record.open.as_ref().expect("open").tab;
+    assert_ne!(tab, RecordTab::Details);
+
+    let kept = snapshot(&s);
+    assert_eq!(kept.filter, "impact:major", "a name typed is never kept");
+    let mut again = State::new(now(), Keymap::default(), Theme::default());
+    let effects = restore(&mut again, kept);
+    assert_eq!(again.queue.view, 4);
+    assert_eq!(again.queue.filter, "impact:major");
+    assert_eq!(again.queue.sort, s.queue.sort);
+    assert_eq!(again.record.open.as_ref().map(|o| o.tab), Some(tab));
+    assert!(
+        effects.contains(&Effect::LoadRecord { id: id.clone() }),
+        "{effects:?}"
+    );
+    update(&mut again, Msg::Queue(page(false)));
+    assert_eq!(again.queue.selected_row().map(|r| r.id.clone()), Some(id));
+}

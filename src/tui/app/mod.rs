@@ -4,11 +4,13 @@
 
 mod keys;
 mod perform;
+mod resume;
 mod state;
 mod status;
 mod update;
 mod view;
 
+pub use resume::{restore, snapshot};
 pub use state::State;
 pub use update::update;
 pub use view::{MIN_SIZE, view};

@@ -133,7 +133,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 /// Do what the screens replied, in order; the effects among them are the driver's.
-fn apply(state: &mut State, replies: Vec<Reply>) -> Vec<Effect> {
+pub(super) fn apply(state: &mut State, replies: Vec<Reply>) -> Vec<Effect> {
     let mut effects = Vec::new();
     for reply in replies {
         match reply {

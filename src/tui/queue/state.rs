@@ -38,6 +38,8 @@ pub struct Queue {
     pub held: usize,
     pub marked: BTreeSet<String>,
     pub mark_anchor: Option<usize>,
+    /// The record to highlight when the next page arrives (where the app was left).
+    pub select_on_load: Option<String>,
 }
 
 impl Default for Queue {
@@ -57,6 +59,7 @@ impl Default for Queue {
             held: 0,
             marked: BTreeSet::new(),
             mark_anchor: None,
+            select_on_load: None,
         }
     }
 }

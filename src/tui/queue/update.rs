@@ -26,7 +26,10 @@ pub fn load_counts(queue: &mut Queue) -> Effect {
 
 pub fn on_page(queue: &mut Queue, page: QueuePage) {
     // Live updates never move the selection off its record.
-    let keep = queue.selected_row().map(|r| r.id.clone());
+    let keep = queue
+        .select_on_load
+        .take()
+        .or_else(|| queue.selected_row().map(|r| r.id.clone()));
     queue.rows = page.rows;
     queue.selected = keep
         .and_then(|id| queue.rows.iter().position(|r| r.id == id))
