@@ -35,6 +35,7 @@ pub enum Action {
     MarkRange,
     Privacy,
     Freeze,
+    Zoom,
     Refresh,
     Trends,
     LearningActions,
@@ -319,6 +320,14 @@ pub const REGISTRY: &[ActionDef] = &[
         "Freeze or resume live updates",
         &["f"],
         Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::Zoom,
+        "zoom",
+        "The queue takes the whole screen, or gives the record its pane back",
+        &["z"],
+        Scope::Queue,
         None,
     ),
     def(

@@ -135,6 +135,10 @@ fn refused_or_failed(error: ClientError) -> Msg {
     }
 }
 
+/// How long the highlight rests on a row before the record pane shows it: longer than
+/// the gap between repeats of a key held down.
+const PREVIEW_DELAY: Duration = Duration::from_millis(150);
+
 /// Carry out one effect; its outcome comes back as a message.
 fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
     // Drafts are small local files, written at once so a hang-up cannot lose them.
@@ -156,6 +160,10 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
     tokio::spawn(async move {
         let msg = match effect {
             Effect::Quit | Effect::SaveDraft { .. } | Effect::ClearDraft { .. } => return,
+            Effect::PreviewAfter { id } => {
+                tokio::time::sleep(PREVIEW_DELAY).await;
+                Msg::Preview(id)
+            }
             Effect::LoadQueue { query, sort } => {
                 let request = QueueRequest {
                     q: (!query.is_empty()).then_some(query),

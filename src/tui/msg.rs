@@ -37,6 +37,8 @@ pub enum Msg {
     Actions(Box<crate::wire::LearningActions>),
     /// An export was written: what and where.
     Exported(String),
+    /// The highlight has rested on this record long enough to show it.
+    Preview(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +90,11 @@ pub enum Effect {
         query: String,
         sort: String,
         file: String,
+    },
+    /// Send `Msg::Preview(id)` after a moment, so that a key held down loads nothing until
+    /// it is let go.
+    PreviewAfter {
+        id: String,
     },
     Quit,
 }

@@ -1352,3 +1352,50 @@ fn a_restart_comes_back_to_the_view_filter_sort_record_and_tab_without_the_words
     update(&mut again, Msg::Queue(page(false)));
     assert_eq!(again.queue.selected_row().map(|r| r.id.clone()), Some(id));
 }
+
+#[test]
+fn the_record_pane_follows_the_highlight_once_it_rests_and_z_gives_the_queue_the_screen() {
+    let mut s = state(false);
+    let effects = press(&mut s, KeyCode::Char('j'));
+    let second = s.queue.selected_row().expect("row").id.clone();
+    assert_eq!(
+        effects,
+        vec![Effect::PreviewAfter { id: second.clone() }],
+        "a move only asks for a preview later: no request per key held down"
+    );
+    press(&mut s, KeyCode::Char('j'));
+    // The first preview arrives after the highlight moved on: nothing is loaded.
+    assert!(update(&mut s, Msg::Preview(second)).is_empty());
+    let third = s.queue.selected_row().expect("row").id.clone();
+    let effects = update(&mut s, Msg::Preview(third.clone()));
+    assert_eq!(effects, vec![Effect::LoadRecord { id: third.clone() }]);
+    assert_eq!(s.focus, Focus::Queue, "the queue keeps the keyboard");
+    assert_eq!(
+        s.record.open.as_ref().map(|o| o.id.as_str()),
+        Some(third.as_str())
+    );
+    let mut view = record_view(false);
+    view.record["id"] = json!(third);
+    update(&mut s, Msg::Record(view));
+    // Enter on a record already shown only moves the keyboard to it.
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert_eq!(s.focus, Focus::Record);
+
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('z'));
+    assert!(s.queue.zoomed);
+    let drawn = screen(&mut s, 80, 24);
+    assert!(!drawn.contains("deadlines"), "no record pane:\n{drawn}");
+    assert!(
+        drawn.contains(&s.queue.rows[15].id),
+        "more rows fit:\n{drawn}"
+    );
+    assert!(
+        press(&mut s, KeyCode::Char('j'))
+            .iter()
+            .all(|e| !matches!(e, Effect::PreviewAfter { .. })),
+        "nothing is previewed while the queue has the screen"
+    );
+    press(&mut s, KeyCode::Char('z'));
+    assert!(!s.queue.zoomed);
+}

@@ -41,13 +41,19 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
     }
     let page = state.queue.page.max(1) as isize;
     match action {
-        Action::MoveDown => move_by(state, 1),
-        Action::MoveUp => move_by(state, -1),
-        Action::PageDown => move_by(state, page),
-        Action::PageUp => move_by(state, -page),
-        Action::Top => move_by(state, isize::MIN / 2),
-        Action::Bottom => move_by(state, isize::MAX / 2),
+        Action::MoveDown => return move_by(state, 1),
+        Action::MoveUp => return move_by(state, -1),
+        Action::PageDown => return move_by(state, page),
+        Action::PageUp => return move_by(state, -page),
+        Action::Top => return move_by(state, isize::MIN / 2),
+        Action::Bottom => return move_by(state, isize::MAX / 2),
+        Action::Zoom => {
+            state.queue.zoomed = !state.queue.zoomed;
+            state.focus = Focus::Queue;
+            return preview_later(state);
+        }
         Action::Open => {
+            state.queue.zoomed = false;
             if let Some(row) = state.queue.selected_row() {
                 return vec![Reply::OpenRecord(row.id.clone())];
             }
@@ -133,11 +139,30 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
 }
 
 /// Moves the selection of the pane with the keyboard.
-fn move_by(state: &mut State, delta: isize) {
+fn move_by(state: &mut State, delta: isize) -> Vec<Reply> {
     match state.focus {
-        Focus::Queue => queue::move_by(&mut state.queue, delta),
-        Focus::Record => record::move_cursor(&mut state.record, delta),
+        Focus::Queue => {
+            queue::move_by(&mut state.queue, delta);
+            preview_later(state)
+        }
+        Focus::Record => {
+            record::move_cursor(&mut state.record, delta);
+            Vec::new()
+        }
     }
+}
+
+/// The record pane follows the highlight once it rests (`Msg::Preview`), unless the queue
+/// has the whole screen or the record shown is already the highlighted one.
+pub(super) fn preview_later(state: &State) -> Vec<Reply> {
+    let Some(row) = state.queue.selected_row() else {
+        return Vec::new();
+    };
+    let shown = state.record.open.as_ref().is_some_and(|o| o.id == row.id);
+    if state.queue.zoomed || shown {
+        return Vec::new();
+    }
+    vec![Reply::Effect(Effect::PreviewAfter { id: row.id.clone() })]
 }
 
 /// `q`: out of the record pane, else out of the app, unless writes are still unsent.

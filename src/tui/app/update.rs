@@ -11,7 +11,7 @@ use crate::tui::reply::{Level, Reply};
 use crate::tui::{actions, forms, queue, record, trends};
 
 use super::keys::on_key;
-use super::perform::perform;
+use super::perform::{perform, preview_later};
 use super::state::State;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -71,7 +71,22 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Queue(page) => {
             queue::on_page(&mut state.queue, page);
-            Vec::new()
+            let replies = if state.record.open.is_none() {
+                preview_later(state)
+            } else {
+                Vec::new()
+            };
+            apply(state, replies)
+        }
+        Msg::Preview(id) => {
+            // Only if the highlight is still there and nothing else has the keyboard.
+            let resting = state.queue.selected_row().is_some_and(|r| r.id == id);
+            let shown = state.record.open.as_ref().is_some_and(|o| o.id == id);
+            if !resting || shown || state.focus != Focus::Queue || state.queue.zoomed {
+                return Vec::new();
+            }
+            let replies = record::preview(&mut state.record, id);
+            apply(state, replies)
         }
         Msg::Record(view) => {
             let id = record::id_of(&view);

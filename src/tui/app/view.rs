@@ -46,6 +46,11 @@ pub fn view(state: &State, frame: &mut Frame) {
             Mode::Filter(text) => Some(text.as_str()),
             _ => None,
         };
+        let queue_area = if state.queue.zoomed {
+            queue_area.union(detail)
+        } else {
+            queue_area
+        };
         queue::draw(
             &state.queue,
             context,
@@ -54,13 +59,15 @@ pub fn view(state: &State, frame: &mut Frame) {
             frame,
             queue_area,
         );
-        record::draw(
-            &state.record,
-            context,
-            state.focus == Focus::Record,
-            frame,
-            detail,
-        );
+        if !state.queue.zoomed {
+            record::draw(
+                &state.record,
+                context,
+                state.focus == Focus::Record,
+                frame,
+                detail,
+            );
+        }
         if state.mode == Mode::Note
             && let Some(editor) = &state.record.editor
         {

@@ -40,6 +40,8 @@ pub struct Queue {
     pub mark_anchor: Option<usize>,
     /// The record to highlight when the next page arrives (where the app was left).
     pub select_on_load: Option<String>,
+    /// The queue has the whole screen (`z`).
+    pub zoomed: bool,
 }
 
 impl Default for Queue {
@@ -60,6 +62,7 @@ impl Default for Queue {
             marked: BTreeSet::new(),
             mark_anchor: None,
             select_on_load: None,
+            zoomed: false,
         }
     }
 }

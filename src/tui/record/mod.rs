@@ -13,7 +13,7 @@ pub use editor::NoteEditor;
 pub use editor_keys::key as editor_key;
 pub use state::{OpenRecord, RecordPane, RecordTab, checklist_items, id_of};
 pub use update::{
-    ask_first, move_cursor, new_note, next_tab, on_change, on_history, on_view, open, show_created,
-    tick, waive, withdraw,
+    ask_first, move_cursor, new_note, next_tab, on_change, on_history, on_view, open, preview,
+    show_created, tick, waive, withdraw,
 };
 pub use view::{draw, draw_editor};

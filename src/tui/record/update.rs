@@ -16,6 +16,21 @@ use super::state::{
 
 /// Open a record in the record pane and ask for it.
 pub fn open(pane: &mut RecordPane, id: String) -> Vec<Reply> {
+    let mut replies = vec![Reply::Focus(Focus::Record)];
+    if pane.drafts.contains_key(&id) {
+        replies.push(Reply::Message(
+            Level::Info,
+            "a note draft is waiting for this record: n continues it".into(),
+        ));
+    }
+    // Already shown (the highlight rested on it): it only takes the keyboard.
+    if pane
+        .open
+        .as_ref()
+        .is_some_and(|o| o.id == id && o.view.is_some())
+    {
+        return replies;
+    }
     pane.open = Some(OpenRecord {
         id: id.clone(),
         view: None,
@@ -23,12 +38,24 @@ pub fn open(pane: &mut RecordPane, id: String) -> Vec<Reply> {
         tab: RecordTab::Details,
         cursor: 0,
     });
-    let mut replies = vec![Reply::Focus(Focus::Record)];
-    if pane.drafts.contains_key(&id) {
-        replies.push(Reply::Message(
-            Level::Info,
-            "a note draft is waiting for this record: n continues it".into(),
-        ));
+    replies.push(Reply::Effect(Effect::LoadRecord { id }));
+    replies
+}
+
+/// Show a record in the pane as the queue's highlight rests on it; the queue keeps the
+/// keyboard.
+pub fn preview(pane: &mut RecordPane, id: String) -> Vec<Reply> {
+    let tab = pane.open.as_ref().map_or(RecordTab::Details, |o| o.tab);
+    pane.open = Some(OpenRecord {
+        id: id.clone(),
+        view: None,
+        history: None,
+        tab,
+        cursor: 0,
+    });
+    let mut replies = Vec::new();
+    if tab == RecordTab::History {
+        replies.push(Reply::Effect(Effect::LoadHistory { id: id.clone() }));
     }
     replies.push(Reply::Effect(Effect::LoadRecord { id }));
     replies
