@@ -121,6 +121,8 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
     let mut state = State::new(chrono::Utc::now(), keymap, theme);
     state.context.read_only = args.read_only;
     state.queue.views = config.views();
+    state.attention =
+        crate::tui::app::Attention::new(&config.alerts, &state.queue.views, config.ui.notify);
     state.idle_lock = (config.ui.idle_lock_minutes > 0)
         .then(|| chrono::Duration::minutes(i64::from(config.ui.idle_lock_minutes)));
     let runtime = tokio::runtime::Runtime::new()?;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::domain::query;
 
 use super::keymap::{Keymap, KeymapError};
+use super::notify::{How, Osc};
 
 /// A saved view: a tab over the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +56,8 @@ pub struct UiConfig {
     /// Blank identifying details (the privacy screen) after this many minutes without a
     /// key; 0 never does.
     pub idle_lock_minutes: u32,
+    /// The desktop-notification sequence the terminal understands: osc9 or osc777.
+    pub notify: Osc,
 }
 
 impl Default for UiConfig {
@@ -62,9 +65,34 @@ impl Default for UiConfig {
         UiConfig {
             theme: "ansi16".to_string(),
             idle_lock_minutes: 10,
+            notify: Osc::default(),
         }
     }
 }
+
+/// What an alert watches for in its view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertWhen {
+    /// More records are in the view than before.
+    New,
+    /// More of the view's records are in their at-risk band than before.
+    AtRisk,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertConfig {
+    /// The title of a view (a built-in one or one of `[[views]]`).
+    pub view: String,
+    pub when: AlertWhen,
+    /// off, bell or notify (the bell and a desktop notification).
+    #[serde(default)]
+    pub how: How,
+}
+
+/// At most this many alerts: each is counted again as things change.
+pub const MAX_ALERTS: usize = 18;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,6 +110,8 @@ pub struct Config {
     pub keys: BTreeMap<String, Vec<String>>,
     /// Saved views added after the built-in ones.
     pub views: Vec<ViewConfig>,
+    /// What calls for attention, per view.
+    pub alerts: Vec<AlertConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -152,6 +182,23 @@ impl Config {
                 "[[views]]: at most {} views of your own (keys 1–9 reach {MAX_VIEWS} tabs)",
                 MAX_VIEWS - query::VIEWS.len()
             )));
+        }
+        let views = config.views();
+        for alert in &config.alerts {
+            if !views.iter().any(|v| v.title == alert.view) {
+                return Err(fail(format!(
+                    "[[alerts]] view {:?}: no view has this title (the views are {})",
+                    alert.view,
+                    views
+                        .iter()
+                        .map(|v| format!("{:?}", v.title))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+        if config.alerts.len() > MAX_ALERTS {
+            return Err(fail(format!("[[alerts]]: at most {MAX_ALERTS}")));
         }
         Ok(config)
     }

@@ -28,8 +28,9 @@ use crate::client::outbox::{Outbox, OutboxEntry};
 use crate::client::resume::Resume;
 use crate::wire::{ExportFormat, ExportRequest};
 
-use super::app::{State, restore, snapshot, update, view};
+use super::app::{State, restore, snapshot, update, view, watch};
 use super::msg::{Connection, Effect, Msg};
+use super::notify;
 
 type Backend = CrosstermBackend<BufWriter<Stdout>>;
 
@@ -135,6 +136,15 @@ fn refused_or_failed(error: ClientError) -> Msg {
     }
 }
 
+/// What each query matches; none where the count could not be had.
+async fn count_each(client: &Client, queries: &[String]) -> Vec<Option<i64>> {
+    let mut counts = Vec::with_capacity(queries.len());
+    for q in queries {
+        counts.push(client.count(q).await.ok());
+    }
+    counts
+}
+
 /// How long the highlight rests on a row before the record pane shows it: longer than
 /// the gap between repeats of a key held down.
 const PREVIEW_DELAY: Duration = Duration::from_millis(150);
@@ -159,7 +169,11 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
     let tx = tx.clone();
     tokio::spawn(async move {
         let msg = match effect {
-            Effect::Quit | Effect::SaveDraft { .. } | Effect::ClearDraft { .. } => return,
+            // Attention is written to the terminal by the loop that draws.
+            Effect::Quit
+            | Effect::SaveDraft { .. }
+            | Effect::ClearDraft { .. }
+            | Effect::Attention { .. } => return,
             Effect::PreviewAfter { id } => {
                 tokio::time::sleep(PREVIEW_DELAY).await;
                 Msg::Preview(id)
@@ -199,12 +213,9 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                     Err(e) => refused_or_failed(e),
                 }
             }
-            Effect::LoadCounts { queries } => {
-                let mut counts = Vec::with_capacity(queries.len());
-                for q in &queries {
-                    counts.push(client.count(q).await.ok());
-                }
-                Msg::Counts(counts)
+            Effect::LoadCounts { queries } => Msg::Counts(count_each(&client, &queries).await),
+            Effect::LoadAlertCounts { queries } => {
+                Msg::AlertCounts(count_each(&client, &queries).await)
             }
             Effect::LoadAnalytics { by, interval, q } => {
                 let request = AnalyticsRequest {
@@ -377,9 +388,11 @@ pub async fn run(
         &services,
         &tx,
     );
-    for effect in resumed {
+    for effect in resumed.into_iter().chain(watch(&mut state)) {
         run_effect(effect, &services, &tx);
     }
+    // Inside tmux a notification must pass through it to reach the terminal.
+    let in_tmux = std::env::var_os("TMUX").is_some();
 
     let every_minute = Duration::from_secs(60);
     let mut minute =
@@ -407,15 +420,26 @@ pub async fn run(
         while let Ok(more) = rx.try_recv() {
             batch.push(more);
         }
+        let mut attention = Vec::new();
         for msg in batch {
             for effect in update(&mut state, msg) {
-                run_effect(effect, &services, &tx);
+                match effect {
+                    Effect::Attention { how, osc, text } => {
+                        attention.extend(notify::sequence(how, osc, &text, in_tmux));
+                    }
+                    other => run_effect(other, &services, &tx),
+                }
             }
         }
         if state.quit {
             break;
         }
         draw(&mut terminal, &mut state, &mut last)?;
+        if !attention.is_empty() {
+            let out = terminal.backend_mut();
+            out.write_all(&attention)?;
+            out.flush()?;
+        }
     }
     feed_handle.stop().await;
     if let Some(path) = &resume

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::domain::commands::Command;
-use crate::wire::{Change, History, Me, QueuePage, RecordView};
+pub use crate::wire::Change;
+use crate::wire::{History, Me, QueuePage, RecordView};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -39,6 +40,8 @@ pub enum Msg {
     Exported(String),
     /// The highlight has rested on this record long enough to show it.
     Preview(String),
+    /// What the alerts watch, counted, in their order.
+    AlertCounts(Vec<Option<i64>>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +93,16 @@ pub enum Effect {
         query: String,
         sort: String,
         file: String,
+    },
+    /// Count what each alert watches.
+    LoadAlertCounts {
+        queries: Vec<String>,
+    },
+    /// Call for attention: the bell, and a notification with this text.
+    Attention {
+        how: super::notify::How,
+        osc: super::notify::Osc,
+        text: String,
     },
     /// Send `Msg::Preview(id)` after a moment, so that a key held down loads nothing until
     /// it is let go.

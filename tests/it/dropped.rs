@@ -155,12 +155,14 @@ async fn writes_made_while_the_server_is_away_land_once_and_a_hung_up_note_is_ke
     assert!(hung_up.success());
     pty.exit(PATIENCE).await;
 
+    // The app comes back where it was left: the record, on its checklist, the draft offered.
     let mut again = Pty::spawn(&home.env());
-    show_all(&mut again, &id).await;
-    again.keys("\r");
     again
-        .wait_for("the draft offered, the record read", |s| {
-            s.contains("a note draft is waiting for this record") && s.contains("Org ")
+        .wait_for("the record it was left at, its draft offered", |s| {
+            s.contains("a note draft is waiting for this record")
+                && s.contains(&format!("{id} ─"))
+                && s.contains("[Checklist]")
+                && s.contains("Client's immediate safety ensured")
         })
         .await;
     again.keys("n");

@@ -204,13 +204,18 @@ pub(crate) struct AppHome {
 
 impl AppHome {
     pub(crate) fn new(server: &str, token: &str) -> AppHome {
+        AppHome::configured(server, token, "")
+    }
+
+    /// As [`AppHome::new`], with more of `config.toml` after the server's address.
+    pub(crate) fn configured(server: &str, token: &str, more: &str) -> AppHome {
         let dir = tempfile::tempdir().expect("a home directory");
         let data = dir.path().join("data");
         let config = dir.path().join("config");
         write_private(&data.join("cims").join("token"), token);
         write_private(
             &config.join("cims").join("config.toml"),
-            &format!("[server]\nurl = \"{server}\"\n"),
+            &format!("[server]\nurl = \"{server}\"\n{more}"),
         );
         AppHome { dir, data, config }
     }
@@ -477,5 +482,87 @@ async fn the_real_binary_in_a_terminal_ticks_an_item_writes_a_note_and_quits_cle
             String::from_utf8_lossy(title)
         );
     }
+    api.stop().await;
+}
+
+/// Every OSC sequence (`ESC ]` … BEL or ST) the app wrote, as text.
+fn osc_sequences(bytes: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = bytes;
+    while let Some(start) = rest.windows(2).position(|w| w == b"\x1b]") {
+        let after = &rest[start + 2..];
+        let end = after
+            .iter()
+            .position(|b| *b == 0x07 || *b == 0x1b)
+            .unwrap_or(after.len());
+        found.push(String::from_utf8_lossy(&after[..end]).into_owned());
+        rest = &after[end..];
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_intake_from_a_colleague_rings_the_bell_and_notifies_without_client_data() {
+    let db_dir = tempfile::tempdir().expect("a directory for the database");
+    let url = support::database(Db::Sqlite, &db_dir)
+        .await
+        .expect("a SQLite database");
+    let api = Api::start(&url).await;
+    let me = Persona::Practitioner;
+    api.create_intake(me, &fixtures::intake()).await;
+    let home = AppHome::configured(
+        &api.server.base,
+        api.token(me),
+        "[[alerts]]\nview = \"Intake\"\nwhen = \"new\"\nhow = \"notify\"\n",
+    );
+    let mut pty = Pty::spawn(&home.env());
+    pty.wait_for("the queue, live", |s| {
+        s.contains(" queue ") && s.contains("● live")
+    })
+    .await;
+    // The first counts are in before the colleague writes: wait for the tab's count.
+    pty.wait_for("the Intake count", |s| s.contains("5 Intake 1"))
+        .await;
+    let bells_before = {
+        let out = pty.output.lock().expect("the output lock");
+        out.bytes.iter().filter(|b| **b == 0x07).count()
+    };
+
+    let mut urgent = fixtures::intake();
+    urgent.children[0].person.name = "Robin Quarry".into();
+    let id = api.create_intake(Persona::TeamManager, &urgent).await;
+
+    let deadline = Instant::now() + PATIENCE;
+    let sequences = loop {
+        let (bells, sequences) = {
+            let out = pty.output.lock().expect("the output lock");
+            (
+                out.bytes.iter().filter(|b| **b == 0x07).count(),
+                osc_sequences(&out.bytes),
+            )
+        };
+        if bells > bells_before && sequences.iter().any(|s| s.starts_with("9;")) {
+            break sequences;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no bell and notification; the screen:\n{}",
+            pty.screen()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(
+        sequences.contains(&"9;1 new in Intake".to_string()),
+        "{sequences:?}"
+    );
+    for sequence in &sequences {
+        for client_data in ["Robin", "Quarry", "Casey", "Brown", id.as_str()] {
+            assert!(
+                !sequence.contains(client_data),
+                "{sequence:?} holds {client_data}"
+            );
+        }
+    }
+    pty.quit().await;
     api.stop().await;
 }

@@ -1399,3 +1399,76 @@ fn the_record_pane_follows_the_highlight_once_it_rests_and_z_gives_the_queue_the
     press(&mut s, KeyCode::Char('z'));
     assert!(!s.queue.zoomed);
 }
+
+#[test]
+fn alerts_call_for_attention_when_a_watched_count_grows_and_name_only_the_view() {
+    use cims::tui::app::{Attention, watch};
+    use cims::tui::config::Config;
+    use cims::tui::notify::How;
+    let config = Config::parse(
+        "c.toml",
+        "[[alerts]]\nview = \"Intake\"\nwhen = \"new\"\nhow = \"notify\"\n\n\
+         [[alerts]]\nview = \"Mine\"\nwhen = \"at_risk\"\nhow = \"bell\"\n",
+    )
+    .expect("alerts");
+    let mut s = state(false);
+    s.attention = Attention::new(&config.alerts, &s.queue.views, config.ui.notify);
+    let first = watch(&mut s);
+    assert_eq!(
+        first,
+        Some(Effect::LoadAlertCounts {
+            queries: vec!["kind:intake".into(), "assigned:me due:at_risk".into()]
+        })
+    );
+    assert!(
+        update(&mut s, Msg::AlertCounts(vec![Some(7), Some(2)])).is_empty(),
+        "the first counts are what later ones are compared with"
+    );
+    // A colleague registers a record: its first version.
+    let change = cims::wire::Change {
+        seq: 9,
+        record_id: "INT-2026-000077".into(),
+        version: 1,
+    };
+    let effects = update(&mut s, Msg::Change(change.clone()));
+    assert!(
+        effects.contains(&first.clone().expect("load")),
+        "{effects:?}"
+    );
+    let effects = update(&mut s, Msg::AlertCounts(vec![Some(8), Some(2)]));
+    let [Effect::Attention { how, text, .. }] = &effects[..] else {
+        panic!("one call for attention: {effects:?}");
+    };
+    assert_eq!((*how, text.as_str()), (How::Notify, "1 new in Intake"));
+    assert!(!text.contains("INT-2026") && !text.contains("Casey"));
+    // A later version of a record is no new record; time passing may put one at risk.
+    let later = cims::wire::Change {
+        version: 2,
+        ..change
+    };
+    assert!(
+        !update(&mut s, Msg::Change(later))
+            .iter()
+            .any(|e| matches!(e, Effect::LoadAlertCounts { .. }))
+    );
+    let effects = update(&mut s, Msg::Tick(now()));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadAlertCounts { .. }))
+    );
+    let effects = update(&mut s, Msg::AlertCounts(vec![Some(8), Some(4)]));
+    assert!(
+        matches!(&effects[..], [Effect::Attention { how: How::Bell, text, .. }] if text == "2 more at risk in Mine"),
+        "{effects:?}"
+    );
+    // Fewer is no news; a count that failed is not news either.
+    assert!(update(&mut s, Msg::AlertCounts(vec![Some(5), None])).is_empty());
+    update(&mut s, Msg::Tick(now()));
+    assert!(update(&mut s, Msg::AlertCounts(vec![Some(5), Some(4)])).is_empty());
+
+    let e = Config::parse("c.toml", "[[alerts]]\nview = \"Urgent\"\nwhen = \"new\"\n").unwrap_err();
+    assert!(e.to_string().contains("\"Urgent\""), "{e}");
+    let e = Config::parse("c.toml", "[[alerts]]\nview = \"Mine\"\nwhen = \"soon\"\n").unwrap_err();
+    assert!(e.to_string().contains("soon"), "{e}");
+}

@@ -2,6 +2,7 @@
 //! message to the screen it concerns and does what screens ask of it, and `view`, which
 //! lays the screens out.
 
+mod attention;
 mod keys;
 mod perform;
 mod resume;
@@ -10,7 +11,9 @@ mod status;
 mod update;
 mod view;
 
+pub use attention::{Alert, Attention};
 pub use resume::{restore, snapshot};
 pub use state::State;
 pub use update::update;
+pub use update::watch;
 pub use view::{MIN_SIZE, view};

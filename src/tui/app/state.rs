@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::tui::actions::ActionList;
+
+use super::attention::Attention;
 use crate::tui::context::Context;
 use crate::tui::forms::Form;
 use crate::tui::help::Help;
@@ -34,6 +36,8 @@ pub struct State {
     /// Blank the screen after this long without a key (none: never).
     pub idle_lock: Option<chrono::Duration>,
     pub last_key: DateTime<Utc>,
+    /// The alerts, and the counts they last saw.
+    pub attention: Attention,
     pub quit: bool,
 }
 
@@ -54,6 +58,7 @@ impl State {
             message: None,
             idle_lock: None,
             last_key: now,
+            attention: Attention::default(),
             quit: false,
         }
     }

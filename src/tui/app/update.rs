@@ -10,6 +10,7 @@ use crate::tui::msg::{Connection, Effect, Msg};
 use crate::tui::reply::{Level, Reply};
 use crate::tui::{actions, forms, queue, record, trends};
 
+use super::attention;
 use super::keys::on_key;
 use super::perform::{perform, preview_later};
 use super::state::State;
@@ -24,7 +25,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             state.context.now = now;
-            let mut effects = Vec::new();
+            let mut effects: Vec<Effect> = attention::on_tick(&mut state.attention)
+                .into_iter()
+                .collect();
             if state.queue.counts_stale {
                 effects.push(queue::load_counts(&mut state.queue));
             }
@@ -120,13 +123,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Change(change) => {
+            let mut effects: Vec<Effect> = attention::on_change(&mut state.attention, &change)
+                .into_iter()
+                .collect();
             let Some(reload) = queue::on_change(&mut state.queue) else {
-                return Vec::new();
+                return effects;
             };
-            let mut effects = vec![reload];
+            effects.push(reload);
             effects.extend(record::on_change(&state.record, change.record_id));
             effects
         }
+        Msg::AlertCounts(counts) => attention::on_counts(&mut state.attention, counts),
         Msg::Connection(connection) => {
             let reconnected =
                 connection == Connection::Live && state.connection != Connection::Live;
@@ -145,6 +152,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Start watching what the alerts watch: the first counts are what later ones are
+/// compared with.
+pub fn watch(state: &mut State) -> Option<Effect> {
+    attention::load(&mut state.attention)
 }
 
 /// Do what the screens replied, in order; the effects among them are the driver's.
