@@ -79,6 +79,40 @@ pub struct QueueRow {
     /// see them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub owed: Vec<String>,
+    /// Changed since the caller last saw it (`POST /v1/records/{id}/seen`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub changed: bool,
+}
+
+/// `POST /v1/records/{id}/seen`: the caller has seen the record at this version.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Seen {
+    pub version: u64,
+}
+
+/// `GET /v1/since`: what others changed after the caller's last look.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Since {
+    /// The changes listed came after this event sequence: pass it again as `from` to read
+    /// the same span later, however many records the caller looks at meanwhile.
+    pub from: i64,
+    /// When the caller last looked at a record (the start of the span), if ever.
+    pub looked_at: Option<DateTime<Utc>>,
+    /// Records changed by others, the most recently changed first.
+    pub records: Vec<SinceRecord>,
+    /// More changed than are listed: the oldest are left out.
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SinceRecord {
+    pub id: String,
+    pub kind: String,
+    pub stage: String,
+    /// Its changes by others in the span, masked as its history is, oldest first.
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

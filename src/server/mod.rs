@@ -14,6 +14,7 @@ mod present;
 mod records;
 mod reference;
 mod session;
+mod since;
 pub mod tls;
 
 use std::net::SocketAddr;
@@ -88,6 +89,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/records/{id}", get(records::read))
         .route("/v1/records/{id}/commands", post(records::command))
         .route("/v1/records/{id}/history", get(records::history))
+        .route("/v1/records/{id}/seen", post(since::seen))
+        .route("/v1/since", get(since::since))
         .route("/v1/analytics", get(analytics::analytics))
         .route("/v1/exports", post(exports::export))
         .route("/v1/learning-actions", get(learning::learning_actions))

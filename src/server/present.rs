@@ -248,6 +248,7 @@ pub fn queue_row(state: &AppState, caller: &Caller, found: &QueueFound) -> wire:
         subject,
         people: people.map_or(0, Vec::len),
         owed: owed_stages(&sight),
+        changed: false,
     }
 }
 

@@ -92,11 +92,19 @@ pub async fn queue(
         .map(|r| r.record.id.as_str())
         .collect();
     present::audit_search(&state, &caller, &through_protected).await?;
+    let ids: Vec<&str> = page.rows.iter().map(|r| r.record.id.as_str()).collect();
+    let seen = state.store.seen_versions(&caller.actor.user, &ids).await?;
     Ok(Json(QueuePage {
         rows: page
             .rows
             .iter()
-            .map(|row| present::queue_row(&state, &caller, row))
+            .map(|row| {
+                let mut shown = present::queue_row(&state, &caller, row);
+                shown.changed = seen
+                    .get(&row.record.id)
+                    .is_some_and(|v| i64::try_from(row.record.version).is_ok_and(|now| now > *v));
+                shown
+            })
             .collect(),
         next_cursor: page.next_cursor,
     }))
@@ -252,7 +260,11 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(key.to_string()))
 }
 
-async fn visible_record(state: &AppState, caller: &Caller, id: &str) -> Result<Record, ApiError> {
+pub(super) async fn visible_record(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<Record, ApiError> {
     let record = state
         .store
         .load(id)

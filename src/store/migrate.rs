@@ -39,6 +39,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0009_stage_indexes.sql"),
     ),
     (10, include_str!("../../migrations/sqlite/0010_at_risk.sql")),
+    (
+        11,
+        include_str!("../../migrations/sqlite/0011_record_seen.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -77,6 +81,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         10,
         include_str!("../../migrations/postgres/0010_at_risk.sql"),
+    ),
+    (
+        11,
+        include_str!("../../migrations/postgres/0011_record_seen.sql"),
     ),
 ];
 

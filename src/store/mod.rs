@@ -12,6 +12,7 @@ mod migrate;
 mod queue;
 mod records;
 mod reproject;
+mod seen;
 mod terms;
 mod writer;
 
@@ -31,6 +32,7 @@ pub use queue::{Page, QueueError, QueueQuery, QueueRow, Scope, SortKey, Viewer};
 pub use records::{
     Appended, CommandRequest, HistoryEvent, IdempotencyKey, NewRecord, WriteError, id_prefix,
 };
+pub use seen::LastLook;
 pub use terms::TermCache;
 
 /// Which database is behind the pool.

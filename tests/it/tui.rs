@@ -46,6 +46,7 @@ fn row(n: usize, subject: serde_json::Value) -> QueueRow {
         subject,
         people: 1,
         owed: Vec::new(),
+        changed: false,
     }
 }
 

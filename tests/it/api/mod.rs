@@ -18,5 +18,6 @@ mod openapi;
 mod privacy;
 mod replicas;
 mod shutdown;
+mod since;
 mod tokens;
 mod writes;

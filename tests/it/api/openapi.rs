@@ -66,6 +66,8 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
             ("GET", "/v1/records/{id}"),
             ("POST", "/v1/records/{id}/commands"),
             ("GET", "/v1/records/{id}/history"),
+            ("POST", "/v1/records/{id}/seen"),
+            ("GET", "/v1/since"),
             ("GET", "/v1/events"),
             ("GET", "/v1/audit"),
             ("GET", "/v1/analytics"),
@@ -108,6 +110,8 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 (Method::GET, "/v1/records/{id}", record("")),
                 (Method::GET, "/v1/records/{id}", format!("/v1/records/{intake}")),
                 (Method::GET, "/v1/records/{id}/history", record("/history")),
+                (Method::GET, "/v1/since", "/v1/since".to_string()),
+                (Method::GET, "/v1/since", "/v1/since?from=-1".to_string()),
                 (Method::GET, "/v1/audit", "/v1/audit".to_string()),
                 (Method::GET, "/v1/audit", "/v1/audit?limit=0".to_string()),
                 (Method::GET, "/v1/calendar/holidays", "/v1/calendar/holidays?year=2026".to_string()),
@@ -134,6 +138,11 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 let mut export = probe(Method::POST, "/v1/exports", "/v1/exports", persona);
                 export.body = Some(body);
                 probes.push(export);
+            }
+            for body in [json!({ "version": 1 }), json!({ "version": "one" }), json!([])] {
+                let mut seen = probe(Method::POST, "/v1/records/{id}/seen", &record("/seen"), persona);
+                seen.body = Some(body);
+                probes.push(seen);
             }
             let mut bad_create = probe(Method::POST, "/v1/records", "/v1/records", persona);
             bad_create.body = Some(json!({ "details": { "kind": "incident" } }));

@@ -378,6 +378,9 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
         )
         .await;
     ask("export".into(), answer(exported).await);
+    // What others changed, in the words of each record's history.
+    let since = api.get(persona, "/v1/since?from=0").await;
+    ask("since".into(), answer(since).await);
     let page = api
         .get(persona, "/v1/queue?view=all&sort=due&limit=500")
         .await;
