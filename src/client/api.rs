@@ -414,6 +414,33 @@ impl Client {
             .await
     }
 
+    /// `POST /v1/records/{id}/seen`: the user has seen the record at `version`.
+    pub async fn mark_seen(&self, id: &str, version: u64) -> Result<(), ClientError> {
+        let request = self
+            .authorised(
+                self.http
+                    .post(self.url(&format!("/v1/records/{}/seen", encode(id)))),
+            )
+            .json(&crate::wire::Seen { version });
+        let response = request.send().await.map_err(|e| offline(&self.base, &e))?;
+        let status = response.status();
+        let body = read_body(&self.base, response).await?;
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(error_from(status, &body))
+        }
+    }
+
+    /// `GET /v1/since`: what others changed after the user's last look, or after `from`
+    /// (the `from` of an earlier answer).
+    pub async fn since(&self, from: Option<i64>) -> Result<crate::wire::Since, ClientError> {
+        match from {
+            Some(from) => self.get(&format!("/v1/since?from={from}")).await,
+            None => self.get("/v1/since").await,
+        }
+    }
+
     /// `GET /v1/calendar/holidays?year=`: the public holidays deadlines use.
     pub async fn holidays(&self, year: i32) -> Result<Holidays, ClientError> {
         self.get(&format!("/v1/calendar/holidays?year={year}"))

@@ -36,6 +36,7 @@ pub enum Action {
     Privacy,
     Freeze,
     Zoom,
+    Since,
     Refresh,
     Trends,
     LearningActions,
@@ -328,6 +329,14 @@ pub const REGISTRY: &[ActionDef] = &[
         "The queue takes the whole screen, or gives the record its pane back",
         &["z"],
         Scope::Queue,
+        None,
+    ),
+    def(
+        Action::Since,
+        "since",
+        "What others changed since you last looked",
+        &["S"],
+        Scope::Everywhere,
         None,
     ),
     def(

@@ -214,6 +214,17 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 }
             }
             Effect::LoadCounts { queries } => Msg::Counts(count_each(&client, &queries).await),
+            Effect::MarkSeen { id, version } => {
+                // A mark not kept only means the row may say changed again.
+                if let Err(e) = client.mark_seen(&id, version).await {
+                    tracing::warn!(error = %e, "a record could not be marked seen");
+                }
+                return;
+            }
+            Effect::LoadSince { from } => match client.since(from).await {
+                Ok(since) => Msg::Since(Box::new(since)),
+                Err(e) => Msg::Failed(e.to_string()),
+            },
             Effect::LoadAlertCounts { queries } => {
                 Msg::AlertCounts(count_each(&client, &queries).await)
             }
@@ -388,7 +399,9 @@ pub async fn run(
         &services,
         &tx,
     );
-    for effect in resumed.into_iter().chain(watch(&mut state)) {
+    // What changed while the user was away is read before anything is marked seen.
+    let away = Effect::LoadSince { from: None };
+    for effect in resumed.into_iter().chain(watch(&mut state)).chain([away]) {
         run_effect(effect, &services, &tx);
     }
     // Inside tmux a notification must pass through it to reach the terminal.

@@ -102,3 +102,48 @@ pub fn overlay(area: Rect, width: u16, height: u16) -> Rect {
         h,
     )
 }
+
+/// How a value withheld from the user is drawn: its class, never its content (R-PRIV-9).
+pub fn withheld(class: &str) -> String {
+    format!("▒▒▒ {class}")
+}
+
+/// One event of a record's history in a line: when, by whom, what (`Tue 24 Nov 09:00
+/// tess       note added`). A change the user may not see reads as withheld.
+pub fn event_line(event: &Value) -> String {
+    let at = event
+        .get("at")
+        .and_then(Value::as_str)
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| {
+            t.with_timezone(&crate::domain::local_time::ZONE)
+                .format("%a %-d %b %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let by = event.get("by").and_then(Value::as_str).unwrap_or("?");
+    let change = event.get("change");
+    let kind = change
+        .and_then(|c| c.get("event"))
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .replace('_', " ");
+    let detail = change
+        .and_then(|c| {
+            c.get("item")
+                .or_else(|| c.get("to"))
+                .or_else(|| c.get("milestone"))
+        })
+        .and_then(Value::as_str)
+        .map(|d| format!(": {}", d.replace('_', " ")))
+        .unwrap_or_default();
+    // R-PRIV-9: a change the user may not see travels as a marker in its place.
+    let (kind, detail) = match change.and_then(|c| c.get("masked")).and_then(Value::as_str) {
+        Some(class) => (
+            "change withheld".to_string(),
+            format!(": {}", withheld(class)),
+        ),
+        None => (kind, detail),
+    };
+    format!("{at:<16} {by:<10} {kind}{detail}")
+}

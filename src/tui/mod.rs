@@ -1,7 +1,7 @@
 //! The terminal app (DESIGN §7): the Elm architecture with effects as data. `State` is the
 //! model, `update` the only place it changes, `view` draws it and changes nothing.
 //!
-//! Organised by screen: each of `queue`, `record`, `trends`, `actions`, `forms` and `help`
+//! Organised by screen: each of `queue`, `record`, `trends`, `actions`, `since`, `forms` and `help`
 //! owns its state, update and view. Screens never call each other: they reply with
 //! messages and effects, and `app` composes them. Below the screens sit the pieces they
 //! share (the action registry, keymap, theme, config, messages, the read-only context and
@@ -24,6 +24,7 @@ pub mod forms;
 pub mod help;
 pub mod queue;
 pub mod record;
+pub mod since;
 pub mod trends;
 
 pub mod app;

@@ -31,6 +31,8 @@ pub enum Mode {
     Trends,
     /// The open learning actions (`State::actions`).
     Actions,
+    /// What others changed since the user last looked (`State::since`).
+    Since,
 }
 
 /// What a reason is asked for.

@@ -42,6 +42,8 @@ pub enum Msg {
     Preview(String),
     /// What the alerts watch, counted, in their order.
     AlertCounts(Vec<Option<i64>>),
+    /// What others changed since the user last looked.
+    Since(Box<crate::wire::Since>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +95,15 @@ pub enum Effect {
         query: String,
         sort: String,
         file: String,
+    },
+    /// The user has seen the record at this version.
+    MarkSeen {
+        id: String,
+        version: u64,
+    },
+    /// What others changed after `from` (the user's last look when none).
+    LoadSince {
+        from: Option<i64>,
     },
     /// Count what each alert watches.
     LoadAlertCounts {

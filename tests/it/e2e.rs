@@ -502,14 +502,15 @@ fn osc_sequences(bytes: &[u8]) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_new_intake_from_a_colleague_rings_the_bell_and_notifies_without_client_data() {
+async fn a_colleague_s_change_and_new_intake_ring_the_bell_are_marked_and_listed_since() {
     let db_dir = tempfile::tempdir().expect("a directory for the database");
     let url = support::database(Db::Sqlite, &db_dir)
         .await
         .expect("a SQLite database");
     let api = Api::start(&url).await;
     let me = Persona::Practitioner;
-    api.create_intake(me, &fixtures::intake()).await;
+    let mine = api.create_intake(me, &fixtures::intake()).await;
+    let other = api.create_intake(me, &fixtures::intake()).await;
     let home = AppHome::configured(
         &api.server.base,
         api.token(me),
@@ -521,7 +522,33 @@ async fn a_new_intake_from_a_colleague_rings_the_bell_and_notifies_without_clien
     })
     .await;
     // The first counts are in before the colleague writes: wait for the tab's count.
-    pty.wait_for("the Intake count", |s| s.contains("5 Intake 1"))
+    pty.wait_for("the Intake count", |s| s.contains("5 Intake 2"))
+        .await;
+    // Alice's record is shown once the highlight rests on it, and so marked seen.
+    pty.keys("6");
+    pty.wait_for("her record previewed", |s| s.contains(&format!("{mine} ─")))
+        .await;
+    let deadline = Instant::now() + PATIENCE;
+    while api
+        .store()
+        .last_look("alice")
+        .await
+        .expect("marks")
+        .is_none()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the record was never marked seen"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // She moves on to her other record: the first is no longer on screen.
+    pty.keys("j");
+    pty.wait_for("her other record previewed", |s| {
+        s.contains(&format!("{other} ─"))
+    })
+    .await;
+    api.note(Persona::TeamManager, &mine, "Rang the school back.")
         .await;
     let bells_before = {
         let out = pty.output.lock().expect("the output lock");
@@ -563,6 +590,20 @@ async fn a_new_intake_from_a_colleague_rings_the_bell_and_notifies_without_clien
             );
         }
     }
+    // Her record, changed by a colleague since she saw it, carries the mark in text.
+    pty.wait_for("the changed mark on her record", |s| {
+        s.contains(&format!("• {mine}"))
+    })
+    .await;
+    // Since lists both: her record with the note, and the new intake.
+    pty.keys("S");
+    pty.wait_for("both in the Since list", |s| {
+        s.contains("Since you last looked") && s.contains(&mine) && s.contains(&id)
+    })
+    .await;
+    pty.keys("S");
+    pty.wait_for("the queue again", |s| !s.contains("Since you last looked"))
+        .await;
     pty.quit().await;
     api.stop().await;
 }

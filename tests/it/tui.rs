@@ -1473,3 +1473,87 @@ fn alerts_call_for_attention_when_a_watched_count_grows_and_name_only_the_view()
     let e = Config::parse("c.toml", "[[alerts]]\nview = \"Mine\"\nwhen = \"soon\"\n").unwrap_err();
     assert!(e.to_string().contains("soon"), "{e}");
 }
+
+fn since_answer() -> cims::wire::Since {
+    serde_json::from_value(json!({
+        "from": 41,
+        "looked_at": "2026-11-23T06:02:00Z",
+        "more": false,
+        "records": [
+            {
+                "id": "INT-2026-000077", "kind": "intake", "stage": "intake_1_receive",
+                "events": [{
+                    "at": "2026-11-23T20:15:00Z", "by": "tess",
+                    "change": {"event": "created"}
+                }]
+            },
+            {
+                "id": "INC-2026-000003", "kind": "incident", "stage": "identification_response",
+                "events": [
+                    {"at": "2026-11-23T21:00:00Z", "by": "tess",
+                     "change": {"event": "note_added"}},
+                    {"at": "2026-11-23T21:05:00Z", "by": "tess",
+                     "change": {"event": "assigned", "to": "carol"}}
+                ]
+            }
+        ]
+    }))
+    .expect("a Since answer")
+}
+
+#[test]
+fn since_lists_what_others_changed_and_the_queue_marks_it_until_seen() {
+    let mut s = state(false);
+    // Before the span is fixed, nothing is marked seen: the span must not move.
+    press(&mut s, KeyCode::Enter);
+    let first = s.queue.rows[0].clone();
+    let mut view = record_view(false);
+    view.record["id"] = json!(first.id);
+    let effects = update(&mut s, Msg::Record(view.clone()));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::MarkSeen { .. })),
+        "{effects:?}"
+    );
+    press(&mut s, KeyCode::Esc);
+
+    update(&mut s, Msg::Since(Box::new(since_answer())));
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("2 record(s) changed by others")),
+        "{:?}",
+        s.message
+    );
+    let effects = press(&mut s, KeyCode::Char('S'));
+    assert_eq!(effects, vec![Effect::LoadSince { from: Some(41) }]);
+    assert_eq!(s.mode, Mode::Since);
+    both("since", &mut s);
+    press(&mut s, KeyCode::Char('j'));
+    let effects = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadRecord {
+            id: "INC-2026-000003".into()
+        }]
+    );
+    assert_eq!(s.mode, Mode::Normal);
+
+    // A row changed by others carries a mark in text until its record is seen.
+    let mut page = page(false);
+    page.rows[2].changed = true;
+    update(&mut s, Msg::Queue(page));
+    let drawn = screen(&mut s, 80, 24);
+    assert!(drawn.contains("│ • INC-2026-000003"), "{drawn}");
+    let mut view = record_view(false);
+    view.record["id"] = json!("INC-2026-000003");
+    let version = view.version;
+    let effects = update(&mut s, Msg::Record(view));
+    assert!(
+        effects.contains(&Effect::MarkSeen {
+            id: "INC-2026-000003".into(),
+            version
+        }),
+        "{effects:?}"
+    );
+    assert!(!s.queue.rows[2].changed);
+}

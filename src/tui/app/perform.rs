@@ -6,7 +6,7 @@ use crate::tui::forms::Form;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, queue, record, trends};
+use crate::tui::{actions, queue, record, since, trends};
 
 use super::state::State;
 
@@ -88,6 +88,7 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
         Action::Explain => state.record.explain = !state.record.explain,
         Action::Trends => return trends::open(&state.trends),
         Action::LearningActions => return actions::open(&state.actions),
+        Action::Since => return since::open(&state.since),
         Action::Export => return vec![queue::export(&state.queue, state.context.now)],
         Action::RaiseAction => return raise_action(state),
         Action::Waive => return record::waive(&state.record),

@@ -14,6 +14,7 @@ use crate::tui::msg::Connection;
 use crate::tui::queue::Queue;
 use crate::tui::record::RecordPane;
 use crate::tui::reply::Level;
+use crate::tui::since::SinceList;
 use crate::tui::theme::Theme;
 use crate::tui::trends::Trends;
 
@@ -25,6 +26,7 @@ pub struct State {
     pub record: RecordPane,
     pub trends: Trends,
     pub actions: ActionList,
+    pub since: SinceList,
     /// The form being filled in, over everything else.
     pub form: Option<Form>,
     pub help: Help,
@@ -49,6 +51,7 @@ impl State {
             record: RecordPane::default(),
             trends: Trends::default(),
             actions: ActionList::default(),
+            since: SinceList::default(),
             form: None,
             help: Help::default(),
             focus: Focus::Queue,

@@ -8,7 +8,7 @@ use ratatui::crossterm::event::KeyEventKind;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::{Connection, Effect, Msg};
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, forms, queue, record, trends};
+use crate::tui::{actions, forms, queue, record, since, trends};
 
 use super::attention;
 use super::keys::on_key;
@@ -74,6 +74,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Queue(page) => {
             queue::on_page(&mut state.queue, page);
+            // The record on screen is seen as it is, whatever the page was counted against.
+            if let Some((open, view)) = state.record.loaded() {
+                queue::seen_at(&mut state.queue, &open.id, view.version);
+            }
             let replies = if state.record.open.is_none() {
                 preview_later(state)
             } else {
@@ -93,6 +97,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Record(view) => {
             let id = record::id_of(&view);
+            let seen = seen(state, id.as_deref(), view.version);
             record::on_view(&mut state.record, id.as_deref(), view);
             let replies = forms::landed(&mut state.form, id.as_deref());
             let mut effects = apply(state, replies);
@@ -100,6 +105,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.mode == Mode::Actions {
                 effects.push(actions::load(&state.actions));
             }
+            effects.extend(seen);
             effects
         }
         Msg::Analytics(analytics) => {
@@ -133,6 +139,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects.extend(record::on_change(&state.record, change.record_id));
             effects
         }
+        Msg::Since(answer) => {
+            let replies = since::on_since(&mut state.since, *answer);
+            apply(state, replies)
+        }
         Msg::AlertCounts(counts) => attention::on_counts(&mut state.attention, counts),
         Msg::Connection(connection) => {
             let reconnected =
@@ -152,6 +162,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The record shown is seen at its version: its row loses its changed mark, and the server
+/// keeps the mark once the span of the Since list is fixed (so the span does not move).
+fn seen(state: &mut State, id: Option<&str>, version: u64) -> Option<Effect> {
+    let id = id?;
+    state.record.open.as_ref().filter(|o| o.id == id)?;
+    queue::seen_at(&mut state.queue, id, version);
+    state.since.ready().then(|| Effect::MarkSeen {
+        id: id.to_string(),
+        version,
+    })
 }
 
 /// Start watching what the alerts watch: the first counts are what later ones are

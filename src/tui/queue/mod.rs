@@ -10,6 +10,6 @@ pub use assign::{assign, pick_key, pick_matches};
 pub use state::{Queue, SORTS};
 pub use update::{
     export, filter_key, freeze, load, load_counts, mark, mark_range, move_by, on_change, on_page,
-    show_filtered, show_view, sort, unmark_all,
+    seen_at, show_filtered, show_view, sort, unmark_all,
 };
 pub use view::{draw, draw_pick};

@@ -37,6 +37,18 @@ pub fn on_page(queue: &mut Queue, page: QueuePage) {
     keep_in_view(queue);
 }
 
+/// The user sees a record at `version`: its row no longer says it changed, unless the row
+/// is newer than what is shown.
+pub fn seen_at(queue: &mut Queue, id: &str, version: u64) {
+    if let Some(row) = queue
+        .rows
+        .iter_mut()
+        .find(|r| r.id == id && r.version <= version)
+    {
+        row.changed = false;
+    }
+}
+
 /// A record changed: the queue reloads, and the counts on the next minute. While frozen
 /// the change is only counted, and nothing reloads.
 pub fn on_change(queue: &mut Queue) -> Option<Effect> {

@@ -108,14 +108,17 @@ pub fn draw(
         .skip(queue.offset)
         .take(inner_height)
         .map(|(i, row)| {
-            let mark = match (i == queue.selected, queue.marked.contains(&row.id)) {
-                (true, true) => "▶*",
-                (true, false) => "▶",
-                (false, true) => " *",
-                (false, false) => "",
+            // `*` marked for a bulk action; `•` changed by others since the user saw it.
+            let flag = if queue.marked.contains(&row.id) {
+                "*"
+            } else if row.changed {
+                "•"
+            } else {
+                ""
             };
+            let mark = format!("{}{flag}", if i == queue.selected { "▶" } else { " " });
             let r = Row::new(vec![
-                Span::raw(mark),
+                Span::raw(mark.trim_end().to_string()),
                 Span::raw(row.id.clone()),
                 {
                     let due = due_text(row.next_due, row.at_risk_from, context.now);

@@ -5,10 +5,8 @@ use ratatui::text::Line;
 
 use crate::domain::deadlines::Status;
 use crate::tui::context::Context;
-use crate::tui::layout::span_of;
+use crate::tui::layout::{span_of, withheld};
 use crate::wire::RecordView;
-
-use super::tabs::withheld;
 
 pub(super) fn lines(view: &RecordView, explain: bool, context: &Context) -> Vec<Line<'static>> {
     view.deadlines

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use serde_json::Value;
 
 use crate::tui::context::Context;
-use crate::tui::layout::cell;
+use crate::tui::layout::{cell, event_line, withheld};
 use crate::wire::RecordView;
 
 fn field(label: &str, value: Span<'static>) -> Line<'static> {
@@ -81,10 +81,6 @@ pub(super) fn details(view: &RecordView, context: &Context) -> Vec<Line<'static>
 }
 
 /// The text a withheld value of `class` is drawn as.
-pub(super) fn withheld(class: &str) -> String {
-    format!("▒▒▒ {class}")
-}
-
 pub(super) fn checklist(view: &RecordView, cursor: usize, context: &Context) -> Vec<Line<'static>> {
     if view.checklist.is_empty() {
         return vec![Line::from("No checklist items at this stage.")];
@@ -162,45 +158,5 @@ pub(super) fn history(events: Option<&[Value]>) -> Vec<Line<'static>> {
     let Some(events) = events else {
         return vec![Line::from("loading …")];
     };
-    events
-        .iter()
-        .map(|e| {
-            let at = e
-                .get("at")
-                .and_then(Value::as_str)
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| {
-                    t.with_timezone(&crate::domain::local_time::ZONE)
-                        .format("%a %-d %b %H:%M")
-                        .to_string()
-                })
-                .unwrap_or_default();
-            let by = e.get("by").and_then(Value::as_str).unwrap_or("?");
-            let change = e.get("change");
-            let kind = change
-                .and_then(|c| c.get("event"))
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .replace('_', " ");
-            let detail = change
-                .and_then(|c| {
-                    c.get("item")
-                        .or_else(|| c.get("to"))
-                        .or_else(|| c.get("milestone"))
-                })
-                .and_then(Value::as_str)
-                .map(|d| format!(": {}", d.replace('_', " ")))
-                .unwrap_or_default();
-            // R-PRIV-9: a change the user may not see travels as a marker in its place.
-            let (kind, detail) = match change.and_then(|c| c.get("masked")).and_then(Value::as_str)
-            {
-                Some(class) => (
-                    "change withheld".to_string(),
-                    format!(": {}", withheld(class)),
-                ),
-                None => (kind, detail),
-            };
-            Line::from(format!("{at:<16} {by:<10} {kind}{detail}"))
-        })
-        .collect()
+    events.iter().map(|e| Line::from(event_line(e))).collect()
 }

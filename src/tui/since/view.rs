@@ -1,0 +1,87 @@
+//! The Since list drawn: each changed record with its stage, and under it what others
+//! changed, a line each.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use crate::domain::local_time;
+use crate::tui::context::Context;
+use crate::tui::layout::event_line;
+
+use super::state::SinceList;
+
+pub fn draw(list: &SinceList, context: &Context, frame: &mut Frame, area: Rect) {
+    let Some(data) = &list.data else {
+        frame.render_widget(
+            Paragraph::new("Loading…").block(
+                Block::new()
+                    .borders(Borders::ALL)
+                    .title(" Since you last looked "),
+            ),
+            area,
+        );
+        return;
+    };
+    let when = data.looked_at.map_or_else(String::new, |at| {
+        format!(
+            " ({})",
+            at.with_timezone(&local_time::ZONE)
+                .format("%a %-d %b %H:%M")
+        )
+    });
+    let title = format!(
+        " Since you last looked{when} · {}{} record(s) changed by others ",
+        data.records.len(),
+        if data.more { "+" } else { "" }
+    );
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(context.theme.focus_border)
+        .title(title);
+    if data.records.is_empty() {
+        frame.render_widget(
+            Paragraph::new("Nothing changed by others since you last looked.").block(block),
+            area,
+        );
+        return;
+    }
+    let mut lines = Vec::new();
+    let mut selected_line = 0;
+    for (i, record) in data.records.iter().enumerate() {
+        let head = format!(
+            "{} {}  {}  {}",
+            if i == list.selected { "▶" } else { " " },
+            record.id,
+            record.kind,
+            record.stage.replace('_', " ")
+        );
+        if i == list.selected {
+            selected_line = lines.len();
+            lines.push(Line::styled(head, context.theme.selected));
+        } else {
+            lines.push(Line::from(head));
+        }
+        lines.extend(
+            record
+                .events
+                .iter()
+                .map(|e| Line::from(format!("    {}", event_line(e)))),
+        );
+    }
+    let inner_height = usize::from(block.inner(area).height).max(1);
+    // Keep the highlighted record's first line on screen.
+    let scroll = selected_line.saturating_sub(inner_height / 3);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        area,
+    );
+}
+
+/// The keys of the list, for the hint line.
+pub fn hints() -> &'static str {
+    "j/k choose · enter opens the record · r reload · esc back"
+}
