@@ -84,6 +84,60 @@ pub struct QueueRow {
     pub changed: bool,
 }
 
+/// `POST /v1/handovers`: records handed over to a person or to an organisation (the team
+/// on shift), a line each. Exactly one of `to_user` and `to_org`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WriteHandover {
+    #[serde(default)]
+    pub to_user: Option<String>,
+    #[serde(default)]
+    pub to_org: Option<String>,
+    pub items: Vec<HandoverLine>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverLine {
+    pub record: String,
+    /// What the next worker needs to know or do.
+    pub line: String,
+}
+
+/// A handover as the caller may read it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Handover {
+    pub id: i64,
+    pub author: String,
+    pub to_user: Option<String>,
+    pub to_org: Option<String>,
+    pub written_at: DateTime<Utc>,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// Addressed to the caller (or their organisation), not written by them: theirs to
+    /// acknowledge.
+    pub for_me: bool,
+    pub items: Vec<HandoverItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HandoverItem {
+    /// The record's id, or a masked marker for a record the caller may not see.
+    #[schema(value_type = Object)]
+    pub record: serde_json::Value,
+    /// The line as the caller may read it: a masked marker where they may not see the
+    /// record's identifying details, protected words redacted where they may not see those.
+    #[schema(value_type = Object)]
+    pub line: serde_json::Value,
+}
+
+/// `GET /v1/handovers`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Handovers {
+    /// Newest first: those to the caller or their organisation, and those they wrote.
+    pub handovers: Vec<Handover>,
+}
+
 /// `POST /v1/records/{id}/seen`: the caller has seen the record at this version.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error;
 mod exports;
 mod feed;
+mod handovers;
 mod hygiene;
 mod learning;
 pub mod limit;
@@ -91,6 +92,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/records/{id}/history", get(records::history))
         .route("/v1/records/{id}/seen", post(since::seen))
         .route("/v1/since", get(since::since))
+        .route("/v1/handovers", get(handovers::list).post(handovers::write))
+        .route(
+            "/v1/handovers/{id}/acknowledge",
+            post(handovers::acknowledge),
+        )
         .route("/v1/analytics", get(analytics::analytics))
         .route("/v1/exports", post(exports::export))
         .route("/v1/learning-actions", get(learning::learning_actions))

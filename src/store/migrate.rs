@@ -43,6 +43,10 @@ const SQLITE: &[(i64, &str)] = &[
         11,
         include_str!("../../migrations/sqlite/0011_record_seen.sql"),
     ),
+    (
+        12,
+        include_str!("../../migrations/sqlite/0012_handovers.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -85,6 +89,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         11,
         include_str!("../../migrations/postgres/0011_record_seen.sql"),
+    ),
+    (
+        12,
+        include_str!("../../migrations/postgres/0012_handovers.sql"),
     ),
 ];
 

@@ -7,6 +7,7 @@ mod audit;
 mod counts;
 mod creates;
 mod feed;
+mod handovers;
 mod idempotency;
 mod migrate;
 mod queue;
@@ -27,6 +28,7 @@ use tokio::sync::watch;
 pub use accounts::{NewUser, Organisation, User, hash_password};
 pub use audit::AuditEntry;
 pub use feed::FeedEvent;
+pub use handovers::{Acknowledged, Addressee, StoredHandover};
 pub use idempotency::Stored;
 pub use queue::{Page, QueueError, QueueQuery, QueueRow, Scope, SortKey, Viewer};
 pub use records::{

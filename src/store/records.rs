@@ -265,7 +265,7 @@ impl Store {
 
     /// Begin a write (see [`super::writer`]): the protected terms read in the transaction
     /// stay current until it commits.
-    async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+    pub(super) async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
         self.writes.begin().await
     }
 

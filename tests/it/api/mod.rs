@@ -10,6 +10,7 @@ mod counts;
 mod derived;
 mod exports;
 mod feed;
+mod handovers;
 pub(crate) mod harness;
 mod idempotency;
 mod logins;

@@ -68,6 +68,9 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
             ("GET", "/v1/records/{id}/history"),
             ("POST", "/v1/records/{id}/seen"),
             ("GET", "/v1/since"),
+            ("GET", "/v1/handovers"),
+            ("POST", "/v1/handovers"),
+            ("POST", "/v1/handovers/{id}/acknowledge"),
             ("GET", "/v1/events"),
             ("GET", "/v1/audit"),
             ("GET", "/v1/analytics"),
@@ -112,6 +115,9 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 (Method::GET, "/v1/records/{id}/history", record("/history")),
                 (Method::GET, "/v1/since", "/v1/since".to_string()),
                 (Method::GET, "/v1/since", "/v1/since?from=-1".to_string()),
+                (Method::GET, "/v1/handovers", "/v1/handovers".to_string()),
+                (Method::POST, "/v1/handovers/{id}/acknowledge", "/v1/handovers/1/acknowledge".to_string()),
+                (Method::POST, "/v1/handovers/{id}/acknowledge", "/v1/handovers/x/acknowledge".to_string()),
                 (Method::GET, "/v1/audit", "/v1/audit".to_string()),
                 (Method::GET, "/v1/audit", "/v1/audit?limit=0".to_string()),
                 (Method::GET, "/v1/calendar/holidays", "/v1/calendar/holidays?year=2026".to_string()),
@@ -143,6 +149,15 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 let mut seen = probe(Method::POST, "/v1/records/{id}/seen", &record("/seen"), persona);
                 seen.body = Some(body);
                 probes.push(seen);
+            }
+            for body in [
+                json!({ "to_user": "tess", "items": [{ "record": own, "line": "Call back." }] }),
+                json!({ "to_org": "dffh", "items": [] }),
+                json!({ "to": "tess" }),
+            ] {
+                let mut handover = probe(Method::POST, "/v1/handovers", "/v1/handovers", persona);
+                handover.body = Some(body);
+                probes.push(handover);
             }
             let mut bad_create = probe(Method::POST, "/v1/records", "/v1/records", persona);
             bad_create.body = Some(json!({ "details": { "kind": "incident" } }));
