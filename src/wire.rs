@@ -86,7 +86,7 @@ pub struct QueueRow {
 
 /// `POST /v1/handovers`: records handed over to a person or to an organisation (the team
 /// on shift), a line each. Exactly one of `to_user` and `to_org`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WriteHandover {
     #[serde(default)]
@@ -96,7 +96,7 @@ pub struct WriteHandover {
     pub items: Vec<HandoverLine>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HandoverLine {
     pub record: String,

@@ -422,14 +422,7 @@ impl Client {
                     .post(self.url(&format!("/v1/records/{}/seen", encode(id)))),
             )
             .json(&crate::wire::Seen { version });
-        let response = request.send().await.map_err(|e| offline(&self.base, &e))?;
-        let status = response.status();
-        let body = read_body(&self.base, response).await?;
-        if status.is_success() {
-            Ok(())
-        } else {
-            Err(error_from(status, &body))
-        }
+        no_content(&self.base, request).await
     }
 
     /// `GET /v1/since`: what others changed after the user's last look, or after `from`
@@ -439,6 +432,31 @@ impl Client {
             Some(from) => self.get(&format!("/v1/since?from={from}")).await,
             None => self.get("/v1/since").await,
         }
+    }
+
+    /// `GET /v1/handovers`: those to the user or their organisation, and those they wrote.
+    pub async fn handovers(&self) -> Result<crate::wire::Handovers, ClientError> {
+        self.get("/v1/handovers").await
+    }
+
+    /// `POST /v1/handovers`: hand records over.
+    pub async fn write_handover(
+        &self,
+        handover: &crate::wire::WriteHandover,
+    ) -> Result<crate::wire::Handover, ClientError> {
+        let request = self
+            .authorised(self.http.post(self.url("/v1/handovers")))
+            .json(handover);
+        execute(&self.base, request).await
+    }
+
+    /// `POST /v1/handovers/{id}/acknowledge`.
+    pub async fn acknowledge_handover(&self, id: i64) -> Result<(), ClientError> {
+        let request = self.authorised(
+            self.http
+                .post(self.url(&format!("/v1/handovers/{id}/acknowledge"))),
+        );
+        no_content(&self.base, request).await
     }
 
     /// `GET /v1/calendar/holidays?year=`: the public holidays deadlines use.
@@ -527,6 +545,18 @@ async fn read_body(base: &str, mut response: reqwest::Response) -> Result<Vec<u8
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// A request whose answer has no body worth reading.
+async fn no_content(base: &str, request: RequestBuilder) -> Result<(), ClientError> {
+    let response = request.send().await.map_err(|e| offline(base, &e))?;
+    let status = response.status();
+    let body = read_body(base, response).await?;
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(error_from(status, &body))
+    }
 }
 
 async fn execute<T: DeserializeOwned>(

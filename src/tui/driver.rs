@@ -221,6 +221,18 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 }
                 return;
             }
+            Effect::LoadHandovers => match client.handovers().await {
+                Ok(data) => Msg::Handovers(Box::new(data)),
+                Err(e) => Msg::Failed(e.to_string()),
+            },
+            Effect::WriteHandover { handover } => match client.write_handover(&handover).await {
+                Ok(written) => Msg::HandoverWritten(Box::new(written)),
+                Err(e) => Msg::Failed(format!("the handover was not kept: {e}")),
+            },
+            Effect::AcknowledgeHandover { id } => match client.acknowledge_handover(id).await {
+                Ok(()) => Msg::Acknowledged,
+                Err(e) => Msg::Failed(e.to_string()),
+            },
             Effect::LoadSince { from } => match client.since(from).await {
                 Ok(since) => Msg::Since(Box::new(since)),
                 Err(e) => Msg::Failed(e.to_string()),
@@ -400,8 +412,8 @@ pub async fn run(
         &tx,
     );
     // What changed while the user was away is read before anything is marked seen.
-    let away = Effect::LoadSince { from: None };
-    for effect in resumed.into_iter().chain(watch(&mut state)).chain([away]) {
+    let away = [Effect::LoadSince { from: None }, Effect::LoadHandovers];
+    for effect in resumed.into_iter().chain(watch(&mut state)).chain(away) {
         run_effect(effect, &services, &tx);
     }
     // Inside tmux a notification must pass through it to reach the terminal.

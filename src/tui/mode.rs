@@ -33,6 +33,8 @@ pub enum Mode {
     Actions,
     /// What others changed since the user last looked (`State::since`).
     Since,
+    /// Handovers to and from the user (`State::handover`).
+    Handover,
 }
 
 /// What a reason is asked for.

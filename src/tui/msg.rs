@@ -44,6 +44,11 @@ pub enum Msg {
     AlertCounts(Vec<Option<i64>>),
     /// What others changed since the user last looked.
     Since(Box<crate::wire::Since>),
+    Handovers(Box<crate::wire::Handovers>),
+    /// A handover the user wrote was kept.
+    HandoverWritten(Box<crate::wire::Handover>),
+    /// A handover was acknowledged.
+    Acknowledged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +100,13 @@ pub enum Effect {
         query: String,
         sort: String,
         file: String,
+    },
+    LoadHandovers,
+    WriteHandover {
+        handover: Box<crate::wire::WriteHandover>,
+    },
+    AcknowledgeHandover {
+        id: i64,
     },
     /// The user has seen the record at this version.
     MarkSeen {

@@ -1557,3 +1557,99 @@ fn since_lists_what_others_changed_and_the_queue_marks_it_until_seen() {
     );
     assert!(!s.queue.rows[2].changed);
 }
+
+fn handovers_answer() -> cims::wire::Handovers {
+    serde_json::from_value(json!({
+        "handovers": [{
+            "id": 7, "author": "tess", "to_user": "alice", "to_org": null,
+            "written_at": "2026-11-24T06:00:00Z",
+            "acknowledged_by": null, "acknowledged_at": null, "for_me": true,
+            "items": [
+                {"record": "INC-2026-000003", "line": "Call the unit back before 9."},
+                {"record": {"masked": "identifying"}, "line": {"masked": "identifying"}}
+            ]
+        }]
+    }))
+    .expect("handovers")
+}
+
+#[test]
+fn a_handover_waiting_opens_at_start_is_acknowledged_and_one_is_written_for_marked_records() {
+    let mut s = state(false);
+    update(&mut s, Msg::Handovers(Box::new(handovers_answer())));
+    assert_eq!(s.mode, Mode::Handover, "an incoming worker reads it first");
+    both("handovers", &mut s);
+    assert_eq!(
+        press(&mut s, KeyCode::Char('a')),
+        vec![Effect::AcknowledgeHandover { id: 7 }]
+    );
+    assert_eq!(
+        update(&mut s, Msg::Acknowledged),
+        vec![Effect::LoadHandovers]
+    );
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(s.mode, Mode::Normal);
+
+    // Two records marked in the queue, handed over to the night team.
+    press(&mut s, KeyCode::Char('x'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('x'));
+    let marked: Vec<String> = s.queue.marked.iter().cloned().collect();
+    assert_eq!(marked.len(), 2);
+    assert_eq!(
+        press(&mut s, KeyCode::Char('H')),
+        vec![Effect::LoadHandovers]
+    );
+    press(&mut s, KeyCode::Char('w'));
+    for c in "org:dffh".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    press(&mut s, KeyCode::Tab);
+    for c in "Mum rings at 8.".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    press(&mut s, KeyCode::Tab);
+    // The last line is still empty: nothing is sent, and the user is told why.
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains(&format!("write a line for {}", marked[1])))
+    );
+    for c in "Bed found.".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    both("handover_writing", &mut s);
+    let sent = press(&mut s, KeyCode::Enter);
+    let expected = cims::wire::WriteHandover {
+        to_user: None,
+        to_org: Some("dffh".into()),
+        items: vec![
+            cims::wire::HandoverLine {
+                record: marked[0].clone(),
+                line: "Mum rings at 8.".into(),
+            },
+            cims::wire::HandoverLine {
+                record: marked[1].clone(),
+                line: "Bed found.".into(),
+            },
+        ],
+    };
+    assert_eq!(
+        sent,
+        vec![Effect::WriteHandover {
+            handover: Box::new(expected)
+        }]
+    );
+    let written: cims::wire::Handover = serde_json::from_value(json!({
+        "id": 8, "author": "alice", "to_user": null, "to_org": "dffh",
+        "written_at": "2026-11-24T07:00:00Z", "acknowledged_by": null,
+        "acknowledged_at": null, "for_me": false,
+        "items": [{"record": marked[0], "line": "Mum rings at 8."},
+                  {"record": marked[1], "line": "Bed found."}]
+    }))
+    .expect("written");
+    let effects = update(&mut s, Msg::HandoverWritten(Box::new(written)));
+    assert_eq!(effects, vec![Effect::LoadHandovers]);
+    assert!(s.handover.compose.is_none() && s.queue.marked.is_empty());
+}

@@ -6,7 +6,7 @@ use crate::tui::forms::Form;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, queue, record, since, trends};
+use crate::tui::{actions, handover, queue, record, since, trends};
 
 use super::state::State;
 
@@ -89,6 +89,19 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
         Action::Trends => return trends::open(&state.trends),
         Action::LearningActions => return actions::open(&state.actions),
         Action::Since => return since::open(&state.since),
+        Action::Handovers => {
+            let candidates = if state.queue.marked.is_empty() {
+                state
+                    .queue
+                    .selected_row()
+                    .map(|r| r.id.clone())
+                    .into_iter()
+                    .collect()
+            } else {
+                state.queue.marked.iter().cloned().collect()
+            };
+            return handover::open(&mut state.handover, candidates);
+        }
         Action::Export => return vec![queue::export(&state.queue, state.context.now)],
         Action::RaiseAction => return raise_action(state),
         Action::Waive => return record::waive(&state.record),

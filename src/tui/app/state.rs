@@ -7,6 +7,7 @@ use crate::tui::actions::ActionList;
 use super::attention::Attention;
 use crate::tui::context::Context;
 use crate::tui::forms::Form;
+use crate::tui::handover::HandoverScreen;
 use crate::tui::help::Help;
 use crate::tui::keymap::Keymap;
 use crate::tui::mode::{Focus, Mode};
@@ -27,6 +28,7 @@ pub struct State {
     pub trends: Trends,
     pub actions: ActionList,
     pub since: SinceList,
+    pub handover: HandoverScreen,
     /// The form being filled in, over everything else.
     pub form: Option<Form>,
     pub help: Help,
@@ -52,6 +54,7 @@ impl State {
             trends: Trends::default(),
             actions: ActionList::default(),
             since: SinceList::default(),
+            handover: HandoverScreen::default(),
             form: None,
             help: Help::default(),
             focus: Focus::Queue,

@@ -8,7 +8,7 @@ use ratatui::crossterm::event::KeyEventKind;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::{Connection, Effect, Msg};
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, forms, queue, record, since, trends};
+use crate::tui::{actions, forms, handover, queue, record, since, trends};
 
 use super::attention;
 use super::keys::on_key;
@@ -142,6 +142,19 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Since(answer) => {
             let replies = since::on_since(&mut state.since, *answer);
             apply(state, replies)
+        }
+        Msg::Handovers(data) => {
+            let replies = handover::on_handovers(&mut state.handover, *data);
+            apply(state, replies)
+        }
+        Msg::HandoverWritten(written) => {
+            let replies = handover::on_written(&mut state.handover, &written);
+            queue::unmark_all(&mut state.queue);
+            apply(state, replies)
+        }
+        Msg::Acknowledged => {
+            state.message = Some((Level::Info, "handover acknowledged".into()));
+            vec![handover::load()]
         }
         Msg::AlertCounts(counts) => attention::on_counts(&mut state.attention, counts),
         Msg::Connection(connection) => {

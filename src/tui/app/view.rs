@@ -9,7 +9,7 @@ use crate::tui::action::REGISTRY;
 use crate::tui::keymap::Keymap;
 use crate::tui::layout::{draw_hints, overlay};
 use crate::tui::mode::{Focus, Mode, ReasonFor};
-use crate::tui::{actions, forms, help, queue, record, since, trends};
+use crate::tui::{actions, forms, handover, help, queue, record, since, trends};
 
 use super::state::State;
 use super::status;
@@ -38,6 +38,9 @@ pub fn view(state: &State, frame: &mut Frame) {
     if state.mode == Mode::Trends {
         trends::draw(&state.trends, context, frame, screen);
         draw_hints(message, &trends::hints(&state.trends), frame, hints);
+    } else if state.mode == Mode::Handover {
+        handover::draw(&state.handover, context, frame, screen);
+        draw_hints(message, handover::hints(), frame, hints);
     } else if state.mode == Mode::Since {
         since::draw(&state.since, context, frame, screen);
         draw_hints(message, since::hints(), frame, hints);
@@ -123,7 +126,8 @@ pub fn view(state: &State, frame: &mut Frame) {
         | Mode::Note
         | Mode::Trends
         | Mode::Actions
-        | Mode::Since => {}
+        | Mode::Since
+        | Mode::Handover => {}
     }
 }
 
