@@ -40,6 +40,9 @@ pub struct DemoArgs {
     /// Seed, serve and query as every demo user without opening the app; exit 0 if all is well.
     #[arg(long)]
     pub check: bool,
+    /// The app in the linear mode, for screen readers: no box drawing, one item a line.
+    #[arg(long)]
+    pub linear: bool,
 }
 
 pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<ExitCode> {
@@ -171,7 +174,7 @@ async fn demo_main(args: &DemoArgs, db: &str, out: &mut dyn Write) -> Result<Exi
             Err(problem) => Err(problem),
         }
     } else {
-        app(&store, &base, &args.user).await
+        app(&store, &base, &args.user, args.linear).await
     };
     let _ = stop.send(());
     let _ = server.await;
@@ -428,7 +431,7 @@ fn start_line(user: &str) -> String {
 const READ_PER_USER: u32 = 200;
 const RECORDS_READ: usize = 60;
 
-async fn app(store: &Store, base: &str, user: &str) -> Result<ExitCode, String> {
+async fn app(store: &Store, base: &str, user: &str, linear: bool) -> Result<ExitCode, String> {
     let client = Client::new(base, &token_for(store, user).await?).map_err(|e| e.to_string())?;
     let data = crate::client::session::data_dir().ok_or("no data directory")?;
     std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
@@ -444,6 +447,7 @@ async fn app(store: &Store, base: &str, user: &str) -> Result<ExitCode, String> 
         theme,
     );
     state.message = Some((crate::tui::reply::Level::Info, start_line(user)));
+    state.context.linear = linear;
     crate::tui::driver::run(
         state,
         client,

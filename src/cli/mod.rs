@@ -28,6 +28,9 @@ pub struct Cli {
     /// Without a command: the terminal app.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The terminal app in the linear mode, for screen readers (without a command).
+    #[arg(long)]
+    pub linear: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,10 +73,12 @@ pub enum Command {
 
 /// Runs a parsed command, writing results to `out` and problems to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
-    let result = match cli
-        .command
-        .unwrap_or_else(|| Command::Tui(tui::TuiArgs::default()))
-    {
+    let result = match cli.command.unwrap_or_else(|| {
+        Command::Tui(tui::TuiArgs {
+            linear: cli.linear,
+            ..tui::TuiArgs::default()
+        })
+    }) {
         Command::Tui(args) => tui::run(&args, err),
         Command::Demo(args) => demo::run(&args, out, err),
         Command::Export(args) => export::run(&args, out, err),

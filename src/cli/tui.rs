@@ -30,6 +30,10 @@ pub struct TuiArgs {
     /// Look without changing anything: no write is sent.
     #[arg(long)]
     pub read_only: bool,
+    /// The linear mode, for screen readers: no box drawing, one item a line (also the
+    /// config's [ui] linear).
+    #[arg(long)]
+    pub linear: bool,
 }
 
 /// The config and a client for the server: `server` if given, else the config's
@@ -120,6 +124,7 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
     init_file_log(&data);
     let mut state = State::new(chrono::Utc::now(), keymap, theme);
     state.context.read_only = args.read_only;
+    state.context.linear = args.linear || config.ui.linear;
     state.queue.views = config.views();
     state.attention =
         crate::tui::app::Attention::new(&config.alerts, &state.queue.views, config.ui.notify);

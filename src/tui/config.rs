@@ -58,6 +58,8 @@ pub struct UiConfig {
     pub idle_lock_minutes: u32,
     /// The desktop-notification sequence the terminal understands: osc9 or osc777.
     pub notify: Osc,
+    /// The linear mode, for screen readers: no box drawing, one item a line.
+    pub linear: bool,
 }
 
 impl Default for UiConfig {
@@ -66,6 +68,7 @@ impl Default for UiConfig {
             theme: "ansi16".to_string(),
             idle_lock_minutes: 10,
             notify: Osc::default(),
+            linear: false,
         }
     }
 }

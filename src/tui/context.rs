@@ -23,6 +23,8 @@ pub struct Context {
     pub privacy: bool,
     /// Look, never change: no write is sent.
     pub read_only: bool,
+    /// The linear mode, for screen readers (no box drawing, one item a line).
+    pub linear: bool,
 }
 
 impl Context {
@@ -36,6 +38,7 @@ impl Context {
             theme,
             privacy: false,
             read_only: false,
+            linear: false,
         }
     }
 }

@@ -1653,3 +1653,70 @@ fn a_handover_waiting_opens_at_start_is_acknowledged_and_one_is_written_for_mark
     assert_eq!(effects, vec![Effect::LoadHandovers]);
     assert!(s.handover.compose.is_none() && s.queue.marked.is_empty());
 }
+
+#[test]
+fn the_linear_mode_draws_no_boxes_one_item_a_line_and_announces_changes() {
+    let boxes = ['┌', '┐', '└', '┘', '│', '─', '├', '┤'];
+    let no_boxes = |drawn: &str| {
+        assert!(
+            !drawn.chars().any(|c| boxes.contains(&c)),
+            "box drawing in the linear mode:\n{drawn}"
+        );
+    };
+    let mut s = state(false);
+    s.context.linear = true;
+    update(
+        &mut s,
+        Msg::Counts(vec![
+            Some(12),
+            Some(5),
+            Some(31),
+            Some(3),
+            Some(86),
+            Some(2120),
+        ]),
+    );
+    both("linear_queue", &mut s);
+    let drawn = screen(&mut s, 80, 24);
+    no_boxes(&drawn);
+    assert!(
+        drawn.contains("Views: 1 Mine 12 (shown); 2 Due today 5"),
+        "{drawn}"
+    );
+    assert!(
+        drawn.contains("> INC-2026-000001: due OVERDUE 13h00m; stage identification response"),
+        "{drawn}"
+    );
+
+    press(&mut s, KeyCode::Enter);
+    let mut view = record_view(false);
+    view.record["id"] = json!("INC-2026-000001");
+    update(&mut s, Msg::Record(view));
+    both("linear_record", &mut s);
+    let drawn = screen(&mut s, 80, 24);
+    no_boxes(&drawn);
+    assert!(
+        drawn.contains("Record INC-2026-000001, tab Details (1 of 4):"),
+        "{drawn}"
+    );
+
+    press(&mut s, KeyCode::Esc);
+    update(
+        &mut s,
+        Msg::Change(cims::wire::Change {
+            seq: 3,
+            record_id: "INC-2026-000004".into(),
+            version: 5,
+        }),
+    );
+    assert!(screen(&mut s, 80, 24).contains("Message: INC-2026-000004 changed (version 5)"));
+
+    update(&mut s, Msg::Since(Box::new(since_answer())));
+    press(&mut s, KeyCode::Char('S'));
+    both("linear_since", &mut s);
+    no_boxes(&screen(&mut s, 120, 40));
+    press(&mut s, KeyCode::Esc);
+    update(&mut s, Msg::Handovers(Box::new(handovers_answer())));
+    both("linear_handovers", &mut s);
+    no_boxes(&screen(&mut s, 120, 40));
+}

@@ -4,6 +4,7 @@
 
 mod attention;
 mod keys;
+mod linear;
 mod perform;
 mod resume;
 mod state;

@@ -129,6 +129,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Change(change) => {
+            // The linear mode says what changed, as a plain line.
+            if state.context.linear {
+                state.message = Some((
+                    Level::Info,
+                    format!("{} changed (version {})", change.record_id, change.version),
+                ));
+            }
             let mut effects: Vec<Effect> = attention::on_change(&mut state.attention, &change)
                 .into_iter()
                 .collect();

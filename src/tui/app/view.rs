@@ -11,6 +11,7 @@ use crate::tui::layout::{draw_hints, overlay};
 use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::{actions, forms, handover, help, queue, record, since, trends};
 
+use super::linear;
 use super::state::State;
 use super::status;
 
@@ -21,6 +22,10 @@ pub fn view(state: &State, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         draw_too_small(frame, area);
+        return;
+    }
+    if state.context.linear && linear::covers(&state.mode) {
+        linear::view(state, frame);
         return;
     }
     let [top, queue_area, detail, hints] = Layout::vertical([

@@ -9,4 +9,4 @@ mod view;
 
 pub use state::{Compose, HandoverScreen};
 pub use update::{key, load, on_handovers, on_written, open};
-pub use view::{draw, hints};
+pub use view::{draw, hints, linear_lines};

@@ -19,24 +19,17 @@ fn when(at: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
-pub fn draw(screen: &HandoverScreen, context: &Context, frame: &mut Frame, area: Rect) {
+/// The title, the lines, and which line the highlighted handover starts at.
+fn body(screen: &HandoverScreen, context: &Context) -> (String, Vec<Line<'static>>, usize) {
+    let title = format!(
+        " Handovers · {} to acknowledge · {} record(s) to hand over ",
+        screen.waiting(),
+        screen.candidates.len()
+    );
     let Some(data) = &screen.data else {
-        frame.render_widget(
-            Paragraph::new("Loading…")
-                .block(Block::new().borders(Borders::ALL).title(" Handovers ")),
-            area,
-        );
-        return;
+        return (title, vec![Line::from("Loading…")], 0);
     };
     let me = context.me.as_ref().map(|m| m.user.as_str());
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(context.theme.focus_border)
-        .title(format!(
-            " Handovers · {} to acknowledge · {} record(s) to hand over ",
-            screen.waiting(),
-            screen.candidates.len()
-        ));
     let mut lines = Vec::new();
     let mut selected_line = 0;
     if data.handovers.is_empty() {
@@ -78,6 +71,15 @@ pub fn draw(screen: &HandoverScreen, context: &Context, frame: &mut Frame, area:
             )));
         }
     }
+    (title, lines, selected_line)
+}
+
+pub fn draw(screen: &HandoverScreen, context: &Context, frame: &mut Frame, area: Rect) {
+    let (title, lines, selected_line) = body(screen, context);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(context.theme.focus_border)
+        .title(title);
     let inner_height = usize::from(block.inner(area).height).max(1);
     let scroll = selected_line.saturating_sub(inner_height / 3);
     frame.render_widget(
@@ -89,25 +91,47 @@ pub fn draw(screen: &HandoverScreen, context: &Context, frame: &mut Frame, area:
     if let Some(compose) = &screen.compose {
         let height = u16::try_from(compose.lines.len() + 4).unwrap_or(u16::MAX);
         let rect = overlay(area, 76, height.min(area.height));
-        let mut text = vec![field_line(
-            "To (user|org:id)",
-            &compose.to,
-            compose.focus == 0,
-        )];
-        for (n, (record, line)) in compose.lines.iter().enumerate() {
-            text.push(field_line(record, line, compose.focus == n + 1));
-        }
         frame.render_widget(Clear, rect);
         frame.render_widget(
-            Paragraph::new(text).wrap(Wrap { trim: false }).block(
-                Block::new()
-                    .borders(Borders::ALL)
-                    .border_style(context.theme.focus_border)
-                    .title(" hand over · tab next · enter on the last sends · esc cancels "),
-            ),
+            Paragraph::new(compose_lines(compose))
+                .wrap(Wrap { trim: false })
+                .block(
+                    Block::new()
+                        .borders(Borders::ALL)
+                        .border_style(context.theme.focus_border)
+                        .title(" hand over · tab next · enter on the last sends · esc cancels "),
+                ),
             rect,
         );
     }
+}
+
+fn compose_lines(compose: &super::state::Compose) -> Vec<Line<'static>> {
+    let mut text = vec![field_line(
+        "To (user|org:id)",
+        &compose.to,
+        compose.focus == 0,
+    )];
+    for (n, (record, line)) in compose.lines.iter().enumerate() {
+        text.push(field_line(record, line, compose.focus == n + 1));
+    }
+    text
+}
+
+/// The screen for the linear mode: its title as a line, its lines, and the handover being
+/// written.
+pub fn linear_lines(screen: &HandoverScreen, context: &Context) -> Vec<Line<'static>> {
+    let (title, lines, _) = body(screen, context);
+    let mut out: Vec<Line<'static>> = std::iter::once(Line::from(format!("{}:", title.trim())))
+        .chain(lines)
+        .collect();
+    if let Some(compose) = &screen.compose {
+        out.push(Line::from(
+            "Writing a handover (tab next, enter on the last sends, esc cancels):",
+        ));
+        out.extend(compose_lines(compose));
+    }
+    out
 }
 
 fn field_line(label: &str, value: &str, focused: bool) -> Line<'static> {

@@ -12,4 +12,4 @@ pub use update::{
     export, filter_key, freeze, load, load_counts, mark, mark_range, move_by, on_change, on_page,
     seen_at, show_filtered, show_view, sort, unmark_all,
 };
-pub use view::{draw, draw_pick};
+pub use view::{draw, draw_pick, linear_lines};

@@ -167,6 +167,60 @@ pub fn draw(
     }
 }
 
+/// The queue for the linear mode: one record a line, each value with its label, the
+/// highlighted one first marked `>`.
+pub fn linear_lines(queue: &Queue, context: &Context, room: usize) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(format!(
+        "Queue, sorted by {}{}: {} record(s), row {} highlighted{}.",
+        queue.sorted_by().1,
+        if queue.filter.is_empty() {
+            String::new()
+        } else {
+            format!(", filter {}", queue.filter)
+        },
+        queue.rows.len(),
+        queue.selected + 1,
+        if queue.marked.is_empty() {
+            String::new()
+        } else {
+            format!(", {} marked", queue.marked.len())
+        }
+    ))];
+    if queue.rows.is_empty() {
+        lines.push(Line::from("Nothing to show in this view."));
+    }
+    for (i, row) in queue.rows.iter().enumerate().skip(queue.offset).take(room) {
+        let mut flags = Vec::new();
+        if queue.marked.contains(&row.id) {
+            flags.push("marked");
+        }
+        if row.changed {
+            flags.push("changed since you saw it");
+        }
+        lines.push(Line::from(format!(
+            "{} {}: due {}; stage {}; impact {}; type {}; who {}; assignee {}{}",
+            if i == queue.selected { ">" } else { " " },
+            row.id,
+            due_text(row.next_due, row.at_risk_from, context.now),
+            row.stage.replace('_', " "),
+            row.impact.as_deref().map_or("none", |i| if i == "major" {
+                "MAJOR"
+            } else {
+                "non-major"
+            }),
+            type_label(row, context, true),
+            who_of(row, context).content,
+            row.assignee.as_deref().unwrap_or("nobody"),
+            if flags.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", flags.join(", "))
+            }
+        )));
+    }
+    lines
+}
+
 /// Whom to assign to: what was typed, and the colleagues it matches.
 pub fn draw_pick(context: &Context, text: &str, index: usize, frame: &mut Frame, area: Rect) {
     let rect = overlay(area, 60, 14);

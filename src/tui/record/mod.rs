@@ -16,4 +16,4 @@ pub use update::{
     ask_first, move_cursor, new_note, next_tab, on_change, on_history, on_view, open, preview,
     show_created, tick, waive, withdraw,
 };
-pub use view::{draw, draw_editor};
+pub use view::{draw, draw_editor, linear_lines};

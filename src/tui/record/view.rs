@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::tui::context::Context;
@@ -91,6 +92,34 @@ pub fn draw(pane: &RecordPane, context: &Context, focused: bool, frame: &mut Fra
             .block(Block::new().borders(Borders::ALL).title(" deadlines ")),
         side,
     );
+}
+
+/// The record for the linear mode: what it is and which tab, the tab's lines, then its
+/// deadlines, one item a line.
+pub fn linear_lines(pane: &RecordPane, context: &Context) -> Vec<Line<'static>> {
+    let Some(open) = &pane.open else {
+        return Vec::new();
+    };
+    let mut lines = vec![Line::from(format!(
+        "Record {}, tab {} ({} of {}):",
+        open.id,
+        open.tab.title(),
+        open.tab.index() + 1,
+        RecordTab::ALL.len()
+    ))];
+    let Some(view) = &open.view else {
+        lines.push(Line::from("loading"));
+        return lines;
+    };
+    lines.extend(match open.tab {
+        RecordTab::Details => details(view, context),
+        RecordTab::Checklist => checklist(view, open.cursor, context),
+        RecordTab::Notes => notes(view, context),
+        RecordTab::History => history(open.history.as_deref()),
+    });
+    lines.push(Line::from("Deadlines:"));
+    lines.extend(deadlines::lines(view, pane.explain, context));
+    lines
 }
 
 /// The note editor, over the record pane.

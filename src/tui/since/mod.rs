@@ -7,4 +7,4 @@ mod view;
 
 pub use state::SinceList;
 pub use update::{key, load, on_since, open};
-pub use view::{draw, hints};
+pub use view::{draw, hints, linear_lines};

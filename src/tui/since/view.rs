@@ -12,17 +12,14 @@ use crate::tui::layout::event_line;
 
 use super::state::SinceList;
 
-pub fn draw(list: &SinceList, context: &Context, frame: &mut Frame, area: Rect) {
+/// The title, the lines, and which line the highlighted record starts at.
+fn body(list: &SinceList, context: &Context) -> (String, Vec<Line<'static>>, usize) {
     let Some(data) = &list.data else {
-        frame.render_widget(
-            Paragraph::new("Loading…").block(
-                Block::new()
-                    .borders(Borders::ALL)
-                    .title(" Since you last looked "),
-            ),
-            area,
+        return (
+            " Since you last looked ".into(),
+            vec![Line::from("Loading…")],
+            0,
         );
-        return;
     };
     let when = data.looked_at.map_or_else(String::new, |at| {
         format!(
@@ -36,16 +33,9 @@ pub fn draw(list: &SinceList, context: &Context, frame: &mut Frame, area: Rect) 
         data.records.len(),
         if data.more { "+" } else { "" }
     );
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(context.theme.focus_border)
-        .title(title);
     if data.records.is_empty() {
-        frame.render_widget(
-            Paragraph::new("Nothing changed by others since you last looked.").block(block),
-            area,
-        );
-        return;
+        let none = "Nothing changed by others since you last looked.";
+        return (title, vec![Line::from(none)], 0);
     }
     let mut lines = Vec::new();
     let mut selected_line = 0;
@@ -70,6 +60,15 @@ pub fn draw(list: &SinceList, context: &Context, frame: &mut Frame, area: Rect) 
                 .map(|e| Line::from(format!("    {}", event_line(e)))),
         );
     }
+    (title, lines, selected_line)
+}
+
+pub fn draw(list: &SinceList, context: &Context, frame: &mut Frame, area: Rect) {
+    let (title, lines, selected_line) = body(list, context);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(context.theme.focus_border)
+        .title(title);
     let inner_height = usize::from(block.inner(area).height).max(1);
     // Keep the highlighted record's first line on screen.
     let scroll = selected_line.saturating_sub(inner_height / 3);
@@ -79,6 +78,14 @@ pub fn draw(list: &SinceList, context: &Context, frame: &mut Frame, area: Rect) 
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
         area,
     );
+}
+
+/// The list for the linear mode: its title as a line, then its lines.
+pub fn linear_lines(list: &SinceList, context: &Context) -> Vec<Line<'static>> {
+    let (title, lines, _) = body(list, context);
+    std::iter::once(Line::from(format!("{}:", title.trim())))
+        .chain(lines)
+        .collect()
 }
 
 /// The keys of the list, for the hint line.
