@@ -7,7 +7,8 @@
 //!
 //! Measures, per database size: start-up to the first frame and to the first frame that
 //! shows a record; bytes per keystroke for a one-row move inside the queue and for a move
-//! that scrolls it; bytes written in five idle seconds; and keystroke-to-frame latency
+//! that scrolls it; bytes per move when the highlight rests and the record pane previews
+//! the row; bytes written in five idle seconds; and keystroke-to-frame latency
 //! (first output byte, and the end of the frame's synchronized update).
 
 #[path = "common/measure.rs"]
@@ -36,6 +37,8 @@ const MOVES: usize = 200;
 /// Moves past the bottom of the queue, measured.
 const SCROLLS: usize = 100;
 const IDLE: Duration = Duration::from_secs(5);
+/// One-row moves each followed by a rest long enough for the preview, measured.
+const RESTED_MOVES: usize = 24;
 /// Presses of a key bound to nothing, measured.
 const UNBOUND: usize = 20;
 /// How long anything may take before the benchmark gives up.
@@ -252,7 +255,10 @@ impl App {
             }
             if Instant::now() >= deadline {
                 let _ = self.child.kill();
-                panic!("the app did not quit");
+                panic!(
+                    "the app did not quit; the screen:\n{}",
+                    self.seen(|s| s.parser.screen().contents())
+                );
             }
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -298,6 +304,8 @@ struct Figures {
     first_queue: Vec<Duration>,
     move_bytes: Vec<usize>,
     scroll_bytes: Vec<usize>,
+    /// A one-row move and the record pane's preview once the highlight rests.
+    rested_bytes: Vec<usize>,
     idle_bytes: usize,
     unbound_bytes: f64,
     first_byte: Vec<Duration>,
@@ -365,7 +373,7 @@ fn measure(runtime: &tokio::runtime::Runtime, records: usize, runs: usize) -> Fi
     // Keys bound to nothing: nothing changed, so nothing should be drawn.
     let before = app.seen(|s| s.bytes);
     for _ in 0..UNBOUND {
-        app.key(b"z");
+        app.key(b"%");
         std::thread::sleep(Duration::from_millis(50));
     }
     app.settle(Duration::from_millis(200));
@@ -407,6 +415,17 @@ fn measure(runtime: &tokio::runtime::Runtime, records: usize, runs: usize) -> Fi
         }
     }
     app.settle(Duration::from_millis(200));
+    // (b) With the preview: a move, then rest until the record pane has followed.
+    app.key(b"g");
+    app.settle(Duration::from_millis(400));
+    let mut rested_bytes = Vec::new();
+    for i in 0..RESTED_MOVES {
+        let key: &[u8] = if (i / 4) % 2 == 0 { b"j" } else { b"k" };
+        let before = app.seen(|s| s.bytes);
+        app.key(key);
+        app.settle(Duration::from_millis(400));
+        rested_bytes.push(app.seen(|s| s.bytes) - before);
+    }
     app.quit();
 
     runtime.block_on(async {
@@ -424,6 +443,7 @@ fn measure(runtime: &tokio::runtime::Runtime, records: usize, runs: usize) -> Fi
         first_queue,
         move_bytes,
         scroll_bytes,
+        rested_bytes,
         idle_bytes,
         unbound_bytes,
         first_byte,
@@ -501,11 +521,23 @@ fn print(all: &[Figures]) {
             .collect(),
     );
     row(
+        "bytes per move, preview drawn (mean)",
+        all.iter()
+            .map(|f| {
+                format!(
+                    "{:.0} B ({} moves)",
+                    mean(&f.rested_bytes),
+                    f.rested_bytes.len()
+                )
+            })
+            .collect(),
+    );
+    row(
         "bytes written in 5 s idle",
         all.iter().map(|f| format!("{} B", f.idle_bytes)).collect(),
     );
     row(
-        "bytes per key bound to nothing (z, mean)",
+        "bytes per key bound to nothing (%, mean)",
         all.iter()
             .map(|f| format!("{:.0} B", f.unbound_bytes))
             .collect(),

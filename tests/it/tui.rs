@@ -1372,12 +1372,19 @@ fn the_record_pane_follows_the_highlight_once_it_rests_and_z_gives_the_queue_the
     assert_eq!(effects, vec![Effect::LoadRecord { id: third.clone() }]);
     assert_eq!(s.focus, Focus::Queue, "the queue keeps the keyboard");
     assert_eq!(
-        s.record.open.as_ref().map(|o| o.id.as_str()),
-        Some(third.as_str())
+        cims::tui::app::snapshot(&s).record_tab,
+        None,
+        "a record only previewed is not reopened on the next start"
     );
+    // The pane keeps what it shows until the record arrives: drawn once, not blanked.
+    assert_eq!(s.record.previewing.as_deref(), Some(third.as_str()));
     let mut view = record_view(false);
     view.record["id"] = json!(third);
     update(&mut s, Msg::Record(view));
+    assert_eq!(
+        s.record.open.as_ref().map(|o| o.id.as_str()),
+        Some(third.as_str())
+    );
     // Enter on a record already shown only moves the keyboard to it.
     assert!(press(&mut s, KeyCode::Enter).is_empty());
     assert_eq!(s.focus, Focus::Record);

@@ -3,6 +3,7 @@
 //! identifying).
 
 use crate::client::resume::{Resume, structured_terms};
+use crate::tui::mode::Focus;
 use crate::tui::msg::Effect;
 use crate::tui::queue::SORTS;
 use crate::tui::record::{self, RecordTab};
@@ -12,6 +13,12 @@ use super::update::apply;
 
 /// Where the user is now.
 pub fn snapshot(state: &State) -> Resume {
+    // A record the user opened, not one the pane only shows as the highlight rests.
+    let opened = state
+        .record
+        .open
+        .as_ref()
+        .filter(|_| state.focus == Focus::Record);
     Resume {
         view: state
             .queue
@@ -21,17 +28,10 @@ pub fn snapshot(state: &State) -> Resume {
             .unwrap_or_default(),
         filter: structured_terms(&state.queue.filter),
         sort: state.queue.sorted_by().0.to_string(),
-        selected: state
-            .record
-            .open
-            .as_ref()
+        selected: opened
             .map(|open| open.id.clone())
             .or_else(|| state.queue.selected_row().map(|r| r.id.clone())),
-        record_tab: state
-            .record
-            .open
-            .as_ref()
-            .map(|open| open.tab.title().to_string()),
+        record_tab: opened.map(|open| open.tab.title().to_string()),
     }
 }
 

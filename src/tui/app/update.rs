@@ -78,7 +78,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if let Some((open, view)) = state.record.loaded() {
                 queue::seen_at(&mut state.queue, &open.id, view.version);
             }
-            let replies = if state.record.open.is_none() {
+            // The pane follows the highlight, unless the user is in the record.
+            let replies = if state.focus == Focus::Queue {
                 preview_later(state)
             } else {
                 Vec::new()
@@ -88,7 +89,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Preview(id) => {
             // Only if the highlight is still there and nothing else has the keyboard.
             let resting = state.queue.selected_row().is_some_and(|r| r.id == id);
-            let shown = state.record.open.as_ref().is_some_and(|o| o.id == id);
+            let shown = state.record.open.as_ref().is_some_and(|o| o.id == id)
+                || state.record.previewing.as_deref() == Some(id.as_str());
             if !resting || shown || state.focus != Focus::Queue || state.queue.zoomed {
                 return Vec::new();
             }
@@ -97,14 +99,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Record(view) => {
             let id = record::id_of(&view);
-            let seen = seen(state, id.as_deref(), view.version);
-            record::on_view(&mut state.record, id.as_deref(), view);
+            let version = view.version;
+            let history = record::on_view(&mut state.record, id.as_deref(), view);
+            let seen = seen(state, id.as_deref(), version);
             let replies = forms::landed(&mut state.form, id.as_deref());
             let mut effects = apply(state, replies);
             // After a write lands, the open list shows where things now stand.
             if state.mode == Mode::Actions {
                 effects.push(actions::load(&state.actions));
             }
+            effects.extend(history);
             effects.extend(seen);
             effects
         }

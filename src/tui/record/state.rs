@@ -58,6 +58,9 @@ pub struct RecordPane {
     pub explain: bool,
     /// Note drafts kept on disk, by record id, offered back when the record is opened.
     pub drafts: BTreeMap<String, String>,
+    /// The record the highlight rests on, asked for: the pane keeps what it shows until it
+    /// arrives, so it is drawn once, not blanked first.
+    pub previewing: Option<String>,
 }
 
 impl RecordPane {

@@ -16,6 +16,7 @@ use super::state::{
 
 /// Open a record in the record pane and ask for it.
 pub fn open(pane: &mut RecordPane, id: String) -> Vec<Reply> {
+    pane.previewing = None;
     let mut replies = vec![Reply::Focus(Focus::Record)];
     if pane.drafts.contains_key(&id) {
         replies.push(Reply::Message(
@@ -45,20 +46,8 @@ pub fn open(pane: &mut RecordPane, id: String) -> Vec<Reply> {
 /// Show a record in the pane as the queue's highlight rests on it; the queue keeps the
 /// keyboard.
 pub fn preview(pane: &mut RecordPane, id: String) -> Vec<Reply> {
-    let tab = pane.open.as_ref().map_or(RecordTab::Details, |o| o.tab);
-    pane.open = Some(OpenRecord {
-        id: id.clone(),
-        view: None,
-        history: None,
-        tab,
-        cursor: 0,
-    });
-    let mut replies = Vec::new();
-    if tab == RecordTab::History {
-        replies.push(Reply::Effect(Effect::LoadHistory { id: id.clone() }));
-    }
-    replies.push(Reply::Effect(Effect::LoadRecord { id }));
-    replies
+    pane.previewing = Some(id.clone());
+    vec![Reply::Effect(Effect::LoadRecord { id })]
 }
 
 /// A record just registered, opened as the server sent it; its id.
@@ -75,11 +64,31 @@ pub fn show_created(pane: &mut RecordPane, view: RecordView) -> String {
 }
 
 /// A record as the server now has it: shown if it is the open one.
-pub fn on_view(pane: &mut RecordPane, id: Option<&str>, view: RecordView) {
+/// A record arrived: the open one, or the one being previewed, which then takes the pane
+/// (on the tab the pane was at; the history is asked for when that tab shows).
+pub fn on_view(pane: &mut RecordPane, id: Option<&str>, view: RecordView) -> Vec<Effect> {
     if let Some(open) = pane.open.as_mut()
         && Some(open.id.as_str()) == id
     {
         open.view = Some(view);
+        return Vec::new();
+    }
+    let Some(id) = id.filter(|id| pane.previewing.as_deref() == Some(*id)) else {
+        return Vec::new();
+    };
+    pane.previewing = None;
+    let tab = pane.open.as_ref().map_or(RecordTab::Details, |o| o.tab);
+    pane.open = Some(OpenRecord {
+        id: id.to_string(),
+        view: Some(view),
+        history: None,
+        tab,
+        cursor: 0,
+    });
+    if tab == RecordTab::History {
+        vec![Effect::LoadHistory { id: id.to_string() }]
+    } else {
+        Vec::new()
     }
 }
 
