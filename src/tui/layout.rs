@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Span;
-use ratatui::widgets::Paragraph;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use serde_json::Value;
 
 use super::context::Context;
@@ -146,4 +146,28 @@ pub fn event_line(event: &Value) -> String {
         None => (kind, detail),
     };
     format!("{at:<16} {by:<10} {kind}{detail}")
+}
+
+/// A screen that is a list of entries of several lines each, in a focused box: scrolled so
+/// that the highlighted entry's first line (`selected_line`) stays on screen.
+pub fn scrolled_list(
+    title: String,
+    lines: Vec<Line<'static>>,
+    selected_line: usize,
+    context: &Context,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(context.theme.focus_border)
+        .title(title);
+    let inner_height = usize::from(block.inner(area).height).max(1);
+    let scroll = selected_line.saturating_sub(inner_height / 3);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        area,
+    );
 }

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::domain::local_time;
 use crate::tui::context::Context;
-use crate::tui::layout::overlay;
+use crate::tui::layout::{overlay, scrolled_list};
 
 use super::state::HandoverScreen;
 use super::update::readable;
@@ -76,18 +76,7 @@ fn body(screen: &HandoverScreen, context: &Context) -> (String, Vec<Line<'static
 
 pub fn draw(screen: &HandoverScreen, context: &Context, frame: &mut Frame, area: Rect) {
     let (title, lines, selected_line) = body(screen, context);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(context.theme.focus_border)
-        .title(title);
-    let inner_height = usize::from(block.inner(area).height).max(1);
-    let scroll = selected_line.saturating_sub(inner_height / 3);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
-        area,
-    );
+    scrolled_list(title, lines, selected_line, context, frame, area);
     if let Some(compose) = &screen.compose {
         let height = u16::try_from(compose.lines.len() + 4).unwrap_or(u16::MAX);
         let rect = overlay(area, 76, height.min(area.height));

@@ -4,11 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::domain::local_time;
 use crate::tui::context::Context;
-use crate::tui::layout::event_line;
+use crate::tui::layout::{event_line, scrolled_list};
 
 use super::state::SinceList;
 
@@ -65,19 +64,7 @@ fn body(list: &SinceList, context: &Context) -> (String, Vec<Line<'static>>, usi
 
 pub fn draw(list: &SinceList, context: &Context, frame: &mut Frame, area: Rect) {
     let (title, lines, selected_line) = body(list, context);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(context.theme.focus_border)
-        .title(title);
-    let inner_height = usize::from(block.inner(area).height).max(1);
-    // Keep the highlighted record's first line on screen.
-    let scroll = selected_line.saturating_sub(inner_height / 3);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
-        area,
-    );
+    scrolled_list(title, lines, selected_line, context, frame, area);
 }
 
 /// The list for the linear mode: its title as a line, then its lines.
