@@ -126,8 +126,12 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
     state.context.read_only = args.read_only;
     state.context.linear = args.linear || config.ui.linear;
     state.queue.views = config.views();
-    state.attention =
-        crate::tui::app::Attention::new(&config.alerts, &state.queue.views, config.ui.notify);
+    state.attention = crate::tui::app::Attention::new(
+        &config.alerts,
+        &state.queue.views,
+        config.ui.notify,
+        config.ui.handover_alert,
+    );
     state.idle_lock = (config.ui.idle_lock_minutes > 0)
         .then(|| chrono::Duration::minutes(i64::from(config.ui.idle_lock_minutes)));
     let runtime = tokio::runtime::Runtime::new()?;

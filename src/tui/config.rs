@@ -60,6 +60,8 @@ pub struct UiConfig {
     pub notify: Osc,
     /// The linear mode, for screen readers: no box drawing, one item a line.
     pub linear: bool,
+    /// A new handover to you or your organisation: off, bell or notify.
+    pub handover_alert: How,
 }
 
 impl Default for UiConfig {
@@ -69,6 +71,7 @@ impl Default for UiConfig {
             idle_lock_minutes: 10,
             notify: Osc::default(),
             linear: false,
+            handover_alert: How::Off,
         }
     }
 }

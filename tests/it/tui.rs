@@ -1415,12 +1415,18 @@ fn alerts_call_for_attention_when_a_watched_count_grows_and_name_only_the_view()
     use cims::tui::notify::How;
     let config = Config::parse(
         "c.toml",
-        "[[alerts]]\nview = \"Intake\"\nwhen = \"new\"\nhow = \"notify\"\n\n\
+        "[ui]\nhandover_alert = \"notify\"\n\n\
+         [[alerts]]\nview = \"Intake\"\nwhen = \"new\"\nhow = \"notify\"\n\n\
          [[alerts]]\nview = \"Mine\"\nwhen = \"at_risk\"\nhow = \"bell\"\n",
     )
     .expect("alerts");
     let mut s = state(false);
-    s.attention = Attention::new(&config.alerts, &s.queue.views, config.ui.notify);
+    s.attention = Attention::new(
+        &config.alerts,
+        &s.queue.views,
+        config.ui.notify,
+        config.ui.handover_alert,
+    );
     let first = watch(&mut s);
     assert_eq!(
         first,
@@ -1461,6 +1467,10 @@ fn alerts_call_for_attention_when_a_watched_count_grows_and_name_only_the_view()
     );
     let effects = update(&mut s, Msg::Tick(now()));
     assert!(
+        effects.contains(&Effect::LoadHandovers),
+        "handovers are read every minute"
+    );
+    assert!(
         effects
             .iter()
             .any(|e| matches!(e, Effect::LoadAlertCounts { .. }))
@@ -1475,6 +1485,17 @@ fn alerts_call_for_attention_when_a_watched_count_grows_and_name_only_the_view()
     update(&mut s, Msg::Tick(now()));
     assert!(update(&mut s, Msg::AlertCounts(vec![Some(5), Some(4)])).is_empty());
 
+    // A handover to the user: the first answer is what later ones are compared with.
+    update(&mut s, Msg::Handovers(Box::new(handovers_answer())));
+    let mut more = handovers_answer();
+    let mut second = more.handovers[0].clone();
+    second.id = 9;
+    more.handovers.insert(0, second);
+    let effects = update(&mut s, Msg::Handovers(Box::new(more)));
+    assert!(
+        matches!(&effects[..], [Effect::Attention { how: How::Notify, text, .. }] if text == "1 new handover(s) for you"),
+        "{effects:?}"
+    );
     let e = Config::parse("c.toml", "[[alerts]]\nview = \"Urgent\"\nwhen = \"new\"\n").unwrap_err();
     assert!(e.to_string().contains("\"Urgent\""), "{e}");
     let e = Config::parse("c.toml", "[[alerts]]\nview = \"Mine\"\nwhen = \"soon\"\n").unwrap_err();

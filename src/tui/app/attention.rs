@@ -16,10 +16,14 @@ pub struct Alert {
     pub how: How,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Attention {
     pub alerts: Vec<Alert>,
     pub osc: Osc,
+    /// How a new handover to the user calls for attention.
+    pub handover: How,
+    /// Handovers waiting for the user when last read; none before the first answer.
+    handovers_waiting: Option<usize>,
     /// The counts last seen, one per alert; none before the first answer.
     last: Vec<Option<i64>>,
     loading: bool,
@@ -27,10 +31,25 @@ pub struct Attention {
     stale: bool,
 }
 
+impl Default for Attention {
+    /// No alerts: nothing calls for attention.
+    fn default() -> Attention {
+        Attention {
+            alerts: Vec::new(),
+            osc: Osc::default(),
+            handover: How::Off,
+            handovers_waiting: None,
+            last: Vec::new(),
+            loading: false,
+            stale: false,
+        }
+    }
+}
+
 impl Attention {
     /// The configured alerts over `views`; an alert whose view is not there is left out
     /// (the config is checked when it is read).
-    pub fn new(alerts: &[AlertConfig], views: &[ViewTab], osc: Osc) -> Attention {
+    pub fn new(alerts: &[AlertConfig], views: &[ViewTab], osc: Osc, handover: How) -> Attention {
         let alerts = alerts
             .iter()
             .filter(|a| a.how != How::Off)
@@ -51,6 +70,7 @@ impl Attention {
         Attention {
             alerts,
             osc,
+            handover,
             ..Attention::default()
         }
     }
@@ -80,12 +100,30 @@ pub fn on_change(attention: &mut Attention, change: &Change) -> Option<Effect> {
         .flatten()
 }
 
-/// Every minute: deadlines enter their at-risk band as time passes, without any change.
-pub fn on_tick(attention: &mut Attention) -> Option<Effect> {
+/// Every minute: deadlines enter their at-risk band as time passes, without any change,
+/// and handovers arrive without a change to any record.
+pub fn on_tick(attention: &mut Attention) -> Vec<Effect> {
     let watches_time = attention.alerts.iter().any(|a| a.when == AlertWhen::AtRisk);
-    (watches_time || attention.stale)
+    let mut effects: Vec<Effect> = (watches_time || attention.stale)
         .then(|| load(attention))
         .flatten()
+        .into_iter()
+        .collect();
+    if attention.handover != How::Off {
+        effects.push(Effect::LoadHandovers);
+    }
+    effects
+}
+
+/// The handovers were read: more waiting for the user than before calls for attention.
+pub fn on_handovers(attention: &mut Attention, waiting: usize) -> Option<Effect> {
+    let before = attention.handovers_waiting.replace(waiting);
+    let more = waiting.saturating_sub(before?);
+    (more > 0 && attention.handover != How::Off).then(|| Effect::Attention {
+        how: attention.handover,
+        osc: attention.osc,
+        text: format!("{more} new handover(s) for you"),
+    })
 }
 
 /// The counts arrived: every alert whose count grew calls for attention.

@@ -25,9 +25,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             state.context.now = now;
-            let mut effects: Vec<Effect> = attention::on_tick(&mut state.attention)
-                .into_iter()
-                .collect();
+            let mut effects = attention::on_tick(&mut state.attention);
             if state.queue.counts_stale {
                 effects.push(queue::load_counts(&mut state.queue));
             }
@@ -156,7 +154,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Handovers(data) => {
             let replies = handover::on_handovers(&mut state.handover, *data);
-            apply(state, replies)
+            let waiting = state.handover.waiting();
+            let mut effects = apply(state, replies);
+            effects.extend(attention::on_handovers(&mut state.attention, waiting));
+            effects
         }
         Msg::HandoverWritten(written) => {
             let replies = handover::on_written(&mut state.handover, &written);
