@@ -14,6 +14,17 @@ use super::context::Context;
 /// The marker drawn for a value the caller may not see.
 pub const MASKED: &str = "▒▒▒ protected";
 
+/// `text` in `width` characters: whole, or cut with `…` so the cut shows.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
 /// `2h13m`, `1d4h`, `45m`; from ten days on, days alone (`12d`), so a figure always fits
 /// its column whole.
 pub fn span_of(seconds: i64) -> String {

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::tui::action::REGISTRY;
 use crate::tui::context::Context;
-use crate::tui::layout::overlay;
+use crate::tui::layout::{fit, overlay};
 
 use super::state::Help;
 use super::update::palette_matches;
@@ -23,10 +23,11 @@ pub fn draw(help: &Help, context: &Context, frame: &mut Frame, area: Rect) {
         .skip(first)
         .take(room)
         .map(|d| {
+            let room = usize::from(rect.width.saturating_sub(17));
             Line::from(format!(
                 "{:<14} {}",
                 context.keymap.keys_of(d.action),
-                d.description
+                fit(d.description, room)
             ))
         })
         .collect();
@@ -48,10 +49,14 @@ pub fn draw(help: &Help, context: &Context, frame: &mut Frame, area: Rect) {
 
 /// What was typed, and the actions it matches.
 pub fn draw_palette(context: &Context, text: &str, index: usize, frame: &mut Frame, area: Rect) {
-    let rect = overlay(area, 60, 14);
+    let rect = overlay(area, 76, 14);
+    let matches: Vec<_> = palette_matches(text).into_iter().take(12).collect();
+    // The names, padded to the longest shown, then what each does, cut with … where it must.
+    let pad = matches.iter().map(|d| d.name.len()).max().unwrap_or(0);
+    let room = usize::from(rect.width.saturating_sub(3)).saturating_sub(pad + 1);
     let mut lines = vec![Line::from(format!(": {text}▏"))];
-    for (i, def) in palette_matches(text).iter().take(12).enumerate() {
-        let line = format!("{:<12} {}", def.name, def.description);
+    for (i, def) in matches.iter().enumerate() {
+        let line = format!("{:<pad$} {}", def.name, fit(def.description, room));
         lines.push(if i == index {
             Line::styled(line, context.theme.selected)
         } else {

@@ -9,6 +9,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Spark
 
 use crate::domain::analytics::{GroupBy, Interval};
 use crate::tui::context::Context;
+use crate::tui::layout::fit;
 use crate::wire::{Analytics, AnalyticsCount};
 
 use super::state::Trends;
@@ -32,16 +33,6 @@ fn per(interval: Interval) -> &'static str {
 }
 
 /// `text` cut to `width` characters, with an ellipsis when cut.
-fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
-}
-
 /// The short label under a period's bar: `Nov` for a month, `23/11` for a week.
 fn period_tick(interval: Interval, start: chrono::NaiveDate) -> String {
     match interval {
