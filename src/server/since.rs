@@ -15,7 +15,7 @@ use crate::store::HistoryEvent;
 use crate::wire::{ErrorBody, Seen, Since, SinceRecord};
 
 use super::AppState;
-use super::auth::{Caller, can_see, scope};
+use super::auth::{Caller, can_see, scope, viewer};
 use super::error::ApiError;
 use super::present;
 
@@ -84,7 +84,9 @@ pub async fn since(
     State(state): State<AppState>,
     Query(params): Query<SinceParams>,
 ) -> Result<Json<Since>, ApiError> {
-    scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    let scope = scope(&caller.actor)
+        .ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    let viewer = viewer(&caller.actor, scope, state.policies.in_force_at(Utc::now()));
     let user = &caller.actor.user;
     let last = state.store.last_look(user).await?;
     let from = match params.from {
@@ -98,7 +100,7 @@ pub async fn since(
     };
     let changes = state
         .store
-        .changes_by_others(from, user, CHANGES_READ)
+        .changes_by_others(from, &viewer, CHANGES_READ)
         .await?;
     let more = changes.len() == usize::try_from(CHANGES_READ).unwrap_or(usize::MAX);
     // Newest first: a record's place is that of its newest change.

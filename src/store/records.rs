@@ -479,21 +479,7 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let at: String = row.try_get("at")?;
-                let payload: String = row.try_get("payload")?;
-                Ok(HistoryEvent {
-                    seq: row.try_get("seq")?,
-                    version: row.try_get("version")?,
-                    event: Event {
-                        at: parse_db_time(&at)?,
-                        by: row.try_get("actor")?,
-                        change: serde_json::from_str(&payload).map_err(corrupt)?,
-                    },
-                })
-            })
-            .collect()
+        rows.iter().map(history_event).collect()
     }
 
     /// Recompute the projection rows written before the projection's current version from
@@ -551,6 +537,21 @@ impl Store {
             .collect();
         evolve::replay(&events).map_err(corrupt)
     }
+}
+
+/// One stored event from a row of `events` (seq, version, at, actor, payload).
+pub(super) fn history_event(row: &sqlx::any::AnyRow) -> Result<HistoryEvent, StoreError> {
+    let at: String = row.try_get("at")?;
+    let payload: String = row.try_get("payload")?;
+    Ok(HistoryEvent {
+        seq: row.try_get("seq")?,
+        version: row.try_get("version")?,
+        event: Event {
+            at: parse_db_time(&at)?,
+            by: row.try_get("actor")?,
+            change: serde_json::from_str(&payload).map_err(corrupt)?,
+        },
+    })
 }
 
 /// Take `count` consecutive record numbers under `prefix`: their ids, in order.

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::records::HistoryEvent;
+use super::queue::{Scope, Viewer};
+use super::records::{HistoryEvent, history_event};
 use super::{Store, StoreError, db_time, parse_db_time};
 
 /// When a user last looked at any record: the register's newest event then, and the time.
@@ -95,41 +96,38 @@ impl Store {
         .transpose()
     }
 
-    /// The newest events after `after` made by anyone but `user`, newest first, at most
-    /// `limit`, with the record each belongs to.
+    /// The newest events after `after` made by anyone but the viewer, on records within
+    /// their scope, newest first, at most `limit`, with the record each belongs to. The
+    /// scope is applied here, so that the limit counts only what the viewer may see
+    /// (R-PRIV-8).
     pub async fn changes_by_others(
         &self,
         after: i64,
-        user: &str,
+        viewer: &Viewer,
         limit: i64,
     ) -> Result<Vec<(String, HistoryEvent)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, record_id, version, at, actor, payload FROM events \
-             WHERE seq > $1 AND actor <> $2 ORDER BY seq DESC LIMIT $3",
-        )
-        .bind(after)
-        .bind(user)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let scope = match viewer.scope {
+            Scope::All => "",
+            Scope::Own => " AND (r.org_id = $3 OR r.assignee = $2)",
+            Scope::Regulator => {
+                " AND (r.org_id = $3 OR r.assignee = $2 OR (r.kind = 'incident' AND r.ssr_critical = 1))"
+            }
+        };
+        let sql = format!(
+            "SELECT e.seq, e.record_id, e.version, e.at, e.actor, e.payload FROM events e \
+             JOIN records r ON r.id = e.record_id \
+             WHERE e.seq > $1 AND e.actor <> $2{scope} ORDER BY e.seq DESC LIMIT $4"
+        );
+        // The scope is one of three fixed texts; every value is bound.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(after)
+            .bind(&viewer.user)
+            .bind(&viewer.org)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
-            .map(|row| {
-                let at: String = row.try_get("at")?;
-                let payload: String = row.try_get("payload")?;
-                Ok((
-                    row.try_get("record_id")?,
-                    HistoryEvent {
-                        seq: row.try_get("seq")?,
-                        version: row.try_get("version")?,
-                        event: crate::domain::events::Event {
-                            at: parse_db_time(&at)?,
-                            by: row.try_get("actor")?,
-                            change: serde_json::from_str(&payload)
-                                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                        },
-                    },
-                ))
-            })
+            .map(|row| Ok((row.try_get("record_id")?, history_event(row)?)))
             .collect()
     }
 }

@@ -204,12 +204,15 @@ static RECEIVED: std::sync::LazyLock<chrono::DateTime<chrono::Utc>> =
 async fn build(api: &Api, world: &World, store: usize) {
     // The CSO's incidents name the reporters before they report: their text must be
     // redacted once the reports arrive, not only text written afterwards.
+    // Each record with a handover line naming what its text names (reporters' details).
+    let mut handed = Vec::new();
     for (description, note) in &world.incidents {
         let incident = cims::domain::model::Incident {
             description: render(description, store),
             ..fixtures::incident()
         };
         let id = api.create_incident(Persona::CsoDelegate, &incident).await;
+        handed.push(json!({ "record": id, "line": render(description, store) }));
         api.note(Persona::CsoDelegate, &id, &render(note, store))
             .await;
     }
@@ -246,6 +249,10 @@ async fn build(api: &Api, world: &World, store: usize) {
             .create(Persona::Practitioner, &body)
             .await
             .expect(201, "the practitioner registers an intake report");
+        handed.push(json!({
+            "record": created["record"]["id"],
+            "line": render(concerns, store),
+        }));
         if *classified {
             let id = created["record"]["id"].as_str().expect("an id");
             let classify = json!({
@@ -278,6 +285,16 @@ async fn build(api: &Api, world: &World, store: usize) {
             .insert(Circumstance::HospitalTreatment);
         api.create_incident(Persona::CsoPractitioner, &incident)
             .await;
+    }
+    // A protective intervener hands them over to each reader's organisation.
+    for org in ["anglicare", "ssr", "dffh"] {
+        api.post(
+            Persona::Practitioner,
+            "/v1/handovers",
+            &json!({ "to_org": org, "items": handed }),
+        )
+        .await
+        .expect(201, "the practitioner hands the records over");
     }
 }
 
@@ -378,9 +395,11 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
         )
         .await;
     ask("export".into(), answer(exported).await);
-    // What others changed, in the words of each record's history.
+    // What others changed, in the words of each record's history; what was handed over.
     let since = api.get(persona, "/v1/since?from=0").await;
     ask("since".into(), answer(since).await);
+    let handovers = api.get(persona, "/v1/handovers").await;
+    ask("handovers".into(), answer(handovers).await);
     let page = api
         .get(persona, "/v1/queue?view=all&sort=due&limit=500")
         .await;
