@@ -82,6 +82,9 @@ pub struct QueueRow {
     /// Changed since the caller last saw it (`POST /v1/records/{id}/seen`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub changed: bool,
+    /// The time of the caller's soonest open reminder on the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<DateTime<Utc>>,
 }
 
 /// `POST /v1/handovers`: records handed over to a person or to an organisation (the team
@@ -136,6 +139,36 @@ pub struct HandoverItem {
 pub struct Handovers {
     /// Newest first: those to the caller or their organisation, and those they wrote.
     pub handovers: Vec<Handover>,
+}
+
+/// `POST /v1/reminders`: a personal follow-up on a record at a time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WriteReminder {
+    pub record: String,
+    pub at: DateTime<Utc>,
+    /// What to do then, on one line.
+    pub note: String,
+}
+
+/// A reminder of the caller's.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Reminder {
+    pub id: i64,
+    /// The record's id, or a masked marker for a record the caller may no longer see.
+    #[schema(value_type = Object)]
+    pub record: serde_json::Value,
+    pub at: DateTime<Utc>,
+    /// The note as the caller may read it now (masked like a handover's line).
+    #[schema(value_type = Object)]
+    pub note: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /v1/reminders`: the caller's open reminders, soonest first.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Reminders {
+    pub reminders: Vec<Reminder>,
 }
 
 /// `POST /v1/records/{id}/seen`: the caller has seen the record at this version.

@@ -459,6 +459,31 @@ impl Client {
         no_content(&self.base, request).await
     }
 
+    /// `GET /v1/reminders`: the user's open reminders, soonest first.
+    pub async fn reminders(&self) -> Result<crate::wire::Reminders, ClientError> {
+        self.get("/v1/reminders").await
+    }
+
+    /// `POST /v1/reminders`: set a reminder on a record.
+    pub async fn set_reminder(
+        &self,
+        reminder: &crate::wire::WriteReminder,
+    ) -> Result<crate::wire::Reminder, ClientError> {
+        let request = self
+            .authorised(self.http.post(self.url("/v1/reminders")))
+            .json(reminder);
+        execute(&self.base, request).await
+    }
+
+    /// `POST /v1/reminders/{id}/done`.
+    pub async fn finish_reminder(&self, id: i64) -> Result<(), ClientError> {
+        let request = self.authorised(
+            self.http
+                .post(self.url(&format!("/v1/reminders/{id}/done"))),
+        );
+        no_content(&self.base, request).await
+    }
+
     /// `GET /v1/calendar/holidays?year=`: the public holidays deadlines use.
     pub async fn holidays(&self, year: i32) -> Result<Holidays, ClientError> {
         self.get(&format!("/v1/calendar/holidays?year={year}"))

@@ -1,6 +1,6 @@
 //! The queue's filter language, shared by the server and the terminal app:
 //! `impact:major stage:2 type:neglect org:anglicare due:<24h due:at_risk overdue assigned:me
-//! kind:intake status:closed service:residential_care outcome:overdue
+//! mine reminder:due kind:intake status:closed service:residential_care outcome:overdue
 //! created:2026-01-01..2026-03-31 actions:open` plus free text (words, or "quoted phrases").
 
 use chrono::{Duration, NaiveDate};
@@ -50,6 +50,14 @@ pub enum ActionsFilter {
     Mine,
 }
 
+/// Records with open reminders of the caller's: any, or those whose time has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderFilter {
+    Me,
+    Due,
+}
+
 /// A stage by number (`stage:2`) or by id (`stage:reporting`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,6 +79,9 @@ pub struct Filter {
     pub created: Option<(NaiveDate, NaiveDate)>,
     pub actions: Option<ActionsFilter>,
     pub assigned: Option<Assigned>,
+    /// Assigned to the caller, or carrying an open reminder of theirs (`mine`).
+    pub mine: bool,
+    pub reminder: Option<ReminderFilter>,
     /// Something open falls due within this long from now (`due:<24h`).
     pub due_within: Option<Duration>,
     /// Nothing is overdue and a deadline is in its at-risk band (`due:at_risk`).
@@ -94,6 +105,8 @@ impl Default for Filter {
             created: None,
             actions: None,
             assigned: None,
+            mine: false,
+            reminder: None,
             due_within: None,
             due_at_risk: false,
             overdue: false,
@@ -180,9 +193,16 @@ pub fn parse(q: &str) -> Result<Filter, QueryError> {
     let mut filter = Filter::default();
     for token in tokens(q)? {
         let lower = token.to_lowercase();
-        if lower == "overdue" {
-            filter.overdue = true;
-            continue;
+        match lower.as_str() {
+            "overdue" => {
+                filter.overdue = true;
+                continue;
+            }
+            "mine" => {
+                filter.mine = true;
+                continue;
+            }
+            _ => {}
         }
         let Some((key, value)) = lower.split_once(':') else {
             filter.text.push(lower);
@@ -244,6 +264,17 @@ pub fn parse(q: &str) -> Result<Filter, QueryError> {
                     user => Assigned::User(user.to_string()),
                 });
             }
+            "reminder" => {
+                filter.reminder = Some(match value {
+                    "me" | "mine" | "set" => ReminderFilter::Me,
+                    "due" => ReminderFilter::Due,
+                    _ => {
+                        return err(format!(
+                            "reminder:{value}: use reminder:me (any of yours) or reminder:due"
+                        ));
+                    }
+                });
+            }
             "due" if value == "at_risk" => filter.due_at_risk = true,
             "due" => {
                 let within = value
@@ -266,7 +297,7 @@ pub fn parse(q: &str) -> Result<Filter, QueryError> {
             }
             _ => {
                 return err(format!(
-                    "unknown term {key}: (known: kind, stage, impact, type, org, service, outcome, created, actions, assigned, due, status, overdue)"
+                    "unknown term {key}: (known: kind, stage, impact, type, org, service, outcome, created, actions, assigned, reminder, due, status, overdue, mine)"
                 ));
             }
         }
@@ -276,7 +307,7 @@ pub fn parse(q: &str) -> Result<Filter, QueryError> {
 
 /// The saved views every user has (tabs in the app), as filters.
 pub const VIEWS: &[(&str, &str, &str)] = &[
-    ("mine", "Mine", "assigned:me"),
+    ("mine", "Mine", "mine"),
     ("due_today", "Due today", "due:<24h"),
     ("overdue", "Overdue", "overdue"),
     ("major", "Major", "impact:major"),
@@ -322,6 +353,18 @@ mod tests {
     }
 
     #[test]
+    fn mine_is_a_term_and_reminders_are_filtered_by_whether_their_time_has_come() {
+        let f = parse("mine reminder:due").expect("parses");
+        assert!(f.mine);
+        assert_eq!(f.reminder, Some(ReminderFilter::Due));
+        assert_eq!(
+            parse("reminder:me").expect("parses").reminder,
+            Some(ReminderFilter::Me)
+        );
+        assert_eq!(view("mine"), Some("mine"));
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_named() {
         assert!(parse("colour:red").unwrap_err().0.contains("colour"));
         assert!(parse("impact:huge").unwrap_err().0.contains("impact:huge"));
@@ -342,6 +385,12 @@ mod tests {
                 .contains("outcome:late")
         );
         assert!(parse("actions:all").unwrap_err().0.contains("actions:all"));
+        assert!(
+            parse("reminder:soon")
+                .unwrap_err()
+                .0
+                .contains("reminder:soon")
+        );
         assert!(parse(&"x".repeat(501)).is_err());
     }
 }

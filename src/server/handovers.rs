@@ -8,16 +8,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::domain::mask::{self, protected_terms_in, redact_terms};
-use crate::domain::policy::FieldClass;
 use crate::store::{Acknowledged, Addressee, StoredHandover};
 use crate::wire::{ErrorBody, Handover, HandoverItem, Handovers, WriteHandover};
 
 use super::AppState;
-use super::auth::{Caller, can_see, scope};
+use super::auth::{Caller, scope};
 use super::error::ApiError;
+use super::lines;
 
 /// The most records one handover carries, the longest line, and the most handovers read.
 const MAX_ITEMS: usize = 50;
@@ -74,22 +73,15 @@ pub async fn write(
     let mut seen = BTreeSet::new();
     let mut items = Vec::with_capacity(body.items.len());
     for item in body.items {
-        let line = item.line.trim().to_string();
-        if line.is_empty() || line.chars().count() > MAX_LINE || line.chars().any(char::is_control)
-        {
-            return Err(refuse(format!(
-                "the line for {}: 1 to {MAX_LINE} characters on one line",
-                item.record
-            )));
-        }
+        let line = lines::checked(&item.line, MAX_LINE)
+            .map_err(|wrong| refuse(format!("the line for {}: {wrong}", item.record)))?;
         if !seen.insert(item.record.clone()) {
             return Err(refuse(format!("{} is handed over twice", item.record)));
         }
-        let visible = match state.store.load(&item.record).await? {
-            Some(record) => can_see(&caller.actor, &record, state.policy_of(&record)),
-            None => false,
-        };
-        if !visible {
+        if lines::visible(&state, &caller, &item.record)
+            .await?
+            .is_none()
+        {
             return Err(refuse(format!("{}: no record you may see", item.record)));
         }
         items.push((item.record, line));
@@ -204,48 +196,16 @@ async fn shown(
 ) -> Result<Handover, ApiError> {
     let mut items = Vec::with_capacity(h.items.len());
     for (record_id, line) in &h.items {
-        let record = state
-            .store
-            .load(record_id)
-            .await?
-            .filter(|r| can_see(&caller.actor, r, state.policy_of(r)));
-        let Some(record) = record else {
-            items.push(HandoverItem {
-                record: mask::marker(FieldClass::Identifying),
-                line: mask::marker(FieldClass::Identifying),
-            });
-            continue;
-        };
-        let policy = state.policy_of(&record);
-        let line = if !mask::sees_identifying(&caller.actor, &record) {
-            mask::marker(FieldClass::Identifying)
-        } else if mask::sees_protected(&caller.actor, policy) {
-            let disclosed = {
-                let terms = state.store.terms().read();
-                !protected_terms_in(line, &terms).is_empty()
-            };
-            // R-PRIV-5: a line that names protected details discloses them to its reader.
-            if disclosed {
-                state
-                    .store
-                    .audit(
-                        &caller.actor.user,
-                        "disclosed_protected_handover",
-                        Some(&record.id),
-                        &json!({ "handover": h.id }),
-                        Utc::now(),
-                    )
-                    .await?;
-            }
-            Value::String(line.clone())
-        } else {
-            let terms = state.store.terms().read();
-            Value::String(redact_terms(line, &terms))
-        };
-        items.push(HandoverItem {
-            record: Value::String(record.id.clone()),
+        let record = lines::visible(state, caller, record_id).await?;
+        let (record, line) = lines::readable(
+            state,
+            caller,
+            record.as_ref(),
             line,
-        });
+            json!({ "handover": h.id }),
+        )
+        .await?;
+        items.push(HandoverItem { record, line });
     }
     let (to_user, to_org) = match &h.to {
         Addressee::User(u) => (Some(u.clone()), None),

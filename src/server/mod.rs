@@ -10,10 +10,12 @@ mod handovers;
 mod hygiene;
 mod learning;
 pub mod limit;
+mod lines;
 pub mod openapi;
 mod present;
 mod records;
 mod reference;
+mod reminders;
 mod session;
 mod since;
 pub mod tls;
@@ -97,6 +99,8 @@ pub fn router(state: AppState) -> Router {
             "/v1/handovers/{id}/acknowledge",
             post(handovers::acknowledge),
         )
+        .route("/v1/reminders", get(reminders::list).post(reminders::set))
+        .route("/v1/reminders/{id}/done", post(reminders::done))
         .route("/v1/analytics", get(analytics::analytics))
         .route("/v1/exports", post(exports::export))
         .route("/v1/learning-actions", get(learning::learning_actions))

@@ -249,6 +249,7 @@ pub fn queue_row(state: &AppState, caller: &Caller, found: &QueueFound) -> wire:
         people: people.map_or(0, Vec::len),
         owed: owed_stages(&sight),
         changed: false,
+        reminder: None,
     }
 }
 

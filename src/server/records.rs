@@ -94,6 +94,7 @@ pub async fn queue(
     present::audit_search(&state, &caller, &through_protected).await?;
     let ids: Vec<&str> = page.rows.iter().map(|r| r.record.id.as_str()).collect();
     let seen = state.store.seen_versions(&caller.actor.user, &ids).await?;
+    let reminders = state.store.reminders_on(&caller.actor.user, &ids).await?;
     Ok(Json(QueuePage {
         rows: page
             .rows
@@ -103,6 +104,7 @@ pub async fn queue(
                 shown.changed = seen
                     .get(&row.record.id)
                     .is_some_and(|v| i64::try_from(row.record.version).is_ok_and(|now| now > *v));
+                shown.reminder = reminders.get(&row.record.id).copied();
                 shown
             })
             .collect(),

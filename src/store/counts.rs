@@ -65,6 +65,8 @@ fn dimension(filter: &Filter, by: Option<GroupBy>) -> Option<Dimension> {
     if !filter.text.is_empty()
         || filter.actions.is_some()
         || filter.assigned.is_some()
+        || filter.mine
+        || filter.reminder.is_some()
         || filter.due_within.is_some()
         || filter.due_at_risk
         || filter.overdue

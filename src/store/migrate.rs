@@ -47,6 +47,10 @@ const SQLITE: &[(i64, &str)] = &[
         12,
         include_str!("../../migrations/sqlite/0012_handovers.sql"),
     ),
+    (
+        13,
+        include_str!("../../migrations/sqlite/0013_reminders.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -93,6 +97,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         12,
         include_str!("../../migrations/postgres/0012_handovers.sql"),
+    ),
+    (
+        13,
+        include_str!("../../migrations/postgres/0013_reminders.sql"),
     ),
 ];
 

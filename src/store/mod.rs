@@ -12,6 +12,7 @@ mod idempotency;
 mod migrate;
 mod queue;
 mod records;
+mod reminders;
 mod reproject;
 mod seen;
 mod terms;
@@ -34,6 +35,7 @@ pub use queue::{Page, QueueError, QueueQuery, QueueRow, Scope, SortKey, Viewer};
 pub use records::{
     Appended, CommandRequest, HistoryEvent, IdempotencyKey, NewRecord, WriteError, id_prefix,
 };
+pub use reminders::{Finished, StoredReminder};
 pub use seen::LastLook;
 pub use terms::TermCache;
 

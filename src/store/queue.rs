@@ -10,7 +10,9 @@ use sqlx::query::Query;
 use crate::domain::analytics::{self, GroupBy};
 use crate::domain::model::{Impact, Record};
 use crate::domain::policy::PolicySet;
-use crate::domain::query::{ActionsFilter, Assigned, Filter, Outcome, StageFilter, StatusFilter};
+use crate::domain::query::{
+    ActionsFilter, Assigned, Filter, Outcome, ReminderFilter, StageFilter, StatusFilter,
+};
 
 use super::records::NOTHING_DUE;
 use super::{Store, StoreError, db_time, parse_db_time};
@@ -431,6 +433,25 @@ pub(super) fn conditions(
             c.push(format!("assignee = {p}"));
         }
         None => {}
+    }
+    // Sets of ids rather than `OR`, so that each side is found through its own index.
+    if f.mine {
+        let (p1, p2) = (c.text(&v.user), c.text(&v.user));
+        c.push(format!(
+            "id IN (SELECT id FROM records WHERE assignee = {p1} UNION \
+             SELECT record_id FROM reminders WHERE owner = {p2} AND done_at IS NULL)"
+        ));
+    }
+    if let Some(reminder) = f.reminder {
+        let owner = c.text(&v.user);
+        let come = match reminder {
+            ReminderFilter::Me => String::new(),
+            ReminderFilter::Due => format!(" AND due_at <= {}", c.text(db_time(q.now))),
+        };
+        c.push(format!(
+            "id IN (SELECT record_id FROM reminders WHERE owner = {owner} \
+             AND done_at IS NULL{come})"
+        ));
     }
     if f.overdue {
         let p = c.text(db_time(q.now));

@@ -47,6 +47,7 @@ fn row(n: usize, subject: serde_json::Value) -> QueueRow {
         people: 1,
         owed: Vec::new(),
         changed: false,
+        reminder: None,
     }
 }
 
@@ -365,7 +366,7 @@ fn filtering_views_marks_freeze_privacy_help_palette_refresh_and_quit() {
     assert_eq!(
         effects,
         vec![Effect::LoadQueue {
-            query: "assigned:me impact:major".into(),
+            query: "mine impact:major".into(),
             sort: "due".into()
         }]
     );
@@ -1431,7 +1432,7 @@ fn alerts_call_for_attention_when_a_watched_count_grows_and_name_only_the_view()
     assert_eq!(
         first,
         Some(Effect::LoadAlertCounts {
-            queries: vec!["kind:intake".into(), "assigned:me due:at_risk".into()]
+            queries: vec!["kind:intake".into(), "mine due:at_risk".into()]
         })
     );
     assert!(

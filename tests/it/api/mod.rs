@@ -17,6 +17,7 @@ mod logins;
 mod masking;
 mod openapi;
 mod privacy;
+mod reminders;
 mod replicas;
 mod shutdown;
 mod since;

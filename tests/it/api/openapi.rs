@@ -71,6 +71,9 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
             ("GET", "/v1/handovers"),
             ("POST", "/v1/handovers"),
             ("POST", "/v1/handovers/{id}/acknowledge"),
+            ("GET", "/v1/reminders"),
+            ("POST", "/v1/reminders"),
+            ("POST", "/v1/reminders/{id}/done"),
             ("GET", "/v1/events"),
             ("GET", "/v1/audit"),
             ("GET", "/v1/analytics"),
@@ -118,6 +121,9 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 (Method::GET, "/v1/handovers", "/v1/handovers".to_string()),
                 (Method::POST, "/v1/handovers/{id}/acknowledge", "/v1/handovers/1/acknowledge".to_string()),
                 (Method::POST, "/v1/handovers/{id}/acknowledge", "/v1/handovers/x/acknowledge".to_string()),
+                (Method::GET, "/v1/reminders", "/v1/reminders".to_string()),
+                (Method::POST, "/v1/reminders/{id}/done", "/v1/reminders/1/done".to_string()),
+                (Method::POST, "/v1/reminders/{id}/done", "/v1/reminders/x/done".to_string()),
                 (Method::GET, "/v1/audit", "/v1/audit".to_string()),
                 (Method::GET, "/v1/audit", "/v1/audit?limit=0".to_string()),
                 (Method::GET, "/v1/calendar/holidays", "/v1/calendar/holidays?year=2026".to_string()),
@@ -158,6 +164,15 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 let mut handover = probe(Method::POST, "/v1/handovers", "/v1/handovers", persona);
                 handover.body = Some(body);
                 probes.push(handover);
+            }
+            for body in [
+                json!({ "record": own, "at": "2099-01-01T09:00:00Z", "note": "Call back." }),
+                json!({ "record": own, "at": chrono::Utc::now() + chrono::Duration::hours(2), "note": "Call back." }),
+                json!({ "record": own, "at": "tomorrow" }),
+            ] {
+                let mut reminder = probe(Method::POST, "/v1/reminders", "/v1/reminders", persona);
+                reminder.body = Some(body);
+                probes.push(reminder);
             }
             let mut bad_create = probe(Method::POST, "/v1/records", "/v1/records", persona);
             bad_create.body = Some(json!({ "details": { "kind": "incident" } }));

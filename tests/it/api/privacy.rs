@@ -213,6 +213,15 @@ async fn build(api: &Api, world: &World, store: usize) {
         };
         let id = api.create_incident(Persona::CsoDelegate, &incident).await;
         handed.push(json!({ "record": id, "line": render(description, store) }));
+        // And she reminds herself of it, in the same words.
+        let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+        api.post(
+            Persona::CsoDelegate,
+            "/v1/reminders",
+            &json!({ "record": id, "at": tomorrow, "note": render(description, store) }),
+        )
+        .await
+        .expect(201, "the delegate sets a reminder");
         api.note(Persona::CsoDelegate, &id, &render(note, store))
             .await;
     }
@@ -400,6 +409,12 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
     ask("since".into(), answer(since).await);
     let handovers = api.get(persona, "/v1/handovers").await;
     ask("handovers".into(), answer(handovers).await);
+    // Her own reminders, and the records they put in Mine.
+    let reminders = api.get(persona, "/v1/reminders").await;
+    ask("reminders".into(), answer(reminders).await);
+    for path in ["/v1/queue?view=mine", "/v1/queue?q=reminder:me"] {
+        ask(path.into(), answer(api.get(persona, path).await).await);
+    }
     let page = api
         .get(persona, "/v1/queue?view=all&sort=due&limit=500")
         .await;
