@@ -138,6 +138,7 @@ async fn run(label: &str, url: &str, records: usize) {
         ("PI, all open, by next deadline", &pi_token, ""),
         ("PI, impact:major", &pi_token, "impact:major"),
         ("PI, kind:intake overdue", &pi_token, "kind:intake overdue"),
+        ("PI, mine (assigned or reminded)", &pi_token, "mine"),
         ("CSO, own organisation", &cso_token, ""),
         (
             "CSO, impact:major due:<3d",

@@ -131,7 +131,8 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
         &state.queue.views,
         config.ui.notify,
         config.ui.handover_alert,
-    );
+    )
+    .with_reminder(config.ui.reminder_alert);
     state.idle_lock = (config.ui.idle_lock_minutes > 0)
         .then(|| chrono::Duration::minutes(i64::from(config.ui.idle_lock_minutes)));
     let runtime = tokio::runtime::Runtime::new()?;

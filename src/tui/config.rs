@@ -62,6 +62,8 @@ pub struct UiConfig {
     pub linear: bool,
     /// A new handover to you or your organisation: off, bell or notify.
     pub handover_alert: How,
+    /// A reminder of yours whose time has come: off, bell or notify.
+    pub reminder_alert: How,
 }
 
 impl Default for UiConfig {
@@ -72,6 +74,7 @@ impl Default for UiConfig {
             notify: Osc::default(),
             linear: false,
             handover_alert: How::Off,
+            reminder_alert: How::Bell,
         }
     }
 }

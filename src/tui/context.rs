@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::policy::Policy;
-use crate::wire::{Colleague, Me};
+use crate::wire::{Colleague, Me, Reminder};
 
 use super::keymap::Keymap;
 use super::theme::Theme;
@@ -16,6 +16,8 @@ pub struct Context {
     pub policy: Option<Policy>,
     /// Colleagues records can be assigned to.
     pub colleagues: Vec<Colleague>,
+    /// The user's open reminders, soonest first.
+    pub reminders: Vec<Reminder>,
     pub now: DateTime<Utc>,
     pub keymap: Keymap,
     pub theme: Theme,
@@ -33,6 +35,7 @@ impl Context {
             me: None,
             policy: None,
             colleagues: Vec::new(),
+            reminders: Vec::new(),
             now,
             keymap,
             theme,

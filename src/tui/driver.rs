@@ -233,6 +233,18 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 Ok(()) => Msg::Acknowledged,
                 Err(e) => Msg::Failed(e.to_string()),
             },
+            Effect::LoadReminders => match client.reminders().await {
+                Ok(data) => Msg::Reminders(Box::new(data)),
+                Err(e) => Msg::Failed(e.to_string()),
+            },
+            Effect::SetReminder { reminder } => match client.set_reminder(&reminder).await {
+                Ok(set) => Msg::ReminderSet(Box::new(set)),
+                Err(e) => Msg::Failed(format!("the reminder was not kept: {e}")),
+            },
+            Effect::FinishReminder { id } => match client.finish_reminder(id).await {
+                Ok(()) => Msg::ReminderDone,
+                Err(e) => Msg::Failed(e.to_string()),
+            },
             Effect::LoadSince { from } => match client.since(from).await {
                 Ok(since) => Msg::Since(Box::new(since)),
                 Err(e) => Msg::Failed(e.to_string()),
@@ -412,7 +424,11 @@ pub async fn run(
         &tx,
     );
     // What changed while the user was away is read before anything is marked seen.
-    let away = [Effect::LoadSince { from: None }, Effect::LoadHandovers];
+    let away = [
+        Effect::LoadSince { from: None },
+        Effect::LoadHandovers,
+        Effect::LoadReminders,
+    ];
     for effect in resumed.into_iter().chain(watch(&mut state)).chain(away) {
         run_effect(effect, &services, &tx);
     }

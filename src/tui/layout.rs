@@ -114,9 +114,25 @@ pub fn overlay(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
+/// Marks a reminder whose time has come (the words say it too); `◦` one still to come.
+pub const REMINDER_DUE: &str = "◷";
+pub const REMINDER_SET: &str = "◦";
+
 /// How a value withheld from the user is drawn: its class, never its content (R-PRIV-9).
 pub fn withheld(class: &str) -> String {
     format!("▒▒▒ {class}")
+}
+
+/// A value the server may have masked, as the user may read it: the text, or what is
+/// withheld.
+pub fn readable(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other
+            .get("masked")
+            .and_then(Value::as_str)
+            .map_or_else(|| "▒▒▒".to_string(), withheld),
+    }
 }
 
 /// One event of a record's history in a line: when, by whom, what (`Tue 24 Nov 09:00

@@ -19,6 +19,7 @@ pub mod notify;
 pub mod reply;
 pub mod tab_bar;
 pub mod theme;
+pub mod when;
 
 pub mod actions;
 pub mod forms;
@@ -26,6 +27,7 @@ pub mod handover;
 pub mod help;
 pub mod queue;
 pub mod record;
+pub mod reminders;
 pub mod since;
 pub mod trends;
 

@@ -35,6 +35,10 @@ pub enum Mode {
     Since,
     /// Handovers to and from the user (`State::handover`).
     Handover,
+    /// The user's reminders (`State::reminders`).
+    Reminders,
+    /// Setting a reminder (`State::reminders.compose`).
+    Remind,
 }
 
 /// What a reason is asked for.

@@ -49,6 +49,10 @@ pub enum Msg {
     HandoverWritten(Box<crate::wire::Handover>),
     /// A handover was acknowledged.
     Acknowledged,
+    Reminders(Box<crate::wire::Reminders>),
+    /// A reminder the user set was kept.
+    ReminderSet(Box<crate::wire::Reminder>),
+    ReminderDone,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +110,13 @@ pub enum Effect {
         handover: Box<crate::wire::WriteHandover>,
     },
     AcknowledgeHandover {
+        id: i64,
+    },
+    LoadReminders,
+    SetReminder {
+        reminder: Box<crate::wire::WriteReminder>,
+    },
+    FinishReminder {
         id: i64,
     },
     /// The user has seen the record at this version.

@@ -25,3 +25,4 @@ mod store;
 mod support;
 mod tui;
 mod tui_analysis;
+mod tui_reminders;

@@ -417,10 +417,17 @@ fn filtering_views_marks_freeze_privacy_help_palette_refresh_and_quit() {
     press(&mut s, KeyCode::Enter);
     assert!(s.context.privacy, "the palette runs actions by name");
     press(&mut s, KeyCode::Esc);
-    let refreshed = press(&mut s, KeyCode::Char('r'));
+    let refreshed = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+    );
     assert!(matches!(
         refreshed[..],
-        [Effect::LoadQueue { .. }, Effect::LoadCounts { .. }]
+        [
+            Effect::LoadQueue { .. },
+            Effect::LoadCounts { .. },
+            Effect::LoadReminders
+        ]
     ));
     let sorted = press(&mut s, KeyCode::Char('s'));
     assert_eq!(
@@ -833,10 +840,14 @@ fn view_tabs_show_counts_reloaded_at_most_each_minute_after_changes() {
         "not on every change"
     );
     let effects = update(&mut s, Msg::Tick(now() + Duration::minutes(1)));
-    assert!(matches!(&effects[..], [Effect::LoadCounts { queries }] if queries.len() == 6));
-    assert!(
-        update(&mut s, Msg::Tick(now() + Duration::minutes(2))).is_empty(),
-        "only once"
+    assert!(matches!(
+        &effects[..],
+        [Effect::LoadReminders, Effect::LoadCounts { queries }] if queries.len() == 6
+    ));
+    assert_eq!(
+        update(&mut s, Msg::Tick(now() + Duration::minutes(2))),
+        [Effect::LoadReminders],
+        "counts only once; reminders every minute"
     );
 }
 

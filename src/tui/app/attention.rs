@@ -22,6 +22,8 @@ pub struct Attention {
     pub osc: Osc,
     /// How a new handover to the user calls for attention.
     pub handover: How,
+    /// How a reminder whose time has come calls for attention.
+    pub reminder: How,
     /// Handovers waiting for the user when last read; none before the first answer.
     handovers_waiting: Option<usize>,
     /// The counts last seen, one per alert; none before the first answer.
@@ -38,6 +40,7 @@ impl Default for Attention {
             alerts: Vec::new(),
             osc: Osc::default(),
             handover: How::Off,
+            reminder: How::Off,
             handovers_waiting: None,
             last: Vec::new(),
             loading: false,
@@ -73,6 +76,13 @@ impl Attention {
             handover,
             ..Attention::default()
         }
+    }
+}
+
+impl Attention {
+    /// Reminders whose time comes call for attention so.
+    pub fn with_reminder(self, reminder: How) -> Attention {
+        Attention { reminder, ..self }
     }
 }
 
@@ -123,6 +133,15 @@ pub fn on_handovers(attention: &mut Attention, waiting: usize) -> Option<Effect>
         how: attention.handover,
         osc: attention.osc,
         text: format!("{more} new handover(s) for you"),
+    })
+}
+
+/// Reminders came due: each calls for attention once, by how many, never by what.
+pub fn on_reminders(attention: &Attention, newly_due: usize) -> Option<Effect> {
+    (newly_due > 0 && attention.reminder != How::Off).then(|| Effect::Attention {
+        how: attention.reminder,
+        osc: attention.osc,
+        text: format!("{newly_due} reminder(s) due"),
     })
 }
 

@@ -11,7 +11,7 @@ use crate::tui::help::palette_matches;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::Connection;
 use crate::tui::queue::pick_matches;
-use crate::tui::{handover, queue, record, since};
+use crate::tui::{handover, queue, record, reminders, since};
 
 use super::state::State;
 
@@ -42,6 +42,10 @@ fn status(state: &State) -> Line<'static> {
     });
     if state.pending_writes > 0 {
         parts.push(format!("{} write(s) not yet sent", state.pending_writes));
+    }
+    let due = crate::tui::reminders::due(&state.context.reminders, state.context.now);
+    if due > 0 {
+        parts.push(format!("{due} reminder(s) due"));
     }
     if state.context.read_only {
         parts.push("read-only".to_string());
@@ -85,6 +89,12 @@ pub(super) fn view(state: &State, frame: &mut Frame) {
     match &state.mode {
         Mode::Since => lines.extend(since::linear_lines(&state.since, context)),
         Mode::Handover => lines.extend(handover::linear_lines(&state.handover, context)),
+        Mode::Reminders => lines.extend(reminders::linear_lines(&state.reminders, context)),
+        Mode::Remind => {
+            if let Some(compose) = &state.reminders.compose {
+                lines.extend(reminders::linear_compose(compose, context));
+            }
+        }
         Mode::Help => {
             lines.push(Line::from("Keys:"));
             lines.extend(REGISTRY.iter().skip(state.help.offset).map(|d| {

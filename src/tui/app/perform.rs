@@ -6,7 +6,7 @@ use crate::tui::forms::Form;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, handover, queue, record, since, trends};
+use crate::tui::{actions, handover, queue, record, reminders, since, trends};
 
 use super::state::State;
 
@@ -102,6 +102,15 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
             };
             return handover::open(&mut state.handover, candidates);
         }
+        Action::Remind => {
+            // The record in the pane when it has the keyboard, else the highlighted row.
+            let record = match state.focus {
+                Focus::Record => state.record.open.as_ref().map(|o| o.id.clone()),
+                Focus::Queue => state.queue.selected_row().map(|r| r.id.clone()),
+            };
+            return reminders::compose(&mut state.reminders, record, state.context.read_only);
+        }
+        Action::Reminders => return reminders::open(),
         Action::Export => return vec![queue::export(&state.queue, state.context.now)],
         Action::RaiseAction => return raise_action(state),
         Action::Waive => return record::waive(&state.record),
@@ -140,6 +149,7 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
                 queue::load(&state.queue),
                 queue::load_counts(&mut state.queue),
             ];
+            reload.push(reminders::load());
             if let Some(open) = &state.record.open {
                 reload.push(Effect::LoadRecord {
                     id: open.id.clone(),

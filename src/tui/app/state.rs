@@ -14,6 +14,7 @@ use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::Connection;
 use crate::tui::queue::Queue;
 use crate::tui::record::RecordPane;
+use crate::tui::reminders::ReminderScreen;
 use crate::tui::reply::Level;
 use crate::tui::since::SinceList;
 use crate::tui::theme::Theme;
@@ -29,6 +30,7 @@ pub struct State {
     pub actions: ActionList,
     pub since: SinceList,
     pub handover: HandoverScreen,
+    pub reminders: ReminderScreen,
     /// The form being filled in, over everything else.
     pub form: Option<Form>,
     pub help: Help,
@@ -55,6 +57,7 @@ impl State {
             actions: ActionList::default(),
             since: SinceList::default(),
             handover: HandoverScreen::default(),
+            reminders: ReminderScreen::default(),
             form: None,
             help: Help::default(),
             focus: Focus::Queue,

@@ -39,6 +39,13 @@ pub(super) fn draw(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         String::new()
     };
+    // Reminders whose time has come, by count (R lists them).
+    let due = crate::tui::reminders::due(&state.context.reminders, state.context.now);
+    let reminded = if due > 0 {
+        format!(" · {} {due} due", crate::tui::layout::REMINDER_DUE)
+    } else {
+        String::new()
+    };
     let read_only = if state.context.read_only {
         " · read-only"
     } else {
@@ -62,7 +69,7 @@ pub(super) fn draw(state: &State, frame: &mut Frame, area: Rect) {
             ),
             None => String::new(),
         };
-        format!("  {who}· {link}{pending}{read_only}")
+        format!("  {who}· {link}{reminded}{pending}{read_only}")
     };
     // The organisation is named where the view tabs leave room for it.
     let with_org = status(true);
@@ -87,7 +94,12 @@ pub(super) fn draw(state: &State, frame: &mut Frame, area: Rect) {
         } else {
             String::new()
         };
-        format!(" {who} {symbol}{pending}")
+        let reminded = if due > 0 {
+            format!(" {}{due}", crate::tui::layout::REMINDER_DUE)
+        } else {
+            String::new()
+        };
+        format!(" {who} {symbol}{reminded}{pending}")
     };
     let right_width = right.chars().count() + 1;
     let [left, right_area] = Layout::horizontal([

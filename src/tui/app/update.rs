@@ -8,7 +8,7 @@ use ratatui::crossterm::event::KeyEventKind;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::{Connection, Effect, Msg};
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, forms, handover, queue, record, since, trends};
+use crate::tui::{actions, forms, handover, queue, record, reminders, since, trends};
 
 use super::attention;
 use super::keys::on_key;
@@ -26,6 +26,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             state.context.now = now;
             let mut effects = attention::on_tick(&mut state.attention);
+            // Reminders set on another machine arrive, and those whose time has come alert.
+            effects.push(reminders::load());
             if state.queue.counts_stale {
                 effects.push(queue::load_counts(&mut state.queue));
             }
@@ -167,6 +169,32 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Acknowledged => {
             state.message = Some((Level::Info, "handover acknowledged".into()));
             vec![handover::load()]
+        }
+        Msg::Reminders(data) => {
+            let (replies, newly_due) = reminders::on_reminders(
+                &mut state.reminders,
+                &mut state.context.reminders,
+                *data,
+                state.context.now,
+            );
+            let mut effects = apply(state, replies);
+            effects.extend(attention::on_reminders(&state.attention, newly_due));
+            effects
+        }
+        Msg::ReminderSet(set) => {
+            let replies = reminders::on_set(&mut state.reminders, &set, state.context.now);
+            let mut effects = apply(state, replies);
+            // Its record is in Mine now, and its row carries the time.
+            effects.push(queue::load(&state.queue));
+            effects.push(queue::load_counts(&mut state.queue));
+            effects
+        }
+        Msg::ReminderDone => {
+            let replies = reminders::on_done();
+            let mut effects = apply(state, replies);
+            effects.push(queue::load(&state.queue));
+            effects.push(queue::load_counts(&mut state.queue));
+            effects
         }
         Msg::AlertCounts(counts) => attention::on_counts(&mut state.attention, counts),
         Msg::Connection(connection) => {

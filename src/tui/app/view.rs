@@ -9,7 +9,7 @@ use crate::tui::action::REGISTRY;
 use crate::tui::keymap::Keymap;
 use crate::tui::layout::{draw_hints, overlay};
 use crate::tui::mode::{Focus, Mode, ReasonFor};
-use crate::tui::{actions, forms, handover, help, queue, record, since, trends};
+use crate::tui::{actions, forms, handover, help, queue, record, reminders, since, trends};
 
 use super::linear;
 use super::state::State;
@@ -46,6 +46,9 @@ pub fn view(state: &State, frame: &mut Frame) {
     } else if state.mode == Mode::Handover {
         handover::draw(&state.handover, context, frame, screen);
         draw_hints(message, handover::hints(), frame, hints);
+    } else if state.mode == Mode::Reminders {
+        reminders::draw(&state.reminders, context, frame, screen);
+        draw_hints(message, reminders::hints(), frame, hints);
     } else if state.mode == Mode::Since {
         since::draw(&state.since, context, frame, screen);
         draw_hints(message, since::hints(), frame, hints);
@@ -105,6 +108,11 @@ pub fn view(state: &State, frame: &mut Frame) {
                 rect,
             );
         }
+        Mode::Remind => {
+            if let Some(compose) = &state.reminders.compose {
+                reminders::draw_compose(compose, context, frame, area);
+            }
+        }
         Mode::Form => {
             if let Some(form) = &state.form {
                 forms::draw(form, context, frame, area);
@@ -132,6 +140,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         | Mode::Trends
         | Mode::Actions
         | Mode::Since
+        | Mode::Reminders
         | Mode::Handover => {}
     }
 }

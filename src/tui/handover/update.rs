@@ -1,7 +1,6 @@
 //! The handovers screen's part of `update`.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use serde_json::Value;
 
 use crate::tui::mode::Mode;
 use crate::tui::msg::Effect;
@@ -129,15 +128,4 @@ pub fn key(screen: &mut HandoverScreen, read_only: bool, key: KeyEvent) -> Vec<R
         _ => {}
     }
     Vec::new()
-}
-
-/// A value of a handover as the user may read it: the text, or the masked marker's name.
-pub(super) fn readable(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => other
-            .get("masked")
-            .and_then(Value::as_str)
-            .map_or_else(|| "▒▒▒".to_string(), crate::tui::layout::withheld),
-    }
 }

@@ -8,10 +8,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::domain::local_time;
 use crate::tui::context::Context;
-use crate::tui::layout::{overlay, scrolled_list};
+use crate::tui::layout::{overlay, readable, scrolled_list};
 
 use super::state::HandoverScreen;
-use super::update::readable;
 
 fn when(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&local_time::ZONE)

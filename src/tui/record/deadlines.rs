@@ -5,8 +5,30 @@ use ratatui::text::Line;
 
 use crate::domain::deadlines::Status;
 use crate::tui::context::Context;
-use crate::tui::layout::{span_of, withheld};
+use crate::tui::layout::{REMINDER_DUE, REMINDER_SET, readable, span_of, withheld};
+use crate::tui::when;
 use crate::wire::RecordView;
+
+/// The user's reminders on the record, a line each, above its deadlines.
+pub(super) fn reminders(record: &str, context: &Context) -> Vec<Line<'static>> {
+    context
+        .reminders
+        .iter()
+        .filter(|r| r.record.as_str() == Some(record))
+        .map(|r| {
+            let mark = if r.at <= context.now {
+                REMINDER_DUE
+            } else {
+                REMINDER_SET
+            };
+            Line::from(format!(
+                "{mark} reminder {}: {}",
+                when::said(r.at, context.now),
+                readable(&r.note)
+            ))
+        })
+        .collect()
+}
 
 pub(super) fn lines(view: &RecordView, explain: bool, context: &Context) -> Vec<Line<'static>> {
     view.deadlines

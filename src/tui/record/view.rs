@@ -87,9 +87,15 @@ pub fn draw(pane: &RecordPane, context: &Context, focused: bool, frame: &mut Fra
         main,
     );
     frame.render_widget(
-        Paragraph::new(deadlines::lines(view, pane.explain, context))
-            .wrap(Wrap { trim: false })
-            .block(Block::new().borders(Borders::ALL).title(" deadlines ")),
+        Paragraph::new(
+            [
+                deadlines::reminders(&open.id, context),
+                deadlines::lines(view, pane.explain, context),
+            ]
+            .concat(),
+        )
+        .wrap(Wrap { trim: false })
+        .block(Block::new().borders(Borders::ALL).title(" deadlines ")),
         side,
     );
 }
@@ -117,6 +123,7 @@ pub fn linear_lines(pane: &RecordPane, context: &Context) -> Vec<Line<'static>> 
         RecordTab::Notes => notes(view, context),
         RecordTab::History => history(open.history.as_deref()),
     });
+    lines.extend(deadlines::reminders(&open.id, context));
     lines.push(Line::from("Deadlines:"));
     lines.extend(deadlines::lines(view, pane.explain, context));
     lines
