@@ -82,6 +82,12 @@ pub struct QueueRow {
     /// Changed since the caller last saw it (`POST /v1/records/{id}/seen`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub changed: bool,
+    /// When the record was registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime<Utc>>,
+    /// The record's last change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// `POST /v1/handovers`: records handed over to a person or to an organisation (the team

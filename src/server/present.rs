@@ -249,6 +249,8 @@ pub fn queue_row(state: &AppState, caller: &Caller, found: &QueueFound) -> wire:
         people: people.map_or(0, Vec::len),
         owed: owed_stages(&sight),
         changed: false,
+        created_at: Some(record.created_at),
+        updated_at: Some(record.updated_at),
     }
 }
 

@@ -47,6 +47,8 @@ fn row(n: usize, subject: serde_json::Value) -> QueueRow {
         people: 1,
         owed: Vec::new(),
         changed: false,
+        created_at: Some(now() - Duration::days(n as i64)),
+        updated_at: Some(now() - Duration::hours(n as i64)),
     }
 }
 
