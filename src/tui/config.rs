@@ -11,6 +11,7 @@ use crate::domain::query;
 
 use super::keymap::{Keymap, KeymapError};
 use super::notify::{How, Osc};
+use super::queue::{Column, columns_problem};
 
 /// A saved view: a tab over the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +63,8 @@ pub struct UiConfig {
     pub linear: bool,
     /// A new handover to you or your organisation: off, bell or notify.
     pub handover_alert: How,
+    /// The queue's columns, in order; the id and the deadline always among them.
+    pub columns: Vec<Column>,
 }
 
 impl Default for UiConfig {
@@ -72,6 +75,7 @@ impl Default for UiConfig {
             notify: Osc::default(),
             linear: false,
             handover_alert: How::Off,
+            columns: Column::DEFAULT.to_vec(),
         }
     }
 }
@@ -172,6 +176,9 @@ impl Config {
             return Err(fail(
                 "[ui] idle_lock_minutes: at most 1440 (a day); 0 turns the lock off".into(),
             ));
+        }
+        if let Some(problem) = columns_problem(&config.ui.columns) {
+            return Err(fail(problem));
         }
         config
             .keymap()
