@@ -85,6 +85,12 @@ pub struct QueueRow {
     /// The time of the caller's soonest open reminder on the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminder: Option<DateTime<Utc>>,
+    /// When the record was registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime<Utc>>,
+    /// The record's last change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// `POST /v1/handovers`: records handed over to a person or to an organisation (the team

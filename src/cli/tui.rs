@@ -126,6 +126,7 @@ pub fn run(args: &TuiArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
     state.context.read_only = args.read_only;
     state.context.linear = args.linear || config.ui.linear;
     state.queue.views = config.views();
+    state.queue.columns = config.ui.columns.clone();
     state.attention = crate::tui::app::Attention::new(
         &config.alerts,
         &state.queue.views,

@@ -250,6 +250,8 @@ pub fn queue_row(state: &AppState, caller: &Caller, found: &QueueFound) -> wire:
         owed: owed_stages(&sight),
         changed: false,
         reminder: None,
+        created_at: Some(record.created_at),
+        updated_at: Some(record.updated_at),
     }
 }
 

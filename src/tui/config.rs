@@ -11,6 +11,7 @@ use crate::domain::query;
 
 use super::keymap::{Keymap, KeymapError};
 use super::notify::{How, Osc};
+use super::queue::{Column, columns_problem};
 
 /// A saved view: a tab over the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +65,8 @@ pub struct UiConfig {
     pub handover_alert: How,
     /// A reminder of yours whose time has come: off, bell or notify.
     pub reminder_alert: How,
+    /// The queue's columns, in order; the id and the deadline always among them.
+    pub columns: Vec<Column>,
 }
 
 impl Default for UiConfig {
@@ -75,6 +78,7 @@ impl Default for UiConfig {
             linear: false,
             handover_alert: How::Off,
             reminder_alert: How::Bell,
+            columns: Column::DEFAULT.to_vec(),
         }
     }
 }
@@ -175,6 +179,9 @@ impl Config {
             return Err(fail(
                 "[ui] idle_lock_minutes: at most 1440 (a day); 0 turns the lock off".into(),
             ));
+        }
+        if let Some(problem) = columns_problem(&config.ui.columns) {
+            return Err(fail(problem));
         }
         config
             .keymap()

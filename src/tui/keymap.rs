@@ -40,7 +40,8 @@ impl Keymap {
         }
         let mut bindings: HashMap<Key, Vec<(Action, Scope)>> = HashMap::new();
         let mut names = HashMap::new();
-        let mut owner: HashMap<Key, (&ActionDef, String)> = HashMap::new();
+        // A key may serve one action in the queue and another in the record.
+        let mut owners: HashMap<Key, Vec<&ActionDef>> = HashMap::new();
         for def in REGISTRY {
             let keys: Vec<String> = match overrides.get(def.name) {
                 Some(keys) => keys.clone(),
@@ -51,16 +52,15 @@ impl Keymap {
                     action: def.name.to_string(),
                     problem: e.to_string(),
                 })?;
-                if let Some((other, _)) = owner.get(&key)
-                    && overlaps(other.scope, def.scope)
-                {
+                let sharing = owners.entry(key).or_default();
+                if let Some(other) = sharing.iter().find(|o| overlaps(o.scope, def.scope)) {
                     return Err(KeymapError::Clash {
                         key: text.clone(),
                         first: other.name.to_string(),
                         second: def.name.to_string(),
                     });
                 }
-                owner.insert(key, (def, text.clone()));
+                sharing.push(def);
                 bindings
                     .entry(key)
                     .or_default()

@@ -607,3 +607,65 @@ async fn a_colleague_s_change_and_new_intake_ring_the_bell_are_marked_and_listed
     pty.quit().await;
     api.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_set_on_another_machine_comes_due_in_the_app_and_is_done_from_it() {
+    let db_dir = tempfile::tempdir().expect("a directory for the database");
+    let url = support::database(Db::Sqlite, &db_dir)
+        .await
+        .expect("a SQLite database");
+    let api = Api::start(&url).await;
+    let me = Persona::Practitioner;
+    let record = api.create_intake(me, &fixtures::intake()).await;
+    // Set elsewhere (here, straight through the API), a minute ago: it is due.
+    api.post(
+        me,
+        "/v1/reminders",
+        &serde_json::json!({
+            "record": record,
+            "at": chrono::Utc::now() - chrono::Duration::minutes(1),
+            "note": "Ring the school back.",
+        }),
+    )
+    .await
+    .expect(201, "a reminder");
+    let home = AppHome::configured(
+        &api.server.base,
+        api.token(me),
+        "[ui]\nreminder_alert = \"notify\"\n",
+    );
+    let mut pty = Pty::spawn(&home.env());
+    // In Mine (the first view), marked due, and said on the message line.
+    pty.wait_for("the reminder, said and marked", |s| {
+        s.contains("Ring the school back.") && s.contains(&format!("◷ {record}"))
+    })
+    .await;
+    let deadline = Instant::now() + PATIENCE;
+    let sequences = loop {
+        let sequences = {
+            let out = pty.output.lock().expect("the output lock");
+            osc_sequences(&out.bytes)
+        };
+        if !sequences.is_empty() {
+            break sequences;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no notification:\n{}",
+            pty.screen()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(sequences, ["9;1 reminder(s) due"]);
+    pty.keys("R");
+    pty.wait_for("the list", |s| s.contains("Reminders · 1 due · 1 open"))
+        .await;
+    pty.keys("d");
+    pty.wait_for("none left", |s| s.contains("Reminders · 0 due · 0 open"))
+        .await;
+    let open = api.get(me, "/v1/reminders").await.expect(200, "hers");
+    assert_eq!(open["reminders"], serde_json::json!([]));
+    pty.keys("q");
+    pty.quit().await;
+    api.stop().await;
+}

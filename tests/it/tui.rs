@@ -48,6 +48,8 @@ fn row(n: usize, subject: serde_json::Value) -> QueueRow {
         owed: Vec::new(),
         changed: false,
         reminder: None,
+        created_at: Some(now() - Duration::days(n as i64)),
+        updated_at: Some(now() - Duration::hours(n as i64)),
     }
 }
 
@@ -471,6 +473,162 @@ fn key_releases_are_ignored_and_live_updates_keep_the_selection() {
 fn queue_screen_at_80x24_and_120x40() {
     let mut s = state(false);
     both("queue", &mut s);
+}
+
+/// The queue of `state(false)` with `[ui] columns` as a config file gives it.
+fn with_columns(columns: &str) -> State {
+    use cims::tui::config::Config;
+    let config = Config::parse("c.toml", &format!("[ui]\ncolumns = {columns}\n")).expect("columns");
+    let mut s = state(false);
+    s.queue.columns = config.ui.columns;
+    s
+}
+
+/// The queue's header line as drawn at `width` columns.
+fn queue_header(s: &mut State, width: u16) -> String {
+    let drawn = screen(s, width, if width < 100 { 24 } else { 40 });
+    drawn.lines().nth(2).unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_queue_shows_the_columns_the_config_chooses_in_the_order_it_gives() {
+    let mut s = with_columns(r#"["due", "id", "updated", "org", "who"]"#);
+    both("queue_chosen_columns", &mut s);
+    for width in [80, 120] {
+        let header = queue_header(&mut s, width);
+        let at = |name: &str| {
+            header
+                .find(name)
+                .unwrap_or_else(|| panic!("{name} in {header:?}"))
+        };
+        assert!(
+            at("Due") < at("ID") && at("ID") < at("Updated") && at("Updated") < at("Org"),
+            "{header}"
+        );
+        assert!(at("Org") < at("Who"), "{header}");
+        for hidden in ["Stage", "Impact", "Type", "Assignee"] {
+            assert!(!header.contains(hidden), "{hidden} in {header}");
+        }
+    }
+    let drawn = screen(&mut s, 80, 24);
+    assert!(
+        drawn.contains("OVERDUE 13h00m INC-2026-000001 1h") && drawn.contains("anglicare"),
+        "{drawn}"
+    );
+}
+
+#[test]
+fn the_config_refuses_an_unknown_or_repeated_column_and_a_list_without_the_id_or_the_deadline() {
+    use cims::tui::config::Config;
+    for (columns, says) in [
+        (r#"["id", "due", "colour"]"#, r#""colour" is not a column"#),
+        (r#"["id", "due", "who", "who"]"#, r#""who" is listed twice"#),
+        (r#"["due", "who"]"#, r#""id" is missing"#),
+        (r#"["id", "stage"]"#, r#""due" is missing"#),
+        ("[]", "the list is empty"),
+    ] {
+        let e = Config::parse("c.toml", &format!("[ui]\ncolumns = {columns}\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("c.toml: [ui] columns: ") && e.contains(says),
+            "{columns}: {e}"
+        );
+    }
+    let e = Config::parse("c.toml", "[ui]\ncolumns = [\"who\", \"due\"]\n").unwrap_err();
+    assert!(e.to_string().contains("always shown"), "{e}");
+}
+
+#[test]
+fn angle_brackets_sort_by_the_previous_or_next_column_shown_and_the_header_marks_it() {
+    let mut s = with_columns(r#"["id", "due", "who", "updated", "stage"]"#);
+    let load = |sort: &str| {
+        vec![Effect::LoadQueue {
+            query: "mine".into(),
+            sort: sort.into(),
+        }]
+    };
+    assert!(queue_header(&mut s, 120).contains("Due▲"));
+    assert_eq!(press(&mut s, KeyCode::Char('>')), load("-updated"));
+    for width in [80, 120] {
+        let header = queue_header(&mut s, width);
+        assert!(
+            header.contains("Updated▼") && !header.contains("Due▲"),
+            "{header}"
+        );
+    }
+    assert_eq!(press(&mut s, KeyCode::Char('>')), load("stage"));
+    assert_eq!(
+        press(&mut s, KeyCode::Char('>')),
+        load("id"),
+        "round the end"
+    );
+    assert_eq!(press(&mut s, KeyCode::Char('<')), load("stage"), "and back");
+    assert!(queue_header(&mut s, 80).contains("Stage▲"));
+    assert_eq!(press(&mut s, KeyCode::Char('<')), load("-updated"));
+
+    // `s` goes on from the same sort, through those no column shown stands for.
+    assert_eq!(press(&mut s, KeyCode::Char('s')), load("-created"));
+    let header = queue_header(&mut s, 120);
+    assert!(!header.contains('▲') && !header.contains('▼'), "{header}");
+    assert_eq!(
+        press(&mut s, KeyCode::Char('>')),
+        load("id"),
+        "from a sort no column shows, > starts at the first column that sorts"
+    );
+    assert_eq!(press(&mut s, KeyCode::Char('s')), load("stage"));
+}
+
+#[test]
+fn in_the_record_pane_the_greater_than_key_still_advances_the_stage() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    assert!(press(&mut s, KeyCode::Char('>')).is_empty());
+    assert!(matches!(&s.mode, Mode::Confirm(q, _) if q.contains("INC-2026-000001")));
+    assert_eq!(s.queue.sorted_by().0, "due", "the sort is untouched");
+}
+
+#[test]
+fn a_key_may_serve_the_queue_and_the_record_but_never_two_actions_in_one_scope() {
+    use cims::tui::action::Scope;
+    let keymap = Keymap::default();
+    let key = parse_key(">").expect("key");
+    assert_eq!(
+        keymap.action(key, Scope::Queue),
+        Some(Action::SortNextColumn)
+    );
+    assert_eq!(keymap.action(key, Scope::Record), Some(Action::Advance));
+    let zoom = BTreeMap::from([("zoom".to_string(), vec![">".to_string()])]);
+    assert_eq!(
+        Keymap::new(&zoom).unwrap_err(),
+        KeymapError::Clash {
+            key: ">".into(),
+            first: "sort_next_column".into(),
+            second: "zoom".into(),
+        }
+    );
+    let rebound = BTreeMap::from([("sort_prev_column".to_string(), vec!["[".to_string()])]);
+    let keymap = Keymap::new(&rebound).expect("rebound");
+    assert_eq!(keymap.keys_of(Action::SortPrevColumn), "[");
+}
+
+#[test]
+fn the_linear_mode_lists_the_configured_columns_in_their_order_with_their_labels() {
+    let mut s = with_columns(r#"["due", "id", "kind", "created", "assignee"]"#);
+    s.context.linear = true;
+    let drawn = screen(&mut s, 120, 40);
+    assert!(
+        drawn.contains(
+            "> due OVERDUE 13h00m; id INC-2026-000001; kind incident; created 1d ago; \
+             assignee nobody"
+        ),
+        "{drawn}"
+    );
+    assert!(
+        !drawn.contains("; stage ") && !drawn.contains("; who "),
+        "{drawn}"
+    );
 }
 
 #[test]
@@ -1364,6 +1522,28 @@ fn a_restart_comes_back_to_the_view_filter_sort_record_and_tab_without_the_words
     );
     update(&mut again, Msg::Queue(page(false)));
     assert_eq!(again.queue.selected_row().map(|r| r.id.clone()), Some(id));
+}
+
+#[test]
+fn a_sort_chosen_by_column_comes_back_after_a_restart() {
+    use cims::tui::app::{restore, snapshot};
+    let mut s = with_columns(r#"["id", "due", "updated"]"#);
+    press(&mut s, KeyCode::Char('<'));
+    press(&mut s, KeyCode::Char('<'));
+    let kept = snapshot(&s);
+    assert_eq!(kept.sort, "-updated");
+    let mut again = State::new(now(), Keymap::default(), Theme::default());
+    again.queue.columns = s.queue.columns.clone();
+    restore(&mut again, kept);
+    assert_eq!(
+        cims::tui::queue::load(&again.queue),
+        Effect::LoadQueue {
+            query: "mine".into(),
+            sort: "-updated".into()
+        }
+    );
+    update(&mut again, Msg::Queue(page(false)));
+    assert!(queue_header(&mut again, 80).contains("Updated▼"));
 }
 
 #[test]

@@ -179,3 +179,24 @@ fn the_record_shows_its_reminders_above_its_deadlines_and_the_linear_mode_lists_
     press(&mut linear, KeyCode::Char('R'));
     insta::assert_snapshot!("linear_reminders_80x24", screen(&mut linear, 80, 24));
 }
+
+#[test]
+fn a_row_with_a_reminder_carries_its_mark_in_text_and_the_linear_mode_says_it() {
+    let mut s = state(false);
+    s.queue.rows[2].reminder = Some(now() - Duration::minutes(30));
+    s.queue.rows[4].reminder = Some(now() + Duration::days(1));
+    let drawn = screen(&mut s, 80, 24);
+    let line_of = |id: &str| {
+        drawn
+            .lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line_of("INC-2026-000003").contains("◷ INC"), "{drawn}");
+    assert!(line_of("INC-2026-000005").contains("◦ INC"), "{drawn}");
+    s.context.linear = true;
+    let linear = screen(&mut s, 80, 24).replace('\n', " ");
+    assert!(linear.contains("your reminder is due"), "{linear}");
+    assert!(linear.contains("your reminder 09:00 tomorrow"), "{linear}");
+}

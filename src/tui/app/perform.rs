@@ -77,6 +77,8 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
         }
         Action::Filter => state.mode = Mode::Filter(state.queue.filter.clone()),
         Action::Sort => return queue::sort(&mut state.queue),
+        Action::SortPrevColumn => return queue::sort_column(&mut state.queue, false),
+        Action::SortNextColumn => return queue::sort_column(&mut state.queue, true),
         Action::Help => state.mode = Mode::Help,
         Action::Palette => state.mode = Mode::Palette(String::new(), 0),
         Action::Tick => {

@@ -2,14 +2,17 @@
 //! sorting, marking, freezing live updates, assigning and exporting.
 
 mod assign;
+mod cells;
+mod columns;
 mod state;
 mod update;
 mod view;
 
 pub use assign::{assign, pick_key, pick_matches};
+pub use columns::{Column, problem as columns_problem};
 pub use state::{Queue, SORTS};
 pub use update::{
     export, filter_key, freeze, load, load_counts, mark, mark_range, move_by, on_change, on_page,
-    seen_at, show_filtered, show_view, sort, unmark_all,
+    seen_at, show_filtered, show_view, sort, sort_column, unmark_all,
 };
 pub use view::{draw, draw_pick, linear_lines};

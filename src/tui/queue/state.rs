@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use crate::tui::config::ViewTab;
 use crate::wire::QueueRow;
 
-/// The sorts `s` cycles through: the server's key and how the title names it.
+use super::columns::Column;
+
+/// The sorts `s` cycles through, and `<` `>` choose among by column: the server's key and how the title names it.
 pub const SORTS: [(&str, &str); 5] = [
     ("due", "next deadline"),
     ("-updated", "last changed"),
@@ -22,6 +24,8 @@ pub struct Queue {
     /// The filter typed with `/`, on top of the view's own.
     pub filter: String,
     pub rows: Vec<QueueRow>,
+    /// The columns shown, in order (`[ui] columns`).
+    pub columns: Vec<Column>,
     /// How many records each view holds, when known.
     pub counts: Vec<Option<i64>>,
     /// Something changed since the counts were loaded; they reload on the next minute.
@@ -51,6 +55,7 @@ impl Default for Queue {
             view: 0,
             filter: String::new(),
             rows: Vec::new(),
+            columns: Column::DEFAULT.to_vec(),
             counts: Vec::new(),
             counts_stale: false,
             sort: 0,
@@ -81,5 +86,14 @@ impl Queue {
     /// The sort in force: the server's key and how the title names it.
     pub fn sorted_by(&self) -> (&'static str, &'static str) {
         SORTS[self.sort % SORTS.len()]
+    }
+
+    /// The column shown that the queue is sorted by, and whether the sort is descending.
+    pub fn sorted_column(&self) -> Option<(Column, bool)> {
+        let sort = self.sort % SORTS.len();
+        self.columns
+            .iter()
+            .find(|c| c.sort() == Some(sort))
+            .map(|c| (*c, self.sorted_by().0.starts_with('-')))
     }
 }

@@ -98,9 +98,32 @@ pub fn filter_key(queue: &mut Queue, mut text: String, key: KeyEvent) -> Vec<Rep
 
 /// The next of the sorts, said on the hints line.
 pub fn sort(queue: &mut Queue) -> Vec<Reply> {
-    queue.sort = (queue.sort + 1) % SORTS.len();
+    sort_by(queue, (queue.sort + 1) % SORTS.len())
+}
+
+/// `<` `>`: the sort moves to the previous or next column shown that the server sorts by,
+/// round the ends. From a sort no column shown stands for, it starts at the first or the
+/// last of them.
+pub fn sort_column(queue: &mut Queue, forward: bool) -> Vec<Reply> {
+    let sorts: Vec<usize> = queue.columns.iter().filter_map(|c| c.sort()).collect();
+    let here = sorts.iter().position(|s| *s == queue.sort % SORTS.len());
+    let n = sorts.len();
+    let next = match (here, forward) {
+        (Some(i), true) => sorts.get((i + 1) % n),
+        (Some(i), false) => sorts.get((i + n - 1) % n),
+        (None, true) => sorts.first(),
+        (None, false) => sorts.last(),
+    };
+    match next {
+        Some(sort) => sort_by(queue, *sort),
+        None => Vec::new(),
+    }
+}
+
+fn sort_by(queue: &mut Queue, sort: usize) -> Vec<Reply> {
+    queue.sort = sort;
     vec![
-        Reply::Message(Level::Info, format!("sorted by {}", SORTS[queue.sort].1)),
+        Reply::Message(Level::Info, format!("sorted by {}", queue.sorted_by().1)),
         Reply::Effect(load(queue)),
     ]
 }

@@ -1,72 +1,19 @@
-//! The queue drawn: only the rows on screen are built; the deadline reads as text, and
-//! stands out in the theme too.
+//! The queue drawn: only the rows on screen are built, in the columns chosen, the sort
+//! marked in their header.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 
 use crate::tui::context::Context;
-use crate::tui::layout::{DUE_WIDTH, cell, due_text, overlay};
-use crate::wire::QueueRow;
+use crate::tui::layout::{REMINDER_DUE, REMINDER_SET, overlay};
+use crate::tui::when;
 
 use super::assign::pick_matches;
+use super::cells::{cell_of, said};
+use super::columns::{Column, stretching};
 use super::state::Queue;
-
-/// The style of a due text: overdue, due within a day and at risk stand out (the text says
-/// so too).
-fn due_style(text: &str, context: &Context) -> Style {
-    if text.starts_with("OVERDUE") {
-        context.theme.overdue
-    } else if text.starts_with("!!") || text.starts_with("soon") {
-        context.theme.due_soon
-    } else {
-        Style::new()
-    }
-}
-
-/// `identification_response` → `identification…` when it must fit `width`.
-fn short(id: &str, width: usize) -> String {
-    let text = id.replace('_', " ");
-    if text.chars().count() <= width {
-        text
-    } else {
-        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        format!("{cut}…")
-    }
-}
-
-/// The incident type by the policy's name, or its short label where the column is narrow
-/// (`SexAb`, `Neglect`); an intake is an intake.
-fn type_label(row: &QueueRow, context: &Context, wide: bool) -> String {
-    let Some(id) = row.primary_type.as_deref() else {
-        return if row.kind == "intake" {
-            "Intake"
-        } else {
-            "—"
-        }
-        .to_string();
-    };
-    let known = context
-        .policy
-        .as_ref()
-        .and_then(|p| p.incident_types.iter().find(|t| t.id == id));
-    match known {
-        Some(t) if wide => t.name.clone(),
-        Some(t) => t.short.clone(),
-        None => id.replace('_', " "),
-    }
-}
-
-fn who_of(row: &QueueRow, context: &Context) -> Span<'static> {
-    let span = cell(Some(&row.subject), context);
-    if row.people > 1 && !context.privacy {
-        Span::styled(format!("{} +{}", span.content, row.people - 1), span.style)
-    } else {
-        span
-    }
-}
 
 /// The queue pane; `typing` is a filter being typed, shown in the title.
 pub fn draw(
@@ -97,9 +44,16 @@ pub fn draw(
     let inner_height = usize::from(area.height.saturating_sub(3));
     // At 80 columns the type gives way first; the id, the deadline and who never do.
     let wide = area.width >= 100;
-    let header = Row::new([
-        "", "ID", "Due", "Stage", "Impact", "Type", "Who", "Assignee",
-    ])
+    let sorted = queue.sorted_column();
+    let header = Row::new(
+        std::iter::once(String::new()).chain(queue.columns.iter().map(|c| match sorted {
+            // The sort reads as text, not colour alone.
+            Some((s, descending)) if s == *c => {
+                format!("{}{}", c.header(), if descending { "▼" } else { "▲" })
+            }
+            _ => c.header().to_string(),
+        })),
+    )
     .style(context.theme.header);
     let rows = queue
         .rows
@@ -108,57 +62,42 @@ pub fn draw(
         .skip(queue.offset)
         .take(inner_height)
         .map(|(i, row)| {
-            // `*` marked for a bulk action; `•` changed by others since the user saw it.
+            // One flag, the most pressing: `*` marked for a bulk action, `◷` a reminder of
+            // the user's come due, `•` changed by others since the user saw it, `◦` a
+            // reminder still to come.
+            let reminder = row.reminder.map(|at| at <= context.now);
             let flag = if queue.marked.contains(&row.id) {
                 "*"
+            } else if reminder == Some(true) {
+                REMINDER_DUE
             } else if row.changed {
                 "•"
+            } else if reminder == Some(false) {
+                REMINDER_SET
             } else {
                 ""
             };
             let mark = format!("{}{flag}", if i == queue.selected { "▶" } else { " " });
-            let r = Row::new(vec![
-                Span::raw(mark.trim_end().to_string()),
-                Span::raw(row.id.clone()),
-                {
-                    let due = due_text(row.next_due, row.at_risk_from, context.now);
-                    let style = due_style(&due, context);
-                    Span::styled(due, style)
-                },
-                // R-ORDER-2: an earlier stage is owed again.
-                Span::raw(short(
-                    &if row.owed.is_empty() {
-                        row.stage.clone()
-                    } else {
-                        format!("↩{}", row.stage)
-                    },
-                    if wide { 16 } else { 8 },
-                )),
-                Span::raw(match row.impact.as_deref() {
-                    Some("major") => "MAJOR",
-                    Some(_) => "non-maj",
-                    None => "—",
-                }),
-                Span::raw(type_label(row, context, wide)),
-                who_of(row, context),
-                Span::raw(row.assignee.clone().unwrap_or_default()),
-            ]);
+            let cells = std::iter::once(Span::raw(mark.trim_end().to_string())).chain(
+                queue
+                    .columns
+                    .iter()
+                    .map(|c| cell_of(*c, row, context, wide)),
+            );
+            let r = Row::new(cells.collect::<Vec<_>>());
             if i == queue.selected {
                 r.style(context.theme.selected)
             } else {
                 r
             }
         });
-    let widths = [
-        Constraint::Length(2),
-        Constraint::Length(15),
-        Constraint::Length(DUE_WIDTH),
-        Constraint::Length(if wide { 16 } else { 8 }),
-        Constraint::Length(7),
-        Constraint::Min(7),
-        Constraint::Length(if wide { 13 } else { 12 }),
-        Constraint::Length(if wide { 10 } else { 6 }),
-    ];
+    let stretch = stretching(&queue.columns);
+    let widths = std::iter::once(Constraint::Length(2)).chain(
+        queue
+            .columns
+            .iter()
+            .map(|c| c.width(wide, Some(*c) == stretch)),
+    );
     let table = Table::new(rows, widths).header(header).block(block);
     frame.render_widget(table, area);
     if queue.rows.is_empty() {
@@ -197,20 +136,33 @@ pub fn linear_lines(queue: &Queue, context: &Context, room: usize) -> Vec<Line<'
         if row.changed {
             flags.push("changed since you saw it");
         }
-        lines.push(Line::from(format!(
-            "{} {}: due {}; stage {}; impact {}; type {}; who {}; assignee {}{}",
-            if i == queue.selected { ">" } else { " " },
-            row.id,
-            due_text(row.next_due, row.at_risk_from, context.now),
-            row.stage.replace('_', " "),
-            row.impact.as_deref().map_or("none", |i| if i == "major" {
-                "MAJOR"
+        let reminded = row.reminder.map(|at| {
+            if at <= context.now {
+                "your reminder is due".to_string()
             } else {
-                "non-major"
-            }),
-            type_label(row, context, true),
-            who_of(row, context).content,
-            row.assignee.as_deref().unwrap_or("nobody"),
+                format!("your reminder {}", when::said(at, context.now))
+            }
+        });
+        if let Some(text) = reminded.as_deref() {
+            flags.push(text);
+        }
+        // The id names its line when it leads; anywhere else it is labelled as the rest.
+        let leads = queue.columns.first() == Some(&Column::Id);
+        let values: Vec<String> = queue
+            .columns
+            .iter()
+            .skip(usize::from(leads))
+            .map(|c| format!("{} {}", c.label(), said(*c, row, context)))
+            .collect();
+        lines.push(Line::from(format!(
+            "{} {}{}{}",
+            if i == queue.selected { ">" } else { " " },
+            if leads {
+                format!("{}: ", row.id)
+            } else {
+                String::new()
+            },
+            values.join("; "),
             if flags.is_empty() {
                 String::new()
             } else {
