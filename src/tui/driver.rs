@@ -413,8 +413,8 @@ pub async fn run(
             let _ = tx.send(msg).await;
         });
     }
-    run_effect(Effect::LoadPolicy, &services, &tx);
-    run_effect(Effect::LoadColleagues, &services, &tx);
+    // The queue and what its first screen shows go first; the rest waits until that page
+    // is on screen, so that it never waits behind them on a busy server or a slow link.
     run_effect(
         Effect::LoadQueue {
             query: state.queue.query(),
@@ -423,15 +423,19 @@ pub async fn run(
         &services,
         &tx,
     );
+    run_effect(Effect::LoadPolicy, &services, &tx);
     // What changed while the user was away is read before anything is marked seen.
     let away = [
         Effect::LoadSince { from: None },
         Effect::LoadHandovers,
         Effect::LoadReminders,
+        Effect::LoadColleagues,
     ];
-    for effect in resumed.into_iter().chain(watch(&mut state)).chain(away) {
-        run_effect(effect, &services, &tx);
-    }
+    let mut after_first_page: Vec<Effect> = resumed
+        .into_iter()
+        .chain(watch(&mut state))
+        .chain(away)
+        .collect();
     // Inside tmux a notification must pass through it to reach the terminal.
     let in_tmux = std::env::var_os("TMUX").is_some();
 
@@ -461,6 +465,9 @@ pub async fn run(
         while let Ok(more) = rx.try_recv() {
             batch.push(more);
         }
+        let first_page_in = batch
+            .iter()
+            .any(|m| matches!(m, Msg::Queue(_) | Msg::Failed(_)));
         let mut attention = Vec::new();
         for msg in batch {
             for effect in update(&mut state, msg) {
@@ -476,6 +483,11 @@ pub async fn run(
             break;
         }
         draw(&mut terminal, &mut state, &mut last)?;
+        if first_page_in {
+            for effect in std::mem::take(&mut after_first_page) {
+                run_effect(effect, &services, &tx);
+            }
+        }
         if !attention.is_empty() {
             let out = terminal.backend_mut();
             out.write_all(&attention)?;

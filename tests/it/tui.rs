@@ -1940,3 +1940,36 @@ fn the_linear_mode_draws_no_boxes_one_item_a_line_and_announces_changes() {
     both("linear_handovers", &mut s);
     no_boxes(&screen(&mut s, 120, 40));
 }
+
+/// Start-up: the first page has the server to itself; when the feed goes live before it
+/// arrives, the page and the counts are read again once it is on screen, so a change made
+/// before the feed was live is not missed. A later reconnect reloads at once.
+#[test]
+fn the_first_page_is_not_raced_and_is_read_again_once_the_feed_is_live() {
+    let mut s = State::new(now(), Keymap::default(), Theme::default());
+    assert!(update(&mut s, Msg::Connection(Connection::Live)).is_empty());
+    let effects = update(&mut s, Msg::Queue(page(false)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadQueue { .. }))
+            && effects
+                .iter()
+                .any(|e| matches!(e, Effect::LoadCounts { .. })),
+        "{effects:?}"
+    );
+    let again = update(&mut s, Msg::Queue(page(false)));
+    assert!(
+        !again.iter().any(|e| matches!(e, Effect::LoadQueue { .. })),
+        "read again once only: {again:?}"
+    );
+    update(&mut s, Msg::Connection(Connection::Offline("gone".into())));
+    let back = update(&mut s, Msg::Connection(Connection::Live));
+    assert!(
+        matches!(
+            back[..],
+            [Effect::LoadQueue { .. }, Effect::LoadCounts { .. }]
+        ),
+        "{back:?}"
+    );
+}

@@ -74,6 +74,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Queue(page) => {
             queue::on_page(&mut state.queue, page);
+            let mut reload = Vec::new();
+            if !state.queue.has_page {
+                state.queue.has_page = true;
+                if std::mem::take(&mut state.queue.reload_after_first_page) {
+                    reload = vec![
+                        queue::load(&state.queue),
+                        queue::load_counts(&mut state.queue),
+                    ];
+                }
+            }
             // The record on screen is seen as it is, whatever the page was counted against.
             if let Some((open, view)) = state.record.loaded() {
                 queue::seen_at(&mut state.queue, &open.id, view.version);
@@ -84,7 +94,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             } else {
                 Vec::new()
             };
-            apply(state, replies)
+            let mut effects = apply(state, replies);
+            effects.extend(reload);
+            effects
         }
         Msg::Preview(id) => {
             // Only if the highlight is still there and nothing else has the keyboard.
@@ -201,7 +213,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let reconnected =
                 connection == Connection::Live && state.connection != Connection::Live;
             state.connection = connection;
-            if reconnected {
+            if reconnected && !state.queue.has_page {
+                // The first page is on its way: nothing competes with it. Once it is on
+                // screen it is read again, in case a change came before the feed was live.
+                state.queue.reload_after_first_page = true;
+                Vec::new()
+            } else if reconnected {
                 vec![
                     queue::load(&state.queue),
                     queue::load_counts(&mut state.queue),

@@ -30,6 +30,10 @@ pub struct Queue {
     pub counts: Vec<Option<i64>>,
     /// Something changed since the counts were loaded; they reload on the next minute.
     pub counts_stale: bool,
+    /// A page has arrived since the app started.
+    pub has_page: bool,
+    /// Reload the page and the counts once the first page is on screen.
+    pub reload_after_first_page: bool,
     /// Which of the sorts the queue is in (see `SORTS`).
     pub sort: usize,
     pub selected: usize,
@@ -58,6 +62,8 @@ impl Default for Queue {
             columns: Column::DEFAULT.to_vec(),
             counts: Vec::new(),
             counts_stale: false,
+            has_page: false,
+            reload_after_first_page: false,
             sort: 0,
             selected: 0,
             offset: 0,
