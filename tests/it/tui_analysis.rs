@@ -399,3 +399,50 @@ fn e_exports_the_current_view_after_asking() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn linear_trends_give_each_group_a_line_with_every_periods_count_named_and_hidden_ones_as_under_5()
+{
+    let mut s = state(true);
+    s.context.linear = true;
+    press(&mut s, KeyCode::Char('T'));
+    update(&mut s, Msg::Analytics(Box::new(analytics(true))));
+    both("linear_trends_suppressed", &mut s);
+    // A group's periods carry on over indented lines.
+    let shown = screen(&mut s, 80, 24).replace("\n    ", " ");
+    for line in [
+        "6 types, Absent client highlighted (1 of 6):",
+        "> Absent client: total 84; Dec 2025 <5, Jan 2026 <5, Feb <5, Mar <5, Apr <5, May 5, \
+         Jun 6, Jul 8, Aug 11, Sep 14, Oct 19, Nov 7 so far",
+        "  Death: total <5; Dec 2025 0, Jan 2026 0, Feb 0, Mar 0, Apr <5,",
+    ] {
+        assert!(shown.contains(line), "{line:?} in\n{shown}");
+    }
+}
+
+#[test]
+fn linear_trends_keep_the_highlighted_group_and_the_keys_on_screen_when_groups_outnumber_rows() {
+    let mut data = analytics(false);
+    let first = data.groups[0].clone();
+    data.groups = (1..=30)
+        .map(|n| AnalyticsGroup {
+            label: format!("Service {n}"),
+            ..first.clone()
+        })
+        .collect();
+    let mut s = state(false);
+    s.context.linear = true;
+    press(&mut s, KeyCode::Char('T'));
+    update(&mut s, Msg::Analytics(Box::new(data)));
+    for _ in 0..20 {
+        press(&mut s, KeyCode::Char('j'));
+    }
+    let shown = screen(&mut s, 80, 24);
+    assert!(shown.contains("Keys: j/k choose a group"), "{shown}");
+    assert!(
+        shown.contains("Service 21 highlighted (21 of 30)"),
+        "{shown}"
+    );
+    assert!(shown.contains("> Service 21: total"), "{shown}");
+    assert!(!shown.contains("Service 1:"), "{shown}");
+}

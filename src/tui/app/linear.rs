@@ -11,13 +11,13 @@ use crate::tui::help::palette_matches;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::Connection;
 use crate::tui::queue::pick_matches;
-use crate::tui::{handover, queue, record, reminders, since};
+use crate::tui::{handover, queue, record, reminders, since, trends};
 
 use super::state::State;
 
 /// The screens the linear mode lays out itself; the others are drawn as usual.
 pub(super) fn covers(mode: &Mode) -> bool {
-    !matches!(mode, Mode::Trends | Mode::Actions | Mode::Form)
+    !matches!(mode, Mode::Actions | Mode::Form)
 }
 
 fn status(state: &State) -> Line<'static> {
@@ -87,6 +87,7 @@ pub(super) fn view(state: &State, frame: &mut Frame) {
     }
     let room = usize::from(area.height).saturating_sub(lines.len() + 2);
     match &state.mode {
+        Mode::Trends => lines.extend(trends::linear_lines(&state.trends, room, area.width)),
         Mode::Since => lines.extend(since::linear_lines(&state.since, context)),
         Mode::Handover => lines.extend(handover::linear_lines(&state.handover, context)),
         Mode::Reminders => lines.extend(reminders::linear_lines(&state.reminders, context)),
@@ -148,7 +149,7 @@ pub(super) fn view(state: &State, frame: &mut Frame) {
             lines.push(Line::from(format!("Filter being typed: {text}")));
             lines.extend(queue::linear_lines(&state.queue, context, room));
         }
-        Mode::Normal | Mode::Trends | Mode::Actions | Mode::Form => {
+        Mode::Normal | Mode::Actions | Mode::Form => {
             let record = record::linear_lines(&state.record, context);
             if state.focus == Focus::Record {
                 lines.extend(record);
