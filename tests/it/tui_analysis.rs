@@ -446,3 +446,32 @@ fn linear_trends_keep_the_highlighted_group_and_the_keys_on_screen_when_groups_o
     assert!(shown.contains("> Service 21: total"), "{shown}");
     assert!(!shown.contains("Service 1:"), "{shown}");
 }
+
+#[test]
+fn linear_learning_actions_give_each_action_a_labelled_line_and_ask_for_the_outcome_in_a_line() {
+    let mut s = state(false);
+    s.context.linear = true;
+    press(&mut s, KeyCode::Char('L'));
+    update(&mut s, Msg::Actions(Box::new(actions())));
+    press(&mut s, KeyCode::Char('j'));
+    // An action's values carry on over indented lines.
+    let shown = screen(&mut s, 120, 40).replace("\n    ", " ");
+    for line in [
+        "Open learning actions, everyone's: 3 open, 1 overdue, 1 due today; action 2 of 3 \
+         highlighted.",
+        "  record INC-2026-000050 (berry_street); action: Review night staffing across the \
+         residential units; owner bo; due Thu 12 Nov 2026; state open, overdue by 12 day(s)",
+        "> record INC-2026-000117 (berry_street); action: Meet police youth liaison about \
+         repeat absences; owner carol; due Tue 24 Nov 2026; state open, due today",
+    ] {
+        assert!(shown.contains(line), "{line:?} in\n{shown}");
+    }
+    press(&mut s, KeyCode::Char('c'));
+    typed(&mut s, "Met liaison officer");
+    both("linear_learning_actions_closing", &mut s);
+    let shown = screen(&mut s, 80, 24);
+    assert!(
+        shown.contains("Closing action 2 of INC-2026-000117, its outcome"),
+        "{shown}"
+    );
+}

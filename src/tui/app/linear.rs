@@ -8,16 +8,16 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::action::REGISTRY;
 use crate::tui::help::palette_matches;
-use crate::tui::mode::{Focus, Mode};
+use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::msg::Connection;
 use crate::tui::queue::pick_matches;
-use crate::tui::{handover, queue, record, reminders, since, trends};
+use crate::tui::{actions, handover, queue, record, reminders, since, trends};
 
 use super::state::State;
 
 /// The screens the linear mode lays out itself; the others are drawn as usual.
 pub(super) fn covers(mode: &Mode) -> bool {
-    !matches!(mode, Mode::Actions | Mode::Form)
+    *mode != Mode::Form
 }
 
 fn status(state: &State) -> Line<'static> {
@@ -88,6 +88,24 @@ pub(super) fn view(state: &State, frame: &mut Frame) {
     let room = usize::from(area.height).saturating_sub(lines.len() + 2);
     match &state.mode {
         Mode::Trends => lines.extend(trends::linear_lines(&state.trends, room, area.width)),
+        Mode::Actions => lines.extend(actions::linear_lines(
+            &state.actions,
+            room,
+            area.width,
+            context.now,
+        )),
+        Mode::Reason(ReasonFor::CloseAction { record, action, .. }, outcome) => {
+            lines.push(Line::from(format!(
+                "Closing action {action} of {record}, its outcome (enter closes it, esc \
+                 cancels): {outcome}"
+            )));
+            lines.extend(actions::linear_lines(
+                &state.actions,
+                room.saturating_sub(1),
+                area.width,
+                context.now,
+            ));
+        }
         Mode::Since => lines.extend(since::linear_lines(&state.since, context)),
         Mode::Handover => lines.extend(handover::linear_lines(&state.handover, context)),
         Mode::Reminders => lines.extend(reminders::linear_lines(&state.reminders, context)),
@@ -149,7 +167,7 @@ pub(super) fn view(state: &State, frame: &mut Frame) {
             lines.push(Line::from(format!("Filter being typed: {text}")));
             lines.extend(queue::linear_lines(&state.queue, context, room));
         }
-        Mode::Normal | Mode::Actions | Mode::Form => {
+        Mode::Normal | Mode::Form => {
             let record = record::linear_lines(&state.record, context);
             if state.focus == Focus::Record {
                 lines.extend(record);
