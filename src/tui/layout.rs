@@ -223,6 +223,14 @@ fn wrapped_rows(text: &str, width: usize) -> usize {
     rows
 }
 
+/// The rows `lines` take once wrapped in `width` columns.
+pub fn linear_rows(lines: &[Line], width: u16) -> usize {
+    lines
+        .iter()
+        .map(|line| wrapped_rows(&line.to_string(), usize::from(width)))
+        .sum()
+}
+
 /// `lead` and then `parts` joined by `sep`, in lines of `width` columns broken between
 /// parts only, so that a part (a period and its count) is never split; the lines after the
 /// first indented.
@@ -263,10 +271,8 @@ pub fn linear_list(
     rows: usize,
     width: u16,
 ) -> Vec<Line<'static>> {
-    let width = usize::from(width);
-    let line_rows = |line: &Line| wrapped_rows(&line.to_string(), width);
-    let height = |item: &Vec<Line>| item.iter().map(line_rows).sum::<usize>();
-    let rows = rows.saturating_sub(head.iter().map(line_rows).sum());
+    let height = |item: &Vec<Line>| linear_rows(item, width);
+    let rows = rows.saturating_sub(linear_rows(&head, width));
     let at = at.min(items.len().saturating_sub(1));
     let mut first = at;
     let mut used = items.get(at).map_or(0, height);

@@ -475,3 +475,76 @@ fn linear_learning_actions_give_each_action_a_labelled_line_and_ask_for_the_outc
         "{shown}"
     );
 }
+
+/// The numbers written on a screen, each whole.
+fn numbers(shown: &str) -> std::collections::BTreeSet<String> {
+    shown
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn linear_trends_actions_and_forms_draw_no_boxes_or_bars_and_trends_keep_every_number_whole() {
+    let drawing = [
+        '┌', '┐', '└', '┘', '│', '─', '█', '▇', '▆', '▅', '▄', '▃', '▂', '▁',
+    ];
+    let plain = |s: &mut cims::tui::app::State, what: &str| {
+        for (width, height) in [(80, 24), (120, 40)] {
+            let shown = screen(s, width, height);
+            assert!(
+                !shown.chars().any(|c| drawing.contains(&c)),
+                "{what} at {width}x{height} draws boxes or bars:\n{shown}"
+            );
+        }
+    };
+    for hidden in [false, true] {
+        let mut s = state(hidden);
+        press(&mut s, KeyCode::Char('T'));
+        update(&mut s, Msg::Analytics(Box::new(analytics(hidden))));
+        press(&mut s, KeyCode::Char('j'));
+        for (width, height) in [(80, 24), (120, 40)] {
+            s.context.linear = false;
+            let boxed = screen(&mut s, width, height);
+            s.context.linear = true;
+            let linear = numbers(&screen(&mut s, width, height));
+            for n in numbers(&boxed) {
+                assert!(
+                    linear.contains(&n),
+                    "{n} of the boxed Trends at {width}x{height} is not in the linear \
+                     one:\n{boxed}\n{}",
+                    screen(&mut s, width, height)
+                );
+            }
+        }
+        plain(&mut s, "Trends");
+    }
+
+    let mut s = state(false);
+    s.context.linear = true;
+    press(&mut s, KeyCode::Char('L'));
+    update(&mut s, Msg::Actions(Box::new(actions())));
+    plain(&mut s, "the learning actions");
+    press(&mut s, KeyCode::Char('c'));
+    assert!(matches!(
+        s.mode,
+        Mode::Reason(ReasonFor::CloseAction { .. }, _)
+    ));
+    plain(&mut s, "closing a learning action");
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Esc);
+
+    press(&mut s, KeyCode::Char('N'));
+    assert_eq!(s.mode, Mode::Form);
+    plain(&mut s, "the new incident form");
+    ctrl(&mut s, 't');
+    assert!(screen(&mut s, 80, 24).contains("Form: new intake report"));
+    plain(&mut s, "the new intake form");
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('A'));
+    assert_eq!(s.mode, Mode::Form);
+    plain(&mut s, "the learning action form");
+}
