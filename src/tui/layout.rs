@@ -198,3 +198,101 @@ pub fn scrolled_list(
         area,
     );
 }
+
+/// The rows `text` takes once wrapped at spaces in `width` columns, as the linear mode
+/// wraps its lines.
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let (mut rows, mut used) = (1, 0);
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        if used == 0 {
+            used = len;
+        } else if used + 1 + len <= width {
+            used += 1 + len;
+        } else {
+            rows += 1;
+            used = len;
+        }
+        // A word wider than a row is broken over rows of its own.
+        while used > width {
+            rows += 1;
+            used -= width;
+        }
+    }
+    rows
+}
+
+/// The rows `lines` take once wrapped in `width` columns.
+pub fn linear_rows(lines: &[Line], width: u16) -> usize {
+    lines
+        .iter()
+        .map(|line| wrapped_rows(&line.to_string(), usize::from(width)))
+        .sum()
+}
+
+/// `lead` and then `parts` joined by `sep`, in lines of `width` columns broken between
+/// parts only, so that a part (a period and its count) is never split; the lines after the
+/// first indented.
+pub fn linear_parts(lead: String, parts: &[String], sep: &str, width: u16) -> Vec<Line<'static>> {
+    const INDENT: &str = "    ";
+    let width = usize::from(width);
+    let mut lines = Vec::new();
+    let mut line = lead;
+    for (i, part) in parts.iter().enumerate() {
+        let start = i == 0;
+        let joined = if start { 0 } else { sep.chars().count() };
+        // A part with more after it takes the separator that ends its line.
+        let closing = if i + 1 < parts.len() {
+            sep.trim_end().chars().count()
+        } else {
+            0
+        };
+        let fits = line.chars().count() + joined + part.chars().count() + closing <= width;
+        if !start && !fits {
+            line.push_str(sep.trim_end());
+            lines.push(Line::from(std::mem::replace(&mut line, INDENT.to_string())));
+        } else if !start {
+            line.push_str(sep);
+        }
+        line.push_str(part);
+    }
+    lines.push(Line::from(line));
+    lines
+}
+
+/// A list in the linear mode: `head`, then as many of `items` (each of its lines) as fit
+/// in `rows` rows of `width` columns, the highlighted one (`at`) among them with as many
+/// before it as fit, as the boxed lists scroll.
+pub fn linear_list(
+    head: Vec<Line<'static>>,
+    items: Vec<Vec<Line<'static>>>,
+    at: usize,
+    rows: usize,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let height = |item: &Vec<Line>| linear_rows(item, width);
+    let rows = rows.saturating_sub(linear_rows(&head, width));
+    let at = at.min(items.len().saturating_sub(1));
+    let mut first = at;
+    let mut used = items.get(at).map_or(0, height);
+    while let Some(before) = first.checked_sub(1).and_then(|i| items.get(i)) {
+        if used + height(before) > rows {
+            break;
+        }
+        used += height(before);
+        first -= 1;
+    }
+    let mut shown = 0;
+    let mut used = 0;
+    for item in items.iter().skip(first) {
+        used += height(item);
+        if shown > 0 && used > rows {
+            break;
+        }
+        shown += 1;
+    }
+    head.into_iter()
+        .chain(items.into_iter().skip(first).take(shown).flatten())
+        .collect()
+}

@@ -1120,6 +1120,83 @@ fn a_new_incident_form_sends_the_details_and_shows_a_refusal_beside_its_field() 
 }
 
 #[test]
+fn the_linear_new_incident_form_tells_the_field_being_edited_first_and_a_refusal_under_its_field() {
+    let mut s = state(false);
+    s.context.linear = true;
+    press(&mut s, KeyCode::Char('N'));
+    for c in "Jordan Smith".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Down);
+    }
+    press(&mut s, KeyCode::Right);
+    update(
+        &mut s,
+        Msg::Refused {
+            rule: Some("R-SCOPE-2".into()),
+            message: "the child was in the care of a parent".into(),
+            field: Some("care_arrangement".into()),
+        },
+    );
+    both("linear_incident_form_refused", &mut s);
+    let shown = screen(&mut s, 120, 40);
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(
+        lines.get(2).copied(),
+        Some(
+            "Editing: Where was the child? (scope) (choice 2 of 12: Kinship care managed by a \
+             CSO)"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "Choices: Kinship care approved by CP; Kinship care managed by a CSO (chosen);"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  Client's name (required): Jordan Smith\n"),
+        "{shown}"
+    );
+    assert_eq!(
+        line_under(&mut s, "> Where was the child? (scope) (required):"),
+        "Refused (R-SCOPE-2): the child was in the care of a parent"
+    );
+}
+
+#[test]
+fn the_linear_classify_form_lists_the_decisions_and_says_the_matrix_guidance_in_lines() {
+    let mut s = state(false);
+    s.context.linear = true;
+    press(&mut s, KeyCode::Enter);
+    let mut view = record_view(false);
+    view.record["details"] = json!({"kind": "intake", "children": [{"person": {"name": "Casey Brown"}}],
+        "reporter": {"name": "Robin"}, "concerns": "bruises"});
+    update(&mut s, Msg::Record(view));
+    press(&mut s, KeyCode::Char('c'));
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Down);
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Right);
+    }
+    both("linear_classify_form", &mut s);
+    let shown = screen(&mut s, 120, 40);
+    for line in [
+        "Editing: Decision (choice 5 of 7: Child wellbeing)",
+        "> Decision (required): Child wellbeing",
+        "  Rationale: empty",
+        "Matrix suggests: protective intervention, urgent.",
+        "A written rationale is required for this decision.",
+        "Keys: tab, enter or down next field, up previous, left, right or space change a choice, \
+         ctrl-s records it, esc cancels.",
+    ] {
+        assert!(shown.contains(line), "{line:?} in\n{shown}");
+    }
+}
+
+#[test]
 fn a_theme_can_be_a_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("night.toml");

@@ -399,3 +399,152 @@ fn e_exports_the_current_view_after_asking() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn linear_trends_give_each_group_a_line_with_every_periods_count_named_and_hidden_ones_as_under_5()
+{
+    let mut s = state(true);
+    s.context.linear = true;
+    press(&mut s, KeyCode::Char('T'));
+    update(&mut s, Msg::Analytics(Box::new(analytics(true))));
+    both("linear_trends_suppressed", &mut s);
+    // A group's periods carry on over indented lines.
+    let shown = screen(&mut s, 80, 24).replace("\n    ", " ");
+    for line in [
+        "6 types, Absent client highlighted (1 of 6):",
+        "> Absent client: total 84; Dec 2025 <5, Jan 2026 <5, Feb <5, Mar <5, Apr <5, May 5, \
+         Jun 6, Jul 8, Aug 11, Sep 14, Oct 19, Nov 7 so far",
+        "  Death: total <5; Dec 2025 0, Jan 2026 0, Feb 0, Mar 0, Apr <5,",
+    ] {
+        assert!(shown.contains(line), "{line:?} in\n{shown}");
+    }
+}
+
+#[test]
+fn linear_trends_keep_the_highlighted_group_and_the_keys_on_screen_when_groups_outnumber_rows() {
+    let mut data = analytics(false);
+    let first = data.groups[0].clone();
+    data.groups = (1..=30)
+        .map(|n| AnalyticsGroup {
+            label: format!("Service {n}"),
+            ..first.clone()
+        })
+        .collect();
+    let mut s = state(false);
+    s.context.linear = true;
+    press(&mut s, KeyCode::Char('T'));
+    update(&mut s, Msg::Analytics(Box::new(data)));
+    for _ in 0..20 {
+        press(&mut s, KeyCode::Char('j'));
+    }
+    let shown = screen(&mut s, 80, 24);
+    assert!(shown.contains("Keys: j/k choose a group"), "{shown}");
+    assert!(
+        shown.contains("Service 21 highlighted (21 of 30)"),
+        "{shown}"
+    );
+    assert!(shown.contains("> Service 21: total"), "{shown}");
+    assert!(!shown.contains("Service 1:"), "{shown}");
+}
+
+#[test]
+fn linear_learning_actions_give_each_action_a_labelled_line_and_ask_for_the_outcome_in_a_line() {
+    let mut s = state(false);
+    s.context.linear = true;
+    press(&mut s, KeyCode::Char('L'));
+    update(&mut s, Msg::Actions(Box::new(actions())));
+    press(&mut s, KeyCode::Char('j'));
+    // An action's values carry on over indented lines.
+    let shown = screen(&mut s, 120, 40).replace("\n    ", " ");
+    for line in [
+        "Open learning actions, everyone's: 3 open, 1 overdue, 1 due today; action 2 of 3 \
+         highlighted.",
+        "  record INC-2026-000050 (berry_street); action: Review night staffing across the \
+         residential units; owner bo; due Thu 12 Nov 2026; state open, overdue by 12 day(s)",
+        "> record INC-2026-000117 (berry_street); action: Meet police youth liaison about \
+         repeat absences; owner carol; due Tue 24 Nov 2026; state open, due today",
+    ] {
+        assert!(shown.contains(line), "{line:?} in\n{shown}");
+    }
+    press(&mut s, KeyCode::Char('c'));
+    typed(&mut s, "Met liaison officer");
+    both("linear_learning_actions_closing", &mut s);
+    let shown = screen(&mut s, 80, 24);
+    assert!(
+        shown.contains("Closing action 2 of INC-2026-000117, its outcome"),
+        "{shown}"
+    );
+}
+
+/// The numbers written on a screen, each whole.
+fn numbers(shown: &str) -> std::collections::BTreeSet<String> {
+    shown
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn linear_trends_actions_and_forms_draw_no_boxes_or_bars_and_trends_keep_every_number_whole() {
+    let drawing = [
+        '┌', '┐', '└', '┘', '│', '─', '█', '▇', '▆', '▅', '▄', '▃', '▂', '▁',
+    ];
+    let plain = |s: &mut cims::tui::app::State, what: &str| {
+        for (width, height) in [(80, 24), (120, 40)] {
+            let shown = screen(s, width, height);
+            assert!(
+                !shown.chars().any(|c| drawing.contains(&c)),
+                "{what} at {width}x{height} draws boxes or bars:\n{shown}"
+            );
+        }
+    };
+    for hidden in [false, true] {
+        let mut s = state(hidden);
+        press(&mut s, KeyCode::Char('T'));
+        update(&mut s, Msg::Analytics(Box::new(analytics(hidden))));
+        press(&mut s, KeyCode::Char('j'));
+        for (width, height) in [(80, 24), (120, 40)] {
+            s.context.linear = false;
+            let boxed = screen(&mut s, width, height);
+            s.context.linear = true;
+            let linear = numbers(&screen(&mut s, width, height));
+            for n in numbers(&boxed) {
+                assert!(
+                    linear.contains(&n),
+                    "{n} of the boxed Trends at {width}x{height} is not in the linear \
+                     one:\n{boxed}\n{}",
+                    screen(&mut s, width, height)
+                );
+            }
+        }
+        plain(&mut s, "Trends");
+    }
+
+    let mut s = state(false);
+    s.context.linear = true;
+    press(&mut s, KeyCode::Char('L'));
+    update(&mut s, Msg::Actions(Box::new(actions())));
+    plain(&mut s, "the learning actions");
+    press(&mut s, KeyCode::Char('c'));
+    assert!(matches!(
+        s.mode,
+        Mode::Reason(ReasonFor::CloseAction { .. }, _)
+    ));
+    plain(&mut s, "closing a learning action");
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Esc);
+
+    press(&mut s, KeyCode::Char('N'));
+    assert_eq!(s.mode, Mode::Form);
+    plain(&mut s, "the new incident form");
+    ctrl(&mut s, 't');
+    assert!(screen(&mut s, 80, 24).contains("Form: new intake report"));
+    plain(&mut s, "the new intake form");
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('A'));
+    assert_eq!(s.mode, Mode::Form);
+    plain(&mut s, "the learning action form");
+}

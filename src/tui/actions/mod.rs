@@ -7,4 +7,4 @@ mod view;
 
 pub use state::ActionList;
 pub use update::{key, load, on_actions, open};
-pub use view::{draw, hints};
+pub use view::{draw, hints, linear_lines};

@@ -8,17 +8,13 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::action::REGISTRY;
 use crate::tui::help::palette_matches;
-use crate::tui::mode::{Focus, Mode};
+use crate::tui::layout::linear_rows;
+use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::msg::Connection;
 use crate::tui::queue::pick_matches;
-use crate::tui::{handover, queue, record, reminders, since};
+use crate::tui::{actions, forms, handover, queue, record, reminders, since, trends};
 
 use super::state::State;
-
-/// The screens the linear mode lays out itself; the others are drawn as usual.
-pub(super) fn covers(mode: &Mode) -> bool {
-    !matches!(mode, Mode::Trends | Mode::Actions | Mode::Form)
-}
 
 fn status(state: &State) -> Line<'static> {
     let mut parts = Vec::new();
@@ -86,7 +82,38 @@ pub(super) fn view(state: &State, frame: &mut Frame) {
         lines.push(Line::from(format!("Message: {message}")));
     }
     let room = usize::from(area.height).saturating_sub(lines.len() + 2);
+    // The rows left below `lines`, for the screens that fit their lists to them.
+    let rest =
+        |lines: &[Line]| usize::from(area.height).saturating_sub(linear_rows(lines, area.width));
     match &state.mode {
+        Mode::Trends => lines.extend(trends::linear_lines(
+            &state.trends,
+            rest(&lines),
+            area.width,
+        )),
+        Mode::Actions => lines.extend(actions::linear_lines(
+            &state.actions,
+            rest(&lines),
+            area.width,
+            context.now,
+        )),
+        Mode::Reason(ReasonFor::CloseAction { record, action, .. }, outcome) => {
+            lines.push(Line::from(format!(
+                "Closing action {action} of {record}, its outcome (enter closes it, esc \
+                 cancels): {outcome}"
+            )));
+            lines.extend(actions::linear_lines(
+                &state.actions,
+                rest(&lines),
+                area.width,
+                context.now,
+            ));
+        }
+        Mode::Form => {
+            if let Some(form) = &state.form {
+                lines.extend(forms::linear_lines(form, rest(&lines), area.width));
+            }
+        }
         Mode::Since => lines.extend(since::linear_lines(&state.since, context)),
         Mode::Handover => lines.extend(handover::linear_lines(&state.handover, context)),
         Mode::Reminders => lines.extend(reminders::linear_lines(&state.reminders, context)),
@@ -148,7 +175,7 @@ pub(super) fn view(state: &State, frame: &mut Frame) {
             lines.push(Line::from(format!("Filter being typed: {text}")));
             lines.extend(queue::linear_lines(&state.queue, context, room));
         }
-        Mode::Normal | Mode::Trends | Mode::Actions | Mode::Form => {
+        Mode::Normal => {
             let record = record::linear_lines(&state.record, context);
             if state.focus == Focus::Record {
                 lines.extend(record);

@@ -24,7 +24,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         draw_too_small(frame, area);
         return;
     }
-    if state.context.linear && linear::covers(&state.mode) {
+    if state.context.linear {
         linear::view(state, frame);
         return;
     }

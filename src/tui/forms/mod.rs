@@ -11,4 +11,4 @@ mod view;
 
 pub use state::{Field, Form, FormKind, Input};
 pub use update::{key, landed, refused};
-pub use view::draw;
+pub use view::{draw, linear_lines};

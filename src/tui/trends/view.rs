@@ -14,7 +14,7 @@ use crate::wire::{Analytics, AnalyticsCount};
 
 use super::state::Trends;
 
-fn grouping_name(by: GroupBy) -> &'static str {
+pub(super) fn grouping_name(by: GroupBy) -> &'static str {
     match by {
         GroupBy::Type => "type",
         GroupBy::Service => "service",
@@ -25,14 +25,24 @@ fn grouping_name(by: GroupBy) -> &'static str {
     }
 }
 
-fn per(interval: Interval) -> &'static str {
+pub(super) fn per(interval: Interval) -> &'static str {
     match interval {
         Interval::Week => "week",
         Interval::Month => "month",
     }
 }
 
-/// `text` cut to `width` characters, with an ellipsis when cut.
+pub(super) fn groups_name(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::Org => "organisations",
+        GroupBy::Outcome => "outcomes",
+        GroupBy::Impact => "impacts",
+        GroupBy::Stage => "stages",
+        GroupBy::Service => "services",
+        GroupBy::Type => "types",
+    }
+}
+
 /// The short label under a period's bar: `Nov` for a month, `23/11` for a week.
 fn period_tick(interval: Interval, start: chrono::NaiveDate) -> String {
     match interval {
@@ -143,14 +153,7 @@ fn draw_bars(trends: &Trends, context: &Context, data: &Analytics, frame: &mut F
         .title(format!(
             " {} {} · enter lists the highlighted one's records ",
             data.groups.len(),
-            match data.by {
-                GroupBy::Org => "organisations",
-                GroupBy::Outcome => "outcomes",
-                GroupBy::Impact => "impacts",
-                GroupBy::Stage => "stages",
-                GroupBy::Service => "services",
-                GroupBy::Type => "types",
-            }
+            groups_name(data.by)
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
