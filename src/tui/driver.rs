@@ -9,6 +9,8 @@ use std::time::Duration;
 use chrono::Utc;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+
+use super::frugal::Frugal;
 use ratatui::buffer::{Buffer, CellDiffOption, CellWidth};
 use ratatui::crossterm::event::{self, Event};
 use ratatui::crossterm::terminal::{
@@ -32,7 +34,7 @@ use super::app::{State, restore, snapshot, update, view, watch};
 use super::msg::{Connection, Effect, Msg};
 use super::notify;
 
-type Backend = CrosstermBackend<BufWriter<Stdout>>;
+type Backend = Frugal<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// Rows asked of the server per queue load.
 const PAGE: u32 = 200;
@@ -397,7 +399,7 @@ pub async fn run(
     install_panic_hook();
     let mut out = BufWriter::new(io::stdout());
     execute!(out, EnterAlternateScreen, cursor::Hide)?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
+    let mut terminal = Terminal::new(Frugal::new(CrosstermBackend::new(out))?)?;
 
     // The first frame never waits on the network: who the user is and the queue arrive as
     // messages; "live" waits for the change feed to say so.

@@ -33,3 +33,4 @@ pub mod trends;
 
 pub mod app;
 pub mod driver;
+pub mod frugal;

@@ -11,6 +11,7 @@ mod derived;
 mod dropped;
 mod e2e;
 mod fixtures;
+mod frugal;
 mod incident;
 mod injection;
 mod intake;
