@@ -475,6 +475,22 @@ pub(super) fn conditions(
     c
 }
 
+/// `mine` is what is assigned to the caller or carries an open reminder of theirs. A page of
+/// it is read as two queries, each walking its own index in the sort's order, and merged;
+/// one query over the union of both would sort every record assigned to the caller.
+fn mine_sides(q: &QueueQuery) -> Vec<QueueQuery> {
+    if !q.filter.mine || q.filter.assigned.is_some() {
+        return vec![q.clone()];
+    }
+    let mut assigned = q.clone();
+    assigned.filter.mine = false;
+    assigned.filter.assigned = Some(Assigned::Me);
+    let mut reminded = q.clone();
+    reminded.filter.mine = false;
+    reminded.filter.reminder.get_or_insert(ReminderFilter::Me);
+    vec![assigned, reminded]
+}
+
 /// For a caller who may see protected details: did the words find the record only through
 /// them? Such a match discloses protected details and is audited (R-PRIV-5).
 fn through_protected(c: &mut Conditions, q: &QueueQuery) -> String {
@@ -554,64 +570,72 @@ impl Store {
         // (sort value, id, next due, state, found through protected text) from every
         // branch, then merged in order.
         let mut found: Vec<(String, String, String, String, String, i64)> = Vec::new();
-        let parts = branches(&q.viewer);
-        for (part, mut c) in parts
-            .into_iter()
-            .zip(self.branch_conditions(q, policies).await?)
-        {
-            // A stage or date filter asks whether few match; any other only whether any do.
-            let sorts_few = q.filter.stage.is_some() || q.filter.created.is_some();
-            let rows = if sorts_few { FEW_TO_SORT } else { 1 };
-            let matching = self.matching(q, policies, part, rows).await?;
-            if matching == Some(0) {
-                continue;
-            }
-            let column = q.sort.column(c.class);
-            if let Some((value, id)) = &cursor {
-                let (v1, v2, i) = (c.text(value), c.text(value), c.text(id));
-                c.push(format!(
-                    "({column} {cmp} {v1} OR ({column} = {v2} AND id {cmp} {i}))"
-                ));
-            }
-            let limit = c.int(q.limit + 1);
-            let select = format!(
-                "SELECT {} AS through_protected, id, {} AS next_due, {} AS at_risk_from, state, \
-                 {column} AS sort_value FROM records",
-                c.through_protected,
-                c.class.next_due(),
-                c.class.at_risk_from(),
-            );
-            let sql = if sorts_few && matching.is_some_and(|n| n < FEW_TO_SORT) {
-                // `|| ''` keeps the database from walking the sort order's index: the few
-                // matching ids are found through the filter's index, sorted, and only the
-                // page's rows are read whole.
-                format!(
-                    "{select} WHERE id IN (SELECT id FROM records{} \
-                     ORDER BY {column} || '' {order}, id {order} LIMIT {limit})",
-                    c.where_clause()
-                )
-            } else {
-                format!(
-                    "{select}{} ORDER BY {column} {order}, id {order} LIMIT {limit}",
-                    c.where_clause()
-                )
-            };
-            let rows = c
-                .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-                .fetch_all(&self.pool)
-                .await?;
-            for row in &rows {
-                found.push((
-                    row.try_get("sort_value")?,
-                    row.try_get("id")?,
-                    row.try_get("next_due")?,
-                    row.try_get::<String, _>("at_risk_from")?,
-                    row.try_get("state")?,
-                    row.try_get("through_protected")?,
-                ));
+        for side in mine_sides(q) {
+            let q = &side;
+            let parts = branches(&q.viewer);
+            for (part, mut c) in parts
+                .into_iter()
+                .zip(self.branch_conditions(q, policies).await?)
+            {
+                // A stage or date filter asks whether few match; any other only whether any do.
+                let sorts_few = q.filter.stage.is_some() || q.filter.created.is_some();
+                let rows = if sorts_few { FEW_TO_SORT } else { 1 };
+                let matching = self.matching(q, policies, part, rows).await?;
+                if matching == Some(0) {
+                    continue;
+                }
+                let column = q.sort.column(c.class);
+                if let Some((value, id)) = &cursor {
+                    let (v1, v2, i) = (c.text(value), c.text(value), c.text(id));
+                    c.push(format!(
+                        "({column} {cmp} {v1} OR ({column} = {v2} AND id {cmp} {i}))"
+                    ));
+                }
+                let limit = c.int(q.limit + 1);
+                let select = format!(
+                    "SELECT {} AS through_protected, id, {} AS next_due, {} AS at_risk_from, state, \
+                     {column} AS sort_value FROM records",
+                    c.through_protected,
+                    c.class.next_due(),
+                    c.class.at_risk_from(),
+                );
+                // A user keeps few reminders open: those records are found first, then sorted.
+                let few = (sorts_few && matching.is_some_and(|n| n < FEW_TO_SORT))
+                    || q.filter.reminder.is_some();
+                let sql = if few {
+                    // `|| ''` keeps the database from walking the sort order's index: the few
+                    // matching ids are found through the filter's index, sorted, and only the
+                    // page's rows are read whole.
+                    format!(
+                        "{select} WHERE id IN (SELECT id FROM records{} \
+                         ORDER BY {column} || '' {order}, id {order} LIMIT {limit})",
+                        c.where_clause()
+                    )
+                } else {
+                    format!(
+                        "{select}{} ORDER BY {column} {order}, id {order} LIMIT {limit}",
+                        c.where_clause()
+                    )
+                };
+                let rows = c
+                    .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+                    .fetch_all(&self.pool)
+                    .await?;
+                for row in &rows {
+                    found.push((
+                        row.try_get("sort_value")?,
+                        row.try_get("id")?,
+                        row.try_get("next_due")?,
+                        row.try_get::<String, _>("at_risk_from")?,
+                        row.try_get("state")?,
+                        row.try_get("through_protected")?,
+                    ));
+                }
             }
         }
         found.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        // A record both assigned to the caller and reminded of is found by both sides.
+        found.dedup_by(|a, b| a.1 == b.1);
         if q.descending {
             found.reverse();
         }
@@ -689,6 +713,14 @@ impl Store {
 
     /// How many records match, for view tabs.
     pub async fn count(&self, q: &QueueQuery, policies: &PolicySet) -> Result<i64, QueueError> {
+        // `mine`: the assigned and the reminded, less those both.
+        if let [assigned, reminded] = &mine_sides(q)[..] {
+            let mut both = assigned.clone();
+            both.filter.reminder = reminded.filter.reminder;
+            return Ok(Box::pin(self.count(assigned, policies)).await?
+                + Box::pin(self.count(reminded, policies)).await?
+                - Box::pin(self.count(&both, policies)).await?);
+        }
         if let Some(total) = self.counted(q, policies).await? {
             return Ok(total);
         }

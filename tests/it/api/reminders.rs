@@ -18,6 +18,19 @@ fn ids(page: &Value) -> Vec<String> {
         .collect()
 }
 
+/// An incident Alice registers and assigns to herself.
+async fn assigned_to_alice(api: &Api) -> String {
+    let body = json!({
+        "details": cims::domain::model::Details::Incident(fixtures::incident()),
+        "assignee": "alice",
+    });
+    let created = api
+        .create(Persona::Practitioner, &body)
+        .await
+        .expect(201, "assigned to her");
+    created["record"]["id"].as_str().expect("an id").to_string()
+}
+
 #[tokio::test]
 async fn a_reminder_puts_its_record_in_mine_until_done_and_is_its_owners_alone() {
     support::for_each_db(|url| async move {
@@ -60,13 +73,44 @@ async fn a_reminder_puts_its_record_in_mine_until_done_and_is_its_owners_alone()
             "soonest first"
         );
 
-        // Neither record is assigned to her; the reminders put both in Mine.
+        // Neither record is assigned to her; the reminders put both in Mine, beside what is
+        // assigned to her, with or without a reminder, each once.
+        let only_assigned = assigned_to_alice(&api).await;
+        let assigned_and_reminded = assigned_to_alice(&api).await;
+        api.post(
+            alice,
+            "/v1/reminders",
+            &json!({ "record": assigned_and_reminded, "at": in_an_hour, "note": "Both." }),
+        )
+        .await
+        .expect(201, "a reminder on her own");
         let mine = api.get(alice, "/v1/queue?view=mine").await.expect(200, "mine");
         let mut in_mine = ids(&mine);
         in_mine.sort();
-        let mut both = vec![later.clone(), now_due.clone()];
-        both.sort();
-        assert_eq!(in_mine, both);
+        let mut expected = vec![
+            later.clone(),
+            now_due.clone(),
+            only_assigned.clone(),
+            assigned_and_reminded.clone(),
+        ];
+        expected.sort();
+        assert_eq!(in_mine, expected);
+        // Page by page, the same records, each once, in the same order.
+        let mut paged = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/v1/queue?view=mine&limit=1&cursor={c}"),
+                None => "/v1/queue?view=mine&limit=1".to_string(),
+            };
+            let page = api.get(alice, &path).await.expect(200, "a page");
+            paged.extend(ids(&page));
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_string()),
+                None => break,
+            }
+        }
+        assert_eq!(paged, ids(&mine), "pages of one");
         let row = mine["rows"]
             .as_array()
             .expect("rows")
@@ -83,7 +127,7 @@ async fn a_reminder_puts_its_record_in_mine_until_done_and_is_its_owners_alone()
             .get(alice, "/v1/queue/count?view=mine")
             .await
             .expect(200, "count");
-        assert_eq!(count["count"], json!(2), "{count}");
+        assert_eq!(count["count"], json!(4), "{count}");
 
         // Another user sees none of it.
         let theirs = api.get(tess, "/v1/reminders").await.expect(200, "tess's");
@@ -105,7 +149,16 @@ async fn a_reminder_puts_its_record_in_mine_until_done_and_is_its_owners_alone()
         let again = api.post(alice, &path, &json!({})).await;
         assert_eq!(again.status.as_u16(), 409, "{}", again.body);
         let mine = api.get(alice, "/v1/queue?view=mine").await.expect(200, "mine");
-        assert_eq!(ids(&mine), [later]);
+        let mut left = ids(&mine);
+        left.sort();
+        let mut expected = vec![later, only_assigned, assigned_and_reminded];
+        expected.sort();
+        assert_eq!(left, expected);
+        let count = api
+            .get(alice, "/v1/queue/count?view=mine")
+            .await
+            .expect(200, "count");
+        assert_eq!(count["count"], json!(3), "{count}");
 
         let audit = api.store().audit_entries(100).await.expect("audit");
         let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
