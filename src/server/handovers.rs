@@ -23,10 +23,6 @@ const MAX_ITEMS: usize = 50;
 const MAX_LINE: usize = 300;
 const LISTED: i64 = 100;
 
-fn refuse(message: String) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
-}
-
 /// Hand records over.
 #[utoipa::path(
     post, path = "/v1/handovers", tag = "handovers",
@@ -52,7 +48,7 @@ pub async fn write(
         (Some(user), None) => {
             let known = state.store.user(&user).await?;
             if known.is_none() || user == caller.actor.user {
-                return Err(refuse(format!(
+                return Err(ApiError::unprocessable(format!(
                     "to_user {user:?}: not a colleague to hand over to"
                 )));
             }
@@ -61,28 +57,41 @@ pub async fn write(
         (None, Some(org)) => {
             let known = state.store.organisations().await?;
             if !known.iter().any(|o| o.id == org) {
-                return Err(refuse(format!("to_org {org:?}: no such organisation")));
+                return Err(ApiError::unprocessable(format!(
+                    "to_org {org:?}: no such organisation"
+                )));
             }
             Addressee::Org(org)
         }
-        _ => return Err(refuse("give either to_user or to_org".into())),
+        _ => {
+            return Err(ApiError::unprocessable("give either to_user or to_org"));
+        }
     };
     if body.items.is_empty() || body.items.len() > MAX_ITEMS {
-        return Err(refuse(format!("hand over 1 to {MAX_ITEMS} records")));
+        return Err(ApiError::unprocessable(format!(
+            "hand over 1 to {MAX_ITEMS} records"
+        )));
     }
     let mut seen = BTreeSet::new();
     let mut items = Vec::with_capacity(body.items.len());
     for item in body.items {
-        let line = lines::checked(&item.line, MAX_LINE)
-            .map_err(|wrong| refuse(format!("the line for {}: {wrong}", item.record)))?;
+        let line = lines::checked(&item.line, MAX_LINE).map_err(|wrong| {
+            ApiError::unprocessable(format!("the line for {}: {wrong}", item.record))
+        })?;
         if !seen.insert(item.record.clone()) {
-            return Err(refuse(format!("{} is handed over twice", item.record)));
+            return Err(ApiError::unprocessable(format!(
+                "{} is handed over twice",
+                item.record
+            )));
         }
         if lines::visible(&state, &caller, &item.record)
             .await?
             .is_none()
         {
-            return Err(refuse(format!("{}: no record you may see", item.record)));
+            return Err(ApiError::unprocessable(format!(
+                "{}: no record you may see",
+                item.record
+            )));
         }
         items.push((item.record, line));
     }

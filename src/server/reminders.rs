@@ -24,10 +24,6 @@ const FURTHEST_DAYS: i64 = 366;
 /// refused as a mistake.
 const LATE_GRACE_MINUTES: i64 = 5;
 
-fn refuse(message: String) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
-}
-
 /// Set a reminder.
 #[utoipa::path(
     post, path = "/v1/reminders", tag = "reminders",
@@ -49,21 +45,30 @@ pub async fn set(
     Json(body): Json<WriteReminder>,
 ) -> Result<(StatusCode, Json<Reminder>), ApiError> {
     scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
-    let note =
-        lines::checked(&body.note, MAX_NOTE).map_err(|wrong| refuse(format!("note: {wrong}")))?;
+    let note = lines::checked(&body.note, MAX_NOTE)
+        .map_err(|wrong| ApiError::unprocessable(format!("note: {wrong}")))?;
     let now = Utc::now();
     if body.at < now - Duration::minutes(LATE_GRACE_MINUTES) {
-        return Err(refuse(format!("at {}: that time has passed", body.at)));
+        return Err(ApiError::unprocessable(format!(
+            "at {}: that time has passed",
+            body.at
+        )));
     }
     if body.at > now + Duration::days(FURTHEST_DAYS) {
-        return Err(refuse(format!("at {}: more than a year ahead", body.at)));
+        return Err(ApiError::unprocessable(format!(
+            "at {}: more than a year ahead",
+            body.at
+        )));
     }
     // The same refusal whether the record is not there or not the caller's to see.
     let Some(record) = lines::visible(&state, &caller, &body.record).await? else {
-        return Err(refuse(format!("{}: no record you may see", body.record)));
+        return Err(ApiError::unprocessable(format!(
+            "{}: no record you may see",
+            body.record
+        )));
     };
     if state.store.open_reminder_count(&caller.actor.user).await? >= MAX_OPEN {
-        return Err(refuse(format!(
+        return Err(ApiError::unprocessable(format!(
             "you have {MAX_OPEN} reminders open: mark some done first"
         )));
     }
