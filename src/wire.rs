@@ -378,6 +378,10 @@ pub struct RecordView {
     /// Protected strings found in text this write saved (R-PRIV-2): the author is warned.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// R-LINK-1: the records linked to this one (an intake report and the incidents it was
+    /// registered for), those the caller may see.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
 }
 
 /// One checklist item of the record's current stage.

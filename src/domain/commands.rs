@@ -129,6 +129,11 @@ pub enum Command {
     RecordContact {
         purpose: ContactPurpose,
     },
+    /// R-LINK-1: link the intake report to the incident it was registered for, an incident
+    /// that also meets the criteria for a new allegation.
+    LinkIncident {
+        incident: String,
+    },
     /// An investigation or review raises an action to learn from the incident (R-STAGE).
     RaiseLearningAction {
         what: String,
@@ -180,6 +185,7 @@ pub const NAMES: &[&str] = &[
     "delegate_rereport",
     "record_feedback_exception",
     "record_contact",
+    "link_incident",
     "raise_learning_action",
     "close_learning_action",
     "close",
@@ -218,6 +224,7 @@ impl Command {
             (Command::DelegateRereport { .. }, _) => "delegate_rereport",
             (Command::WithdrawEndorsement { .. }, _) => "withdraw_endorsement",
             (Command::RecordContact { .. }, _) => "record_contact",
+            (Command::LinkIncident { .. }, _) => "link_incident",
             (Command::RaiseLearningAction { .. }, _) => "raise_learning_action",
             (Command::CloseLearningAction { .. }, _) => "close_learning_action",
             (Command::Close { .. }, _) => "close",

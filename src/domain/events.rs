@@ -92,6 +92,10 @@ pub enum Change {
     IntakeClassified {
         decision: IntakeDecision,
     },
+    /// R-LINK-1: the intake report is linked to an incident that is also a new allegation.
+    IncidentLinked {
+        incident: String,
+    },
     RereportDecided {
         investigate: bool,
         rationale: String,

@@ -57,6 +57,7 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
                 kept_deadlines: Default::default(),
                 classified_by: None,
                 rereport_delegate: None,
+                linked_incidents: Vec::new(),
             });
         }
         (None, _) => return Err(EvolveError::NotCreated),
@@ -185,6 +186,7 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
         Change::PrivacyBreachRaised => record.privacy_breach = true,
         Change::Endorsed | Change::ContactRecorded { .. } => {}
         Change::RereportDelegated { to } => record.rereport_delegate = Some(to.clone()),
+        Change::IncidentLinked { incident } => record.linked_incidents.push(incident.clone()),
         Change::IntakeClassified { decision } => {
             intake_mut(&mut record)?.decision = Some(decision.clone());
             record.classified_by = Some(event.by.clone());

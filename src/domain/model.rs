@@ -702,6 +702,10 @@ pub struct Record {
     /// Who recommended the intake classification, who may not endorse it (R-INT-ENDORSE).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classified_by: Option<String>,
+    /// R-LINK-1: on an intake report, the incidents it was registered for as new
+    /// allegations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub linked_incidents: Vec<String>,
 }
 
 /// A deadline as it stood when a change would have moved or removed it: its clock, its

@@ -9,7 +9,9 @@ use crate::domain::deadlines;
 use crate::domain::events::Event;
 use crate::domain::local_time;
 use crate::domain::mask::{self, ItemView, MaskContext, Masked, Sight, View};
+use crate::domain::model::RecordKind;
 use crate::domain::model::{Details, ItemState, Record};
+use crate::server::auth::can_see;
 use crate::store::HistoryEvent;
 use crate::store::QueueRow as QueueFound;
 use crate::wire;
@@ -84,7 +86,33 @@ pub async fn record_view(
         deadlines: sight.deadlines(deadlines::deadlines(record, &state.policies, Utc::now())),
         checklist: checklist(caller, record, &sight),
         warnings,
+        links: links(state, caller, record).await?,
     })
+}
+
+/// R-LINK-1: the records linked to this one that the caller may see; a link to a record
+/// hidden from them is not there for them (R-PRIV-8).
+async fn links(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+) -> Result<Vec<String>, ApiError> {
+    let linked = match record.kind() {
+        RecordKind::Intake => record.linked_incidents.clone(),
+        RecordKind::Incident => state.store.intakes_linked_to(&record.id).await?,
+    };
+    let mut shown = Vec::with_capacity(linked.len());
+    for id in linked {
+        let visible = state
+            .store
+            .load(&id)
+            .await?
+            .is_some_and(|r| can_see(&caller.actor, &r, state.policy_of(&r)));
+        if visible {
+            shown.push(id);
+        }
+    }
+    Ok(shown)
 }
 
 /// The current stage's items that apply to the record, and those the caller may not see

@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 
 use crate::domain::commands::Command;
 use crate::domain::mask::protected_terms_in;
-use crate::domain::model::{Details, Record};
+use crate::domain::model::{Details, Record, RecordKind};
 use crate::domain::query;
 use crate::domain::refusal::Refusal;
 use crate::store::{
@@ -562,6 +562,7 @@ async fn check_named(
         Command::RaiseLearningAction { owner, .. } => owner,
         Command::DelegateRereport { to } => to,
         Command::ChangeOrganisation { org, .. } => org,
+        Command::LinkIncident { incident } => incident,
         _ => return Ok(()),
     };
     crate::domain::decide(
@@ -605,6 +606,16 @@ async fn check_named(
                     ),
                 )
                 .on_field("to")
+            })
+        }
+        // R-LINK-1: an incident the caller may see; any other id reads as one not there.
+        Command::LinkIncident { .. } => {
+            let qualifies = state.store.load(name).await?.is_some_and(|r| {
+                r.kind() == RecordKind::Incident && can_see(&caller.actor, &r, state.policy_of(&r))
+            });
+            (!qualifies).then(|| {
+                Refusal::rule("R-LINK-1", format!("no incident you may see is {name:?}"))
+                    .on_field("incident")
             })
         }
         // R-AUTH-CSO: a record moves only to an organisation that exists.

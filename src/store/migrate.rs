@@ -51,6 +51,10 @@ const SQLITE: &[(i64, &str)] = &[
         13,
         include_str!("../../migrations/sqlite/0013_reminders.sql"),
     ),
+    (
+        14,
+        include_str!("../../migrations/sqlite/0014_record_links.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -101,6 +105,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         13,
         include_str!("../../migrations/postgres/0013_reminders.sql"),
+    ),
+    (
+        14,
+        include_str!("../../migrations/postgres/0014_record_links.sql"),
     ),
 ];
 

@@ -407,6 +407,15 @@ impl Store {
         let (first_seq, last_seq) = self
             .append(&mut tx, &[(&record, expected_version, &events)])
             .await?;
+        for event in &events {
+            if let Change::IncidentLinked { incident } = &event.change {
+                sqlx::query("INSERT INTO record_links (intake_id, incident_id) VALUES ($1, $2)")
+                    .bind(&record.id)
+                    .bind(incident)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
         let protected = self.protect(&mut tx, learning.learnt(), last_seq).await?;
         if let Some(key) = idempotency {
             super::idempotency::remember(&mut tx, key, 200, &record.id, now).await?;
@@ -469,6 +478,17 @@ impl Store {
             newer
         });
         Ok(())
+    }
+
+    /// R-LINK-1: the intake reports linked to an incident.
+    pub async fn intakes_linked_to(&self, incident: &str) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT intake_id FROM record_links WHERE incident_id = $1 ORDER BY intake_id",
+        )
+        .bind(incident)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
     /// A record's events in order.

@@ -160,6 +160,7 @@ pub fn event_line(event: &Value) -> String {
             c.get("item")
                 .or_else(|| c.get("to"))
                 .or_else(|| c.get("milestone"))
+                .or_else(|| c.get("incident"))
         })
         .and_then(Value::as_str)
         .map(|d| format!(": {}", d.replace('_', " ")))

@@ -129,6 +129,7 @@ pub(crate) fn record_view(masked: bool) -> RecordView {
         deadlines: Vec::new(),
         checklist,
         warnings: Vec::new(),
+        links: Vec::new(),
     }
 }
 

@@ -551,3 +551,35 @@ pub(super) fn before_leaving_stage(ctx: &Ctx<'_>, record: &Record) -> Result<(),
     }
     Ok(())
 }
+
+/// The most incidents one intake report is linked to.
+const MAX_LINKED: usize = 20;
+
+/// R-LINK-1: an intake report is linked to an incident (by its id, which the server checks
+/// the caller may see), once.
+pub(super) fn link_incident(record: &Record, incident: &str) -> Result<Vec<Change>, Refusal> {
+    intake_of(record).map_err(|_| {
+        Refusal::rule(
+            "R-LINK-1",
+            "an incident is linked from the intake report registered for it",
+        )
+    })?;
+    let incident = incident.trim();
+    if !incident.starts_with("INC-") {
+        return Err(
+            Refusal::rule("R-LINK-1", format!("{incident:?} is not an incident"))
+                .on_field("incident"),
+        );
+    }
+    if record.linked_incidents.iter().any(|i| i == incident) {
+        return Err(Refusal::invalid(format!("already linked to {incident}")).on_field("incident"));
+    }
+    if record.linked_incidents.len() >= MAX_LINKED {
+        return Err(Refusal::invalid(format!(
+            "linked to {MAX_LINKED} incidents already"
+        )));
+    }
+    Ok(vec![Change::IncidentLinked {
+        incident: incident.to_string(),
+    }])
+}

@@ -453,6 +453,7 @@ fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Chang
             intake::feedback_exception(ctx, record, reason)
         }
         Command::RecordContact { purpose } => intake::contact(record, *purpose),
+        Command::LinkIncident { incident } => intake::link_incident(record, incident),
         Command::RaiseLearningAction {
             what,
             owner,

@@ -228,6 +228,7 @@ impl<'a> Sight<'a> {
             | Change::PrivacyBreachRaised
             | Change::Endorsed
             | Change::IntakeClassified { .. }
+            | Change::IncidentLinked { .. }
             | Change::RereportDecided { .. }
             | Change::RereportDelegated { .. }
             | Change::ContactRecorded { .. }

@@ -13,6 +13,7 @@ mod feed;
 mod handovers;
 pub(crate) mod harness;
 mod idempotency;
+mod links;
 mod logins;
 mod masking;
 mod openapi;
