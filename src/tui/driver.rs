@@ -28,7 +28,7 @@ use crate::client::exports::save;
 use crate::client::feed::{self, FeedMsg};
 use crate::client::outbox::{Outbox, OutboxEntry};
 use crate::client::resume::Resume;
-use crate::wire::{ExportFormat, ExportRequest};
+use crate::wire::{ExportFormat, ExportRequest, RecordView};
 
 use super::app::{State, restore, snapshot, update, view, watch};
 use super::msg::{Connection, Effect, Msg};
@@ -204,14 +204,17 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 Ok(policy) => Msg::Policy(Box::new(policy)),
                 Err(e) => Msg::Failed(e.to_string()),
             },
-            Effect::Create { details } => {
+            Effect::Create { details, link } => {
                 let body = crate::wire::CreateRecord {
                     org: None,
                     details: *details,
                     assignee: None,
                 };
                 match client.create(&body, &new_idempotency_key()).await {
-                    Ok(view) => Msg::Created(view),
+                    Ok(view) => match link {
+                        Some(incident) => linked(&client, &tx, view, incident).await,
+                        None => Msg::Created(view),
+                    },
                     Err(e) => refused_or_failed(e),
                 }
             }
@@ -513,6 +516,37 @@ pub async fn run(
 
 fn signal(kind: tokio::signal::unix::SignalKind) -> io::Result<tokio::signal::unix::Signal> {
     tokio::signal::unix::signal(kind)
+}
+
+/// R-LINK-1: the new intake report, linked to the incident it was registered for; kept but
+/// not linked, the user is told so, and can link it from the report.
+async fn linked(
+    client: &Client,
+    tx: &mpsc::Sender<Msg>,
+    view: RecordView,
+    incident: String,
+) -> Msg {
+    let Some(id) = view
+        .record
+        .get("id")
+        .and_then(|v| v.as_str())
+        .map(String::from)
+    else {
+        return Msg::Created(view);
+    };
+    let command = crate::domain::commands::Command::LinkIncident { incident };
+    match client
+        .command(&id, view.version, &command, &new_idempotency_key())
+        .await
+    {
+        Ok(linked) => Msg::Created(linked),
+        Err(e) => {
+            let _ = tx.send(Msg::Created(view)).await;
+            Msg::Failed(format!(
+                "{id} is registered but not linked ({e}): press K on it to link it"
+            ))
+        }
+    }
 }
 
 async fn replay_outbox(

@@ -56,6 +56,8 @@ pub enum ReasonFor {
         version: u64,
         action: u32,
     },
+    /// Linking the open intake report to an incident: the text is the incident's id.
+    LinkIncident,
 }
 
 impl ReasonFor {
@@ -67,6 +69,7 @@ impl ReasonFor {
             ReasonFor::CloseAction { record, action, .. } => {
                 format!("close action {action} of {record} · outcome")
             }
+            ReasonFor::LinkIncident => "link to the incident it was registered for · its id".into(),
         }
     }
 }

@@ -70,6 +70,8 @@ pub enum Effect {
     },
     Create {
         details: Box<crate::domain::model::Details>,
+        /// R-LINK-1: the incident the new intake report is linked to once kept.
+        link: Option<String>,
     },
     LoadPolicy,
     LoadColleagues,

@@ -669,3 +669,56 @@ async fn a_reminder_set_on_another_machine_comes_due_in_the_app_and_is_done_from
     pty.quit().await;
     api.stop().await;
 }
+
+/// R-LINK-1, in a terminal: from an incident, `I` registers its intake report with the
+/// child and facts copied across, and the report is linked to the incident.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incident_s_new_allegation_is_registered_from_it_and_linked() {
+    let db_dir = tempfile::tempdir().expect("a directory for the database");
+    let url = support::database(Db::Sqlite, &db_dir)
+        .await
+        .expect("a SQLite database");
+    let api = Api::start(&url).await;
+    let me = Persona::Practitioner;
+    let incident = api.create_incident(me, &fixtures::incident()).await;
+    let home = AppHome::new(&api.server.base, api.token(me));
+    let mut pty = Pty::spawn(&home.env());
+    pty.wait_for("the queue, live", |s| s.contains("● live"))
+        .await;
+    pty.keys("6");
+    pty.wait_for("the incident", |s| s.contains(&incident))
+        .await;
+    pty.keys("\r");
+    pty.wait_for("the incident open", |s| {
+        s.contains(&format!("{incident} ─"))
+    })
+    .await;
+    pty.keys("I");
+    pty.wait_for("its intake report", |s| {
+        s.contains(&format!("to be linked to {incident}"))
+    })
+    .await;
+    // The reporter's name is the one field the incident cannot give.
+    pty.keys("\x1b[B");
+    pty.keys("Robin Reporter");
+    pty.keys("\x13");
+    let screen = pty
+        .wait_for("registered and linked", |s| {
+            s.contains("registered") && s.contains(&format!("Linked    {incident}"))
+        })
+        .await;
+    let intake = screen
+        .split_whitespace()
+        .find(|w| w.starts_with("INT-"))
+        .expect("the new report's id")
+        .to_string();
+    let seen = api
+        .get(me, &format!("/v1/records/{incident}"))
+        .await
+        .expect(200, "the incident");
+    assert_eq!(seen["links"], serde_json::json!([intake]));
+    // The new report has the keyboard: q goes back to the queue, then quits.
+    pty.keys("q");
+    pty.quit().await;
+    api.stop().await;
+}

@@ -1096,7 +1096,7 @@ fn a_new_incident_form_sends_the_details_and_shows_a_refusal_beside_its_field() 
         press(&mut s, KeyCode::Char(c));
     }
     let effects = update(&mut s, ctrl('s'));
-    let [Effect::Create { details }] = &effects[..] else {
+    let [Effect::Create { details, .. }] = &effects[..] else {
         panic!("expected a create: {effects:?}");
     };
     let cims::domain::model::Details::Incident(incident) = details.as_ref() else {
@@ -2049,5 +2049,66 @@ fn the_first_page_is_not_raced_and_is_read_again_once_the_feed_is_live() {
             [Effect::LoadQueue { .. }, Effect::LoadCounts { .. }]
         ),
         "{back:?}"
+    );
+}
+
+/// R-LINK-1: from an incident, `I` registers its intake report with the child and the facts
+/// copied across, to be linked once kept; on an intake, `K` links it by the incident's id;
+/// the Details tab shows the link.
+#[test]
+fn r_link_1_an_incident_s_new_allegation_is_registered_from_it_and_linked() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(record_view(false)));
+    press(&mut s, KeyCode::Char('I'));
+    assert_eq!(s.mode, Mode::Form);
+    let drawn = screen(&mut s, 120, 40);
+    assert!(drawn.contains("Jordan Smith"), "{drawn}");
+    assert!(
+        drawn.contains("Incident INC-2026-000001: Jordan said a staff member pushed"),
+        "{drawn}"
+    );
+    assert!(drawn.contains("to be linked to INC-2026-000001"), "{drawn}");
+    let effects = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    // The reporter's name is still to be given: nothing is sent yet.
+    assert!(effects.is_empty(), "{effects:?}");
+    let form = s.form.as_mut().expect("the form");
+    form.fields
+        .iter_mut()
+        .filter(|f| f.name == "reporter_name")
+        .for_each(|f| f.value = cims::tui::forms::Input::Text("Robin Reporter".into()));
+    let effects = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let [Effect::Create { link, details }] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(link.as_deref(), Some("INC-2026-000001"));
+    assert!(matches!(**details, cims::domain::model::Details::Intake(_)));
+
+    // On an intake, K asks for the incident's id and sends the link.
+    let mut intake = record_view(false);
+    intake.record["id"] = json!("INT-2026-000009");
+    intake.record["details"] = json!({"kind": "intake", "concerns": "Bruising."});
+    intake.links = vec!["INC-2026-000001".into()];
+    let mut s = state(false);
+    s.queue.rows[0].id = "INT-2026-000009".into();
+    s.queue.rows[0].kind = "intake".into();
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(intake));
+    assert!(screen(&mut s, 120, 40).contains("Linked    INC-2026-000001 (registered for)"));
+    press(&mut s, KeyCode::Char('K'));
+    for c in "INC-2026-000007".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let sent = press(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&sent[..], [Effect::Command { command, .. }]
+            if **command == cims::domain::commands::Command::LinkIncident { incident: "INC-2026-000007".into() }),
+        "{sent:?}"
     );
 }

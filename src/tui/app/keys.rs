@@ -83,7 +83,11 @@ fn reason_key(
             };
             match (target, reason.is_empty()) {
                 (_, true) => {
-                    state.message = Some((Level::Error, "a reason is needed".into()));
+                    let needed = match purpose {
+                        ReasonFor::LinkIncident => "the incident's id is needed",
+                        _ => "a reason is needed",
+                    };
+                    state.message = Some((Level::Error, needed.into()));
                 }
                 (Some((id, version)), false) => {
                     let command = match purpose {
@@ -101,6 +105,7 @@ fn reason_key(
                             action,
                             outcome: reason,
                         },
+                        ReasonFor::LinkIncident => Command::LinkIncident { incident: reason },
                     };
                     return vec![Reply::Effect(Effect::Command {
                         id,

@@ -3,7 +3,7 @@
 
 use crate::tui::action::Action;
 use crate::tui::forms::Form;
-use crate::tui::mode::{Focus, Mode};
+use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
 use crate::tui::{actions, handover, queue, record, reminders, since, trends};
@@ -24,6 +24,9 @@ fn writes(action: Action) -> bool {
             | Action::Waive
             | Action::Classify
             | Action::RaiseAction
+            | Action::Remind
+            | Action::LinkIncident
+            | Action::NewAllegation
     )
 }
 
@@ -113,6 +116,28 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
             return reminders::compose(&mut state.reminders, record, state.context.read_only);
         }
         Action::Reminders => return reminders::open(),
+        Action::LinkIncident => {
+            if state.record.kind() == Some("intake") && state.record.loaded().is_some() {
+                state.mode = Mode::Reason(ReasonFor::LinkIncident, String::new());
+            } else {
+                state.message = Some((
+                    Level::Error,
+                    "open the intake report first: it is linked to its incident".into(),
+                ));
+            }
+        }
+        Action::NewAllegation => match state.record.loaded() {
+            Some((_, view)) if state.record.kind() == Some("incident") => {
+                state.form = Some(Form::allegation(&view.record, state.context.now));
+                state.mode = Mode::Form;
+            }
+            _ => {
+                state.message = Some((
+                    Level::Error,
+                    "open the incident first: its intake report is registered from it".into(),
+                ));
+            }
+        },
         Action::Export => return vec![queue::export(&state.queue, state.context.now)],
         Action::RaiseAction => return raise_action(state),
         Action::Waive => return record::waive(&state.record),

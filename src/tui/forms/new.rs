@@ -3,6 +3,7 @@
 //! intake report, and a learning action on an incident.
 
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 use crate::domain::local_time;
 use crate::domain::policy::Policy;
@@ -131,6 +132,7 @@ impl Form {
             focus: 0,
             refusal: None,
             target: None,
+            link: None,
         }
     }
 
@@ -175,7 +177,49 @@ impl Form {
             focus: 0,
             refusal: None,
             target: None,
+            link: None,
         }
+    }
+
+    /// R-LINK-1: the intake report for an incident that is also a new allegation, its child
+    /// and facts copied from the incident as the user may see them; linked to it once kept.
+    pub fn allegation(incident: &Value, now: DateTime<Utc>) -> Form {
+        let mut form = Form::intake(now);
+        let id = incident
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let details = incident.get("details");
+        // Only what the user may read is copied: a masked value stays for them to fill in.
+        let text = |path: &str| {
+            details
+                .and_then(|d| d.pointer(path))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let description = text("/description");
+        let concerns = if description.is_empty() {
+            format!("Incident {id}")
+        } else {
+            format!("Incident {id}: {description}")
+        };
+        for field in &mut form.fields {
+            match (field.name, &mut field.value) {
+                ("child_name", Input::Text(t)) => *t = text("/clients/0/name"),
+                ("date_of_birth", Input::Text(t)) => *t = text("/clients/0/date_of_birth"),
+                ("concerns", Input::Text(t)) => *t = concerns.clone(),
+                ("aboriginal_status", Input::Choice(options, i)) => {
+                    let status = text("/clients/0/aboriginal_status");
+                    if let Some(at) = options.iter().position(|(v, _)| *v == status) {
+                        *i = at;
+                    }
+                }
+                _ => {}
+            }
+        }
+        form.link = Some(id.to_string());
+        form
     }
 
     /// The classification of an intake report: risk assessment, decision, rationale.
@@ -208,6 +252,7 @@ impl Form {
             focus: 0,
             refusal: None,
             target: Some((record_id.to_string(), version)),
+            link: None,
         }
     }
 
@@ -248,6 +293,7 @@ impl Form {
             focus: 0,
             refusal: None,
             target: Some((record_id.to_string(), version)),
+            link: None,
         }
     }
 }

@@ -42,6 +42,8 @@ pub struct Form {
     pub refusal: Option<(Option<String>, String, Option<String>)>,
     /// The record and version a classification applies to.
     pub target: Option<(String, u64)>,
+    /// R-LINK-1: the incident a new intake report is registered for, linked once it is.
+    pub link: Option<String>,
 }
 
 pub(super) fn text(name: &'static str, label: &'static str, value: &str, required: bool) -> Field {

@@ -52,6 +52,7 @@ pub fn key(slot: &mut Option<Form>, context: &Context, key: KeyEvent) -> Vec<Rep
                 form.refusal = None;
                 return vec![Reply::Effect(Effect::Create {
                     details: Box::new(details),
+                    link: form.link.clone(),
                 })];
             }
             Err((field, message)) => form.refusal = Some((None, message, Some(field))),

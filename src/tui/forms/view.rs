@@ -30,6 +30,15 @@ fn purpose(kind: FormKind) -> (&'static str, &'static [&'static str]) {
     }
 }
 
+/// What the form is, naming the incident a new intake report will be linked to (R-LINK-1).
+fn title_of(form: &Form) -> (String, &'static [&'static str]) {
+    let (what, keys) = purpose(form.kind);
+    match &form.link {
+        Some(incident) => (format!("{what}, to be linked to {incident}"), keys),
+        None => (what.to_string(), keys),
+    }
+}
+
 /// Whether the refusal naming `refused` stands beside `field`.
 fn names(refused: Option<&str>, field: &Field) -> bool {
     refused.is_some_and(|f| f == field.name || (field.name == "client_name" && f == "clients"))
@@ -101,7 +110,7 @@ pub fn draw(form: &Form, context: &Context, frame: &mut Frame, area: Rect) {
             lines.push(Line::styled(RATIONALE_REQUIRED, context.theme.due_soon));
         }
     }
-    let (what, keys) = purpose(form.kind);
+    let (what, keys) = title_of(form);
     let title = format!(" {what} · {} ", keys.join(" · "));
     let rect = overlay(area, 100, 22);
     frame.render_widget(Clear, rect);
@@ -173,7 +182,7 @@ fn editing(field: &Field) -> Vec<Line<'static>> {
 /// field as `Label: value` with a refusal in a line under the field it names, cut to what
 /// fits in `rows` rows of `width` columns around the one being edited.
 pub fn linear_lines(form: &Form, rows: usize, width: u16) -> Vec<Line<'static>> {
-    let (what, keys) = purpose(form.kind);
+    let (what, keys) = title_of(form);
     let mut head: Vec<Line> = form.fields.get(form.focus).map(editing).unwrap_or_default();
     head.push(Line::from(format!(
         "Keys: tab, enter or down next field, up previous, left, right or space change a \

@@ -77,6 +77,18 @@ pub(super) fn details(view: &RecordView, context: &Context) -> Vec<Line<'static>
         }
         _ => {}
     }
+    // R-LINK-1: the intake report and the incident it was registered for, each way.
+    if !view.links.is_empty() {
+        let what = if view.links.iter().all(|l| l.starts_with("INT-")) {
+            "its new allegation"
+        } else {
+            "registered for"
+        };
+        lines.push(field(
+            "Linked",
+            Span::raw(format!("{} ({what})", view.links.join(", "))),
+        ));
+    }
     lines
 }
 
