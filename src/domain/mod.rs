@@ -11,6 +11,7 @@ pub mod evolve;
 pub mod local_time;
 pub mod mask;
 pub mod model;
+pub mod people;
 pub mod policy;
 pub mod query;
 pub mod refusal;
