@@ -147,6 +147,53 @@ pub struct Handovers {
     pub handovers: Vec<Handover>,
 }
 
+/// `POST /v1/people/candidates`: a person as being entered, to find who they may already
+/// be in records the caller may see (R-PERSON-1, R-PERSON-3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindPerson {
+    pub given_names: String,
+    pub family_name: String,
+    /// Other full names the person is known by.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub former_family_names: Vec<String>,
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; absent when unknown.
+    #[serde(default)]
+    pub date_of_birth: Option<String>,
+    #[serde(default)]
+    pub cris_number: Option<String>,
+    #[serde(default)]
+    pub phones: Vec<String>,
+    /// Current and past addresses.
+    #[serde(default)]
+    pub addresses: Vec<String>,
+}
+
+/// A person a record names who may be the one sought, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Candidate {
+    pub record: String,
+    /// `client`, `subject`, `child`, `parent` or `reporter`.
+    pub role: String,
+    /// Which of the record's people in that role (0 for the first).
+    pub position: usize,
+    /// `likely` or `possible`: matching proposes, the practitioner decides (R-PERSON-2).
+    pub band: String,
+    pub score: f64,
+    /// Field by field: what was compared, sought against found, how it compares and its
+    /// weight; and the cap that lowered the band (twins or siblings), if any.
+    #[schema(value_type = Object)]
+    pub explanation: serde_json::Value,
+}
+
+/// `POST /v1/people/candidates`: the likeliest first.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Candidates {
+    pub candidates: Vec<Candidate>,
+}
+
 /// `POST /v1/reminders`: a personal follow-up on a record at a time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

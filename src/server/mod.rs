@@ -12,6 +12,7 @@ mod learning;
 pub mod limit;
 mod lines;
 pub mod openapi;
+mod people;
 mod present;
 mod records;
 mod reference;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/handovers/{id}/acknowledge",
             post(handovers::acknowledge),
         )
+        .route("/v1/people/candidates", post(people::candidates))
         .route("/v1/reminders", get(reminders::list).post(reminders::set))
         .route("/v1/reminders/{id}/done", post(reminders::done))
         .route("/v1/analytics", get(analytics::analytics))

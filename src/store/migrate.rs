@@ -55,6 +55,10 @@ const SQLITE: &[(i64, &str)] = &[
         14,
         include_str!("../../migrations/sqlite/0014_record_links.sql"),
     ),
+    (
+        15,
+        include_str!("../../migrations/sqlite/0015_person_index.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -109,6 +113,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         14,
         include_str!("../../migrations/postgres/0014_record_links.sql"),
+    ),
+    (
+        15,
+        include_str!("../../migrations/postgres/0015_person_index.sql"),
     ),
 ];
 

@@ -10,6 +10,7 @@ mod feed;
 mod handovers;
 mod idempotency;
 mod migrate;
+mod people;
 mod queue;
 mod records;
 mod reminders;
@@ -31,6 +32,7 @@ pub use audit::AuditEntry;
 pub use feed::FeedEvent;
 pub use handovers::{Acknowledged, Addressee, StoredHandover};
 pub use idempotency::Stored;
+pub use people::{MentionSight, StoredMention};
 pub use queue::{Page, QueueError, QueueQuery, QueueRow, Scope, SortKey, Viewer};
 pub use records::{
     Appended, CommandRequest, HistoryEvent, IdempotencyKey, NewRecord, WriteError, id_prefix,

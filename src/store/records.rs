@@ -17,6 +17,7 @@ use crate::domain::refusal::Refusal;
 use crate::domain::rules;
 use crate::domain::{decide, evolve};
 
+use super::people::index_people;
 use super::terms::{Learning, reporter_strings};
 use super::writer::WriteTx;
 use super::{Backend, Store, StoreError, db_time, parse_db_time};
@@ -215,7 +216,7 @@ fn projections_of(
 /// Placeholders for `rows` rows of `columns` values: `($1, $2), ($3, $4)` for PostgreSQL;
 /// plain `(?, ?), (?, ?)` for SQLite, whose driver binds those by position, where it looks
 /// numbered ones up by name, one scan of all names each.
-fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
+pub(super) fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|r| {
             let row: Vec<String> = (1..=columns)
@@ -345,6 +346,8 @@ impl Store {
         };
         let rows: Vec<(&Record, &Projection)> = records.iter().zip(&projections).collect();
         insert_projections(&mut tx, self.backend, &rows).await?;
+        let named: Vec<&Record> = records.iter().collect();
+        index_people(&mut tx, self.backend, &named).await?;
         let appends: Vec<(&Record, i64, &[Event])> = records
             .iter()
             .zip(&histories)
@@ -404,6 +407,7 @@ impl Store {
             };
             return Err(WriteError::Conflict { current });
         }
+        index_people(&mut tx, self.backend, &[&record]).await?;
         let (first_seq, last_seq) = self
             .append(&mut tx, &[(&record, expected_version, &events)])
             .await?;
@@ -535,6 +539,9 @@ impl Store {
                             WriteError::Store(e) => e,
                             other => StoreError::Corrupt(other.to_string()),
                         })?;
+                index_people(&mut tx, self.backend, &[&record])
+                    .await
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 if !updated {
                     return Err(StoreError::Corrupt(format!(
                         "record {}: its row's version differs from its state's",
@@ -615,7 +622,7 @@ pub(super) fn fold(state: Option<Record>, events: &[Event]) -> Result<Record, Wr
 
 /// A statement costs far more than a row, so rows are written many to a statement, within
 /// both backends' limits on values per statement.
-const VALUES_PER_STATEMENT: usize = 4000;
+pub(super) const VALUES_PER_STATEMENT: usize = 4000;
 
 /// The projection's columns in the order [`bind_projection`] binds them.
 const PROJECTION_COLUMNS: &str = "id, kind, org_id, stage, status, assignee, version, \
@@ -627,7 +634,7 @@ const PROJECTION_COLUMNS: &str = "id, kind, org_id, stage, status, assignee, ver
 const PROJECTION_VALUES: usize = 31;
 
 /// Raised whenever the projection gains a column, so rows written before are recomputed.
-pub(super) const PROJECTION_VERSION: i64 = 4;
+pub(super) const PROJECTION_VERSION: i64 = 5;
 
 /// `cross_assignee`: the assignee when they are not a user of the record's organisation.
 /// The placeholders bind the assignee, the organisation and the assignee again.

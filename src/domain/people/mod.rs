@@ -4,10 +4,12 @@
 //! band for a pair. Matching only proposes; the practitioner decides (R-PERSON-2).
 
 pub mod blocking;
+pub mod mentions;
 pub mod model;
 pub mod normalise;
 pub mod score;
 
 pub use blocking::keys;
+pub use mentions::{Mention, Role, mentions};
 pub use model::{Address, Dob, PersonRecord, Sex};
 pub use score::{Band, Cap, Explanation, Field, FieldReason, MatchWeights, Reason, compare};

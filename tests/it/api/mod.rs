@@ -17,6 +17,7 @@ mod links;
 mod logins;
 mod masking;
 mod openapi;
+mod people;
 mod privacy;
 mod reminders;
 mod replicas;

@@ -71,6 +71,7 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
             ("GET", "/v1/handovers"),
             ("POST", "/v1/handovers"),
             ("POST", "/v1/handovers/{id}/acknowledge"),
+            ("POST", "/v1/people/candidates"),
             ("GET", "/v1/reminders"),
             ("POST", "/v1/reminders"),
             ("POST", "/v1/reminders/{id}/done"),
@@ -164,6 +165,16 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 let mut handover = probe(Method::POST, "/v1/handovers", "/v1/handovers", persona);
                 handover.body = Some(body);
                 probes.push(handover);
+            }
+            for body in [
+                json!({ "given_names": "Jordan", "family_name": "Smith", "date_of_birth": "2014" }),
+                json!({ "given_names": "", "family_name": "Smith" }),
+                json!({ "given_names": "Jordan", "family_name": "Smith", "date_of_birth": "soon" }),
+                json!({ "name": "Jordan Smith" }),
+            ] {
+                let mut find = probe(Method::POST, "/v1/people/candidates", "/v1/people/candidates", persona);
+                find.body = Some(body);
+                probes.push(find);
             }
             for body in [
                 json!({ "record": own, "at": "2099-01-01T09:00:00Z", "note": "Call back." }),

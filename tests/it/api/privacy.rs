@@ -409,6 +409,16 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
     ask("since".into(), answer(since).await);
     let handovers = api.get(persona, "/v1/handovers").await;
     ask("handovers".into(), answer(handovers).await);
+    // Who a person being entered may be: a reporter's name as the first store spells it,
+    // and a child every report names (R-PERSON-3).
+    for seek in [
+        json!({ "given_names": "Robin", "family_name": "Okafor" }),
+        json!({ "given_names": "Jesse", "family_name": "Adeyemi", "phones": ["0400 111 222"] }),
+        json!({ "given_names": "Casey", "family_name": "Brown", "date_of_birth": "2018-03-10" }),
+    ] {
+        let found = api.post(persona, "/v1/people/candidates", &seek).await;
+        ask(format!("candidates {seek}"), answer(found).await);
+    }
     // Her own reminders, and the records they put in Mine.
     let reminders = api.get(persona, "/v1/reminders").await;
     ask("reminders".into(), answer(reminders).await);

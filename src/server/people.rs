@@ -1,0 +1,195 @@
+//! People: who a person being entered may already be (R-PERSON-1, R-PERSON-2). Candidates
+//! come only from records whose identifying details the caller may see, and from reporters
+//! only for a caller who may see protected details; both limits apply before anything is
+//! ranked or cut, so an answer never depends on what the caller may not see (R-PERSON-3,
+//! R-PRIV-8).
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use chrono::{NaiveDate, Utc};
+use serde_json::json;
+
+use crate::domain::mask;
+use crate::domain::model::Record;
+use crate::domain::people::{Address, Band, Dob, MatchWeights, PersonRecord, Role, compare};
+use crate::store::MentionSight;
+use crate::wire::{Candidate, Candidates, ErrorBody, FindPerson};
+
+use super::AppState;
+use super::auth::{Caller, can_see, scope};
+use super::error::ApiError;
+
+/// Mentions read per search, candidates answered, the longest name or line, the most
+/// aliases, phones or addresses.
+const READ: i64 = 200;
+const ANSWERED: usize = 20;
+const MAX_TEXT: usize = 200;
+const MAX_MANY: usize = 10;
+
+fn checked(what: &str, text: &str, required: bool) -> Result<String, ApiError> {
+    let text = text.trim();
+    if (required && text.is_empty())
+        || text.chars().count() > MAX_TEXT
+        || text.chars().any(char::is_control)
+    {
+        let need = if required { "1" } else { "0" };
+        return Err(ApiError::unprocessable(format!(
+            "{what}: {need} to {MAX_TEXT} characters on one line"
+        )));
+    }
+    Ok(text.to_string())
+}
+
+fn many(what: &str, items: &[String]) -> Result<Vec<String>, ApiError> {
+    if items.len() > MAX_MANY {
+        return Err(ApiError::unprocessable(format!(
+            "{what}: at most {MAX_MANY}"
+        )));
+    }
+    items.iter().map(|i| checked(what, i, true)).collect()
+}
+
+/// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+fn dob(text: Option<&str>) -> Result<Dob, ApiError> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(Dob::Unknown);
+    };
+    let wrong = || {
+        ApiError::unprocessable(format!(
+            "date_of_birth {text:?}: use YYYY-MM-DD, YYYY-MM or YYYY"
+        ))
+    };
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(Dob::Exact(date));
+    }
+    let parts: Vec<&str> = text.split('-').collect();
+    let year: i32 = parts
+        .first()
+        .filter(|y| y.len() == 4)
+        .and_then(|y| y.parse().ok())
+        .filter(|y| (1900..=2100).contains(y))
+        .ok_or_else(wrong)?;
+    match parts.get(1) {
+        None => Ok(Dob::Year(year)),
+        Some(month) if parts.len() == 2 => month
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=12).contains(m))
+            .map(|m| Dob::YearMonth(year, m))
+            .ok_or_else(wrong),
+        Some(_) => Err(wrong()),
+    }
+}
+
+fn sought(body: &FindPerson) -> Result<PersonRecord, ApiError> {
+    let mut person = PersonRecord::new(
+        checked("given_names", &body.given_names, true)?,
+        checked("family_name", &body.family_name, true)?,
+        dob(body.date_of_birth.as_deref())?,
+    );
+    person.aliases = many("aliases", &body.aliases)?;
+    person.former_family_names = many("former_family_names", &body.former_family_names)?;
+    person.cris_number = body
+        .cris_number
+        .as_deref()
+        .map(|c| checked("cris_number", c, false))
+        .transpose()?
+        .filter(|c| !c.is_empty());
+    person.phones = many("phones", &body.phones)?;
+    person.addresses = many("addresses", &body.addresses)?
+        .into_iter()
+        .map(Address::new)
+        .collect();
+    Ok(person)
+}
+
+/// Who the person being entered may already be.
+#[utoipa::path(
+    post, path = "/v1/people/candidates", tag = "people",
+    request_body = FindPerson,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Likely first, then possible; at most 20", body = Candidates),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Admin accounts see no client data", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "A name missing or too long, a date of birth that does not read, or too many aliases, phones or addresses", body = ErrorBody),
+    )
+)]
+pub async fn candidates(
+    caller: Caller,
+    State(state): State<AppState>,
+    Json(body): Json<FindPerson>,
+) -> Result<Json<Candidates>, ApiError> {
+    scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    let person = sought(&body)?;
+    let now = Utc::now();
+    let sight = MentionSight {
+        everywhere: caller.actor.protective_intervener,
+        org: caller.actor.org.clone(),
+        user: caller.actor.user.clone(),
+        reporters: mask::sees_protected(&caller.actor, state.policies.in_force_at(now)),
+    };
+    let mentions = state
+        .store
+        .mentions_sharing_keys(&person, &sight, READ)
+        .await?;
+    let weights = MatchWeights::default();
+    let mut records: BTreeMap<String, Option<Record>> = BTreeMap::new();
+    let mut found = Vec::new();
+    for mention in mentions {
+        if !records.contains_key(&mention.record_id) {
+            let record = state.store.load(&mention.record_id).await?;
+            records.insert(mention.record_id.clone(), record);
+        }
+        let Some(Some(record)) = records.get(&mention.record_id) else {
+            continue;
+        };
+        let policy = state.policy_of(record);
+        // The same sight, checked again against the record as it is now.
+        let sees = can_see(&caller.actor, record, policy)
+            && mask::sees_identifying(&caller.actor, record)
+            && (mention.role != Role::Reporter || mask::sees_protected(&caller.actor, policy));
+        if !sees {
+            continue;
+        }
+        let explanation = compare(&person, &mention.person, &weights);
+        let band = match explanation.band {
+            Band::Likely => "likely",
+            Band::Possible => "possible",
+            Band::Unlikely => continue,
+        };
+        found.push(Candidate {
+            record: mention.record_id.clone(),
+            role: mention.role.as_str().to_string(),
+            position: mention.position,
+            band: band.to_string(),
+            score: explanation.score,
+            explanation: serde_json::to_value(&explanation).map_err(|_| ApiError::internal())?,
+        });
+    }
+    found.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.record.cmp(&b.record))
+            .then_with(|| a.position.cmp(&b.position))
+    });
+    found.truncate(ANSWERED);
+    state
+        .store
+        .audit(
+            &caller.actor.user,
+            "people_matched",
+            None,
+            &json!({
+                "records": found.iter().map(|c| c.record.as_str()).collect::<Vec<_>>(),
+            }),
+            now,
+        )
+        .await?;
+    Ok(Json(Candidates { candidates: found }))
+}

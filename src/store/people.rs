@@ -1,0 +1,159 @@
+//! The person index (R-PERSON-1): every person each record names, with the blocking keys
+//! that find them, kept in step with the record in the same transaction as its write. A
+//! search for candidates reads only the mentions that share a key with the person sought,
+//! so it costs the same whatever the size of the register.
+
+use sqlx::{Any, Row, Transaction};
+
+use crate::domain::model::Record;
+use crate::domain::people::{Mention, PersonRecord, Role, keys, mentions};
+
+use super::records::{VALUES_PER_STATEMENT, WriteError, corrupt, placeholders};
+use super::{Backend, Store, StoreError};
+
+/// A person as one record names them.
+#[derive(Debug, Clone)]
+pub struct StoredMention {
+    pub record_id: String,
+    pub role: Role,
+    pub position: usize,
+    pub person: PersonRecord,
+}
+
+/// Rebuild the mentions and keys of these records.
+pub(super) async fn index_people(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    records: &[&Record],
+) -> Result<(), WriteError> {
+    for record in records {
+        for table in ["person_mentions", "mention_keys"] {
+            // The table name is one of two constants; the id is bound.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE record_id = $1"
+            )))
+            .bind(&record.id)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    let mut mention_rows: Vec<(&str, Mention, String)> = Vec::new();
+    let mut key_rows: Vec<(String, &str, Role, usize)> = Vec::new();
+    for record in records {
+        for mention in mentions(record) {
+            let data = serde_json::to_string(&mention.person).map_err(corrupt)?;
+            for key in keys(&mention.person) {
+                key_rows.push((key, record.id.as_str(), mention.role, mention.position));
+            }
+            mention_rows.push((record.id.as_str(), mention, data));
+        }
+    }
+    for chunk in mention_rows.chunks(VALUES_PER_STATEMENT / 4) {
+        let sql = format!(
+            "INSERT INTO person_mentions (record_id, role, position, data) VALUES {}",
+            placeholders(backend, chunk.len(), 4)
+        );
+        // Only placeholders are generated: every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (record, mention, data) in chunk {
+            query = query
+                .bind(*record)
+                .bind(mention.role.as_str())
+                .bind(i64::try_from(mention.position).map_err(corrupt)?)
+                .bind(data.as_str());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    for chunk in key_rows.chunks(VALUES_PER_STATEMENT / 4) {
+        let sql = format!(
+            "INSERT INTO mention_keys (key, record_id, role, position) VALUES {}",
+            placeholders(backend, chunk.len(), 4)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (key, record, role, position) in chunk {
+            query = query
+                .bind(key.as_str())
+                .bind(*record)
+                .bind(role.as_str())
+                .bind(i64::try_from(*position).map_err(corrupt)?);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Whose mentions a search may read: the caller's own sight, applied before any limit, so
+/// what is left out never depends on what they may not see (R-PERSON-3, R-PRIV-8).
+#[derive(Debug, Clone)]
+pub struct MentionSight {
+    /// May see identifying details of every record (protective interveners).
+    pub everywhere: bool,
+    /// Otherwise, those of their organisation's records and of those assigned to them.
+    pub org: String,
+    pub user: String,
+    /// May see protected details, and so match against reporters.
+    pub reporters: bool,
+}
+
+impl Store {
+    /// The mentions the caller may see that share a blocking key with `person`, at most
+    /// `limit`, most keys shared first.
+    pub async fn mentions_sharing_keys(
+        &self,
+        person: &PersonRecord,
+        sight: &MentionSight,
+        limit: i64,
+    ) -> Result<Vec<StoredMention>, StoreError> {
+        let wanted: Vec<String> = keys(person).into_iter().collect();
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The keys follow the limit, and the organisation and user when they are used.
+        let first_key = if sight.everywhere { 2 } else { 4 };
+        let marks: Vec<String> = (0..wanted.len())
+            .map(|i| format!("${}", i + first_key))
+            .collect();
+        let reporters = if sight.reporters {
+            ""
+        } else {
+            " AND role <> 'reporter'"
+        };
+        let within = if sight.everywhere {
+            ""
+        } else {
+            " AND record_id IN (SELECT id FROM records WHERE org_id = $2 OR assignee = $3)"
+        };
+        let sql = format!(
+            "SELECT m.record_id, m.role, m.position, m.data FROM person_mentions m JOIN \
+             (SELECT record_id, role, position, COUNT(*) AS shared FROM mention_keys \
+              WHERE key IN ({}){reporters}{within} GROUP BY record_id, role, position \
+              ORDER BY shared DESC, record_id LIMIT $1) k \
+             ON m.record_id = k.record_id AND m.role = k.role AND m.position = k.position \
+             ORDER BY k.shared DESC, m.record_id",
+            marks.join(", ")
+        );
+        // Only placeholders are generated: every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit);
+        if !sight.everywhere {
+            query = query.bind(sight.org.as_str()).bind(sight.user.as_str());
+        }
+        for key in &wanted {
+            query = query.bind(key.as_str());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                let role: String = row.try_get("role")?;
+                let position: i64 = row.try_get("position")?;
+                let data: String = row.try_get("data")?;
+                Ok(StoredMention {
+                    record_id: row.try_get("record_id")?,
+                    role: Role::parse(&role)
+                        .ok_or_else(|| StoreError::Corrupt(format!("a mention's role {role:?}")))?,
+                    position: usize::try_from(position).map_err(corrupt)?,
+                    person: serde_json::from_str(&data).map_err(corrupt)?,
+                })
+            })
+            .collect()
+    }
+}

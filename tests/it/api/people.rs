@@ -1,0 +1,166 @@
+//! Who a person being entered may already be: candidates from the person index, each with a
+//! band and a field-by-field explanation (R-PERSON-1, R-PERSON-2), found only where the
+//! caller may see identifying details and among reporters only by those who may see
+//! protected details (R-PERSON-3).
+
+use cims::domain::model::{Child, Intake};
+use serde_json::{Value, json};
+
+use super::harness::{Api, Persona};
+use crate::{fixtures, support};
+
+fn intake_with(children: &[(&str, &str)]) -> Intake {
+    Intake {
+        children: children
+            .iter()
+            .map(|(name, dob)| Child {
+                person: fixtures::person(name, dob),
+                sexually_abusive_behaviour: false,
+                rso_contact: false,
+                prior_reports: Vec::new(),
+            })
+            .collect(),
+        ..fixtures::intake()
+    }
+}
+
+async fn candidates(api: &Api, persona: Persona, body: Value) -> Vec<Value> {
+    api.post(persona, "/v1/people/candidates", &body)
+        .await
+        .expect(200, "candidates")["candidates"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn found<'a>(list: &'a [Value], record: &str, role: &str) -> Option<&'a Value> {
+    list.iter()
+        .find(|c| c["record"] == json!(record) && c["role"] == json!(role))
+}
+
+#[tokio::test]
+async fn r_person_1_a_misspelt_re_report_finds_the_child_and_twins_are_never_likely() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let alice = Persona::Practitioner;
+        let first = api
+            .create_intake(alice, &intake_with(&[("Jordan Smith", "2014-03-02")]))
+            .await;
+        let twins = api
+            .create_intake(
+                alice,
+                &intake_with(&[("Ava Nguyen", "2019-06-11"), ("Mia Nguyen", "2019-06-11")]),
+            )
+            .await;
+
+        // A second report spells him differently.
+        let list = candidates(
+            &api,
+            alice,
+            json!({ "given_names": "Jordon", "family_name": "Smyth", "date_of_birth": "2014-03-02" }),
+        )
+        .await;
+        let jordan = found(&list, &first, "child").expect("the child of the first report");
+        assert!(
+            ["likely", "possible"].contains(&jordan["band"].as_str().unwrap_or("")),
+            "{jordan}"
+        );
+        let fields: Vec<&str> = jordan["explanation"]["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .filter_map(|f| f["field"].as_str())
+            .collect();
+        for field in ["given_name", "family_name", "dob"] {
+            assert!(fields.contains(&field), "{field} compared: {fields:?}");
+        }
+
+        // R-PERSON-2: Ava is found; her twin sister never as likely.
+        let list = candidates(
+            &api,
+            alice,
+            json!({ "given_names": "Ava", "family_name": "Nguyen", "date_of_birth": "2019-06-11" }),
+        )
+        .await;
+        let ava = list
+            .iter()
+            .find(|c| c["record"] == json!(twins) && c["position"] == json!(0))
+            .expect("Ava");
+        assert_eq!(ava["band"], json!("likely"), "{ava}");
+        if let Some(mia) = list
+            .iter()
+            .find(|c| c["record"] == json!(twins) && c["position"] == json!(1))
+        {
+            assert_eq!(mia["band"], json!("possible"), "{mia}");
+        }
+
+        // Unknown date of birth: still found.
+        let list = candidates(
+            &api,
+            alice,
+            json!({ "given_names": "Jordan", "family_name": "Smith" }),
+        )
+        .await;
+        assert!(found(&list, &first, "child").is_some(), "{list:?}");
+
+        // Refused by name.
+        for (body, says) in [
+            (json!({ "given_names": " ", "family_name": "Smith" }), "given_names"),
+            (
+                json!({ "given_names": "A", "family_name": "B", "date_of_birth": "2014-13" }),
+                "date_of_birth",
+            ),
+            (
+                json!({ "given_names": "A", "family_name": "B", "phones": vec!["1"; 11] }),
+                "phones",
+            ),
+        ] {
+            let refused = api.post(alice, "/v1/people/candidates", &body).await;
+            assert_eq!(refused.status.as_u16(), 422, "{body}");
+            assert!(refused.body.contains(says), "{}", refused.body);
+        }
+        api.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn r_person_3_candidates_come_only_from_what_the_caller_may_see_and_reporters_only_to_a_pi() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let alice = Persona::Practitioner;
+        let ike = Persona::Investigator;
+        let carol = Persona::CsoDelegate;
+        let intake = api.create_intake(alice, &fixtures::intake()).await;
+        let reporter = fixtures::intake().reporter.name;
+        let (given, family) = reporter.rsplit_once(' ').expect("two names");
+        let seek = json!({ "given_names": given, "family_name": family });
+
+        // A protective intervener may match against reporters; a non-PI never does.
+        let pi = candidates(&api, alice, seek.clone()).await;
+        assert!(found(&pi, &intake, "reporter").is_some(), "{pi:?}");
+        let non_pi = candidates(&api, ike, seek.clone()).await;
+        assert!(
+            non_pi.iter().all(|c| c["role"] != json!("reporter")),
+            "{non_pi:?}"
+        );
+
+        // Carol may not see the department's intake: its child is no candidate for her;
+        // her own client is.
+        let child = json!({ "given_names": "Casey", "family_name": "Brown", "date_of_birth": "2018-03-10" });
+        assert!(found(&candidates(&api, alice, child.clone()).await, &intake, "child").is_some());
+        let hers = candidates(&api, carol, child.clone()).await;
+        assert!(found(&hers, &intake, "child").is_none(), "{hers:?}");
+        let mut incident = fixtures::incident();
+        incident.clients = vec![fixtures::person("Casey Browne", "2018-03-10")];
+        let own = api.create_incident(carol, &incident).await;
+        let hers = candidates(&api, carol, child).await;
+        assert!(found(&hers, &own, "client").is_some(), "{hers:?}");
+        assert!(
+            hers.iter().all(|c| c["record"] == json!(own)),
+            "only her own: {hers:?}"
+        );
+        api.stop().await;
+    })
+    .await;
+}
