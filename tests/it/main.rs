@@ -18,6 +18,7 @@ mod intake;
 mod integrity;
 mod logs;
 mod mask;
+mod people;
 mod policy;
 mod postgres_harness;
 mod proptests;

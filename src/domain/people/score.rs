@@ -7,7 +7,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use strsim::jaro_winkler;
+use strsim::{jaro_winkler, osa_distance};
 
 use super::blocking::phonetic;
 use super::model::{Dob, PersonRecord};
@@ -23,9 +23,10 @@ use super::normalise;
 pub struct MatchWeights {
     /// Jaro–Winkler similarity from which two different spellings of a name are near.
     pub name_near_similarity: f64,
-    /// Jaro–Winkler similarity below which two given names are clearly different, for the
-    /// twins and siblings cap (R-PERSON-2).
-    pub sibling_given_similarity: f64,
+    /// Jaro–Winkler similarity from which two names that share a Double Metaphone code are
+    /// near ("Catherine" and "Kathryn"); below it, sounding alike is not enough ("Emily" and
+    /// "Amelia", "Lily" and "Layla" share a code but are different names).
+    pub phonetic_near_similarity: f64,
     /// Jaro–Winkler similarity from which two addresses with one street number are near.
     pub address_near_similarity: f64,
     pub given_match: f64,
@@ -58,7 +59,7 @@ impl Default for MatchWeights {
     fn default() -> Self {
         MatchWeights {
             name_near_similarity: 0.85,
-            sibling_given_similarity: 0.85,
+            phonetic_near_similarity: 0.75,
             address_near_similarity: 0.9,
             given_match: 4.0,
             given_near: 2.5,
@@ -153,10 +154,11 @@ pub struct Explanation {
 
 /// Compares two records field by field and proposes a band (R-PERSON-2).
 pub fn compare(left: &PersonRecord, right: &PersonRecord, weights: &MatchWeights) -> Explanation {
+    let (left_given, right_given) = (normalise::given_names(left), normalise::given_names(right));
     let given = compare_names(
         Field::GivenName,
-        &normalise::given_names(left),
-        &normalise::given_names(right),
+        &left_given,
+        &right_given,
         weights,
         (
             weights.given_match,
@@ -177,18 +179,20 @@ pub fn compare(left: &PersonRecord, right: &PersonRecord, weights: &MatchWeights
     );
     let dob = compare_dob(left.dob, right.dob, weights);
     let address = compare_addresses(left, right, weights);
-    let clearly_different_given = given.reason.reason == Reason::Differs
-        && given.similarity < weights.sibling_given_similarity;
+    let clearly_different_given = !one_given_name(&left_given, &right_given, weights);
     // R-PERSON-2: twins and siblings share a family name and a date of birth or an address;
     // with clearly different given names (none an alias of the other) they are never likely.
-    let capped = (family.reason.reason == Reason::Match
-        && (dob.reason == Reason::Match || address.reason == Reason::Match)
+    // A misspelt family name, a date of birth near or known only to the year and a similar
+    // address count as shared, so a typo cannot lift siblings to likely.
+    let shared = |reason: Reason| matches!(reason, Reason::Match | Reason::Near);
+    let capped = (shared(family.reason)
+        && (shared(dob.reason) || shared(address.reason))
         && clearly_different_given)
         .then_some(Cap::TwinsOrSiblings);
 
     let fields = vec![
-        given.reason,
-        family.reason,
+        given,
+        family,
         dob,
         compare_cris(left, right, weights),
         address,
@@ -215,22 +219,31 @@ pub fn compare(left: &PersonRecord, right: &PersonRecord, weights: &MatchWeights
     }
 }
 
-/// A name comparison, and the similarity of its closest pair.
-struct NameComparison {
-    reason: FieldReason,
-    similarity: f64,
+/// Whether two sets of given names (with aliases) share one name: equal, one typo apart (a
+/// letter swapped, dropped, doubled or changed) or sounding alike. Anything else is clearly
+/// different for the twins and siblings cap (R-PERSON-2): besides names with a Jaro–Winkler
+/// similarity below the near similarity, that is names as close as "Olivia" and "Oliver",
+/// which are near spellings but different names.
+fn one_given_name(left: &[String], right: &[String], weights: &MatchWeights) -> bool {
+    left.iter().any(|a| {
+        right.iter().any(|b| {
+            a == b
+                || osa_distance(a, b) <= 1
+                || (jaro_winkler(a, b) >= weights.phonetic_near_similarity && sounds_alike(a, b))
+        })
+    })
 }
 
 /// The closest pair of two sets of names (with aliases and former names): equal is a match;
 /// similar (Jaro–Winkler at least the near similarity) or sounding alike (a shared Double
-/// Metaphone code) is near (R-PERSON-1: "similar spellings").
+/// Metaphone code and some similarity) is near (R-PERSON-1: "similar spellings").
 fn compare_names(
     field: Field,
     left: &[String],
     right: &[String],
     weights: &MatchWeights,
     (matched, near, differs): (f64, f64, f64),
-) -> NameComparison {
+) -> FieldReason {
     let mut best: Option<(u8, f64, &str, &str)> = None;
     for a in left {
         for b in right {
@@ -239,7 +252,7 @@ fn compare_names(
                 3
             } else if similarity >= weights.name_near_similarity {
                 2
-            } else if sounds_alike(a, b) {
+            } else if similarity >= weights.phonetic_near_similarity && sounds_alike(a, b) {
                 1
             } else {
                 0
@@ -249,17 +262,14 @@ fn compare_names(
             }
         }
     }
-    let Some((rank, similarity, a, b)) = best else {
-        return NameComparison {
-            reason: FieldReason {
-                field,
-                left: left.first().cloned().unwrap_or_default(),
-                right: right.first().cloned().unwrap_or_default(),
-                reason: Reason::Unknown,
-                weight: 0.0,
-                detail: None,
-            },
-            similarity: 0.0,
+    let Some((rank, _, a, b)) = best else {
+        return FieldReason {
+            field,
+            left: left.first().cloned().unwrap_or_default(),
+            right: right.first().cloned().unwrap_or_default(),
+            reason: Reason::Unknown,
+            weight: 0.0,
+            detail: None,
         };
     };
     let (reason, weight, detail) = match rank {
@@ -268,16 +278,13 @@ fn compare_names(
         1 => (Reason::Near, near, Some("sounds alike")),
         _ => (Reason::Differs, differs, None),
     };
-    NameComparison {
-        reason: FieldReason {
-            field,
-            left: a.to_owned(),
-            right: b.to_owned(),
-            reason,
-            weight,
-            detail,
-        },
-        similarity: if rank == 1 { 1.0 } else { similarity },
+    FieldReason {
+        field,
+        left: a.to_owned(),
+        right: b.to_owned(),
+        reason,
+        weight,
+        detail,
     }
 }
 
@@ -571,6 +578,37 @@ mod tests {
         let json = serde_json::to_value(&explanation).unwrap_or_default();
         assert_eq!(json["capped"], "twins_or_siblings");
         assert_eq!(json["fields"][0]["field"], "given_name");
+    }
+
+    #[test]
+    fn twins_with_near_but_different_names_are_capped_too() {
+        // R-PERSON-2
+        let a = child("Olivia", "King", date(2014, 5, 9));
+        let mut b = child("Oliver", "King", date(2014, 5, 9));
+        b.sex = None;
+        let explanation = compare(&a, &b, &MatchWeights::default());
+        assert_eq!(field(&explanation, Field::GivenName).reason, Reason::Near);
+        assert_eq!(explanation.capped, Some(Cap::TwinsOrSiblings));
+        assert_eq!(explanation.band, Band::Possible);
+    }
+
+    #[test]
+    fn a_typo_or_an_alike_sounding_spelling_is_not_a_sibling() {
+        let w = MatchWeights::default();
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(one_given_name(&names(&["jayden"]), &names(&["jaydne"]), &w));
+        assert!(one_given_name(
+            &names(&["catherine"]),
+            &names(&["kathryn"]),
+            &w
+        ));
+        assert!(!one_given_name(&names(&["emily"]), &names(&["amelia"]), &w));
+        assert!(!one_given_name(&names(&["lily"]), &names(&["layla"]), &w));
+        assert!(!one_given_name(
+            &names(&["olivia"]),
+            &names(&["oliver"]),
+            &w
+        ));
     }
 
     #[test]
