@@ -170,6 +170,53 @@ async fn run(label: &str, url: &str, records: usize) {
         let name = format!("open learning actions ({persona})");
         println!("{label}: {name:<49} p50 {p50:>9}  p99 {p99:>9}");
     }
+    // Who a person being entered may be: children the register names, each sought with a
+    // letter of the given name dropped, as a second report might spell them.
+    let sought: Vec<serde_json::Value> = sqlx::query_as::<_, (String,)>(
+        "SELECT data FROM person_mentions WHERE role = 'child' ORDER BY record_id LIMIT 100",
+    )
+    .fetch_all(store.pool())
+    .await
+    .expect("children")
+    .into_iter()
+    .filter_map(|(data,)| serde_json::from_str::<cims::domain::people::PersonRecord>(&data).ok())
+    .map(|p| {
+        let mut given: Vec<char> = p.given_names.chars().collect();
+        if given.len() > 3 {
+            given.remove(2);
+        }
+        serde_json::json!({
+            "given_names": given.into_iter().collect::<String>(),
+            "family_name": p.family_name,
+            "date_of_birth": p.dob.to_string().replace("unknown", ""),
+        })
+    })
+    .collect();
+    for (persona, token) in [("PI", &pi_token), ("CSO", &cso_token)] {
+        let mut times = Vec::new();
+        for _ in 0..2 {
+            for body in &sought {
+                let started = Instant::now();
+                let response = client
+                    .post(format!("{base}/v1/people/candidates"))
+                    .bearer_auth(token.as_str())
+                    .json(body)
+                    .send()
+                    .await
+                    .expect("candidates");
+                assert_eq!(response.status(), 200, "candidates {body}");
+                let _ = response.bytes().await.expect("body");
+                times.push(started.elapsed());
+            }
+        }
+        times.sort();
+        let name = format!("candidates for a new person ({persona})");
+        println!(
+            "{label}: {name:<49} p50 {:>9}  p99 {:>9}",
+            ms(measure::percentile(&times, 0.50)),
+            ms(measure::percentile(&times, 0.99))
+        );
+    }
     // The most recent days of records that one export holds (at most 20,000 rows).
     let export_query = export_filter(&client, &base, &pi_token, now).await;
     let mut times = Vec::new();

@@ -139,9 +139,35 @@ pub async fn candidates(
         .mentions_sharing_keys(&person, &sight, READ)
         .await?;
     let weights = MatchWeights::default();
+    // Scored first, from the index alone; only the records of those answered are read, to
+    // check the caller's sight once more against the record as it is now.
+    let mut scored: Vec<(
+        f64,
+        &'static str,
+        crate::store::StoredMention,
+        serde_json::Value,
+    )> = Vec::new();
+    for mention in mentions {
+        let explanation = compare(&person, &mention.person, &weights);
+        let band = match explanation.band {
+            Band::Likely => "likely",
+            Band::Possible => "possible",
+            Band::Unlikely => continue,
+        };
+        let explained = serde_json::to_value(&explanation).map_err(|_| ApiError::internal())?;
+        scored.push((explanation.score, band, mention, explained));
+    }
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.2.record_id.cmp(&b.2.record_id))
+            .then_with(|| a.2.position.cmp(&b.2.position))
+    });
     let mut records: BTreeMap<String, Option<Record>> = BTreeMap::new();
     let mut found = Vec::new();
-    for mention in mentions {
+    for (score, band, mention, explanation) in scored {
+        if found.len() == ANSWERED {
+            break;
+        }
         if !records.contains_key(&mention.record_id) {
             let record = state.store.load(&mention.record_id).await?;
             records.insert(mention.record_id.clone(), record);
@@ -150,35 +176,21 @@ pub async fn candidates(
             continue;
         };
         let policy = state.policy_of(record);
-        // The same sight, checked again against the record as it is now.
         let sees = can_see(&caller.actor, record, policy)
             && mask::sees_identifying(&caller.actor, record)
             && (mention.role != Role::Reporter || mask::sees_protected(&caller.actor, policy));
         if !sees {
             continue;
         }
-        let explanation = compare(&person, &mention.person, &weights);
-        let band = match explanation.band {
-            Band::Likely => "likely",
-            Band::Possible => "possible",
-            Band::Unlikely => continue,
-        };
         found.push(Candidate {
-            record: mention.record_id.clone(),
+            record: mention.record_id,
             role: mention.role.as_str().to_string(),
             position: mention.position,
             band: band.to_string(),
-            score: explanation.score,
-            explanation: serde_json::to_value(&explanation).map_err(|_| ApiError::internal())?,
+            score,
+            explanation,
         });
     }
-    found.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.record.cmp(&b.record))
-            .then_with(|| a.position.cmp(&b.position))
-    });
-    found.truncate(ANSWERED);
     state
         .store
         .audit(

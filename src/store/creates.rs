@@ -215,7 +215,8 @@ impl Store {
         let rows: Vec<_> = records.iter().zip(&projections).collect();
         insert_projections(&mut tx, self.backend, &rows).await?;
         let named: Vec<&crate::domain::model::Record> = records.iter().collect();
-        super::people::index_people(&mut tx, self.backend, &named).await?;
+        super::people::index_people(&mut tx, self.backend, &named, super::people::Indexed::New)
+            .await?;
         let appends: Vec<_> = records
             .iter()
             .zip(&logs)

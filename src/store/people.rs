@@ -20,13 +20,21 @@ pub struct StoredMention {
     pub person: PersonRecord,
 }
 
-/// Rebuild the mentions and keys of these records.
+/// Whether the records are new, with nothing indexed yet, or written before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Indexed {
+    New,
+    Before,
+}
+
+/// Index the mentions and keys of these records, replacing what was indexed of them.
 pub(super) async fn index_people(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
     records: &[&Record],
+    indexed: Indexed,
 ) -> Result<(), WriteError> {
-    for record in records {
+    for record in records.iter().filter(|_| indexed == Indexed::Before) {
         for table in ["person_mentions", "mention_keys"] {
             // The table name is one of two constants; the id is bound.
             sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -38,12 +46,12 @@ pub(super) async fn index_people(
         }
     }
     let mut mention_rows: Vec<(&str, Mention, String)> = Vec::new();
-    let mut key_rows: Vec<(String, &str, Role, usize)> = Vec::new();
+    let mut key_rows: Vec<(String, &Record, Role, usize)> = Vec::new();
     for record in records {
         for mention in mentions(record) {
             let data = serde_json::to_string(&mention.person).map_err(corrupt)?;
             for key in keys(&mention.person) {
-                key_rows.push((key, record.id.as_str(), mention.role, mention.position));
+                key_rows.push((key, record, mention.role, mention.position));
             }
             mention_rows.push((record.id.as_str(), mention, data));
         }
@@ -64,23 +72,29 @@ pub(super) async fn index_people(
         }
         query.execute(&mut **tx).await?;
     }
-    for chunk in key_rows.chunks(VALUES_PER_STATEMENT / 4) {
+    for chunk in key_rows.chunks(VALUES_PER_STATEMENT / 6) {
         let sql = format!(
-            "INSERT INTO mention_keys (key, record_id, role, position) VALUES {}",
-            placeholders(backend, chunk.len(), 4)
+            "INSERT INTO mention_keys (key, record_id, role, position, org_id, assignee) \
+             VALUES {}",
+            placeholders(backend, chunk.len(), 6)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (key, record, role, position) in chunk {
             query = query
                 .bind(key.as_str())
-                .bind(*record)
+                .bind(record.id.as_str())
                 .bind(role.as_str())
-                .bind(i64::try_from(*position).map_err(corrupt)?);
+                .bind(i64::try_from(*position).map_err(corrupt)?)
+                .bind(record.org.as_str())
+                .bind(record.assignee.clone());
         }
         query.execute(&mut **tx).await?;
     }
     Ok(())
 }
+
+/// The most mentions one key contributes to a search.
+const PER_KEY: usize = 300;
 
 /// Whose mentions a search may read: the caller's own sight, applied before any limit, so
 /// what is left out never depends on what they may not see (R-PERSON-3, R-PRIV-8).
@@ -108,29 +122,42 @@ impl Store {
         if wanted.is_empty() {
             return Ok(Vec::new());
         }
-        // The keys follow the limit, and the organisation and user when they are used.
-        let first_key = if sight.everywhere { 2 } else { 4 };
-        let marks: Vec<String> = (0..wanted.len())
-            .map(|i| format!("${}", i + first_key))
-            .collect();
         let reporters = if sight.reporters {
             ""
         } else {
             " AND role <> 'reporter'"
         };
-        let within = if sight.everywhere {
-            ""
-        } else {
-            " AND record_id IN (SELECT id FROM records WHERE org_id = $2 OR assignee = $3)"
+        // Per key, its newest mentions within the caller's sight, at most PER_KEY: the
+        // sight is applied before the cut (R-PRIV-8), and the cut bounds the work.
+        let read = |key: usize, within: &str| {
+            format!(
+                "SELECT * FROM (SELECT record_id, role, position FROM mention_keys \
+                 WHERE key = ${key}{within}{reporters} ORDER BY record_id DESC LIMIT {PER_KEY}) \
+                 AS k{key}"
+            )
         };
+        let first_key = if sight.everywhere { 2 } else { 4 };
+        let per_key: Vec<String> = (0..wanted.len())
+            .map(|i| {
+                let key = i + first_key;
+                if sight.everywhere {
+                    read(key, "")
+                } else {
+                    format!(
+                        "SELECT * FROM ({} UNION {}) AS s{key}",
+                        read(key, " AND org_id = $2"),
+                        read(key, " AND assignee = $3")
+                    )
+                }
+            })
+            .collect();
         let sql = format!(
             "SELECT m.record_id, m.role, m.position, m.data FROM person_mentions m JOIN \
-             (SELECT record_id, role, position, COUNT(*) AS shared FROM mention_keys \
-              WHERE key IN ({}){reporters}{within} GROUP BY record_id, role, position \
-              ORDER BY shared DESC, record_id LIMIT $1) k \
+             (SELECT record_id, role, position, COUNT(*) AS shared FROM ({}) AS postings \
+              GROUP BY record_id, role, position ORDER BY shared DESC, record_id LIMIT $1) k \
              ON m.record_id = k.record_id AND m.role = k.role AND m.position = k.position \
              ORDER BY k.shared DESC, m.record_id",
-            marks.join(", ")
+            per_key.join(" UNION ALL ")
         );
         // Only placeholders are generated: every value is bound.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit);

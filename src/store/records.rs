@@ -17,7 +17,7 @@ use crate::domain::refusal::Refusal;
 use crate::domain::rules;
 use crate::domain::{decide, evolve};
 
-use super::people::index_people;
+use super::people::{Indexed, index_people};
 use super::terms::{Learning, reporter_strings};
 use super::writer::WriteTx;
 use super::{Backend, Store, StoreError, db_time, parse_db_time};
@@ -347,7 +347,7 @@ impl Store {
         let rows: Vec<(&Record, &Projection)> = records.iter().zip(&projections).collect();
         insert_projections(&mut tx, self.backend, &rows).await?;
         let named: Vec<&Record> = records.iter().collect();
-        index_people(&mut tx, self.backend, &named).await?;
+        index_people(&mut tx, self.backend, &named, Indexed::New).await?;
         let appends: Vec<(&Record, i64, &[Event])> = records
             .iter()
             .zip(&histories)
@@ -407,7 +407,7 @@ impl Store {
             };
             return Err(WriteError::Conflict { current });
         }
-        index_people(&mut tx, self.backend, &[&record]).await?;
+        index_people(&mut tx, self.backend, &[&record], Indexed::Before).await?;
         let (first_seq, last_seq) = self
             .append(&mut tx, &[(&record, expected_version, &events)])
             .await?;
@@ -539,7 +539,7 @@ impl Store {
                             WriteError::Store(e) => e,
                             other => StoreError::Corrupt(other.to_string()),
                         })?;
-                index_people(&mut tx, self.backend, &[&record])
+                index_people(&mut tx, self.backend, &[&record], Indexed::Before)
                     .await
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 if !updated {
