@@ -257,11 +257,7 @@ fn write_private(path: &Path, text: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_real_binary_in_a_terminal_ticks_an_item_writes_a_note_and_quits_cleanly() {
-    let db_dir = tempfile::tempdir().expect("a directory for the database");
-    let url = support::database(Db::Sqlite, &db_dir)
-        .await
-        .expect("a SQLite database");
-    let api = Api::start(&url).await;
+    let (_db_dir, api) = server_on_sqlite().await;
     let me = Persona::Practitioner;
 
     let mut incident = fixtures::incident();
@@ -485,6 +481,16 @@ async fn the_real_binary_in_a_terminal_ticks_an_item_writes_a_note_and_quits_cle
     api.stop().await;
 }
 
+/// A server on a fresh SQLite database, and the directory that holds it (kept while the
+/// test runs).
+async fn server_on_sqlite() -> (tempfile::TempDir, Api) {
+    let db_dir = tempfile::tempdir().expect("a directory for the database");
+    let url = support::database(Db::Sqlite, &db_dir)
+        .await
+        .expect("a SQLite database");
+    (db_dir, Api::start(&url).await)
+}
+
 /// Every OSC sequence (`ESC ]` … BEL or ST) the app wrote, as text.
 fn osc_sequences(bytes: &[u8]) -> Vec<String> {
     let mut found = Vec::new();
@@ -503,11 +509,7 @@ fn osc_sequences(bytes: &[u8]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_colleague_s_change_and_new_intake_ring_the_bell_are_marked_and_listed_since() {
-    let db_dir = tempfile::tempdir().expect("a directory for the database");
-    let url = support::database(Db::Sqlite, &db_dir)
-        .await
-        .expect("a SQLite database");
-    let api = Api::start(&url).await;
+    let (_db_dir, api) = server_on_sqlite().await;
     let me = Persona::Practitioner;
     let mine = api.create_intake(me, &fixtures::intake()).await;
     let other = api.create_intake(me, &fixtures::intake()).await;
@@ -610,11 +612,7 @@ async fn a_colleague_s_change_and_new_intake_ring_the_bell_are_marked_and_listed
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reminder_set_on_another_machine_comes_due_in_the_app_and_is_done_from_it() {
-    let db_dir = tempfile::tempdir().expect("a directory for the database");
-    let url = support::database(Db::Sqlite, &db_dir)
-        .await
-        .expect("a SQLite database");
-    let api = Api::start(&url).await;
+    let (_db_dir, api) = server_on_sqlite().await;
     let me = Persona::Practitioner;
     let record = api.create_intake(me, &fixtures::intake()).await;
     // Set elsewhere (here, straight through the API), a minute ago: it is due.
@@ -674,11 +672,7 @@ async fn a_reminder_set_on_another_machine_comes_due_in_the_app_and_is_done_from
 /// child and facts copied across, and the report is linked to the incident.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_incident_s_new_allegation_is_registered_from_it_and_linked() {
-    let db_dir = tempfile::tempdir().expect("a directory for the database");
-    let url = support::database(Db::Sqlite, &db_dir)
-        .await
-        .expect("a SQLite database");
-    let api = Api::start(&url).await;
+    let (_db_dir, api) = server_on_sqlite().await;
     let me = Persona::Practitioner;
     let incident = api.create_incident(me, &fixtures::incident()).await;
     let home = AppHome::new(&api.server.base, api.token(me));
