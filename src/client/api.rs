@@ -459,6 +459,17 @@ impl Client {
         no_content(&self.base, request).await
     }
 
+    /// `POST /v1/people/candidates`: who a person may already be.
+    pub async fn candidates(
+        &self,
+        find: &crate::wire::FindPerson,
+    ) -> Result<crate::wire::Candidates, ClientError> {
+        let request = self
+            .authorised(self.http.post(self.url("/v1/people/candidates")))
+            .json(find);
+        execute(&self.base, request).await
+    }
+
     /// `GET /v1/reminders`: the user's open reminders, soonest first.
     pub async fn reminders(&self) -> Result<crate::wire::Reminders, ClientError> {
         self.get("/v1/reminders").await

@@ -238,6 +238,10 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 Ok(()) => Msg::Acknowledged,
                 Err(e) => Msg::Failed(e.to_string()),
             },
+            Effect::FindPeople { find } => match client.candidates(&find).await {
+                Ok(found) => Msg::Candidates(Box::new(found)),
+                Err(e) => Msg::Failed(e.to_string()),
+            },
             Effect::LoadReminders => match client.reminders().await {
                 Ok(data) => Msg::Reminders(Box::new(data)),
                 Err(e) => Msg::Failed(e.to_string()),

@@ -25,6 +25,7 @@ pub mod actions;
 pub mod forms;
 pub mod handover;
 pub mod help;
+pub mod people;
 pub mod queue;
 pub mod record;
 pub mod reminders;

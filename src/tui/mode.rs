@@ -39,6 +39,8 @@ pub enum Mode {
     Reminders,
     /// Setting a reminder (`State::reminders.compose`).
     Remind,
+    /// People search (`State::people`).
+    People,
 }
 
 /// What a reason is asked for.

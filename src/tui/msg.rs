@@ -53,6 +53,8 @@ pub enum Msg {
     /// A reminder the user set was kept.
     ReminderSet(Box<crate::wire::Reminder>),
     ReminderDone,
+    /// Who a person searched for may be.
+    Candidates(Box<crate::wire::Candidates>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +117,9 @@ pub enum Effect {
         id: i64,
     },
     LoadReminders,
+    FindPeople {
+        find: Box<crate::wire::FindPerson>,
+    },
     SetReminder {
         reminder: Box<crate::wire::WriteReminder>,
     },

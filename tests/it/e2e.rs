@@ -716,3 +716,30 @@ async fn an_incident_s_new_allegation_is_registered_from_it_and_linked() {
     pty.quit().await;
     api.stop().await;
 }
+
+/// R-PERSON-1, in a terminal: `P`, a name spelt otherwise and a date of birth, and the
+/// child of an earlier report is found with the reasons.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_search_finds_a_child_spelt_otherwise() {
+    let (_db_dir, api) = server_on_sqlite().await;
+    let me = Persona::Practitioner;
+    let intake = api.create_intake(me, &fixtures::intake()).await;
+    let home = AppHome::new(&api.server.base, api.token(me));
+    let mut pty = Pty::spawn(&home.env());
+    pty.wait_for("the queue, live", |s| s.contains("● live"))
+        .await;
+    pty.keys("P");
+    pty.wait_for("people search", |s| s.contains("Search:"))
+        .await;
+    pty.keys("Kasey Browne 2018-03-10\r");
+    pty.wait_for("the child found, with reasons", |s| {
+        s.contains(&intake) && s.contains("child 1") && s.contains("dob match")
+    })
+    .await;
+    pty.keys("\r");
+    pty.wait_for("the report open", |s| s.contains(&format!("{intake} ─")))
+        .await;
+    pty.keys("q");
+    pty.quit().await;
+    api.stop().await;
+}

@@ -27,4 +27,5 @@ mod store;
 mod support;
 mod tui;
 mod tui_analysis;
+mod tui_people;
 mod tui_reminders;

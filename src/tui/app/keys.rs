@@ -8,7 +8,7 @@ use crate::tui::action::{Key, Scope};
 use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, forms, handover, help, queue, record, reminders, since, trends};
+use crate::tui::{actions, forms, handover, help, people, queue, record, reminders, since, trends};
 
 use super::perform::perform;
 use super::state::State;
@@ -28,6 +28,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Reply> {
         Mode::Actions => actions::key(&mut state.actions, state.context.read_only, key),
         Mode::Since => since::key(&mut state.since, key),
         Mode::Handover => handover::key(&mut state.handover, state.context.read_only, key),
+        Mode::People => people::key(&mut state.people, key),
         Mode::Reminders => reminders::key(&mut state.reminders, &state.context.reminders, key),
         Mode::Remind => reminders::compose_key(&mut state.reminders, state.context.now, key),
         Mode::Note => record::editor_key(&mut state.record, state.context.policy.as_ref(), key),

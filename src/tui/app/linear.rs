@@ -12,7 +12,7 @@ use crate::tui::layout::linear_rows;
 use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::msg::Connection;
 use crate::tui::queue::pick_matches;
-use crate::tui::{actions, forms, handover, queue, record, reminders, since, trends};
+use crate::tui::{actions, forms, handover, people, queue, record, reminders, since, trends};
 
 use super::state::State;
 
@@ -117,6 +117,7 @@ pub(super) fn view(state: &State, frame: &mut Frame) {
         Mode::Since => lines.extend(since::linear_lines(&state.since, context)),
         Mode::Handover => lines.extend(handover::linear_lines(&state.handover, context)),
         Mode::Reminders => lines.extend(reminders::linear_lines(&state.reminders, context)),
+        Mode::People => lines.extend(people::linear_lines(&state.people, context)),
         Mode::Remind => {
             if let Some(compose) = &state.reminders.compose {
                 lines.extend(reminders::linear_compose(compose, context));

@@ -6,7 +6,7 @@ use crate::tui::forms::Form;
 use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, handover, queue, record, reminders, since, trends};
+use crate::tui::{actions, handover, people, queue, record, reminders, since, trends};
 
 use super::state::State;
 
@@ -116,6 +116,7 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
             return reminders::compose(&mut state.reminders, record, state.context.read_only);
         }
         Action::Reminders => return reminders::open(),
+        Action::People => return people::open(&mut state.people),
         Action::LinkIncident => {
             if state.record.kind() == Some("intake") && state.record.loaded().is_some() {
                 state.mode = Mode::Reason(ReasonFor::LinkIncident, String::new());

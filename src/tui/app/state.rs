@@ -12,6 +12,7 @@ use crate::tui::help::Help;
 use crate::tui::keymap::Keymap;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::Connection;
+use crate::tui::people::PeopleScreen;
 use crate::tui::queue::Queue;
 use crate::tui::record::RecordPane;
 use crate::tui::reminders::ReminderScreen;
@@ -31,6 +32,7 @@ pub struct State {
     pub since: SinceList,
     pub handover: HandoverScreen,
     pub reminders: ReminderScreen,
+    pub people: PeopleScreen,
     /// The form being filled in, over everything else.
     pub form: Option<Form>,
     pub help: Help,
@@ -58,6 +60,7 @@ impl State {
             since: SinceList::default(),
             handover: HandoverScreen::default(),
             reminders: ReminderScreen::default(),
+            people: PeopleScreen::default(),
             form: None,
             help: Help::default(),
             focus: Focus::Queue,

@@ -8,7 +8,7 @@ use ratatui::crossterm::event::KeyEventKind;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::{Connection, Effect, Msg};
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, forms, handover, queue, record, reminders, since, trends};
+use crate::tui::{actions, forms, handover, people, queue, record, reminders, since, trends};
 
 use super::attention;
 use super::keys::on_key;
@@ -200,6 +200,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects.push(queue::load(&state.queue));
             effects.push(queue::load_counts(&mut state.queue));
             effects
+        }
+        Msg::Candidates(found) => {
+            let replies = people::on_candidates(&mut state.people, *found);
+            apply(state, replies)
         }
         Msg::ReminderDone => {
             let replies = reminders::on_done();

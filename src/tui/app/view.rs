@@ -9,7 +9,7 @@ use crate::tui::action::REGISTRY;
 use crate::tui::keymap::Keymap;
 use crate::tui::layout::{draw_hints, overlay};
 use crate::tui::mode::{Focus, Mode, ReasonFor};
-use crate::tui::{actions, forms, handover, help, queue, record, reminders, since, trends};
+use crate::tui::{actions, forms, handover, help, people, queue, record, reminders, since, trends};
 
 use super::linear;
 use super::state::State;
@@ -46,6 +46,9 @@ pub fn view(state: &State, frame: &mut Frame) {
     } else if state.mode == Mode::Handover {
         handover::draw(&state.handover, context, frame, screen);
         draw_hints(message, handover::hints(), frame, hints);
+    } else if state.mode == Mode::People {
+        people::draw(&state.people, context, frame, screen);
+        draw_hints(message, people::hints(&state.people), frame, hints);
     } else if state.mode == Mode::Reminders {
         reminders::draw(&state.reminders, context, frame, screen);
         draw_hints(message, reminders::hints(), frame, hints);
@@ -141,6 +144,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         | Mode::Actions
         | Mode::Since
         | Mode::Reminders
+        | Mode::People
         | Mode::Handover => {}
     }
 }

@@ -1,0 +1,81 @@
+//! The people search's part of `update`.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::tui::mode::Mode;
+use crate::tui::msg::Effect;
+use crate::tui::reply::{Level, Reply};
+use crate::wire::Candidates;
+
+use super::query::sought;
+use super::state::PeopleScreen;
+
+/// The longest search typed.
+const MAX_TEXT: usize = 120;
+
+pub fn open(screen: &mut PeopleScreen) -> Vec<Reply> {
+    screen.typing = true;
+    vec![Reply::Mode(Mode::People)]
+}
+
+pub fn on_candidates(screen: &mut PeopleScreen, found: Candidates) -> Vec<Reply> {
+    screen.selected = 0;
+    let n = found.candidates.len();
+    screen.found = Some(found);
+    screen.typing = false;
+    vec![Reply::Message(
+        Level::Info,
+        format!("{n} found: enter opens the record, / searches again"),
+    )]
+}
+
+pub fn key(screen: &mut PeopleScreen, key: KeyEvent) -> Vec<Reply> {
+    if screen.typing {
+        match key.code {
+            KeyCode::Esc => return vec![Reply::Mode(Mode::Normal)],
+            KeyCode::Enter => {
+                return match sought(&screen.text) {
+                    Ok(find) => vec![Reply::Effect(Effect::FindPeople {
+                        find: Box::new(find),
+                    })],
+                    Err(missing) => vec![Reply::Message(Level::Error, missing)],
+                };
+            }
+            KeyCode::Backspace => {
+                screen.text.pop();
+            }
+            KeyCode::Char(c)
+                if !key.modifiers.contains(KeyModifiers::CONTROL)
+                    && screen.text.chars().count() < MAX_TEXT =>
+            {
+                screen.text.push(c);
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
+    let found = screen
+        .found
+        .as_ref()
+        .map_or(&[][..], |f| f.candidates.as_slice());
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('P') => {
+            return vec![Reply::Mode(Mode::Normal)];
+        }
+        KeyCode::Char('/') => screen.typing = true,
+        KeyCode::Down | KeyCode::Char('j') => {
+            screen.selected = (screen.selected + 1).min(found.len().saturating_sub(1));
+        }
+        KeyCode::Up | KeyCode::Char('k') => screen.selected = screen.selected.saturating_sub(1),
+        KeyCode::Enter => {
+            if let Some(c) = found.get(screen.selected) {
+                return vec![
+                    Reply::Mode(Mode::Normal),
+                    Reply::OpenRecord(c.record.clone()),
+                ];
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}

@@ -1,0 +1,118 @@
+//! The people search drawn: the search line, then each person found with the band, the
+//! record and role, and for the highlighted one the reasons, field by field.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use serde_json::Value;
+
+use crate::tui::context::Context;
+use crate::tui::layout::scrolled_list;
+use crate::wire::Candidate;
+
+use super::state::PeopleScreen;
+
+/// One field's reason: `family name near (smith ~ smyth)`.
+fn reason(field: &Value) -> String {
+    let text = |k: &str| {
+        field
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let detail = field
+        .get("detail")
+        .and_then(Value::as_str)
+        .map_or(String::new(), |d| format!(", {d}"));
+    format!(
+        "{} {} ({} ~ {}{detail})",
+        text("field").replace('_', " "),
+        text("reason"),
+        text("left"),
+        text("right")
+    )
+}
+
+fn head(c: &Candidate) -> String {
+    format!(
+        "{:<8} {:>5.1}  {}  {} {}",
+        c.band,
+        c.score,
+        c.record,
+        c.role,
+        c.position + 1
+    )
+}
+
+/// The title, the lines, and which line the highlighted person starts at.
+fn body(screen: &PeopleScreen, context: &Context) -> (String, Vec<Line<'static>>, usize) {
+    let cursor = if screen.typing { "▏" } else { "" };
+    let mut lines = vec![
+        Line::from(format!("Search: {}{cursor}", screen.text)),
+        Line::from(""),
+    ];
+    let Some(found) = &screen.found else {
+        lines.push(Line::from(
+            "Type a given name, a family name and a date of birth if known (2014-03-02, \
+             2014-03 or 2014), then enter. Similar spellings are found too.",
+        ));
+        return (" People ".into(), lines, 0);
+    };
+    let title = format!(" People · {} found ", found.candidates.len());
+    if found.candidates.is_empty() {
+        lines.push(Line::from("No one found in the records you may see."));
+    }
+    let mut selected_line = 0;
+    for (i, c) in found.candidates.iter().enumerate() {
+        let text = format!(
+            "{} {}",
+            if i == screen.selected { "▶" } else { " " },
+            head(c)
+        );
+        if i == screen.selected {
+            selected_line = lines.len();
+            lines.push(Line::styled(text, context.theme.selected));
+            let fields = c
+                .explanation
+                .get("fields")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            lines.extend(
+                fields
+                    .iter()
+                    .map(|f| Line::from(format!("    {}", reason(f)))),
+            );
+            if c.explanation.get("capped").is_some_and(|v| !v.is_null()) {
+                lines.push(Line::from(
+                    "    never likely: same family and birth date or address, other given names (twins or siblings)",
+                ));
+            }
+        } else {
+            lines.push(Line::from(text));
+        }
+    }
+    (title, lines, selected_line)
+}
+
+pub fn draw(screen: &PeopleScreen, context: &Context, frame: &mut Frame, area: Rect) {
+    let (title, lines, selected) = body(screen, context);
+    scrolled_list(title, lines, selected, context, frame, area);
+}
+
+/// The search for the linear mode: its title as a line, then its lines.
+pub fn linear_lines(screen: &PeopleScreen, context: &Context) -> Vec<Line<'static>> {
+    let (title, lines, _) = body(screen, context);
+    std::iter::once(Line::from(format!("{}:", title.trim())))
+        .chain(lines)
+        .collect()
+}
+
+pub fn hints(screen: &PeopleScreen) -> &'static str {
+    if screen.typing {
+        "type the name and date of birth · enter searches · esc back"
+    } else {
+        "j/k choose · enter opens the record · / search again · esc back"
+    }
+}
