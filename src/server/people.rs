@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::domain::mask;
 use crate::domain::model::Record;
-use crate::domain::people::{Address, Band, Dob, MatchWeights, PersonRecord, Role, compare};
+use crate::domain::people::{Address, Band, Dob, PersonRecord, Role, compare};
 use crate::store::MentionSight;
 use crate::wire::{Candidate, Candidates, ErrorBody, FindPerson};
 
@@ -138,7 +138,7 @@ pub async fn candidates(
         .store
         .mentions_sharing_keys(&person, &sight, READ)
         .await?;
-    let weights = MatchWeights::default();
+    let weights = &state.policies.in_force_at(now).matching;
     // Scored first, from the index alone; only the records of those answered are read, to
     // check the caller's sight once more against the record as it is now.
     let mut scored: Vec<(
@@ -148,7 +148,7 @@ pub async fn candidates(
         serde_json::Value,
     )> = Vec::new();
     for mention in mentions {
-        let explanation = compare(&person, &mention.person, &weights);
+        let explanation = compare(&person, &mention.person, weights);
         let band = match explanation.band {
             Band::Likely => "likely",
             Band::Possible => "possible",

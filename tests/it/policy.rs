@@ -286,3 +286,20 @@ fn r_lock_1_an_endorsement_covers_facts_cims_knows() {
     );
     assert!(e.to_string().contains("family_violence"), "{e}");
 }
+
+/// R-PERSON-2: matching's weights are policy data; one that is not a number, a similarity
+/// out of range or thresholds out of order is refused by its key.
+#[test]
+fn matching_weights_are_policy_data_refused_by_key_when_wrong() {
+    let e = error_for("given_match = 4.0", "given_match = \"high\"");
+    assert!(e.to_string().contains("\"high\", expected f64"), "{e}");
+    let e = error_for("name_near_similarity = 0.85", "name_near_similarity = 1.5");
+    assert!(
+        e.to_string().contains("matching.name_near_similarity"),
+        "{e}"
+    );
+    let e = error_for("possible_threshold = 4.0", "possible_threshold = 12.0");
+    assert!(e.to_string().contains("matching.likely_threshold"), "{e}");
+    let e = error_for("sex_differs = -3.0", "sex_differs = -3.0\nsex_diffrs = 1.0");
+    assert!(e.to_string().contains("sex_diffrs"), "{e}");
+}

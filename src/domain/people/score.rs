@@ -20,6 +20,7 @@ use super::normalise;
 /// over true pairs of at least 0.98, precision of likely at least 0.99, no twins likely);
 /// they are policy data, to be tuned against real records.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct MatchWeights {
     /// Jaro–Winkler similarity from which two different spellings of a name are near.
     pub name_near_similarity: f64,
@@ -53,6 +54,35 @@ pub struct MatchWeights {
     pub likely_threshold: f64,
     /// A total of at least this (and below likely) is possible.
     pub possible_threshold: f64,
+}
+
+/// A policy checks every weight is a finite number when it loads (no NaN), so equality is
+/// an equivalence and a policy holding weights may be compared as a whole.
+impl Eq for MatchWeights {}
+
+impl MatchWeights {
+    /// What is wrong with these weights, by key: a value that is not a finite number, a
+    /// similarity outside 0 to 1, or a likely threshold not above the possible one.
+    pub fn problem(&self) -> Option<(String, String)> {
+        let value = serde_json::to_value(self).ok()?;
+        let map = value.as_object()?;
+        for (key, v) in map {
+            if !v.as_f64().is_some_and(f64::is_finite) {
+                return Some((key.clone(), "must be a finite number".into()));
+            }
+        }
+        for (key, v) in map.iter().filter(|(k, _)| k.ends_with("_similarity")) {
+            if !v.as_f64().is_some_and(|s| s > 0.0 && s <= 1.0) {
+                return Some((key.clone(), "a similarity is above 0 and at most 1".into()));
+            }
+        }
+        (self.likely_threshold <= self.possible_threshold).then(|| {
+            (
+                "likely_threshold".into(),
+                "must be above possible_threshold".into(),
+            )
+        })
+    }
 }
 
 impl Default for MatchWeights {

@@ -153,6 +153,9 @@ struct RawFile {
     #[serde(default)]
     auto_pir: Vec<AutoPir>,
     note_categories: Vec<RawNoteCategory>,
+    /// Person matching's weights; those not given keep their defaults.
+    #[serde(default)]
+    matching: crate::domain::people::MatchWeights,
 }
 
 #[derive(Deserialize)]
@@ -433,6 +436,9 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
     }
     unique(&b, "auto_pir", raw.auto_pir.iter().map(|a| a.id.as_str()))?;
     let note_categories = build_note_categories(&b, raw.note_categories, &checklist)?;
+    if let Some((key, problem)) = raw.matching.problem() {
+        return Err(PolicyError::new(b.at(format!("matching.{key}")), problem));
+    }
 
     let policy = Policy {
         id: raw.policy.id,
@@ -450,6 +456,7 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
         permissions,
         auto_pir: raw.auto_pir,
         note_categories,
+        matching: raw.matching,
     };
     // R-PRIV-9: a record's stage is shown to everyone who reads it, so whether a stage
     // applies may not depend on a field some of them may not see.

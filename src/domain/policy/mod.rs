@@ -413,6 +413,9 @@ pub struct Policy {
     pub permissions: BTreeMap<String, BTreeSet<Role>>,
     pub auto_pir: Vec<AutoPir>,
     pub note_categories: Vec<NoteCategory>,
+    /// The weights and thresholds of person matching (R-PERSON-2).
+    #[serde(default)]
+    pub matching: crate::domain::people::MatchWeights,
 }
 
 impl Policy {
