@@ -182,13 +182,13 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
             }
             Effect::LoadQueue { query, sort } => {
                 let request = QueueRequest {
-                    q: (!query.is_empty()).then_some(query),
-                    sort: Some(sort),
+                    q: (!query.is_empty()).then_some(query.clone()),
+                    sort: Some(sort.clone()),
                     limit: Some(PAGE),
                     ..QueueRequest::default()
                 };
                 match client.queue(&request).await {
-                    Ok(page) => Msg::Queue(page),
+                    Ok(page) => Msg::QueueFor { query, sort, page },
                     Err(e) => Msg::Failed(e.to_string()),
                 }
             }
@@ -476,7 +476,7 @@ pub async fn run(
         }
         let first_page_in = batch
             .iter()
-            .any(|m| matches!(m, Msg::Queue(_) | Msg::Failed(_)));
+            .any(|m| matches!(m, Msg::Queue(_) | Msg::QueueFor { .. } | Msg::Failed(_)));
         let mut attention = Vec::new();
         for msg in batch {
             for effect in update(&mut state, msg) {

@@ -15,6 +15,13 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     Me(Me),
     Queue(QueuePage),
+    /// A page with the query and sort it was asked for: one the queue has moved on from
+    /// (another view chosen while it was on its way) is dropped.
+    QueueFor {
+        query: String,
+        sort: String,
+        page: QueuePage,
+    },
     Record(RecordView),
     History(History),
     /// Records per view, in tab order.

@@ -687,11 +687,25 @@ async fn an_incident_s_new_allegation_is_registered_from_it_and_linked() {
         s.contains(&format!("{incident} ─"))
     })
     .await;
-    pty.keys("I");
-    pty.wait_for("its intake report", |s| {
-        s.contains(&format!("to be linked to {incident}"))
-    })
-    .await;
+    // The pane may show the highlighted row before the opened record has loaded; until
+    // it has, `I` says to open the incident first, and is pressed again.
+    let form = format!("to be linked to {incident}");
+    let not_yet = "open the incident first";
+    loop {
+        pty.keys("I");
+        let screen = pty
+            .wait_for("the form, or word to wait", |s| {
+                s.contains(&form) || s.contains(not_yet)
+            })
+            .await;
+        if screen.contains(&form) {
+            break;
+        }
+        // Said once per press: clear it before the next.
+        pty.keys("\x1b");
+        pty.wait_for("the word gone", |s| !s.contains(not_yet))
+            .await;
+    }
     // The reporter's name is the one field the incident cannot give.
     pty.keys("\x1b[B");
     pty.keys("Robin Reporter");

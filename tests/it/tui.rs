@@ -2112,3 +2112,34 @@ fn r_link_1_an_incident_s_new_allegation_is_registered_from_it_and_linked() {
         "{sent:?}"
     );
 }
+
+/// A page asked for one view and answered after another was chosen is dropped: the queue
+/// never shows the rows of a view the user has left.
+#[test]
+fn a_page_overtaken_by_another_view_is_dropped() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('6'));
+    let all = s.queue.query();
+    let empty = QueuePage {
+        rows: Vec::new(),
+        next_cursor: None,
+    };
+    update(
+        &mut s,
+        Msg::QueueFor {
+            query: "mine".into(),
+            sort: "due".into(),
+            page: empty.clone(),
+        },
+    );
+    assert_eq!(s.queue.rows.len(), 30, "the Mine page came too late");
+    update(
+        &mut s,
+        Msg::QueueFor {
+            query: all,
+            sort: "due".into(),
+            page: empty,
+        },
+    );
+    assert!(s.queue.rows.is_empty(), "the All page is the queue's");
+}

@@ -72,6 +72,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.context.me = Some(me);
             Vec::new()
         }
+        Msg::QueueFor { query, sort, page } => {
+            if query == state.queue.query() && sort == state.queue.sorted_by().0 {
+                update(state, Msg::Queue(page))
+            } else {
+                Vec::new()
+            }
+        }
         Msg::Queue(page) => {
             queue::on_page(&mut state.queue, page);
             let mut reload = Vec::new();
