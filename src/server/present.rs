@@ -11,7 +11,6 @@ use crate::domain::local_time;
 use crate::domain::mask::{self, ItemView, MaskContext, Masked, Sight, View};
 use crate::domain::model::RecordKind;
 use crate::domain::model::{Details, ItemState, Record};
-use crate::server::auth::can_see;
 use crate::store::HistoryEvent;
 use crate::store::QueueRow as QueueFound;
 use crate::wire;
@@ -79,14 +78,21 @@ pub async fn record_view(
         audit_disclosures(state, caller, record, &masked, "disclosed_protected").await?;
     }
     let sight = Sight::new(&caller.actor, state.policy_of(record), record);
+    let links = links(state, caller, record).await?;
+    let mut value = masked.value;
+    // R-LINK-1, R-PRIV-8: the intake's own list of its incidents names only those the
+    // caller may see, as `links` does.
+    if let Some(listed) = value.get_mut("linked_incidents") {
+        *listed = serde_json::json!(links);
+    }
     Ok(wire::RecordView {
-        record: masked.value,
+        record: value,
         version: record.version,
         // R-PRIV-9: a deadline that reads what the caller may not see is withheld.
         deadlines: sight.deadlines(deadlines::deadlines(record, &state.policies, Utc::now())),
         checklist: checklist(caller, record, &sight),
         warnings,
-        links: links(state, caller, record).await?,
+        links,
     })
 }
 
@@ -103,12 +109,7 @@ async fn links(
     };
     let mut shown = Vec::with_capacity(linked.len());
     for id in linked {
-        let visible = state
-            .store
-            .load(&id)
-            .await?
-            .is_some_and(|r| can_see(&caller.actor, &r, state.policy_of(&r)));
-        if visible {
+        if super::lines::visible(state, caller, &id).await?.is_some() {
             shown.push(id);
         }
     }

@@ -47,6 +47,11 @@ async fn r_link_1_an_intake_and_its_incident_show_the_link_only_to_those_who_may
             .await
             .expect(200, "alice links the intake to the incident");
         assert_eq!(links(&linked), std::slice::from_ref(&incident));
+        assert_eq!(
+            linked["record"]["linked_incidents"],
+            json!([incident]),
+            "the intake's own list names what the caller may see, as links does"
+        );
         let seen = api
             .get(alice, &path)
             .await
