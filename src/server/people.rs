@@ -20,6 +20,7 @@ use crate::wire::{Candidate, Candidates, ErrorBody, FindPerson};
 use super::AppState;
 use super::auth::{Caller, can_see, scope};
 use super::error::ApiError;
+use super::lines;
 
 /// Mentions read per search, candidates answered, the longest name or line, the most
 /// aliases, phones or addresses.
@@ -28,18 +29,9 @@ const ANSWERED: usize = 20;
 const MAX_TEXT: usize = 200;
 const MAX_MANY: usize = 10;
 
-fn checked(what: &str, text: &str, required: bool) -> Result<String, ApiError> {
-    let text = text.trim();
-    if (required && text.is_empty())
-        || text.chars().count() > MAX_TEXT
-        || text.chars().any(char::is_control)
-    {
-        let need = if required { "1" } else { "0" };
-        return Err(ApiError::unprocessable(format!(
-            "{what}: {need} to {MAX_TEXT} characters on one line"
-        )));
-    }
-    Ok(text.to_string())
+fn checked(what: &str, text: &str) -> Result<String, ApiError> {
+    lines::checked(text, MAX_TEXT)
+        .map_err(|wrong| ApiError::unprocessable(format!("{what}: {wrong}")))
 }
 
 fn many(what: &str, items: &[String]) -> Result<Vec<String>, ApiError> {
@@ -48,7 +40,7 @@ fn many(what: &str, items: &[String]) -> Result<Vec<String>, ApiError> {
             "{what}: at most {MAX_MANY}"
         )));
     }
-    items.iter().map(|i| checked(what, i, true)).collect()
+    items.iter().map(|i| checked(what, i)).collect()
 }
 
 /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
@@ -85,8 +77,8 @@ fn dob(text: Option<&str>) -> Result<Dob, ApiError> {
 
 fn sought(body: &FindPerson) -> Result<PersonRecord, ApiError> {
     let mut person = PersonRecord::new(
-        checked("given_names", &body.given_names, true)?,
-        checked("family_name", &body.family_name, true)?,
+        checked("given_names", &body.given_names)?,
+        checked("family_name", &body.family_name)?,
         dob(body.date_of_birth.as_deref())?,
     );
     person.aliases = many("aliases", &body.aliases)?;
@@ -94,9 +86,9 @@ fn sought(body: &FindPerson) -> Result<PersonRecord, ApiError> {
     person.cris_number = body
         .cris_number
         .as_deref()
-        .map(|c| checked("cris_number", c, false))
-        .transpose()?
-        .filter(|c| !c.is_empty());
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| checked("cris_number", c))
+        .transpose()?;
     person.phones = many("phones", &body.phones)?;
     person.addresses = many("addresses", &body.addresses)?
         .into_iter()

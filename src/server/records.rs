@@ -610,9 +610,9 @@ async fn check_named(
         }
         // R-LINK-1: an incident the caller may see; any other id reads as one not there.
         Command::LinkIncident { .. } => {
-            let qualifies = state.store.load(name).await?.is_some_and(|r| {
-                r.kind() == RecordKind::Incident && can_see(&caller.actor, &r, state.policy_of(&r))
-            });
+            let qualifies = super::lines::visible(state, caller, name)
+                .await?
+                .is_some_and(|r| r.kind() == RecordKind::Incident);
             (!qualifies).then(|| {
                 Refusal::rule("R-LINK-1", format!("no incident you may see is {name:?}"))
                     .on_field("incident")

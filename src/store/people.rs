@@ -20,6 +20,16 @@ pub struct StoredMention {
     pub person: PersonRecord,
 }
 
+/// What the index holds of a record: who it names, and the organisation and assignee its
+/// keys are read through. A write that changes none of them leaves the index as it is.
+pub(super) fn index_of(record: &Record) -> (Vec<Mention>, String, Option<String>) {
+    (
+        mentions(record),
+        record.org.clone(),
+        record.assignee.clone(),
+    )
+}
+
 /// Whether the records are new, with nothing indexed yet, or written before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Indexed {

@@ -393,6 +393,7 @@ impl Store {
                 last_seq: 0,
             });
         }
+        let indexed_as = super::people::index_of(&current);
         let record = fold(Some(current), &events)?;
         let strings = reporter_strings(record.intake().map(|i| &i.reporter));
         let (mut tx, mut learning) = self.begin_holding().await?;
@@ -407,7 +408,10 @@ impl Store {
             };
             return Err(WriteError::Conflict { current });
         }
-        index_people(&mut tx, self.backend, &[&record], Indexed::Before).await?;
+        // Most writes (a note, a tick) leave who the record names as it was.
+        if super::people::index_of(&record) != indexed_as {
+            index_people(&mut tx, self.backend, &[&record], Indexed::Before).await?;
+        }
         let (first_seq, last_seq) = self
             .append(&mut tx, &[(&record, expected_version, &events)])
             .await?;

@@ -173,10 +173,7 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
         Action::Privacy => state.context.privacy = true,
         Action::Freeze => return effects(queue::freeze(&mut state.queue)),
         Action::Refresh => {
-            let mut reload = vec![
-                queue::load(&state.queue),
-                queue::load_counts(&mut state.queue),
-            ];
+            let mut reload = queue::reload(&mut state.queue);
             reload.push(reminders::load());
             if let Some(open) = &state.record.open {
                 reload.push(Effect::LoadRecord {

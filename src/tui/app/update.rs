@@ -85,10 +85,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if !state.queue.has_page {
                 state.queue.has_page = true;
                 if std::mem::take(&mut state.queue.reload_after_first_page) {
-                    reload = vec![
-                        queue::load(&state.queue),
-                        queue::load_counts(&mut state.queue),
-                    ];
+                    reload = queue::reload(&mut state.queue);
                 }
             }
             // The record on screen is seen as it is, whatever the page was counted against.
@@ -204,8 +201,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let replies = reminders::on_set(&mut state.reminders, &set, state.context.now);
             let mut effects = apply(state, replies);
             // Its record is in Mine now, and its row carries the time.
-            effects.push(queue::load(&state.queue));
-            effects.push(queue::load_counts(&mut state.queue));
+            effects.extend(queue::reload(&mut state.queue));
             effects
         }
         Msg::Candidates(found) => {
@@ -215,8 +211,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ReminderDone => {
             let replies = reminders::on_done();
             let mut effects = apply(state, replies);
-            effects.push(queue::load(&state.queue));
-            effects.push(queue::load_counts(&mut state.queue));
+            effects.extend(queue::reload(&mut state.queue));
             effects
         }
         Msg::AlertCounts(counts) => attention::on_counts(&mut state.attention, counts),
@@ -230,10 +225,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 state.queue.reload_after_first_page = true;
                 Vec::new()
             } else if reconnected {
-                vec![
-                    queue::load(&state.queue),
-                    queue::load_counts(&mut state.queue),
-                ]
+                queue::reload(&mut state.queue)
             } else {
                 Vec::new()
             }

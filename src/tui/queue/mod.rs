@@ -13,6 +13,6 @@ pub use columns::{Column, problem as columns_problem};
 pub use state::{Queue, SORTS};
 pub use update::{
     export, filter_key, freeze, load, load_counts, mark, mark_range, move_by, on_change, on_page,
-    seen_at, show_filtered, show_view, sort, sort_column, unmark_all,
+    reload, seen_at, show_filtered, show_view, sort, sort_column, unmark_all,
 };
 pub use view::{draw, draw_pick, linear_lines};

@@ -17,6 +17,11 @@ pub fn load(queue: &Queue) -> Effect {
     }
 }
 
+/// The page and the views' counts, read again.
+pub fn reload(queue: &mut Queue) -> Vec<Effect> {
+    vec![load(queue), load_counts(queue)]
+}
+
 pub fn load_counts(queue: &mut Queue) -> Effect {
     queue.counts_stale = false;
     Effect::LoadCounts {

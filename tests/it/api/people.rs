@@ -154,12 +154,28 @@ async fn r_person_3_candidates_come_only_from_what_the_caller_may_see_and_report
         let mut incident = fixtures::incident();
         incident.clients = vec![fixtures::person("Casey Browne", "2018-03-10")];
         let own = api.create_incident(carol, &incident).await;
-        let hers = candidates(&api, carol, child).await;
+        let hers = candidates(&api, carol, child.clone()).await;
         assert!(found(&hers, &own, "client").is_some(), "{hers:?}");
         assert!(
             hers.iter().all(|c| c["record"] == json!(own)),
             "only her own: {hers:?}"
         );
+
+        // A note leaves the index as it was; assigned to her, the report's child is hers
+        // to find.
+        api.note(alice, &intake, "Rang the school.").await;
+        let tess = Persona::TeamManager;
+        let version = api.version(tess, &intake).await;
+        api.command(
+            tess,
+            &intake,
+            version,
+            &json!({ "command": "assign", "user": carol.user() }),
+        )
+        .await
+        .expect(200, "assigned to carol");
+        let hers = candidates(&api, carol, child).await;
+        assert!(found(&hers, &intake, "child").is_some(), "{hers:?}");
         api.stop().await;
     })
     .await;
