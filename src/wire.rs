@@ -174,6 +174,10 @@ pub struct FindPerson {
 /// A person a record names who may be the one sought, and why.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Candidate {
+    /// The person, as this mention of them (R-PERSON-1): one candidate per person.
+    pub person: String,
+    /// How many records the caller may see them in.
+    pub records: usize,
     pub record: String,
     /// `client`, `subject`, `child`, `parent` or `reporter`.
     pub role: String,
@@ -192,6 +196,78 @@ pub struct Candidate {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Candidates {
     pub candidates: Vec<Candidate>,
+}
+
+/// `GET /v1/people/{id}`: one person as the caller may see them (R-PERSON-1): what their
+/// records say of them, every record they appear in, and the decisions that made them one.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PersonView {
+    pub id: String,
+    /// Every full name and alias the caller's records give them, most used first.
+    pub names: Vec<String>,
+    pub dates_of_birth: Vec<String>,
+    pub cris_numbers: Vec<String>,
+    pub phones: Vec<String>,
+    /// Current and past addresses, as the records give them.
+    pub addresses: Vec<String>,
+    /// Every record they appear in that the caller may see, newest first.
+    pub records: Vec<TimelineEntry>,
+    /// More records than were read name them (a timeline reads at most 500).
+    pub more: bool,
+    /// Merges and their undoing, oldest first (R-PERSON-2).
+    pub history: Vec<PersonEvent>,
+}
+
+/// One record a person appears in, and as what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TimelineEntry {
+    pub record: String,
+    /// `incident` or `intake`.
+    pub kind: String,
+    /// `client`, `subject`, `child`, `parent` or `reporter`.
+    pub role: String,
+    pub position: usize,
+    /// When it happened or was received.
+    pub at: DateTime<Utc>,
+    pub org: String,
+    pub stage: String,
+    pub status: String,
+    /// The incident's type and impact, or the report's classification.
+    pub summary: String,
+    /// The investigation's outcome, when one was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+}
+
+/// A decision that two people are one, or its undoing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PersonEvent {
+    /// The merge this event made or undid.
+    pub merge: i64,
+    /// `merged` or `unmerged`.
+    pub action: String,
+    /// The two mentions the practitioner decided are one person.
+    pub mention: String,
+    pub same_as: String,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// `POST /v1/people/{id}/merge`: the person `with` is the person `{id}` (R-PERSON-2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergePeople {
+    pub with: String,
+    /// Why the practitioner decided they are one person.
+    pub reason: String,
+}
+
+/// `POST /v1/people/merges/{merge}/undo`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UndoMerge {
+    pub reason: String,
 }
 
 /// `POST /v1/reminders`: a personal follow-up on a record at a time.

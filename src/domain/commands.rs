@@ -190,6 +190,9 @@ pub const NAMES: &[&str] = &[
     "close_learning_action",
     "close",
     "withdraw_endorsement",
+    // Not commands on a record: decisions about people (R-PERSON-2).
+    "merge_people",
+    "unmerge_people",
 ];
 
 impl Command {

@@ -13,6 +13,7 @@ pub mod limit;
 mod lines;
 pub mod openapi;
 mod people;
+mod persons;
 mod present;
 mod records;
 mod reference;
@@ -101,6 +102,9 @@ pub fn router(state: AppState) -> Router {
             post(handovers::acknowledge),
         )
         .route("/v1/people/candidates", post(people::candidates))
+        .route("/v1/people/{id}", get(persons::show))
+        .route("/v1/people/{id}/merge", post(persons::merge))
+        .route("/v1/people/merges/{merge}/undo", post(persons::undo))
         .route("/v1/reminders", get(reminders::list).post(reminders::set))
         .route("/v1/reminders/{id}/done", post(reminders::done))
         .route("/v1/analytics", get(analytics::analytics))

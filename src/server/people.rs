@@ -4,23 +4,26 @@
 //! ranked or cut, so an answer never depends on what the caller may not see (R-PERSON-3,
 //! R-PRIV-8).
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use axum::Json;
 use axum::extract::State;
 use chrono::{NaiveDate, Utc};
 use serde_json::json;
 
+use crate::domain::actor::Actor;
 use crate::domain::mask;
 use crate::domain::model::Record;
 use crate::domain::people::{Address, Band, Dob, PersonRecord, Role, compare};
-use crate::store::MentionSight;
+use crate::domain::policy::Policy;
+use crate::store::{MentionRef, MentionSight};
 use crate::wire::{Candidate, Candidates, ErrorBody, FindPerson};
 
 use super::AppState;
 use super::auth::{Caller, can_see, scope};
 use super::error::ApiError;
 use super::lines;
+use super::persons::{Loaded, person_as_seen};
 
 /// Mentions read per search, candidates answered, the longest name or line, the most
 /// aliases, phones or addresses.
@@ -97,6 +100,14 @@ fn sought(body: &FindPerson) -> Result<PersonRecord, ApiError> {
     Ok(person)
 }
 
+/// Whether the caller may see this person as this record names them: the record's
+/// identifying details, and a reporter only with protected sight (R-PERSON-3).
+pub(super) fn sees_mention(actor: &Actor, record: &Record, role: Role, policy: &Policy) -> bool {
+    can_see(actor, record, policy)
+        && mask::sees_identifying(actor, record)
+        && (role != Role::Reporter || mask::sees_protected(actor, policy))
+}
+
 /// Who the person being entered may already be.
 #[utoipa::path(
     post, path = "/v1/people/candidates", tag = "people",
@@ -154,27 +165,26 @@ pub async fn candidates(
             .then_with(|| a.2.record_id.cmp(&b.2.record_id))
             .then_with(|| a.2.position.cmp(&b.2.position))
     });
-    let mut records: BTreeMap<String, Option<Record>> = BTreeMap::new();
+    let mut loaded = Loaded::default();
     let mut found = Vec::new();
+    // One candidate per person as the caller may see them: their best-scored mention
+    // speaks for them, with how many records they appear in.
+    let mut covered: BTreeSet<String> = BTreeSet::new();
     for (score, band, mention, explanation) in scored {
         if found.len() == ANSWERED {
             break;
         }
-        if !records.contains_key(&mention.record_id) {
-            let record = state.store.load(&mention.record_id).await?;
-            records.insert(mention.record_id.clone(), record);
+        let at = MentionRef::of(&mention);
+        if covered.contains(&at.to_string()) {
+            continue;
         }
-        let Some(Some(record)) = records.get(&mention.record_id) else {
+        let Some(seen) = person_as_seen(&state, &caller.actor, &at, &mut loaded).await? else {
             continue;
         };
-        let policy = state.policy_of(record);
-        let sees = can_see(&caller.actor, record, policy)
-            && mask::sees_identifying(&caller.actor, record)
-            && (mention.role != Role::Reporter || mask::sees_protected(&caller.actor, policy));
-        if !sees {
-            continue;
-        }
+        covered.extend(seen.refs());
         found.push(Candidate {
+            person: at.to_string(),
+            records: seen.records().len(),
             record: mention.record_id,
             role: mention.role.as_str().to_string(),
             position: mention.position,

@@ -59,6 +59,10 @@ const SQLITE: &[(i64, &str)] = &[
         15,
         include_str!("../../migrations/sqlite/0015_person_index.sql"),
     ),
+    (
+        16,
+        include_str!("../../migrations/sqlite/0016_person_identities.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -117,6 +121,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         15,
         include_str!("../../migrations/postgres/0015_person_index.sql"),
+    ),
+    (
+        16,
+        include_str!("../../migrations/postgres/0016_person_identities.sql"),
     ),
 ];
 

@@ -9,6 +9,7 @@ mod creates;
 mod feed;
 mod handovers;
 mod idempotency;
+mod identities;
 mod migrate;
 mod people;
 mod queue;
@@ -32,6 +33,7 @@ pub use audit::AuditEntry;
 pub use feed::FeedEvent;
 pub use handovers::{Acknowledged, Addressee, StoredHandover};
 pub use idempotency::Stored;
+pub use identities::{MentionRef, PersonLink, Undone};
 pub use people::{MentionSight, StoredMention};
 pub use queue::{Page, QueueError, QueueQuery, QueueRow, Scope, SortKey, Viewer};
 pub use records::{

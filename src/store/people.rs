@@ -178,19 +178,20 @@ impl Store {
             query = query.bind(key.as_str());
         }
         let rows = query.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|row| {
-                let role: String = row.try_get("role")?;
-                let position: i64 = row.try_get("position")?;
-                let data: String = row.try_get("data")?;
-                Ok(StoredMention {
-                    record_id: row.try_get("record_id")?,
-                    role: Role::parse(&role)
-                        .ok_or_else(|| StoreError::Corrupt(format!("a mention's role {role:?}")))?,
-                    position: usize::try_from(position).map_err(corrupt)?,
-                    person: serde_json::from_str(&data).map_err(corrupt)?,
-                })
-            })
-            .collect()
+        rows.iter().map(stored_mention).collect()
     }
+}
+
+/// A mention as `SELECT record_id, role, position, data` reads it.
+pub(super) fn stored_mention(row: &sqlx::any::AnyRow) -> Result<StoredMention, StoreError> {
+    let role: String = row.try_get("role")?;
+    let position: i64 = row.try_get("position")?;
+    let data: String = row.try_get("data")?;
+    Ok(StoredMention {
+        record_id: row.try_get("record_id")?,
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("a mention's role {role:?}")))?,
+        position: usize::try_from(position).map_err(corrupt)?,
+        person: serde_json::from_str(&data).map_err(corrupt)?,
+    })
 }

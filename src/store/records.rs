@@ -264,6 +264,28 @@ impl Store {
         }
     }
 
+    /// The current state of each of these records that exists, in no particular order.
+    pub async fn load_many(&self, ids: &[String]) -> Result<Vec<Record>, StoreError> {
+        let mut records = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(RECORDS_PER_LOAD) {
+            let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            // Only placeholders are generated: every value is bound.
+            let sql = format!(
+                "SELECT state FROM records WHERE id IN ({})",
+                params.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let state: String = row.try_get("state")?;
+                records.push(serde_json::from_str(&state).map_err(corrupt)?);
+            }
+        }
+        Ok(records)
+    }
+
     /// Begin a write (see [`super::writer`]): the protected terms read in the transaction
     /// stay current until it commits.
     pub(super) async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
@@ -639,6 +661,9 @@ const PROJECTION_VALUES: usize = 31;
 
 /// Raised whenever the projection gains a column, so rows written before are recomputed.
 pub(super) const PROJECTION_VERSION: i64 = 5;
+
+/// Records read by one statement.
+const RECORDS_PER_LOAD: usize = 200;
 
 /// `cross_assignee`: the assignee when they are not a user of the record's organisation.
 /// The placeholders bind the assignee, the organisation and the assignee again.

@@ -16,6 +16,8 @@ fn found() -> Candidates {
     Candidates {
         candidates: vec![
             Candidate {
+                person: "INT-2026-000001.child0".into(),
+                records: 3,
                 record: "INT-2026-000001".into(),
                 role: "child".into(),
                 position: 0,
@@ -31,6 +33,8 @@ fn found() -> Candidates {
                 }),
             },
             Candidate {
+                person: "INC-2026-000004.client0".into(),
+                records: 1,
                 record: "INC-2026-000004".into(),
                 role: "client".into(),
                 position: 0,

@@ -18,6 +18,7 @@ mod logins;
 mod masking;
 mod openapi;
 mod people;
+mod persons;
 mod privacy;
 mod reminders;
 mod replicas;

@@ -72,6 +72,9 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
             ("POST", "/v1/handovers"),
             ("POST", "/v1/handovers/{id}/acknowledge"),
             ("POST", "/v1/people/candidates"),
+            ("GET", "/v1/people/{id}"),
+            ("POST", "/v1/people/{id}/merge"),
+            ("POST", "/v1/people/merges/{merge}/undo"),
             ("GET", "/v1/reminders"),
             ("POST", "/v1/reminders"),
             ("POST", "/v1/reminders/{id}/done"),
@@ -122,6 +125,8 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 (Method::GET, "/v1/handovers", "/v1/handovers".to_string()),
                 (Method::POST, "/v1/handovers/{id}/acknowledge", "/v1/handovers/1/acknowledge".to_string()),
                 (Method::POST, "/v1/handovers/{id}/acknowledge", "/v1/handovers/x/acknowledge".to_string()),
+                (Method::GET, "/v1/people/{id}", format!("/v1/people/{own}.client0")),
+                (Method::GET, "/v1/people/{id}", "/v1/people/nobody".to_string()),
                 (Method::GET, "/v1/reminders", "/v1/reminders".to_string()),
                 (Method::POST, "/v1/reminders/{id}/done", "/v1/reminders/1/done".to_string()),
                 (Method::POST, "/v1/reminders/{id}/done", "/v1/reminders/x/done".to_string()),
@@ -175,6 +180,25 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 let mut find = probe(Method::POST, "/v1/people/candidates", "/v1/people/candidates", persona);
                 find.body = Some(body);
                 probes.push(find);
+            }
+            for (path, body) in [
+                (format!("/v1/people/{own}.client0/merge"), json!({ "with": format!("{intake}.child0"), "reason": "same" })),
+                (format!("/v1/people/{own}.client0/merge"), json!({ "with": format!("{own}.client0"), "reason": "same" })),
+                (format!("/v1/people/{own}.client0/merge"), json!({ "with": "x", "reason": "" })),
+                (format!("/v1/people/{own}.client0/merge"), json!({ "reason": "same" })),
+            ] {
+                let mut merge = probe(Method::POST, "/v1/people/{id}/merge", &path, persona);
+                merge.body = Some(body);
+                probes.push(merge);
+            }
+            for (path, body) in [
+                ("/v1/people/merges/1/undo", json!({ "reason": "cousins" })),
+                ("/v1/people/merges/1/undo", json!({ "reason": "" })),
+                ("/v1/people/merges/x/undo", json!({ "reason": "cousins" })),
+            ] {
+                let mut undo = probe(Method::POST, "/v1/people/merges/{merge}/undo", path, persona);
+                undo.body = Some(body);
+                probes.push(undo);
             }
             for body in [
                 json!({ "record": own, "at": "2099-01-01T09:00:00Z", "note": "Call back." }),

@@ -276,6 +276,30 @@ async fn build(api: &Api, world: &World, store: usize) {
                 .expect(200, "the practitioner classifies the report");
         }
     }
+    // A protective intervener decides every report's child and the delegate's first
+    // client are one person: each caller follows only the decisions in their sight.
+    let children: Vec<String> = handed
+        .iter()
+        .filter_map(|h| h["record"].as_str())
+        .filter(|id| id.starts_with("INT-"))
+        .map(|id| format!("{id}.child0"))
+        .collect();
+    let first_client = handed
+        .iter()
+        .filter_map(|h| h["record"].as_str())
+        .find(|id| id.starts_with("INC-"))
+        .map(|id| format!("{id}.client0"));
+    if let Some(first) = children.first() {
+        for other in children.iter().skip(1).chain(first_client.iter()) {
+            api.post(
+                Persona::Practitioner,
+                &format!("/v1/people/{first}/merge"),
+                &json!({ "with": other, "reason": "Same child" }),
+            )
+            .await
+            .expect(200, "the practitioner merges");
+        }
+    }
     for (description, aboriginal) in &world.critical {
         let mut incident = cims::domain::model::Incident {
             description: render(description, store),
@@ -440,6 +464,10 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
         for path in [
             format!("/v1/records/{id}"),
             format!("/v1/records/{id}/history"),
+            format!("/v1/people/{id}.client0"),
+            format!("/v1/people/{id}.child0"),
+            format!("/v1/people/{id}.reporter0"),
+            format!("/v1/people/{id}.parent0"),
         ] {
             ask(path.clone(), answer(api.get(persona, &path).await).await);
         }

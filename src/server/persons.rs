@@ -1,0 +1,560 @@
+//! A person as the caller may see them (R-PERSON-1): every record they appear in, what
+//! those records say of them, and the practitioners' decisions that made them one person
+//! (R-PERSON-2). A person is reached through any of their mentions
+//! (`INT-2026-000123.child0`) and followed only through decisions whose both ends the caller
+//! may see, so nothing of it depends on a record the caller may not see (R-PERSON-3,
+//! R-PRIV-8).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::Utc;
+use serde_json::json;
+
+use crate::domain::actor::Actor;
+use crate::domain::mask::{self, redact_terms};
+use crate::domain::model::{Details, Record, Status};
+use crate::domain::people::Dob;
+use crate::store::{MentionRef, PersonLink, StoredMention};
+use crate::wire::{ErrorBody, MergePeople, PersonEvent, PersonView, TimelineEntry, UndoMerge};
+
+use super::AppState;
+use super::auth::{Caller, scope};
+use super::error::ApiError;
+use super::lines;
+use super::people::sees_mention;
+
+/// The most mentions one person is followed to, and the longest reason.
+const MAX_MENTIONS: usize = 500;
+const MAX_REASON: usize = 500;
+
+/// A person as one caller may see them.
+pub(super) struct Seen {
+    /// Their mentions the caller may see, each with its record.
+    pub mentions: Vec<(StoredMention, Record)>,
+    /// The decisions, made or undone, between two of those mentions.
+    pub links: Vec<PersonLink>,
+    /// Followed no further than [`MAX_MENTIONS`].
+    pub more: bool,
+}
+
+impl Seen {
+    pub fn refs(&self) -> BTreeSet<String> {
+        self.mentions
+            .iter()
+            .map(|(m, _)| MentionRef::of(m).to_string())
+            .collect()
+    }
+
+    /// The records they appear in, each once.
+    pub fn records(&self) -> BTreeSet<&str> {
+        self.mentions
+            .iter()
+            .map(|(m, _)| m.record_id.as_str())
+            .collect()
+    }
+}
+
+/// The records read so far in one request, so none is read twice.
+#[derive(Default)]
+pub(super) struct Loaded(BTreeMap<String, Option<Record>>);
+
+impl Loaded {
+    async fn fill(&mut self, state: &AppState, ids: &[String]) -> Result<(), ApiError> {
+        let missing: Vec<String> = ids
+            .iter()
+            .filter(|id| !self.0.contains_key(*id))
+            .cloned()
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        for id in &missing {
+            self.0.insert(id.clone(), None);
+        }
+        for record in state.store.load_many(&missing).await? {
+            self.0.insert(record.id.clone(), Some(record));
+        }
+        Ok(())
+    }
+
+    fn get(&self, id: &str) -> Option<&Record> {
+        self.0.get(id).and_then(Option::as_ref)
+    }
+}
+
+/// The person `start` is, as `actor` may see them; `None` when the caller may not see
+/// that mention (or there is none), which is answered as if there were none.
+pub(super) async fn person_as_seen(
+    state: &AppState,
+    actor: &Actor,
+    start: &MentionRef,
+    loaded: &mut Loaded,
+) -> Result<Option<Seen>, ApiError> {
+    let mut visible: BTreeMap<String, (StoredMention, Record)> = BTreeMap::new();
+    let mut unseen: BTreeSet<String> = BTreeSet::new();
+    let mut links: BTreeMap<i64, PersonLink> = BTreeMap::new();
+    let mut more = false;
+    let mut next = vec![start.clone()];
+    let mut first = true;
+    while !next.is_empty() {
+        let mut mentions = Vec::new();
+        for at in &next {
+            if let Some(mention) = state.store.mention(at).await? {
+                mentions.push(mention);
+            }
+        }
+        let ids: Vec<String> = mentions.iter().map(|m| m.record_id.clone()).collect();
+        loaded.fill(state, &ids).await?;
+        let mut frontier = Vec::new();
+        for mention in mentions {
+            let key = MentionRef::of(&mention).to_string();
+            let Some(record) = loaded.get(&mention.record_id) else {
+                unseen.insert(key);
+                continue;
+            };
+            if !sees_mention(actor, record, mention.role, state.policy_of(record)) {
+                unseen.insert(key);
+                continue;
+            }
+            if visible.len() == MAX_MENTIONS {
+                more = true;
+                break;
+            }
+            frontier.push(key.clone());
+            visible.insert(key, (mention, record.clone()));
+        }
+        if first && visible.is_empty() {
+            return Ok(None);
+        }
+        first = false;
+        next = Vec::new();
+        if more || frontier.is_empty() {
+            break;
+        }
+        for link in state.store.links_of(&frontier).await? {
+            if link.undone.is_none() {
+                for end in [&link.a, &link.b] {
+                    if !visible.contains_key(end.as_str())
+                        && !unseen.contains(end.as_str())
+                        && let Some(at) = MentionRef::parse(end)
+                        && !next.contains(&at)
+                    {
+                        next.push(at);
+                    }
+                }
+            }
+            links.insert(link.id, link);
+        }
+    }
+    // An undone decision leads out of the person: it is in their history only when the
+    // caller may see the mention at its other end too.
+    let mut kept = Vec::new();
+    for link in links.into_values() {
+        let mut in_sight = true;
+        for end in [&link.a, &link.b] {
+            if visible.contains_key(end.as_str()) {
+                continue;
+            }
+            in_sight =
+                !unseen.contains(end.as_str()) && end_in_sight(state, actor, end, loaded).await?;
+            if !in_sight {
+                unseen.insert(end.clone());
+                break;
+            }
+        }
+        if in_sight {
+            kept.push(link);
+        }
+    }
+    let links = kept;
+    Ok(Some(Seen {
+        mentions: visible.into_values().collect(),
+        links,
+        more,
+    }))
+}
+
+/// Whether the caller may see the mention at one end of a decision.
+async fn end_in_sight(
+    state: &AppState,
+    actor: &Actor,
+    end: &str,
+    loaded: &mut Loaded,
+) -> Result<bool, ApiError> {
+    let Some(at) = MentionRef::parse(end) else {
+        return Ok(false);
+    };
+    let Some(mention) = state.store.mention(&at).await? else {
+        return Ok(false);
+    };
+    loaded
+        .fill(state, std::slice::from_ref(&mention.record_id))
+        .await?;
+    Ok(loaded
+        .get(&mention.record_id)
+        .is_some_and(|r| sees_mention(actor, r, mention.role, state.policy_of(r))))
+}
+
+fn no_person(id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no person {id}"),
+    )
+}
+
+fn parsed(id: &str) -> Result<MentionRef, ApiError> {
+    MentionRef::parse(id).ok_or_else(|| {
+        ApiError::unprocessable(format!(
+            "{id:?} is not a person: use a record id, a role and a position, as in INT-2026-000123.child0"
+        ))
+    })
+}
+
+fn allowed(state: &AppState, actor: &Actor, permission: &str) -> Result<(), ApiError> {
+    let policy = state.policies.in_force_at(Utc::now());
+    if policy
+        .allowed(permission)
+        .is_some_and(|roles| actor.has_any(roles))
+    {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!(
+            "your roles may not {}",
+            permission.replace('_', " ")
+        )))
+    }
+}
+
+fn reason(text: &str) -> Result<String, ApiError> {
+    lines::checked(text, MAX_REASON)
+        .map_err(|wrong| ApiError::unprocessable(format!("reason: {wrong}")))
+}
+
+/// Values in the order of how many mentions give them, then alphabetically.
+fn most_used(values: impl Iterator<Item = String>) -> Vec<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for value in values.filter(|v| !v.trim().is_empty()) {
+        *counts.entry(value).or_default() += 1;
+    }
+    let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.into_iter().map(|(v, _)| v).collect()
+}
+
+fn entry(mention: &StoredMention, record: &Record) -> TimelineEntry {
+    let (at, summary) = match &record.details {
+        Details::Incident(incident) => {
+            let impact = incident
+                .impact
+                .map(|i| {
+                    format!(
+                        " · {}",
+                        serde_json::to_value(i)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
+            (
+                incident.occurred_at.unwrap_or(incident.identified_at),
+                format!("{}{impact}", incident.primary_type),
+            )
+        }
+        Details::Intake(intake) => {
+            let classified: Vec<String> = intake
+                .decision
+                .iter()
+                .flat_map(|d| d.classifications.iter())
+                .filter_map(|c| serde_json::to_value(c).ok()?.as_str().map(str::to_string))
+                .collect();
+            let summary = if classified.is_empty() {
+                "not classified yet".to_string()
+            } else {
+                classified.join(", ")
+            };
+            (intake.received_at, summary)
+        }
+    };
+    TimelineEntry {
+        record: record.id.clone(),
+        kind: record.kind().as_str().to_string(),
+        role: mention.role.as_str().to_string(),
+        position: mention.position,
+        at,
+        org: record.org.clone(),
+        stage: record.stage.clone(),
+        status: match record.status {
+            Status::Open => "open",
+            Status::Closed => "closed",
+        }
+        .to_string(),
+        summary,
+        outcome: record.investigation_outcome.clone(),
+    }
+}
+
+fn events(links: &[PersonLink]) -> Vec<PersonEvent> {
+    let mut events = Vec::new();
+    for link in links {
+        events.push(PersonEvent {
+            merge: link.id,
+            action: "merged".to_string(),
+            mention: link.a.clone(),
+            same_as: link.b.clone(),
+            actor: link.actor.clone(),
+            at: link.at,
+            reason: link.reason.clone(),
+        });
+        if let Some(undone) = &link.undone {
+            events.push(PersonEvent {
+                merge: link.id,
+                action: "unmerged".to_string(),
+                mention: link.a.clone(),
+                same_as: link.b.clone(),
+                actor: undone.actor.clone(),
+                at: undone.at,
+                reason: undone.reason.clone(),
+            });
+        }
+    }
+    events.sort_by(|a, b| a.at.cmp(&b.at).then(a.merge.cmp(&b.merge)));
+    events
+}
+
+/// The view of a person the caller may see.
+fn view_of(state: &AppState, actor: &Actor, id: &str, seen: &Seen) -> PersonView {
+    let people: Vec<&crate::domain::people::PersonRecord> =
+        seen.mentions.iter().map(|(m, _)| &m.person).collect();
+    // A reporter's name or address may sit in a child's details too: redacted for those
+    // who may not see protected details (R-PRIV-3).
+    let protected_sight = seen
+        .mentions
+        .first()
+        .is_some_and(|(_, r)| mask::sees_protected(actor, state.policy_of(r)));
+    let terms = state.store.terms().read();
+    let shown = |text: String| {
+        if protected_sight {
+            text
+        } else {
+            redact_terms(&text, &terms)
+        }
+    };
+    let names = most_used(people.iter().flat_map(|p| {
+        let full = format!("{} {}", p.given_names, p.family_name);
+        let former = p
+            .former_family_names
+            .iter()
+            .map(|f| format!("{} {f}", p.given_names));
+        std::iter::once(full.trim().to_string())
+            .chain(p.aliases.iter().cloned())
+            .chain(former)
+            .collect::<Vec<_>>()
+    }))
+    .into_iter()
+    .map(&shown)
+    .collect();
+    let mut records: Vec<TimelineEntry> = seen.mentions.iter().map(|(m, r)| entry(m, r)).collect();
+    records.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.record.cmp(&b.record)));
+    PersonView {
+        id: id.to_string(),
+        names,
+        dates_of_birth: most_used(
+            people
+                .iter()
+                .filter(|p| p.dob != Dob::Unknown)
+                .map(|p| p.dob.to_string()),
+        ),
+        cris_numbers: most_used(people.iter().filter_map(|p| p.cris_number.clone())),
+        phones: most_used(people.iter().flat_map(|p| p.phones.clone()))
+            .into_iter()
+            .map(&shown)
+            .collect(),
+        addresses: most_used(
+            people
+                .iter()
+                .flat_map(|p| p.addresses.iter().map(|a| a.text.clone())),
+        )
+        .into_iter()
+        .map(&shown)
+        .collect(),
+        records,
+        more: seen.more,
+        history: events(&seen.links),
+    }
+}
+
+async fn audited_view(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<PersonView, ApiError> {
+    let at = parsed(id)?;
+    let seen = person_as_seen(state, &caller.actor, &at, &mut Loaded::default())
+        .await?
+        .ok_or_else(|| no_person(id))?;
+    let mut detail = detail;
+    detail["person"] = json!(id);
+    detail["records"] = json!(seen.records());
+    state
+        .store
+        .audit(&caller.actor.user, action, None, &detail, Utc::now())
+        .await?;
+    Ok(view_of(state, &caller.actor, id, &seen))
+}
+
+/// A person: every record they appear in that the caller may see, and how they became one.
+#[utoipa::path(
+    get, path = "/v1/people/{id}", tag = "people",
+    params(("id" = String, Path, description = "Any of the person's mentions: `INT-2026-000123.child0`")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The person as the caller may see them", body = PersonView),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Admin accounts see no client data", body = ErrorBody),
+        (status = 404, description = "No such person, or none the caller may see", body = ErrorBody),
+        (status = 422, description = "Not a person's id", body = ErrorBody),
+    )
+)]
+pub async fn show(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<PersonView>, ApiError> {
+    scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    Ok(Json(
+        audited_view(&state, &caller, &id, "person_read", json!({})).await?,
+    ))
+}
+
+/// Decide that two people are one (R-PERSON-2): nothing is merged but by this decision.
+#[utoipa::path(
+    post, path = "/v1/people/{id}/merge", tag = "people",
+    params(("id" = String, Path, description = "One of the person's mentions")),
+    request_body = MergePeople,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The person as they are now", body = PersonView),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller's roles may not merge people", body = ErrorBody),
+        (status = 404, description = "No such person, or none the caller may see", body = ErrorBody),
+        (status = 409, description = "They are one person already", body = ErrorBody),
+        (status = 422, description = "Not a person's id, or no reason", body = ErrorBody),
+    )
+)]
+pub async fn merge(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<MergePeople>,
+) -> Result<Json<PersonView>, ApiError> {
+    scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    allowed(&state, &caller.actor, "merge_people")?;
+    let (one, other) = (parsed(&id)?, parsed(&body.with)?);
+    let why = reason(&body.reason)?;
+    let mut loaded = Loaded::default();
+    let seen = person_as_seen(&state, &caller.actor, &one, &mut loaded)
+        .await?
+        .ok_or_else(|| no_person(&id))?;
+    person_as_seen(&state, &caller.actor, &other, &mut loaded)
+        .await?
+        .ok_or_else(|| no_person(&body.with))?;
+    if seen.refs().contains(&other.to_string()) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("{id} and {} are one person already", body.with),
+        ));
+    }
+    let link = state
+        .store
+        .link_people(&one, &other, &caller.actor.user, &why, Utc::now())
+        .await?;
+    Ok(Json(
+        audited_view(
+            &state,
+            &caller,
+            &id,
+            "people_merged",
+            json!({"merge": link.id, "same_as": other.to_string(), "reason": why}),
+        )
+        .await?,
+    ))
+}
+
+/// Undo a decision that two people are one (R-PERSON-2): it stays in both histories.
+#[utoipa::path(
+    post, path = "/v1/people/merges/{merge}/undo", tag = "people",
+    params(("merge" = i64, Path, description = "The merge, as a person's history names it")),
+    request_body = UndoMerge,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The first person as they are now", body = PersonView),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller's roles may not undo merges", body = ErrorBody),
+        (status = 404, description = "No such merge, or one the caller may not see both sides of", body = ErrorBody),
+        (status = 409, description = "Undone already", body = ErrorBody),
+        (status = 422, description = "No reason", body = ErrorBody),
+    )
+)]
+pub async fn undo(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(merge): Path<i64>,
+    Json(body): Json<UndoMerge>,
+) -> Result<Json<PersonView>, ApiError> {
+    scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    allowed(&state, &caller.actor, "unmerge_people")?;
+    let why = reason(&body.reason)?;
+    let no_merge = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no merge {merge}"),
+        )
+    };
+    let link = state.store.person_link(merge).await?.ok_or_else(no_merge)?;
+    // Both ends in sight, or the merge is answered as absent (R-PRIV-8).
+    let mut loaded = Loaded::default();
+    for end in [&link.a, &link.b] {
+        if !end_in_sight(&state, &caller.actor, end, &mut loaded).await? {
+            return Err(no_merge());
+        }
+    }
+    if link.undone.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("merge {merge} was undone already"),
+        ));
+    }
+    state
+        .store
+        .unlink_people(merge, &caller.actor.user, &why, Utc::now())
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("merge {merge} was undone already"),
+            )
+        })?;
+    Ok(Json(
+        audited_view(
+            &state,
+            &caller,
+            &link.a,
+            "people_unmerged",
+            json!({"merge": merge, "same_as": link.b, "reason": why}),
+        )
+        .await?,
+    ))
+}

@@ -1,0 +1,246 @@
+//! People as identities (R-PERSON-1, R-PERSON-2). Every mention of a person in a record is
+//! a person of its own, named `<record>.<role><position>`; a practitioner's decision that two
+//! mentions are one person is a link between them, kept with who decided it, when and why,
+//! and undone in place, never deleted. A person is every mention joined by links not undone;
+//! the server follows only the links a caller may see both ends of, so who a person is never
+//! depends on a record the caller may not see (R-PERSON-3, R-PRIV-8).
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use crate::domain::people::Role;
+
+use super::people::{StoredMention, stored_mention};
+use super::records::corrupt;
+use super::{Store, StoreError};
+
+/// Where a mention is: its record, its role there and which of that role it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MentionRef {
+    pub record_id: String,
+    pub role: Role,
+    pub position: usize,
+}
+
+impl MentionRef {
+    /// `INT-2026-000123.child0`, or `None` when the text is not one.
+    pub fn parse(text: &str) -> Option<MentionRef> {
+        let (record_id, slot) = text.rsplit_once('.')?;
+        let digits = slot.find(|c: char| c.is_ascii_digit())?;
+        let (role, position) = slot.split_at(digits);
+        let position: usize = position.parse().ok()?;
+        let valid_record = !record_id.is_empty()
+            && record_id.len() <= 40
+            && record_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        (valid_record && position < 1000).then_some(MentionRef {
+            record_id: record_id.to_string(),
+            role: Role::parse(role)?,
+            position,
+        })
+    }
+
+    pub fn of(mention: &StoredMention) -> MentionRef {
+        MentionRef {
+            record_id: mention.record_id.clone(),
+            role: mention.role,
+            position: mention.position,
+        }
+    }
+}
+
+impl std::fmt::Display for MentionRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}.{}{}",
+            self.record_id,
+            self.role.as_str(),
+            self.position
+        )
+    }
+}
+
+/// A decision that two mentions are one person, and its undoing if it was undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonLink {
+    pub id: i64,
+    pub a: String,
+    pub b: String,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+    pub undone: Option<Undone>,
+}
+
+impl PersonLink {
+    /// The other end, seen from `from`.
+    pub fn other(&self, from: &str) -> &str {
+        if self.a == from { &self.b } else { &self.a }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undone {
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+const LINK_COLUMNS: &str = "id, a, b, actor, at, reason, undone_by, undone_at, undo_reason";
+
+/// Links read per statement (each id is bound twice).
+const LINKS_PER_READ: usize = 200;
+
+fn time(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(corrupt)
+}
+
+fn link_of(row: &sqlx::any::AnyRow) -> Result<PersonLink, StoreError> {
+    let at: String = row.try_get("at")?;
+    let undone_at: Option<String> = row.try_get("undone_at")?;
+    let undone = match undone_at {
+        None => None,
+        Some(at) => Some(Undone {
+            actor: row
+                .try_get::<Option<String>, _>("undone_by")?
+                .unwrap_or_default(),
+            at: time(&at)?,
+            reason: row
+                .try_get::<Option<String>, _>("undo_reason")?
+                .unwrap_or_default(),
+        }),
+    };
+    Ok(PersonLink {
+        id: row.try_get("id")?,
+        a: row.try_get("a")?,
+        b: row.try_get("b")?,
+        actor: row.try_get("actor")?,
+        at: time(&at)?,
+        reason: row.try_get("reason")?,
+        undone,
+    })
+}
+
+impl Store {
+    /// The mention at `at`, if the record names someone there.
+    pub async fn mention(&self, at: &MentionRef) -> Result<Option<StoredMention>, StoreError> {
+        let row = sqlx::query(
+            "SELECT record_id, role, position, data FROM person_mentions \
+             WHERE record_id = $1 AND role = $2 AND position = $3",
+        )
+        .bind(at.record_id.as_str())
+        .bind(at.role.as_str())
+        .bind(i64::try_from(at.position).map_err(corrupt)?)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(stored_mention).transpose()
+    }
+
+    /// Every link, made or undone, with an end at one of these mentions; oldest first.
+    pub async fn links_of(&self, ends: &[String]) -> Result<Vec<PersonLink>, StoreError> {
+        let mut links = Vec::new();
+        for chunk in ends.chunks(LINKS_PER_READ) {
+            let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let list = params.join(", ");
+            // Only placeholders are generated: every value is bound.
+            let sql = format!(
+                "SELECT {LINK_COLUMNS} FROM person_links WHERE a IN ({list}) OR b IN ({list})"
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for end in chunk {
+                query = query.bind(end.as_str());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                links.push(link_of(&row)?);
+            }
+        }
+        links.sort_by_key(|l| l.id);
+        links.dedup_by_key(|l| l.id);
+        Ok(links)
+    }
+
+    pub async fn person_link(&self, id: i64) -> Result<Option<PersonLink>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {LINK_COLUMNS} FROM person_links WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(link_of).transpose()
+    }
+
+    /// Record a practitioner's decision that two mentions are one person (R-PERSON-2).
+    pub async fn link_people(
+        &self,
+        a: &MentionRef,
+        b: &MentionRef,
+        actor: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<PersonLink, StoreError> {
+        let at = now.to_rfc3339();
+        let (a, b) = (a.to_string(), b.to_string());
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO person_links (a, b, actor, at, reason) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(a.as_str())
+        .bind(b.as_str())
+        .bind(actor)
+        .bind(at.as_str())
+        .bind(reason)
+        .fetch_one(&mut **tx)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        tx.commit().await?;
+        Ok(PersonLink {
+            id,
+            a,
+            b,
+            actor: actor.to_string(),
+            at: time(&at)?,
+            reason: reason.to_string(),
+            undone: None,
+        })
+    }
+
+    /// Undo a decision (R-PERSON-2): the link stays, marked undone. `None` when it was
+    /// undone already (by another, a moment before).
+    pub async fn unlink_people(
+        &self,
+        id: i64,
+        actor: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<PersonLink>, StoreError> {
+        let at = now.to_rfc3339();
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE person_links SET undone_by = $1, undone_at = $2, undo_reason = $3 \
+             WHERE id = $4 AND undone_at IS NULL",
+        )
+        .bind(actor)
+        .bind(at.as_str())
+        .bind(reason)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {LINK_COLUMNS} FROM person_links WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+        let link = link_of(&row)?;
+        tx.commit().await?;
+        Ok(Some(link))
+    }
+}
