@@ -505,6 +505,38 @@ pub struct RecordView {
     /// registered for), those the caller may see.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
+    /// The people the record names that the caller may see, each as a person across
+    /// records (R-PERSON-1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<RecordPerson>,
+}
+
+/// One person a record names, as the caller may see them across records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RecordPerson {
+    /// The person, as this record's mention of them (`GET /v1/people/{person}`).
+    pub person: String,
+    /// `client`, `subject`, `child`, `parent` or `reporter`.
+    pub role: String,
+    pub position: usize,
+    /// How many records the caller may see them in, this one included.
+    pub records: usize,
+    /// An intake's child: the earlier reports cims holds on them, counted towards
+    /// R-INT-REREPORT-3 and R-INT-REREPORT-5.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_reports: Vec<String>,
+    /// An incident's client with the policy's number of incidents within its window
+    /// (R-PATTERN-1): the delegate reconsiders the impact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<IncidentPattern>,
+}
+
+/// R-PATTERN-1: a client's incidents within the policy's window, this one included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct IncidentPattern {
+    /// Newest first.
+    pub incidents: Vec<String>,
+    pub window_days: u32,
 }
 
 /// One checklist item of the record's current stage.

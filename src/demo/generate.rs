@@ -623,6 +623,7 @@ fn intake(rng: &mut Rng, now: DateTime<Utc>) -> Intake {
                 sexually_abusive_behaviour: old_enough && rng.chance(4),
                 rso_contact: rng.chance(3),
                 prior_reports: prior_reports(rng, now),
+                known_reports: Vec::new(),
             }
         })
         .collect();

@@ -333,6 +333,10 @@ pub struct Child {
     pub rso_contact: bool,
     #[serde(default)]
     pub prior_reports: Vec<PriorReport>,
+    /// Earlier reports on the same child that cims holds itself (R-INT-REREPORT-3, §9):
+    /// found through the person index as the reader or actor may see it, never stored.
+    #[serde(skip)]
+    pub known_reports: Vec<PriorReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -754,6 +758,31 @@ impl LearningAction {
 }
 
 impl Record {
+    /// Give each child the earlier reports cims holds on them, by the child's position
+    /// (R-INT-REREPORT-3); a child not given any has none.
+    pub fn know_reports(&mut self, mut known: BTreeMap<usize, Vec<PriorReport>>) {
+        if let Details::Intake(intake) = &mut self.details {
+            for (position, child) in intake.children.iter_mut().enumerate() {
+                child.known_reports = known.remove(&position).unwrap_or_default();
+            }
+        }
+    }
+
+    /// The earlier reports cims holds on each child, by position.
+    pub fn known_reports(&self) -> BTreeMap<usize, Vec<PriorReport>> {
+        self.intake()
+            .map(|intake| {
+                intake
+                    .children
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| !c.known_reports.is_empty())
+                    .map(|(i, c)| (i, c.known_reports.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn kind(&self) -> RecordKind {
         self.details.kind()
     }

@@ -65,6 +65,11 @@ pub const KNOWN: &[&str] = &[
     "R-AUTH-CSO",
     "R-SSR-2",
     "R-NOTE-CAT",
+    "R-PERSON-1",
+    "R-PERSON-2",
+    "R-PERSON-3",
+    "R-LINK-1",
+    "R-PATTERN-1",
 ];
 
 pub fn is_known(id: &str) -> bool {

@@ -15,6 +15,7 @@ pub mod openapi;
 mod people;
 mod persons;
 mod present;
+mod record_people;
 mod records;
 mod reference;
 mod reminders;

@@ -82,6 +82,8 @@ impl Modify for BearerAuth {
         wire::Candidate,
         wire::Candidates,
         wire::PersonView,
+        wire::RecordPerson,
+        wire::IncidentPattern,
         wire::TimelineEntry,
         wire::PersonEvent,
         wire::MergePeople,

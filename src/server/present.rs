@@ -18,6 +18,7 @@ use crate::wire;
 use super::AppState;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::record_people::record_people;
 
 fn mask_view(state: &AppState, caller: &Caller, view: View<'_>, record: &Record) -> Masked {
     let terms = state.store.terms().read();
@@ -73,6 +74,11 @@ pub async fn record_view(
     shown: Shown,
 ) -> Result<wire::RecordView, ApiError> {
     state.store.sync_terms().await?;
+    // R-INT-REREPORT-3, R-PATTERN-1: the record as its people make it for this caller.
+    let found = record_people(state, &caller.actor, record).await?;
+    let mut known = record.clone();
+    known.know_reports(found.known_reports);
+    let record = &known;
     let masked = mask_view(state, caller, View::Record(record), record);
     if shown == Shown::Read {
         audit_disclosures(state, caller, record, &masked, "disclosed_protected").await?;
@@ -93,6 +99,7 @@ pub async fn record_view(
         checklist: checklist(caller, record, &sight),
         warnings,
         links,
+        people: found.people,
     })
 }
 

@@ -24,6 +24,7 @@ use super::AppState;
 use super::auth::{Caller, can_see, scope, viewer};
 use super::error::ApiError;
 use super::present;
+use super::record_people::record_people;
 
 pub const DEFAULT_PAGE: i64 = 50;
 pub const MAX_PAGE: i64 = 500;
@@ -510,6 +511,15 @@ pub async fn command(
     };
     let mut warnings = warnings_for(&state, &caller, &texts);
     warnings.extend(advice(&state, &caller, &record, &command));
+    // R-INT-REREPORT-3: decided with the earlier reports on each child the caller may see.
+    let known_reports = match record.details {
+        Details::Intake(_) => {
+            record_people(&state, &caller.actor, &record)
+                .await?
+                .known_reports
+        }
+        Details::Incident(_) => Default::default(),
+    };
     let result = state
         .store
         .command(
@@ -518,6 +528,7 @@ pub async fn command(
                 expected_version: expected,
                 command: &command,
                 idempotency: key.as_ref(),
+                known_reports: &known_reports,
             },
             &caller.actor,
             Utc::now(),

@@ -1,6 +1,9 @@
 //! Reading and writing records: load → decide → append with the expected version →
 //! update the projection → commit → wake the feed, all of a write in one transaction.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Datelike, SubsecRound, Utc};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -11,7 +14,7 @@ use crate::domain::deadlines;
 use crate::domain::events::{Change, Event};
 use crate::domain::local_time;
 use crate::domain::mask::{ProtectedTerms, Sight, Visibility, search_text};
-use crate::domain::model::{Details, Record, RecordKind};
+use crate::domain::model::{Details, PriorReport, Record, RecordKind};
 use crate::domain::policy::{Policy, PolicySet};
 use crate::domain::refusal::Refusal;
 use crate::domain::rules;
@@ -74,6 +77,9 @@ pub struct CommandRequest<'a> {
     pub expected_version: i64,
     pub command: &'a Command,
     pub idempotency: Option<&'a IdempotencyKey>,
+    /// The earlier reports cims holds on each child of an intake, as the actor may see
+    /// them (R-INT-REREPORT-3): the command is decided with them; they are not stored.
+    pub known_reports: &'a BTreeMap<usize, Vec<PriorReport>>,
 }
 
 /// One stored event of a record's history.
@@ -399,8 +405,10 @@ impl Store {
             expected_version,
             command,
             idempotency,
+            known_reports,
         } = request;
-        let current = self.load(id).await?.ok_or(WriteError::NotFound)?;
+        let mut current = self.load(id).await?.ok_or(WriteError::NotFound)?;
+        current.know_reports(known_reports.clone());
         let version = version_of(&current)?;
         if version != expected_version {
             return Err(WriteError::Conflict { current: version });
@@ -420,7 +428,16 @@ impl Store {
         let strings = reporter_strings(record.intake().map(|i| &i.reporter));
         let (mut tx, mut learning) = self.begin_holding().await?;
         learning.learn(&strings);
-        let projection = Projection::of(&record, policies, &self.terms.read(), now);
+        // The projection every caller's queue reads is made without what one caller's
+        // sight found in other records (R-PRIV-8).
+        let shared = if record.known_reports().is_empty() {
+            Cow::Borrowed(&record)
+        } else {
+            let mut shared = record.clone();
+            shared.know_reports(BTreeMap::new());
+            Cow::Owned(shared)
+        };
+        let projection = Projection::of(&shared, policies, &self.terms.read(), now);
         let updated = update_projection(&mut tx, &record, &projection, expected_version).await?;
         if !updated {
             drop(tx);

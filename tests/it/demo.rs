@@ -268,6 +268,7 @@ async fn imported_histories_replay_to_their_projection_and_share_the_id_counters
         let noted = store
             .command(
                 CommandRequest {
+                    known_reports: &Default::default(),
                     id: first,
                     expected_version: i64::try_from(before.version).expect("version"),
                     command: &Command::AddNote {

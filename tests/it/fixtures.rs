@@ -180,6 +180,7 @@ pub fn intake() -> Intake {
             sexually_abusive_behaviour: false,
             rso_contact: false,
             prior_reports: Vec::new(),
+            known_reports: Vec::new(),
         }],
         parents: vec![Parent {
             person: Person {
@@ -294,6 +295,7 @@ pub fn child(name: &str, dob: &str) -> Child {
         sexually_abusive_behaviour: false,
         rso_contact: false,
         prior_reports: Vec::new(),
+        known_reports: Vec::new(),
     }
 }
 

@@ -957,6 +957,7 @@ fn two_children(mother: AboriginalStatus) -> Intake {
         sexually_abusive_behaviour: false,
         rso_contact: false,
         prior_reports: Vec::new(),
+        known_reports: Vec::new(),
     });
     report.parents = vec![
         Parent {
@@ -1464,6 +1465,36 @@ fn r_int_rereport_counts_reports_since_the_last_investigation() {
         ("2026-07-01", true),
     ]);
     assert!(!third_report(&investigated_last, params));
+}
+
+/// R-INT-REREPORT-3 (§9): the reports cims holds on the same child count with those typed
+/// in by hand; one report typed in and also held by cims counts once.
+#[test]
+fn r_int_rereport_3_counts_reports_cims_holds_on_the_child_and_a_typed_duplicate_once() {
+    use cims::domain::rules::intake::third_report;
+    let params = &crate::fixtures::current().parameters;
+    let known = |on: &str| PriorReport {
+        received_on: date(on),
+        investigated: false,
+    };
+    let mut report = with_priors(&[]);
+    report.children[0].known_reports = vec![known("2026-06-01")];
+    assert!(!third_report(&report, params), "two reports");
+    report.children[0].known_reports.push(known("2026-09-01"));
+    assert!(
+        third_report(&report, params),
+        "three, two of them cims's own"
+    );
+    let mut typed_again = with_priors(&[("2026-09-01", false)]);
+    typed_again.children[0].known_reports = vec![known("2026-09-01")];
+    assert!(
+        !third_report(&typed_again, params),
+        "one earlier report, typed and held"
+    );
+    typed_again.children[0]
+        .known_reports
+        .push(known("2026-06-01"));
+    assert!(third_report(&typed_again, params));
 }
 
 // ------------------------------------------------------------------ R-INT-RSO

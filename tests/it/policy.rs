@@ -303,3 +303,34 @@ fn matching_weights_are_policy_data_refused_by_key_when_wrong() {
     let e = error_for("sex_differs = -3.0", "sex_differs = -3.0\nsex_diffrs = 1.0");
     assert!(e.to_string().contains("sex_diffrs"), "{e}");
 }
+
+#[test]
+fn r_pattern_1_the_pattern_is_policy_data_refused_by_name_when_out_of_range() {
+    let set = load(CURRENT).expect("the policy loads");
+    let parameters = &set.current().parameters;
+    assert_eq!(
+        (parameters.pattern_count, parameters.pattern_window_days),
+        (3, 90)
+    );
+    for (from, to, named) in [
+        ("pattern_count = 3 ", "pattern_count = 1 ", "pattern_count"),
+        (
+            "pattern_window_days = 90 ",
+            "pattern_window_days = 0 ",
+            "pattern_window_days",
+        ),
+        (
+            "pattern_window_days = 90 ",
+            "pattern_window_days = 5000 ",
+            "pattern_window_days",
+        ),
+    ] {
+        let e = error_for(from, to);
+        assert!(e.to_string().contains(named), "{to}: {e}");
+    }
+    let e = error_for("pattern_count = 3 ", "");
+    assert!(
+        e.to_string().contains("pattern_count"),
+        "a missing count is named: {e}"
+    );
+}

@@ -101,6 +101,7 @@ async fn opening_twice_migrates_once_and_keeps_the_data() {
         let noted = store
             .command(
                 CommandRequest {
+                    known_reports: &Default::default(),
                     id: &id,
                     expected_version: 2,
                     command: &Command::AddNote {

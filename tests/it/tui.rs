@@ -130,6 +130,7 @@ pub(crate) fn record_view(masked: bool) -> RecordView {
         checklist,
         warnings: Vec::new(),
         links: Vec::new(),
+        people: Vec::new(),
     }
 }
 

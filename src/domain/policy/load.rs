@@ -379,6 +379,18 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
             "ttr_min_age must be below ttr_max_age",
         ));
     }
+    if !(2..=50).contains(&parameters.pattern_count) {
+        return Err(PolicyError::new(
+            b.at("[parameters] pattern_count"),
+            "a pattern is 2 to 50 incidents",
+        ));
+    }
+    if !(1..=3660).contains(&parameters.pattern_window_days) {
+        return Err(PolicyError::new(
+            b.at("[parameters] pattern_window_days"),
+            "a pattern's window is 1 to 3660 days",
+        ));
+    }
     if !(2..=100).contains(&parameters.analytics_min_count) {
         return Err(PolicyError::new(
             b.at("[parameters] analytics_min_count"),

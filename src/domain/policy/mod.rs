@@ -366,6 +366,10 @@ pub struct Parameters {
     pub supporting_roles: BTreeSet<Role>,
     /// R-INT-REREPORT-3: the roles the DAOM may delegate a re-report decision to.
     pub rereport_delegate_roles: BTreeSet<Role>,
+    /// R-PATTERN-1: this many incidents for one client within this many days (this one
+    /// included) prompt the delegate to reconsider the impact.
+    pub pattern_count: usize,
+    pub pattern_window_days: u32,
 }
 
 /// A circumstance in which an intake report is a PIR unless a team manager or above

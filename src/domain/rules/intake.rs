@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::domain::local_time;
 use crate::domain::model::{
-    AboriginalStatus, Classification, Consequence, Intake, IntakeDecision, Parent, Probability,
-    Urgency,
+    AboriginalStatus, Child, Classification, Consequence, Intake, IntakeDecision, Parent,
+    Probability, Urgency,
 };
 use crate::domain::policy::Parameters;
 
@@ -170,6 +170,27 @@ pub fn rso_contact(intake: &Intake) -> bool {
     intake.children.iter().any(|c| c.rso_contact)
 }
 
+/// The earlier reports on a child, each as (day received, investigated): those typed in
+/// by hand (reports from before cims), and those cims holds on the same person (§9) that
+/// no typed report of the same day already stands for.
+fn reports_on(child: &Child) -> Vec<(NaiveDate, bool)> {
+    let typed = child
+        .prior_reports
+        .iter()
+        .map(|r| (r.received_on, r.investigated));
+    let known = child
+        .known_reports
+        .iter()
+        .filter(|k| {
+            !child
+                .prior_reports
+                .iter()
+                .any(|t| t.received_on == k.received_on)
+        })
+        .map(|r| (r.received_on, r.investigated));
+    typed.chain(known).collect()
+}
+
 /// Reports on one child with no investigation since the last investigated one: this
 /// report plus earlier uninvestigated reports received after the latest investigated report
 /// and on or after `since` (over any period when `since` is `None`). The highest count
@@ -180,15 +201,16 @@ fn uninvestigated_reports(intake: &Intake, since: Option<NaiveDate>) -> usize {
         .children
         .iter()
         .map(|c| {
-            let earlier = || c.prior_reports.iter().filter(|r| r.received_on <= on);
+            let earlier = reports_on(c);
+            let earlier = || earlier.iter().filter(|(day, _)| *day <= on);
             let last_investigated = earlier()
-                .filter(|r| r.investigated)
-                .map(|r| r.received_on)
+                .filter(|(_, investigated)| *investigated)
+                .map(|(day, _)| *day)
                 .max();
             earlier()
-                .filter(|r| !r.investigated)
-                .filter(|r| last_investigated.is_none_or(|l| r.received_on > l))
-                .filter(|r| since.is_none_or(|s| r.received_on >= s))
+                .filter(|(_, investigated)| !*investigated)
+                .filter(|(day, _)| last_investigated.is_none_or(|l| *day > l))
+                .filter(|(day, _)| since.is_none_or(|s| *day >= s))
                 .count()
                 + 1
         })

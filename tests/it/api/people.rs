@@ -18,6 +18,7 @@ fn intake_with(children: &[(&str, &str)]) -> Intake {
                 sexually_abusive_behaviour: false,
                 rso_contact: false,
                 prior_reports: Vec::new(),
+                known_reports: Vec::new(),
             })
             .collect(),
         ..fixtures::intake()

@@ -15,6 +15,7 @@ fn intake_of(name: &str, dob: &str) -> Intake {
             sexually_abusive_behaviour: false,
             rso_contact: false,
             prior_reports: Vec::new(),
+            known_reports: Vec::new(),
         }],
         ..fixtures::intake()
     }
@@ -295,6 +296,166 @@ async fn r_person_3_a_person_is_seen_only_through_records_and_decisions_in_sight
         assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
         assert_eq!(list[0]["records"], json!(1));
         assert_eq!(list[0]["person"], json!(hers));
+        api.stop().await;
+    })
+    .await;
+}
+
+fn received(name: &str, at: &str) -> Intake {
+    Intake {
+        received_at: fixtures::melb(at),
+        ..intake_of(name, "2014-03-02")
+    }
+}
+
+async fn view(api: &Api, persona: Persona, id: &str) -> Value {
+    api.get(persona, &format!("/v1/records/{id}"))
+        .await
+        .expect(200, "the record")
+}
+
+async fn merge(api: &Api, one: &str, other: &str) {
+    api.post(
+        Persona::Practitioner,
+        &format!("/v1/people/{one}/merge"),
+        &json!({ "with": other, "reason": "Same child" }),
+    )
+    .await
+    .expect(200, "merged");
+}
+
+#[tokio::test]
+async fn r_int_rereport_3_a_misspelt_re_report_is_counted_once_its_child_is_linked() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let alice = Persona::Practitioner;
+        let june = api
+            .create_intake(alice, &received("Jordan Smith", "2026-06-01 10:00"))
+            .await;
+        let sept = api
+            .create_intake(alice, &received("Jordan Smith", "2026-09-01 10:00"))
+            .await;
+        let now = api
+            .create_intake(alice, &received("Jordon Smyth", "2026-11-23 12:59"))
+            .await;
+        let classify = json!({
+            "command": "classify_intake",
+            "classifications": ["child_wellbeing"],
+            "consequence": "concerning",
+            "probability": "unlikely",
+        });
+        let version = api.version(alice, &now).await;
+        api.command(alice, &now, version, &classify)
+            .await
+            .expect(200, "classified to close at intake");
+
+        // Not linked: cims does not know the earlier reports are on this child.
+        let before = view(&api, alice, &now).await;
+        assert_eq!(
+            before["people"][0]["earlier_reports"],
+            Value::Null,
+            "{before}"
+        );
+
+        merge(&api, &format!("{now}.child0"), &format!("{june}.child0")).await;
+        merge(&api, &format!("{now}.child0"), &format!("{sept}.child0")).await;
+        let after = view(&api, alice, &now).await;
+        let child = &after["people"][0];
+        assert_eq!(child["person"], json!(format!("{now}.child0")));
+        assert_eq!(child["records"], json!(3));
+        assert_eq!(child["earlier_reports"], json!([sept, june]));
+
+        // A third report in 12 months with no investigation is not closed at intake
+        // without the DAOM's decision.
+        let tess = Persona::TeamManager;
+        let version = api.version(tess, &now).await;
+        let refused = api
+            .command(tess, &now, version, &json!({ "command": "endorse" }))
+            .await;
+        assert_eq!(refused.status.as_u16(), 422, "{}", refused.body);
+        assert_eq!(refused.json()["rule"], json!("R-INT-REREPORT-3"));
+
+        // The earlier reports count only for the report that came after them.
+        let first = view(&api, alice, &june).await;
+        assert_eq!(
+            first["people"][0]["earlier_reports"],
+            Value::Null,
+            "{first}"
+        );
+        api.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn r_pattern_1_a_clients_third_incident_in_90_days_prompts_a_second_look_at_impact() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let carol = Persona::CsoDelegate;
+        let mut ids = Vec::new();
+        for day in ["2026-09-20 10:00", "2026-10-30 10:00", "2026-11-20 10:00"] {
+            let mut incident = fixtures::incident();
+            incident.clients = vec![fixtures::person("Riley Jones", "2012-02-02")];
+            incident.occurred_at = Some(fixtures::melb(day));
+            incident.identified_at = fixtures::melb(day);
+            ids.push(api.create_incident(carol, &incident).await);
+        }
+        let latest = ids[2].clone();
+        let client = |id: &str| format!("{id}.client0");
+        let seen = view(&api, carol, &latest).await;
+        assert_eq!(
+            seen["people"][0]["pattern"],
+            Value::Null,
+            "not linked yet: {seen}"
+        );
+
+        merge(&api, &client(&latest), &client(&ids[1])).await;
+        let two = view(&api, carol, &latest).await;
+        assert_eq!(
+            two["people"][0]["pattern"],
+            Value::Null,
+            "two are no pattern"
+        );
+
+        merge(&api, &client(&latest), &client(&ids[0])).await;
+        let three = view(&api, carol, &latest).await;
+        assert_eq!(
+            three["people"][0]["pattern"],
+            json!({ "incidents": [latest, ids[1], ids[0]], "window_days": 90 })
+        );
+        // The first incident had none before it: no pattern there.
+        let first = view(&api, carol, &ids[0]).await;
+        assert_eq!(first["people"][0]["pattern"], Value::Null);
+
+        // Another organisation's incident for the same child does not count for the
+        // delegate who may not see it (R-PRIV-8); the department sees all three.
+        let mut other = fixtures::incident();
+        other.clients = vec![fixtures::person("Riley Jones", "2012-02-02")];
+        other.occurred_at = Some(fixtures::melb("2026-11-01 10:00"));
+        other.identified_at = fixtures::melb("2026-11-01 10:00");
+        let elsewhere = api.create_incident(Persona::Practitioner, &other).await;
+        let alice_sees = view(&api, Persona::Practitioner, &elsewhere).await;
+        assert_eq!(
+            alice_sees["people"][0]["pattern"],
+            Value::Null,
+            "{alice_sees}"
+        );
+        merge(&api, &client(&latest), &client(&elsewhere)).await;
+        let hers = view(&api, carol, &latest).await;
+        assert_eq!(
+            hers["people"][0]["pattern"]["incidents"]
+                .as_array()
+                .map(Vec::len),
+            Some(3)
+        );
+        assert_eq!(hers["people"][0]["records"], json!(3));
+        let department = view(&api, Persona::Practitioner, &latest).await;
+        assert_eq!(
+            department["people"][0]["pattern"]["incidents"]
+                .as_array()
+                .map(Vec::len),
+            Some(4)
+        );
         api.stop().await;
     })
     .await;

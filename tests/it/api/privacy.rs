@@ -247,6 +247,7 @@ async fn build(api: &Api, world: &World, store: usize) {
                 sexually_abusive_behaviour: false,
                 rso_contact: false,
                 prior_reports: Vec::new(),
+                known_reports: Vec::new(),
             }],
             ..fixtures::intake()
         };
