@@ -1,12 +1,14 @@
 //! The queue's filter language, shared by the server and the terminal app:
 //! `impact:major stage:2 type:neglect org:anglicare due:<24h due:at_risk overdue assigned:me
 //! mine reminder:due kind:intake status:closed service:residential_care outcome:overdue
-//! created:2026-01-01..2026-03-31 actions:open` plus free text (words, or "quoted phrases").
+//! created:2026-01-01..2026-03-31 actions:open person:INT-2026-000123.child0` plus free text
+//! (words, or "quoted phrases").
 
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::model::{Impact, RecordKind};
+use super::people::MentionRef;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -82,6 +84,13 @@ pub struct Filter {
     /// Assigned to the caller, or carrying an open reminder of theirs (`mine`).
     pub mine: bool,
     pub reminder: Option<ReminderFilter>,
+    /// The records a person appears in (`person:INT-2026-000123.child0`, R-PERSON-1), as
+    /// the caller may see them.
+    pub person: Option<String>,
+    /// The records the server found that person in, through the caller's sight; never
+    /// read from or written to a saved filter.
+    #[serde(skip)]
+    pub person_records: Vec<String>,
     /// Something open falls due within this long from now (`due:<24h`).
     pub due_within: Option<Duration>,
     /// Nothing is overdue and a deadline is in its at-risk band (`due:at_risk`).
@@ -107,6 +116,8 @@ impl Default for Filter {
             assigned: None,
             mine: false,
             reminder: None,
+            person: None,
+            person_records: Vec::new(),
             due_within: None,
             due_at_risk: false,
             overdue: false,
@@ -256,6 +267,14 @@ pub fn parse(q: &str) -> Result<Filter, QueryError> {
                 filter.actions = Some(snake(value).ok_or_else(|| {
                     QueryError(format!("actions:{value}: use actions:open or actions:mine"))
                 })?);
+            }
+            "person" => {
+                if MentionRef::parse(value).is_none() {
+                    return err(format!(
+                        "person:{value}: use a person as a record names them, as in person:INT-2026-000123.child0"
+                    ));
+                }
+                filter.person = Some(value.to_string());
             }
             "assigned" => {
                 filter.assigned = Some(match value {

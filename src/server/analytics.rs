@@ -83,7 +83,7 @@ pub async fn analytics(
     let user_query = params.q.unwrap_or_default();
     // Later terms win, so the caller's own `kind:` or `status:` replaces these.
     let base = format!("kind:incident status:any {user_query}");
-    let (scope, mut filter) = scope_and_filter(&caller, None, Some(&base))?;
+    let (scope, mut filter) = scope_and_filter(&state, &caller, None, Some(&base)).await?;
     let now = Utc::now();
     let today = local_date(now);
     let periods = match filter.created {

@@ -46,7 +46,13 @@ pub async fn export(
     State(state): State<AppState>,
     Json(request): Json<ExportRequest>,
 ) -> Result<Response, ApiError> {
-    let (scope, filter) = scope_and_filter(&caller, request.view.as_deref(), request.q.as_deref())?;
+    let (scope, filter) = scope_and_filter(
+        &state,
+        &caller,
+        request.view.as_deref(),
+        request.q.as_deref(),
+    )
+    .await?;
     let (sort, descending) = sort_of(request.sort.as_deref())?;
     let now = Utc::now();
     let q = QueueQuery {

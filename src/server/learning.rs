@@ -62,7 +62,7 @@ pub async fn learning_actions(
             "limit must be 1 to {MAX_ACTION_RECORDS}"
         )));
     }
-    let (scope, mut filter) = scope_and_filter(&caller, None, params.q.as_deref())?;
+    let (scope, mut filter) = scope_and_filter(&state, &caller, None, params.q.as_deref()).await?;
     filter.actions = Some(if mine {
         ActionsFilter::Mine
     } else {

@@ -16,7 +16,7 @@ use crate::domain::mask;
 use crate::domain::model::Record;
 use crate::domain::people::{Address, Band, Dob, PersonRecord, Role, compare};
 use crate::domain::policy::Policy;
-use crate::store::{MentionRef, MentionSight};
+use crate::store::MentionSight;
 use crate::wire::{Candidate, Candidates, ErrorBody, FindPerson};
 
 use super::AppState;
@@ -174,7 +174,7 @@ pub async fn candidates(
         if found.len() == ANSWERED {
             break;
         }
-        let at = MentionRef::of(&mention);
+        let at = mention.at();
         if covered.contains(&at.to_string()) {
             continue;
         }

@@ -17,7 +17,8 @@ use crate::domain::actor::Actor;
 use crate::domain::mask::{self, redact_terms};
 use crate::domain::model::{Details, Record, Status};
 use crate::domain::people::Dob;
-use crate::store::{MentionRef, PersonLink, StoredMention};
+use crate::domain::people::MentionRef;
+use crate::store::{PersonLink, StoredMention};
 use crate::wire::{ErrorBody, MergePeople, PersonEvent, PersonView, TimelineEntry, UndoMerge};
 
 use super::AppState;
@@ -44,7 +45,7 @@ impl Seen {
     pub fn refs(&self) -> BTreeSet<String> {
         self.mentions
             .iter()
-            .map(|(m, _)| MentionRef::of(m).to_string())
+            .map(|(m, _)| m.at().to_string())
             .collect()
     }
 
@@ -110,7 +111,7 @@ pub(super) async fn person_as_seen(
         loaded.fill(state, &ids).await?;
         let mut frontier = Vec::new();
         for mention in mentions {
-            let key = MentionRef::of(&mention).to_string();
+            let key = mention.at().to_string();
             let Some(record) = loaded.get(&mention.record_id) else {
                 unseen.insert(key);
                 continue;

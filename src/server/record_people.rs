@@ -11,8 +11,8 @@ use chrono::{DateTime, Duration, Utc};
 use crate::domain::actor::Actor;
 use crate::domain::local_time;
 use crate::domain::model::{Classification, Details, PriorReport, Record};
+use crate::domain::people::MentionRef;
 use crate::domain::people::{Role, mentions};
-use crate::store::MentionRef;
 use crate::wire::{IncidentPattern, RecordPerson};
 
 use super::AppState;

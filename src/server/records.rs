@@ -13,6 +13,7 @@ use utoipa::IntoParams;
 use crate::domain::commands::Command;
 use crate::domain::mask::protected_terms_in;
 use crate::domain::model::{Details, Record, RecordKind};
+use crate::domain::people::MentionRef;
 use crate::domain::query;
 use crate::domain::refusal::Refusal;
 use crate::store::{
@@ -23,6 +24,7 @@ use crate::wire::{CreateRecord, ErrorBody, History, QueueCount, QueuePage, Recor
 use super::AppState;
 use super::auth::{Caller, can_see, scope, viewer};
 use super::error::ApiError;
+use super::persons::{Loaded, person_as_seen};
 use super::present;
 use super::record_people::record_people;
 
@@ -65,7 +67,8 @@ pub async fn queue(
     State(state): State<AppState>,
     Query(params): Query<QueueParams>,
 ) -> Result<Json<QueuePage>, ApiError> {
-    let (scope, filter) = scope_and_filter(&caller, params.view.as_deref(), params.q.as_deref())?;
+    let (scope, filter) =
+        scope_and_filter(&state, &caller, params.view.as_deref(), params.q.as_deref()).await?;
     let (sort, descending) = sort_of(params.sort.as_deref())?;
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
@@ -123,7 +126,8 @@ pub(super) fn sort_of(text: Option<&str>) -> Result<(SortKey, bool), ApiError> {
 }
 
 /// What the caller may see, and the filter a view and a query ask for.
-pub(super) fn scope_and_filter(
+pub(super) async fn scope_and_filter(
+    state: &AppState,
     caller: &Caller,
     view: Option<&str>,
     q: Option<&str>,
@@ -142,7 +146,15 @@ pub(super) fn scope_and_filter(
         text.push(' ');
         text.push_str(q);
     }
-    let filter = query::parse(&text).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let mut filter = query::parse(&text).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    // R-PERSON-1, R-PRIV-8: a person's records as the caller may see them; a person out
+    // of sight has none, as one that does not exist.
+    if let Some(at) = filter.person.as_deref().and_then(MentionRef::parse) {
+        let mut loaded = Loaded::default();
+        if let Some(seen) = person_as_seen(state, &caller.actor, &at, &mut loaded).await? {
+            filter.person_records = seen.records().into_iter().map(str::to_string).collect();
+        }
+    }
     Ok((scope, filter))
 }
 
@@ -174,7 +186,8 @@ pub async fn count(
     State(state): State<AppState>,
     Query(params): Query<CountParams>,
 ) -> Result<Json<QueueCount>, ApiError> {
-    let (scope, filter) = scope_and_filter(&caller, params.view.as_deref(), params.q.as_deref())?;
+    let (scope, filter) =
+        scope_and_filter(&state, &caller, params.view.as_deref(), params.q.as_deref()).await?;
     let now = Utc::now();
     let q = QueueQuery {
         viewer: viewer(&caller.actor, scope, state.policies.in_force_at(now)),

@@ -67,6 +67,7 @@ fn dimension(filter: &Filter, by: Option<GroupBy>) -> Option<Dimension> {
         || filter.assigned.is_some()
         || filter.mine
         || filter.reminder.is_some()
+        || filter.person.is_some()
         || filter.due_within.is_some()
         || filter.due_at_risk
         || filter.overdue

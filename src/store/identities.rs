@@ -8,59 +8,11 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use crate::domain::people::Role;
+use crate::domain::people::MentionRef;
 
 use super::people::{StoredMention, stored_mention};
 use super::records::corrupt;
 use super::{Store, StoreError};
-
-/// Where a mention is: its record, its role there and which of that role it is.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct MentionRef {
-    pub record_id: String,
-    pub role: Role,
-    pub position: usize,
-}
-
-impl MentionRef {
-    /// `INT-2026-000123.child0`, or `None` when the text is not one.
-    pub fn parse(text: &str) -> Option<MentionRef> {
-        let (record_id, slot) = text.rsplit_once('.')?;
-        let digits = slot.find(|c: char| c.is_ascii_digit())?;
-        let (role, position) = slot.split_at(digits);
-        let position: usize = position.parse().ok()?;
-        let valid_record = !record_id.is_empty()
-            && record_id.len() <= 40
-            && record_id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-');
-        (valid_record && position < 1000).then_some(MentionRef {
-            record_id: record_id.to_string(),
-            role: Role::parse(role)?,
-            position,
-        })
-    }
-
-    pub fn of(mention: &StoredMention) -> MentionRef {
-        MentionRef {
-            record_id: mention.record_id.clone(),
-            role: mention.role,
-            position: mention.position,
-        }
-    }
-}
-
-impl std::fmt::Display for MentionRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}.{}{}",
-            self.record_id,
-            self.role.as_str(),
-            self.position
-        )
-    }
-}
 
 /// A decision that two mentions are one person, and its undoing if it was undone.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 use sqlx::{Any, Row, Transaction};
 
 use crate::domain::model::Record;
-use crate::domain::people::{Mention, PersonRecord, Role, keys, mentions};
+use crate::domain::people::{Mention, MentionRef, PersonRecord, Role, keys, mentions};
 
 use super::records::{VALUES_PER_STATEMENT, WriteError, corrupt, placeholders};
 use super::{Backend, Store, StoreError};
@@ -18,6 +18,17 @@ pub struct StoredMention {
     pub role: Role,
     pub position: usize,
     pub person: PersonRecord,
+}
+
+impl StoredMention {
+    /// Where this mention is.
+    pub fn at(&self) -> MentionRef {
+        MentionRef {
+            record_id: self.record_id.clone(),
+            role: self.role,
+            position: self.position,
+        }
+    }
 }
 
 /// What the index holds of a record: who it names, and the organisation and assignee its

@@ -442,6 +442,15 @@ pub(super) fn conditions(
              SELECT record_id FROM reminders WHERE owner = {p2} AND done_at IS NULL)"
         ));
     }
+    // R-PERSON-1: the records the server found the person in, within the caller's sight.
+    if f.person.is_some() {
+        if f.person_records.is_empty() {
+            c.push("1 = 0".to_string());
+        } else {
+            let ids: Vec<String> = f.person_records.iter().map(|id| c.text(id)).collect();
+            c.push(format!("id IN ({})", ids.join(", ")));
+        }
+    }
     if let Some(reminder) = f.reminder {
         let owner = c.text(&v.user);
         let come = match reminder {
@@ -599,9 +608,11 @@ impl Store {
                     c.class.next_due(),
                     c.class.at_risk_from(),
                 );
-                // A user keeps few reminders open: those records are found first, then sorted.
+                // A user keeps few reminders open, and a person is in few records: those
+                // records are found first, then sorted.
                 let few = (sorts_few && matching.is_some_and(|n| n < FEW_TO_SORT))
-                    || q.filter.reminder.is_some();
+                    || q.filter.reminder.is_some()
+                    || q.filter.person.is_some();
                 let sql = if few {
                     // `|| ''` keeps the database from walking the sort order's index: the few
                     // matching ids are found through the filter's index, sorted, and only the

@@ -45,6 +45,47 @@ impl Role {
     }
 }
 
+/// Where a mention is: its record, its role there and which of that role it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MentionRef {
+    pub record_id: String,
+    pub role: Role,
+    pub position: usize,
+}
+
+impl MentionRef {
+    /// `INT-2026-000123.child0` (in any case: record ids are upper case, roles lower), or
+    /// `None` when the text is not one.
+    pub fn parse(text: &str) -> Option<MentionRef> {
+        let (record_id, slot) = text.rsplit_once('.')?;
+        let digits = slot.find(|c: char| c.is_ascii_digit())?;
+        let (role, position) = slot.split_at(digits);
+        let position: usize = position.parse().ok()?;
+        let valid_record = !record_id.is_empty()
+            && record_id.len() <= 40
+            && record_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        (valid_record && position < 1000).then_some(MentionRef {
+            record_id: record_id.to_ascii_uppercase(),
+            role: Role::parse(&role.to_ascii_lowercase())?,
+            position,
+        })
+    }
+}
+
+impl std::fmt::Display for MentionRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}.{}{}",
+            self.record_id,
+            self.role.as_str(),
+            self.position
+        )
+    }
+}
+
 /// One person named by a record: in which role, which of them (0 for the first), and who.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {

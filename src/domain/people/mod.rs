@@ -10,6 +10,6 @@ pub mod normalise;
 pub mod score;
 
 pub use blocking::keys;
-pub use mentions::{Mention, Role, mentions};
+pub use mentions::{Mention, MentionRef, Role, mentions};
 pub use model::{Address, Dob, PersonRecord, Sex};
 pub use score::{Band, Cap, Explanation, Field, FieldReason, MatchWeights, Reason, compare};

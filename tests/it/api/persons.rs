@@ -460,3 +460,75 @@ async fn r_pattern_1_a_clients_third_incident_in_90_days_prompts_a_second_look_a
     })
     .await;
 }
+
+fn ids_of(page: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = page["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn r_person_1_the_queue_filters_the_records_of_one_person_as_the_caller_sees_them() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let alice = Persona::Practitioner;
+        let carol = Persona::CsoDelegate;
+        let intake = api
+            .create_intake(alice, &intake_of("Casey Brown", "2018-03-10"))
+            .await;
+        let mut incident = fixtures::incident();
+        incident.clients = vec![fixtures::person("Casey Browne", "2018-03-10")];
+        let own = api.create_incident(carol, &incident).await;
+        api.create_intake(alice, &intake_of("Someone Else", "2011-01-01"))
+            .await;
+        merge(&api, &format!("{intake}.child0"), &format!("{own}.client0")).await;
+
+        let queue = |persona, q: String| {
+            let api = &api;
+            async move {
+                api.get(persona, &format!("/v1/queue?view=all&q={q}"))
+                    .await
+                    .expect(200, "the queue")
+            }
+        };
+        let mut both = vec![intake.clone(), own.clone()];
+        both.sort();
+        assert_eq!(
+            ids_of(&queue(alice, format!("person:{intake}.child0")).await),
+            both
+        );
+        assert_eq!(
+            ids_of(&queue(alice, format!("person:{own}.client0")).await),
+            both
+        );
+        // Carol reaches her client's records only; through a hidden mention, nothing,
+        // as through one that does not exist (R-PRIV-8).
+        assert_eq!(
+            ids_of(&queue(carol, format!("person:{own}.client0")).await),
+            vec![own.clone()]
+        );
+        let hidden = queue(carol, format!("person:{intake}.child0")).await;
+        let absent = queue(carol, "person:INT-2026-999999.child0".to_string()).await;
+        assert_eq!(hidden, absent);
+        assert_eq!(ids_of(&hidden), Vec::<String>::new());
+        let count = api
+            .get(
+                alice,
+                &format!("/v1/queue/count?view=all&q=person:{own}.client0"),
+            )
+            .await
+            .expect(200, "the count");
+        assert_eq!(count["count"], json!(2));
+
+        let wrong = api.get(alice, "/v1/queue?q=person:casey").await;
+        assert_eq!(wrong.status.as_u16(), 400, "{}", wrong.body);
+        assert!(wrong.body.contains("person:casey"), "{}", wrong.body);
+        api.stop().await;
+    })
+    .await;
+}
