@@ -2144,3 +2144,56 @@ fn a_page_overtaken_by_another_view_is_dropped() {
     );
     assert!(s.queue.rows.is_empty(), "the All page is the queue's");
 }
+
+/// R-PERSON-1, R-PATTERN-1, R-INT-REREPORT-3: the record's Details tab says who is in other
+/// records, a client's pattern of incidents and a child's earlier reports in cims.
+#[test]
+fn details_show_a_persons_other_records_their_pattern_and_earlier_reports() {
+    let mut view = record_view(false);
+    view.people = vec![cims::wire::RecordPerson {
+        person: "INC-2026-000001.client0".into(),
+        role: "client".into(),
+        position: 0,
+        records: 4,
+        earlier_reports: Vec::new(),
+        pattern: Some(cims::wire::IncidentPattern {
+            incidents: vec![
+                "INC-2026-000001".into(),
+                "INC-2026-000002".into(),
+                "INC-2026-000003".into(),
+            ],
+            window_days: 90,
+        }),
+    }];
+    let mut s = state(false);
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Record(view.clone()));
+    let shown = screen(&mut s, 120, 40);
+    assert!(
+        shown.contains(
+            "Pattern   client 1: 3 incidents in 90 days; reconsider impact (R-PATTERN-1)"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Person    client 1 is in 4 records: person:INC-2026-000001.client0"),
+        "{shown}"
+    );
+
+    view.people = vec![cims::wire::RecordPerson {
+        person: "INT-2026-000009.child0".into(),
+        role: "child".into(),
+        position: 0,
+        records: 1,
+        earlier_reports: vec!["INT-2026-000005".into(), "INT-2026-000002".into()],
+        pattern: None,
+    }];
+    update(&mut s, Msg::Record(view));
+    let shown = screen(&mut s, 120, 40);
+    assert!(
+        shown.contains("Reports   child 1: 2 earlier in cims (INT-2026-000005, INT-2026-000002)"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Pattern"), "{shown}");
+    assert!(!shown.contains("is in 1 records"), "{shown}");
+}

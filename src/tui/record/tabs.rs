@@ -89,6 +89,50 @@ pub(super) fn details(view: &RecordView, context: &Context) -> Vec<Line<'static>
             Span::raw(format!("{} ({what})", view.links.join(", "))),
         ));
     }
+    lines.extend(people(view, context));
+    lines
+}
+
+/// The record's people seen across records (R-PERSON-1): those in other records too, with
+/// the earlier reports on a child (R-INT-REREPORT-3) and a client's pattern of incidents
+/// (R-PATTERN-1), which asks the delegate to look at the impact again.
+fn people(view: &RecordView, context: &Context) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for person in &view.people {
+        let who = format!("{} {}", person.role, person.position + 1);
+        if let Some(pattern) = &person.pattern {
+            lines.push(Line::from(vec![
+                Span::raw(format!("{:<10}", "Pattern")),
+                Span::styled(
+                    format!(
+                        "{who}: {} incidents in {} days; reconsider impact (R-PATTERN-1)",
+                        pattern.incidents.len(),
+                        pattern.window_days
+                    ),
+                    context.theme.due_soon,
+                ),
+            ]));
+        }
+        if !person.earlier_reports.is_empty() {
+            lines.push(field(
+                "Reports",
+                Span::raw(format!(
+                    "{who}: {} earlier in cims ({})",
+                    person.earlier_reports.len(),
+                    person.earlier_reports.join(", ")
+                )),
+            ));
+        }
+        if person.records > 1 {
+            lines.push(field(
+                "Person",
+                Span::raw(format!(
+                    "{who} is in {} records: person:{}",
+                    person.records, person.person
+                )),
+            ));
+        }
+    }
     lines
 }
 
