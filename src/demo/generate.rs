@@ -192,6 +192,8 @@ pub struct Planned {
     pub new: NewRecord,
     pub created_at: DateTime<Utc>,
     pub progress: Progress,
+    /// Who its people are across records (R-PERSON-1).
+    pub named: Vec<super::families::Named>,
 }
 
 fn name(rng: &mut Rng) -> String {
@@ -755,6 +757,7 @@ pub fn plan(
         Details::Incident(incident(&mut rng, started_at, author, policy, trend))
     };
     started(&mut details, started_at);
+    let named = super::families::write_family(&mut details, seed, index, now);
     let created_at = (started_at + Duration::minutes(rng.between(5, 90))).min(now);
     Some(Planned {
         author: author.clone(),
@@ -765,6 +768,7 @@ pub fn plan(
         },
         created_at,
         progress,
+        named,
     })
 }
 

@@ -2,6 +2,7 @@
 //! and the demo world: organisations, users of every kind, and their records.
 
 pub mod coherence;
+pub mod families;
 pub mod generate;
 pub mod story;
 
@@ -12,10 +13,12 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::actor::{Actor, OrgKind, Role};
 use crate::domain::events::Event;
+use crate::domain::people::MentionRef;
 use crate::domain::policy::PolicySet;
 use crate::domain::refusal::Refusal;
-use crate::store::{NewUser, Organisation, Store, StoreError, WriteError, id_prefix};
+use crate::store::{NewLink, NewUser, Organisation, Store, StoreError, WriteError, id_prefix};
 
+use families::Who;
 use generate::{Planned, Rng};
 
 /// One of the demo's people.
@@ -259,7 +262,8 @@ pub async fn seed_records(
 ) -> Result<(), DemoError> {
     let shared = Arc::new((people.to_vec(), policies.clone()));
     let mut written = 0;
-    let mut writing: Option<Vec<Vec<Event>>> = None;
+    let mut writing: Option<(Vec<Vec<Event>>, Vec<NewLink>)> = None;
+    let mut first_seen: BTreeMap<Who, String> = BTreeMap::new();
     for start in (0..count).step_by(BATCH) {
         let end = (start + BATCH).min(count);
         let plans = plans(
@@ -270,29 +274,87 @@ pub async fn seed_records(
             policies.in_force_at(now),
         );
         let ids = reserve_ids(store, &plans).await?;
+        let links = decisions(&plans, &ids, &mut first_seen, seed, now);
         let shared = shared.clone();
         let acting = tokio::task::spawn_blocking(move || {
             let (people, policies) = &*shared;
             act_out(plans, ids, people, policies, seed, now)
         });
-        if let Some(histories) = writing.take() {
+        if let Some((histories, links)) = writing.take() {
             written += histories.len();
             store.import_many(histories, now, policies).await?;
+            store.import_links(&links).await?;
             progress(written);
         }
         writing = Some(match acting.await {
-            Ok(histories) => histories?,
+            Ok(histories) => (histories?, links),
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(e) => return Err(StoreError::Corrupt(format!("acting out records: {e}")).into()),
         });
     }
-    if let Some(histories) = writing {
+    if let Some((histories, links)) = writing {
         written += histories.len();
         store.import_many(histories, now, policies).await?;
+        store.import_links(&links).await?;
         progress(written);
     }
     store.analyze().await?;
     Ok(())
+}
+
+/// Why the demo's practitioners decided a child or parent was one they knew.
+const REASONS: &[&str] = &[
+    "Same child: date of birth and school confirmed with the mother",
+    "Same family: address and parents match the earlier report",
+    "Confirmed with the carer: the same young person, known by a nickname",
+    "CRIS number matches; the name was misspelt at intake",
+];
+
+/// The practitioners' decisions that a person in these records is one named before
+/// (R-PERSON-2): most repeats are decided, the rest left for matching to propose. The
+/// first record to name someone is the one later ones are joined to.
+fn decisions(
+    plans: &[(u64, Planned)],
+    ids: &[String],
+    first_seen: &mut BTreeMap<Who, String>,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> Vec<NewLink> {
+    let mut links = Vec::new();
+    for ((index, planned), id) in plans.iter().zip(ids) {
+        let mut rng = Rng::for_record(seed ^ 0xDEC1_DED0, *index);
+        for named in &planned.named {
+            let at = MentionRef {
+                record_id: id.clone(),
+                role: named.role,
+                position: named.position,
+            }
+            .to_string();
+            match first_seen.get(&named.who) {
+                None => {
+                    first_seen.insert(named.who, at);
+                }
+                Some(first) if rng.chance(families::DECIDED_PERCENT) => {
+                    // A protective intervener decides, who may see both records.
+                    let actor = if planned.author.protective_intervener {
+                        planned.author.user.clone()
+                    } else {
+                        "alice".to_string()
+                    };
+                    links.push(NewLink {
+                        a: at,
+                        b: first.clone(),
+                        actor,
+                        at: (planned.created_at + chrono::Duration::minutes(rng.between(10, 240)))
+                            .min(now),
+                        reason: rng.pick(REASONS).to_string(),
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    links
 }
 
 /// The plans of records `indices` of `seed`, with their indices.

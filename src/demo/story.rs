@@ -35,6 +35,7 @@ pub fn live(
         new,
         created_at,
         progress,
+        ..
     } = planned;
     let create = Command::Create {
         id,

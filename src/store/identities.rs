@@ -11,7 +11,7 @@ use sqlx::Row;
 use crate::domain::people::MentionRef;
 
 use super::people::{StoredMention, stored_mention};
-use super::records::corrupt;
+use super::records::{VALUES_PER_STATEMENT, corrupt, placeholders};
 use super::{Store, StoreError};
 
 /// A decision that two mentions are one person, and its undoing if it was undone.
@@ -77,7 +77,41 @@ fn link_of(row: &sqlx::any::AnyRow) -> Result<PersonLink, StoreError> {
     })
 }
 
+/// A decision written in bulk (the demo's practitioners' decisions).
+#[derive(Debug, Clone)]
+pub struct NewLink {
+    pub a: String,
+    pub b: String,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
 impl Store {
+    /// Write decisions made elsewhere, as they were made.
+    pub async fn import_links(&self, links: &[NewLink]) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for chunk in links.chunks(VALUES_PER_STATEMENT / 5) {
+            let sql = format!(
+                "INSERT INTO person_links (a, b, actor, at, reason) VALUES {}",
+                placeholders(self.backend, chunk.len(), 5)
+            );
+            // Only placeholders are generated: every value is bound.
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for link in chunk {
+                query = query
+                    .bind(link.a.as_str())
+                    .bind(link.b.as_str())
+                    .bind(link.actor.as_str())
+                    .bind(link.at.to_rfc3339())
+                    .bind(link.reason.as_str());
+            }
+            query.execute(&mut **tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The mention at `at`, if the record names someone there.
     pub async fn mention(&self, at: &MentionRef) -> Result<Option<StoredMention>, StoreError> {
         let row = sqlx::query(

@@ -33,7 +33,7 @@ pub use audit::AuditEntry;
 pub use feed::FeedEvent;
 pub use handovers::{Acknowledged, Addressee, StoredHandover};
 pub use idempotency::Stored;
-pub use identities::{PersonLink, Undone};
+pub use identities::{NewLink, PersonLink, Undone};
 pub use people::{MentionSight, StoredMention};
 pub use queue::{Page, QueueError, QueueQuery, QueueRow, Scope, SortKey, Viewer};
 pub use records::{

@@ -386,3 +386,115 @@ fn demo_records_are_coherent_at_the_default_seed_and_three_others() {
         );
     }
 }
+
+/// R-PERSON-1, R-PERSON-2: the demo's children come back in later reports and incidents,
+/// written as callers give them (misspelt, a nickname, a date of birth unknown or swapped,
+/// moved house); siblings and twins are in one report; matching finds the repeats and
+/// never bands twins likely.
+#[test]
+fn demo_children_come_back_written_otherwise_and_matching_finds_them_but_not_twins() {
+    use cims::domain::people::{Band, Role, compare, mentions};
+    use std::collections::BTreeMap;
+    let now = melb("2026-11-24 15:00");
+    let policies = PolicySet::embedded().expect("policy");
+    let weights = &policies.in_force_at(now).matching;
+    let people = demo::people();
+    let plans: Vec<(u64, Planned)> =
+        demo::plans(7, 0..RECORDS, now, &people, policies.in_force_at(now));
+    let named: Vec<Vec<_>> = plans.iter().map(|(_, p)| p.named.clone()).collect();
+    let records = records(&stories(7, RECORDS, now));
+    assert_eq!(records.len(), named.len());
+
+    let mut by_who: BTreeMap<_, Vec<cims::domain::people::PersonRecord>> = BTreeMap::new();
+    let mut twins = Vec::new();
+    for (record, named) in records.iter().zip(&named) {
+        let found = mentions(record);
+        for n in named {
+            let person = found
+                .iter()
+                .find(|m| m.role == n.role && m.position == n.position)
+                .map(|m| m.person.clone())
+                .expect("every named person is a mention");
+            by_who.entry(n.who).or_default().push(person);
+        }
+        let children: Vec<_> = found.iter().filter(|m| m.role == Role::Child).collect();
+        for (i, a) in children.iter().enumerate() {
+            for b in &children[i + 1..] {
+                if a.person.dob == b.person.dob
+                    && a.person.family_name == b.person.family_name
+                    && a.person.dob != cims::domain::people::Dob::Unknown
+                {
+                    twins.push((a.person.clone(), b.person.clone()));
+                }
+            }
+        }
+    }
+    let repeated: Vec<_> = by_who.values().filter(|v| v.len() > 1).collect();
+    assert!(
+        repeated.len() * 10 > by_who.len(),
+        "{} of {} people in more than one record",
+        repeated.len(),
+        by_who.len()
+    );
+    assert!(
+        by_who.values().any(|v| v.len() >= 4),
+        "someone comes back often"
+    );
+    let written_otherwise = repeated
+        .iter()
+        .filter(|v| {
+            v.iter()
+                .any(|p| p.given_names != v[0].given_names || p.family_name != v[0].family_name)
+        })
+        .count();
+    assert!(written_otherwise > 0, "some repeats are spelt otherwise");
+    assert!(!twins.is_empty(), "twins are reported together");
+
+    let (mut pairs, mut found) = (0, 0);
+    for people in &repeated {
+        for later in &people[1..] {
+            pairs += 1;
+            found += usize::from(compare(&people[0], later, weights).band != Band::Unlikely);
+        }
+    }
+    assert!(
+        found * 100 >= pairs * 95,
+        "matching finds {found} of {pairs} repeats"
+    );
+    for (a, b) in &twins {
+        assert_ne!(
+            compare(a, b, weights).band,
+            Band::Likely,
+            "twins {a:?} {b:?}"
+        );
+    }
+}
+
+/// R-PERSON-2: the demo's practitioners have decided most repeats are the people they
+/// knew; the decisions are stored with who made them, and a person is then every record
+/// they appear in.
+#[tokio::test]
+async fn the_demo_stores_practitioners_decisions_that_repeats_are_one_person() {
+    support::for_each_db(|url| async move {
+        let store = Store::open(&url).await.expect("open");
+        let policies = std::sync::Arc::new(PolicySet::embedded().expect("policy"));
+        demo::seed(&store, &policies, 7, 600, Utc::now(), &mut |_| {})
+            .await
+            .expect("seed");
+        let links: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT a, b, actor FROM person_links ORDER BY id")
+                .fetch_all(store.pool())
+                .await
+                .expect("links");
+        assert!(links.len() > 20, "{} decisions", links.len());
+        let staff: BTreeSet<String> = demo::people().into_iter().map(|a| a.user).collect();
+        for (a, b, actor) in &links {
+            assert!(staff.contains(actor), "{actor}");
+            for end in [a, b] {
+                let at = cims::domain::people::MentionRef::parse(end).expect("a mention");
+                assert!(store.mention(&at).await.expect("read").is_some(), "{end}");
+            }
+        }
+    })
+    .await;
+}
