@@ -202,7 +202,7 @@ impl Family {
         };
         Family {
             name,
-            mother: *rng.pick(&PARENT_GIVEN[..8]),
+            mother: PARENT_GIVEN[rng.below(8) as usize],
             father: rng.chance(60).then(|| *rng.pick(&PARENT_GIVEN[6..])),
             status,
             before: address(&mut rng),
