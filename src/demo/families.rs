@@ -324,11 +324,16 @@ pub fn write_family(
     match details {
         Details::Intake(intake) => {
             let at = intake.received_at;
-            let mut members: Vec<usize> = (0..family.children.len())
-                .filter(|_| rng.chance(85))
+            // Children born by the day of the report; most of them are in it.
+            let born: Vec<usize> = (0..family.children.len())
+                .filter(|&m| family.children[m].born < at.date_naive())
                 .collect();
+            let Some(&eldest) = born.first() else {
+                return named;
+            };
+            let mut members: Vec<usize> = born.into_iter().filter(|_| rng.chance(85)).collect();
             if members.is_empty() {
-                members.push(0);
+                members.push(eldest);
             }
             let generated = std::mem::take(&mut intake.children);
             for (position, member) in members.into_iter().enumerate() {
