@@ -193,29 +193,91 @@ async fn run(label: &str, url: &str, records: usize) {
     })
     .collect();
     for (persona, token) in [("PI", &pi_token), ("CSO", &cso_token)] {
-        let mut times = Vec::new();
-        for _ in 0..2 {
-            for body in &sought {
-                let started = Instant::now();
-                let response = client
-                    .post(format!("{base}/v1/people/candidates"))
-                    .bearer_auth(token.as_str())
-                    .json(body)
-                    .send()
-                    .await
-                    .expect("candidates");
-                assert_eq!(response.status(), 200, "candidates {body}");
-                let _ = response.bytes().await.expect("body");
-                times.push(started.elapsed());
-            }
-        }
-        times.sort();
+        let times = posted(
+            &client,
+            &format!("{base}/v1/people/candidates"),
+            token,
+            &sought,
+        )
+        .await;
         let name = format!("candidates for a new person ({persona})");
         println!(
             "{label}: {name:<49} p50 {:>9}  p99 {:>9}",
             ms(measure::percentile(&times, 0.50)),
             ms(measure::percentile(&times, 0.99))
         );
+    }
+    // People search as the app's `P` asks it: a name alone, the widest a search gets.
+    let by_name: Vec<serde_json::Value> = sought
+        .iter()
+        .map(|b| serde_json::json!({ "given_names": b["given_names"], "family_name": b["family_name"] }))
+        .collect();
+    for (persona, token) in [("PI", &pi_token), ("CSO", &cso_token)] {
+        let times = posted(
+            &client,
+            &format!("{base}/v1/people/candidates"),
+            token,
+            &by_name,
+        )
+        .await;
+        let name = format!("people search by name alone ({persona})");
+        println!(
+            "{label}: {name:<49} p50 {:>9}  p99 {:>9}",
+            ms(measure::percentile(&times, 0.50)),
+            ms(measure::percentile(&times, 0.99))
+        );
+    }
+    // A person's timeline, and a record's view with its people across records: people
+    // practitioners decided are one, reached from their later mention.
+    let linked: Vec<(String,)> = sqlx::query_as("SELECT a FROM person_links ORDER BY id LIMIT 100")
+        .fetch_all(store.pool())
+        .await
+        .expect("decisions");
+    for (persona, token) in [("PI", &pi_token), ("CSO", &cso_token)] {
+        let mut times = Vec::new();
+        let mut views = Vec::new();
+        for (mention,) in linked.iter().chain(&linked) {
+            let started = Instant::now();
+            let response = client
+                .get(format!("{base}/v1/people/{mention}"))
+                .bearer_auth(token.as_str())
+                .send()
+                .await
+                .expect("person");
+            assert!(
+                [200, 404].contains(&response.status().as_u16()),
+                "person {mention}"
+            );
+            let _ = response.bytes().await.expect("body");
+            times.push(started.elapsed());
+            let record = mention.split('.').next().unwrap_or_default();
+            let started = Instant::now();
+            let response = client
+                .get(format!("{base}/v1/records/{record}"))
+                .bearer_auth(token.as_str())
+                .send()
+                .await
+                .expect("record");
+            assert!(
+                [200, 404].contains(&response.status().as_u16()),
+                "record {record}"
+            );
+            let _ = response.bytes().await.expect("body");
+            views.push(started.elapsed());
+        }
+        times.sort();
+        views.sort();
+        for (what, times) in [
+            ("person timeline", &times),
+            ("record view with its people", &views),
+        ] {
+            let name = format!("{what} ({persona})");
+            println!(
+                "{label}: {name:<49} p50 {:>9}  p99 {:>9}",
+                ms(measure::percentile(times, 0.50)),
+                ms(measure::percentile(times, 0.99))
+            );
+        }
     }
     // The most recent days of records that one export holds (at most 20,000 rows).
     let export_query = export_filter(&client, &base, &pi_token, now).await;
@@ -301,6 +363,33 @@ async fn export_filter(
         return within(scope, low);
     }
     panic!("every view holds more than one export on the most recent day");
+}
+
+/// The times of POSTing each body to `url`, twice over, sorted.
+async fn posted(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    bodies: &[serde_json::Value],
+) -> Vec<Duration> {
+    let mut times = Vec::new();
+    for _ in 0..2 {
+        for body in bodies {
+            let started = Instant::now();
+            let response = client
+                .post(url)
+                .bearer_auth(token)
+                .json(body)
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(response.status(), 200, "{url} {body}");
+            let _ = response.bytes().await.expect("body");
+            times.push(started.elapsed());
+        }
+    }
+    times.sort();
+    times
 }
 
 /// p50 and p99 of `requests` GETs of `url`.
