@@ -732,7 +732,8 @@ async fn an_incident_s_new_allegation_is_registered_from_it_and_linked() {
 }
 
 /// R-PERSON-1, in a terminal: `P`, a name spelt otherwise and a date of birth, and the
-/// child of an earlier report is found with the reasons.
+/// child of an earlier report is found with the reasons; `enter` shows the child's
+/// timeline, and `enter` on its record opens the report.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn people_search_finds_a_child_spelt_otherwise() {
     let (_db_dir, api) = server_on_sqlite().await;
@@ -751,9 +752,15 @@ async fn people_search_finds_a_child_spelt_otherwise() {
     })
     .await;
     pty.keys("\r");
+    pty.wait_for("the child's timeline", |s| {
+        s.contains("Records · 1, newest first") && s.contains("Casey Brown")
+    })
+    .await;
+    pty.keys("\r");
     pty.wait_for("the report open", |s| s.contains(&format!("{intake} ─")))
         .await;
     pty.keys("q");
     pty.quit().await;
     api.stop().await;
 }
+
