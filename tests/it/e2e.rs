@@ -778,9 +778,11 @@ fn intake_naming(name: &str, dob: &str) -> cims::domain::model::Intake {
 
 /// R-PERSON-2, in a terminal: a child searched for, their timeline opened, the report
 /// that spells them otherwise proposed under who else this may be; `s` on it with a reason
-/// merges them, and the timeline shows both reports and the decision.
+/// merges them, and the timeline shows both reports and the decision; `u` on the decision
+/// with a reason undoes it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn r_person_2_a_child_is_merged_with_a_candidate_on_their_timeline_with_a_reason() {
+async fn r_person_2_a_child_is_merged_with_a_candidate_on_their_timeline_with_a_reason_and_undone()
+{
     let (_db_dir, api) = server_on_sqlite().await;
     let me = Persona::Practitioner;
     let first = api.create_intake(me, &fixtures::intake()).await;
@@ -841,6 +843,18 @@ async fn r_person_2_a_child_is_merged_with_a_candidate_on_their_timeline_with_a_
         person["history"][0]["reason"],
         serde_json::json!("Same school and mother; spelt otherwise")
     );
+    // The decision undone, with a reason: one report again, both decisions kept.
+    pty.keys("G");
+    pty.keys("u");
+    pty.wait_for("the reason asked", |s| s.contains("undo merge"))
+        .await;
+    pty.keys("Cousins, says the mother\r");
+    pty.wait_for("one report again", |s| {
+        s.contains("Records · 1, newest first")
+            && s.contains("(undone since)")
+            && s.contains("unmerged by alice")
+    })
+    .await;
     // Back to the search, to the queue, and out.
     pty.keys("\x1b");
     pty.wait_for("the search again", |s| s.contains("Search:"))

@@ -236,10 +236,11 @@ fn items(screen: &PersonScreen, view: &PersonView, context: &Context) -> Vec<Ite
             at: at(row),
             lines: vec![other_line(c)],
             parts: other_parts(c),
-            reasons: if selected == Some(row) {
-                match_reasons(c)
-            } else {
-                Vec::new()
+            // The reasons compare names and dates of birth: identifying.
+            reasons: match (selected == Some(row), context.privacy) {
+                (false, _) => Vec::new(),
+                (true, false) => match_reasons(c),
+                (true, true) => vec![BLANKED.to_string()],
             },
         }
     }));
