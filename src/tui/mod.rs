@@ -2,10 +2,11 @@
 //! model, `update` the only place it changes, `view` draws it and changes nothing.
 //!
 //! Organised by screen: each of `queue`, `record`, `trends`, `actions`, `since`, `handover`,
-//! `reminders`, `people`, `person`, `forms` and `help` owns its state, update and view. Screens never call each other: they reply with
-//! messages and effects, and `app` composes them. Below the screens sit the pieces they
-//! share (the action registry, keymap, theme, config, messages, the read-only context and
-//! the layout helpers); above `app` sits the `driver`.
+//! `reminders`, `people`, `person`, `forms` and `help` owns its state, update and view.
+//! Screens never call each other: they reply with messages and effects, and `app` composes
+//! them. Below the screens sit the pieces they share (the action registry, keymap, theme,
+//! config, messages, the read-only context and the layout helpers); above `app` sits the
+//! `driver`.
 
 pub mod action;
 pub mod config;
