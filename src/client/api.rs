@@ -16,8 +16,8 @@ use crate::domain::commands::Command;
 use crate::domain::policy::Policy;
 use crate::wire::{
     Analytics, AnalyticsCount, CSV_HEADER, CreateRecord, ErrorBody, ExportFormat, ExportRequest,
-    History, Holidays, LearningActions, LoginRequest, LoginResponse, Me, QueuePage, QueueRow,
-    RecordView,
+    History, Holidays, LearningActions, LoginRequest, LoginResponse, Me, MergePeople, PersonView,
+    QueuePage, QueueRow, RecordView, UndoMerge,
 };
 
 use super::sanitize::clean_value;
@@ -470,6 +470,62 @@ impl Client {
         execute(&self.base, request).await
     }
 
+    /// `GET /v1/people/{id}`: a person, through any of their mentions
+    /// (`INT-2026-000123.child0`), as the caller may see them (R-PERSON-1).
+    pub async fn person(&self, id: &str) -> Result<PersonView, ClientError> {
+        let request = self.authorised(
+            self.http
+                .get(self.url(&format!("/v1/people/{}", encode(id)))),
+        );
+        let view = people_call(&self.base, request).await?;
+        check_person(&view, id)?;
+        Ok(view)
+    }
+
+    /// `POST /v1/people/{id}/merge`: the practitioner decides that `with` is the person
+    /// `id`, for `reason` (R-PERSON-2). The answer is the person `id` as they are now.
+    pub async fn merge_people(
+        &self,
+        id: &str,
+        with: &str,
+        reason: &str,
+    ) -> Result<PersonView, ClientError> {
+        let request = self
+            .authorised(
+                self.http
+                    .post(self.url(&format!("/v1/people/{}/merge", encode(id)))),
+            )
+            .json(&MergePeople {
+                with: with.to_string(),
+                reason: reason.to_string(),
+            });
+        let view = people_call(&self.base, request).await?;
+        check_person(&view, id)?;
+        Ok(view)
+    }
+
+    /// `POST /v1/people/merges/{merge}/undo`: the decision `merge` is undone, for `reason`.
+    /// The answer is the person on the first side of the merge, as they are now.
+    pub async fn undo_merge(&self, merge: i64, reason: &str) -> Result<PersonView, ClientError> {
+        let request = self
+            .authorised(
+                self.http
+                    .post(self.url(&format!("/v1/people/merges/{merge}/undo"))),
+            )
+            .json(&UndoMerge {
+                reason: reason.to_string(),
+            });
+        let view: PersonView = people_call(&self.base, request).await?;
+        check_person(&view, &view.id)?;
+        if !view.history.iter().any(|e| e.merge == merge) {
+            return Err(ClientError::BadResponse(format!(
+                "person {}: merge {merge} is not in their history",
+                view.id
+            )));
+        }
+        Ok(view)
+    }
+
     /// `GET /v1/reminders`: the user's open reminders, soonest first.
     pub async fn reminders(&self) -> Result<crate::wire::Reminders, ClientError> {
         self.get("/v1/reminders").await
@@ -606,6 +662,60 @@ async fn execute<T: DeserializeOwned>(
         return Err(error_from(status, &body));
     }
     decode(&body)
+}
+
+/// A people call: no such person or merge (404), and one person already or undone
+/// already (409), are refusals in the server's words.
+async fn people_call<T: DeserializeOwned>(
+    base: &str,
+    request: RequestBuilder,
+) -> Result<T, ClientError> {
+    let response = request.send().await.map_err(|e| offline(base, &e))?;
+    let status = response.status();
+    let body = read_body(base, response).await?;
+    if status.is_success() {
+        return decode(&body);
+    }
+    let said = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| serde_json::from_value::<ErrorBody>(clean_value(v)).ok());
+    match (status.as_u16(), said) {
+        (404 | 409, Some(said)) => Err(ClientError::Refused {
+            rule: said.rule,
+            message: said.message,
+            field: said.field,
+        }),
+        _ => Err(error_from(status, &body)),
+    }
+}
+
+/// The person is the one asked for, their records are newest first, and their history
+/// is merges (`merged`) and undoings (`unmerged`) of merges it holds, oldest first.
+fn check_person(view: &PersonView, asked: &str) -> Result<(), ClientError> {
+    let bad = |what: String| Err(ClientError::BadResponse(format!("person {asked}: {what}")));
+    if view.id != asked {
+        return bad(format!("the answer is person {}", view.id));
+    }
+    if view.records.windows(2).any(|w| w[0].at < w[1].at) {
+        return bad("records are not newest first".to_string());
+    }
+    if view.history.windows(2).any(|w| w[0].at > w[1].at) {
+        return bad("the history is not oldest first".to_string());
+    }
+    for (i, event) in view.history.iter().enumerate() {
+        let made = || {
+            view.history[..i]
+                .iter()
+                .any(|e| e.merge == event.merge && e.action == "merged")
+        };
+        match event.action.as_str() {
+            "merged" => {}
+            "unmerged" if made() => {}
+            "unmerged" => return bad(format!("merge {} is undone but never made", event.merge)),
+            other => return bad(format!("a history event reads {other:?}")),
+        }
+    }
+    Ok(())
 }
 
 /// Every group has a count per period, and hidden counts read `<N`.

@@ -45,6 +45,8 @@ pub enum Action {
     LinkIncident,
     NewAllegation,
     People,
+    SamePerson,
+    UndoMerge,
     Refresh,
     Trends,
     LearningActions,
@@ -59,6 +61,8 @@ pub enum Scope {
     Everywhere,
     Queue,
     Record,
+    /// A person's timeline.
+    Person,
 }
 
 pub struct ActionDef {
@@ -393,6 +397,22 @@ pub const REGISTRY: &[ActionDef] = &[
         "People: who a child or parent may already be, by name (similar spellings too) and date of birth",
         &["P"],
         Scope::Everywhere,
+        None,
+    ),
+    def(
+        Action::SamePerson,
+        "same_person",
+        "Timeline: merge the highlighted candidate into this person, with a reason",
+        &["s"],
+        Scope::Person,
+        None,
+    ),
+    def(
+        Action::UndoMerge,
+        "undo_merge",
+        "Timeline: undo the highlighted merge, with a reason",
+        &["u"],
+        Scope::Person,
         None,
     ),
     def(

@@ -242,6 +242,39 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 Ok(found) => Msg::Candidates(Box::new(found)),
                 Err(e) => Msg::Failed(e.to_string()),
             },
+            Effect::LoadPerson { id } => match client.person(&id).await {
+                Ok(view) => Msg::Person(Box::new(view)),
+                Err(e) => Msg::Failed(e.to_string()),
+            },
+            Effect::PersonCandidates { person, find } => match client.candidates(&find).await {
+                Ok(found) => Msg::PersonCandidates {
+                    person,
+                    found: Box::new(found),
+                },
+                Err(e) => Msg::Failed(format!("who else this may be: {e}")),
+            },
+            Effect::MergePeople {
+                person,
+                with,
+                reason,
+            } => match client.merge_people(&person, &with, &reason).await {
+                Ok(view) => Msg::PeopleMerged(Box::new(view)),
+                Err(e) => Msg::Failed(format!("not merged: {e}")),
+            },
+            Effect::UndoMerge {
+                person,
+                merge,
+                reason,
+            } => match client.undo_merge(merge, &reason).await {
+                // The answer is the person on the merge's first side: the timeline shown
+                // may be the other's, read again.
+                Ok(view) if view.id == person => Msg::MergeUndone(Box::new(view)),
+                Ok(_) => match client.person(&person).await {
+                    Ok(view) => Msg::MergeUndone(Box::new(view)),
+                    Err(e) => Msg::Failed(format!("merge {merge} undone; {e}")),
+                },
+                Err(e) => Msg::Failed(format!("not undone: {e}")),
+            },
             Effect::LoadReminders => match client.reminders().await {
                 Ok(data) => Msg::Reminders(Box::new(data)),
                 Err(e) => Msg::Failed(e.to_string()),

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use serde_json::Value;
 
 use super::context::Context;
+use crate::wire::Candidate;
 
 /// The marker drawn for a value the caller may not see.
 pub const MASKED: &str = "▒▒▒ protected";
@@ -174,6 +175,44 @@ pub fn event_line(event: &Value) -> String {
         None => (kind, detail),
     };
     format!("{at:<16} {by:<10} {kind}{detail}")
+}
+
+/// Why matching proposed a person, a line a field — `family name near (smith ~ smyth)` —
+/// and the cap that kept twins and siblings from likely, if it did (R-PERSON-2).
+pub fn match_reasons(candidate: &Candidate) -> Vec<String> {
+    let reason = |field: &Value| {
+        let text = |k: &str| {
+            field
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let detail = field
+            .get("detail")
+            .and_then(Value::as_str)
+            .map_or(String::new(), |d| format!(", {d}"));
+        format!(
+            "{} {} ({} ~ {}{detail})",
+            text("field").replace('_', " "),
+            text("reason"),
+            text("left"),
+            text("right")
+        )
+    };
+    let explanation = &candidate.explanation;
+    let mut lines: Vec<String> = explanation
+        .get("fields")
+        .and_then(Value::as_array)
+        .map(|fields| fields.iter().map(reason).collect())
+        .unwrap_or_default();
+    if explanation.get("capped").is_some_and(|v| !v.is_null()) {
+        lines.push(
+            "never likely: same family and birth date or address, other given names (twins or siblings)"
+                .to_string(),
+        );
+    }
+    lines
 }
 
 /// A screen that is a list of entries of several lines each, in a focused box: scrolled so

@@ -1,12 +1,12 @@
 //! The terminal app (DESIGN §7): the Elm architecture with effects as data. `State` is the
 //! model, `update` the only place it changes, `view` draws it and changes nothing.
 //!
-//! Organised by screen: each of `queue`, `record`, `trends`, `actions`, `since`, `handover`, `forms` and
-//! `help`
-//! owns its state, update and view. Screens never call each other: they reply with
-//! messages and effects, and `app` composes them. Below the screens sit the pieces they
-//! share (the action registry, keymap, theme, config, messages, the read-only context and
-//! the layout helpers); above `app` sits the `driver`.
+//! Organised by screen: each of `queue`, `record`, `trends`, `actions`, `since`, `handover`,
+//! `reminders`, `people`, `person`, `forms` and `help` owns its state, update and view.
+//! Screens never call each other: they reply with messages and effects, and `app` composes
+//! them. Below the screens sit the pieces they share (the action registry, keymap, theme,
+//! config, messages, the read-only context and the layout helpers); above `app` sits the
+//! `driver`.
 
 pub mod action;
 pub mod config;
@@ -26,6 +26,7 @@ pub mod forms;
 pub mod handover;
 pub mod help;
 pub mod people;
+pub mod person;
 pub mod queue;
 pub mod record;
 pub mod reminders;

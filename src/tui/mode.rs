@@ -41,6 +41,8 @@ pub enum Mode {
     Remind,
     /// People search (`State::people`).
     People,
+    /// A person's timeline (`State::person`).
+    Person,
 }
 
 /// What a reason is asked for.
@@ -60,6 +62,10 @@ pub enum ReasonFor {
     },
     /// Linking the open intake report to an incident: the text is the incident's id.
     LinkIncident,
+    /// Deciding that `with` is the person on the timeline, `person` (R-PERSON-2).
+    SamePerson { person: String, with: String },
+    /// Undoing the decision `merge`, from the timeline of `person`.
+    UndoMerge { person: String, merge: i64 },
 }
 
 impl ReasonFor {
@@ -72,6 +78,8 @@ impl ReasonFor {
                 format!("close action {action} of {record} · outcome")
             }
             ReasonFor::LinkIncident => "link to the incident it was registered for · its id".into(),
+            ReasonFor::SamePerson { person, with } => format!("{with} is {person}"),
+            ReasonFor::UndoMerge { merge, .. } => format!("undo merge {merge}"),
         }
     }
 }

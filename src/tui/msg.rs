@@ -62,6 +62,17 @@ pub enum Msg {
     ReminderDone,
     /// Who a person searched for may be.
     Candidates(Box<crate::wire::Candidates>),
+    /// A person as read.
+    Person(Box<crate::wire::PersonView>),
+    /// A person as a merge the user decided left them.
+    PeopleMerged(Box<crate::wire::PersonView>),
+    /// A person as undoing a merge left them.
+    MergeUndone(Box<crate::wire::PersonView>),
+    /// Who matching proposes the person on a timeline may also be.
+    PersonCandidates {
+        person: String,
+        found: Box<crate::wire::Candidates>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +137,28 @@ pub enum Effect {
     LoadReminders,
     FindPeople {
         find: Box<crate::wire::FindPerson>,
+    },
+    /// Read a person through any of their mentions.
+    LoadPerson {
+        id: String,
+    },
+    /// Who else the person `person` may be, sought as `find`.
+    PersonCandidates {
+        person: String,
+        find: Box<crate::wire::FindPerson>,
+    },
+    /// `with` is the person `person`, for `reason` (R-PERSON-2).
+    MergePeople {
+        person: String,
+        with: String,
+        reason: String,
+    },
+    /// Undo the decision `merge`, for `reason`; the timeline of `person` reads as it left
+    /// them.
+    UndoMerge {
+        person: String,
+        merge: i64,
+        reason: String,
     },
     SetReminder {
         reminder: Box<crate::wire::WriteReminder>,

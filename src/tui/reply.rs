@@ -23,6 +23,8 @@ pub enum Reply {
     Message(Level, String),
     /// Open this record in the record pane and ask for it.
     OpenRecord(String),
+    /// Show the timeline of the person this mention names, and ask for it.
+    OpenPerson(String),
     /// The queue with the keyboard, filtered by this in the unfiltered view.
     ShowQueue {
         filter: String,

@@ -361,6 +361,100 @@ async fn errors_map_from_real_answers() {
 /// into emoji that stand alone: a terminal that advances by code point would otherwise draw
 /// them wider than the app measured, over what lies beside them. CJK and combining accents
 /// are kept.
+fn intake_naming(name: &str, dob: &str) -> cims::domain::model::Intake {
+    cims::domain::model::Intake {
+        children: vec![cims::domain::model::Child {
+            person: fixtures::person(name, dob),
+            sexually_abusive_behaviour: false,
+            rso_contact: false,
+            prior_reports: Vec::new(),
+        }],
+        ..fixtures::intake()
+    }
+}
+
+/// The refusal's message, or a panic naming what came instead.
+fn refusal(error: ClientError) -> String {
+    match error {
+        ClientError::Refused { message, .. } => message,
+        other => panic!("expected a refusal in the server's words, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn r_person_2_the_client_reads_merges_and_undoes_people_and_refusals_keep_the_servers_words()
+{
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let alice = client_for(&api, Persona::Practitioner);
+        let first = api
+            .create_intake(
+                Persona::Practitioner,
+                &intake_naming("Jordan Smith", "2014-03-02"),
+            )
+            .await;
+        let second = api
+            .create_intake(
+                Persona::Practitioner,
+                &intake_naming("Jordon Smyth", "2014-03-02"),
+            )
+            .await;
+        let (one, other) = (format!("{first}.child0"), format!("{second}.child0"));
+
+        let alone = alice.person(&one).await.expect("the person");
+        assert_eq!(alone.id, one);
+        assert_eq!(alone.names, vec!["Jordan Smith".to_string()]);
+        assert_eq!(alone.records.len(), 1);
+        assert!(alone.history.is_empty());
+
+        let merged = alice
+            .merge_people(&one, &other, "same school and mother")
+            .await
+            .expect("merged");
+        let mut records: Vec<&str> = merged.records.iter().map(|r| r.record.as_str()).collect();
+        records.sort_unstable();
+        assert_eq!(records, vec![first.as_str(), second.as_str()]);
+        assert_eq!(merged.history.len(), 1);
+        assert_eq!(merged.history[0].action, "merged");
+        assert_eq!(merged.history[0].reason, "same school and mother");
+
+        let again = alice.merge_people(&other, &one, "again").await.unwrap_err();
+        assert!(refusal(again).contains("one person already"));
+        let nobody = alice.person("INT-2099-999999.child0").await.unwrap_err();
+        assert!(refusal(nobody).contains("no person INT-2099-999999.child0"));
+        match client_for(&api, Persona::Regulator)
+            .merge_people(&one, &other, "a guess")
+            .await
+            .unwrap_err()
+        {
+            ClientError::Forbidden(message) => {
+                assert!(message.contains("may not merge people"), "{message}")
+            }
+            other => panic!("expected forbidden, got {other:?}"),
+        }
+        assert!(matches!(
+            alice.merge_people(&one, &other, "  ").await.unwrap_err(),
+            ClientError::Refused { .. }
+        ));
+
+        let merge = merged.history[0].merge;
+        let undone = alice
+            .undo_merge(merge, "the mother says they are cousins")
+            .await
+            .expect("undone");
+        let actions: Vec<&str> = undone.history.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, vec!["merged", "unmerged"]);
+        assert_eq!(undone.records.len(), 1);
+        let twice = alice.undo_merge(merge, "again").await.unwrap_err();
+        assert!(refusal(twice).contains("undone already"));
+        let unknown = alice.undo_merge(99_999, "why").await.unwrap_err();
+        assert!(refusal(unknown).contains("no merge 99999"));
+
+        api.stop().await;
+    })
+    .await;
+}
+
 #[test]
 fn joined_emoji_come_apart_and_wide_text_is_kept() {
     assert_eq!(

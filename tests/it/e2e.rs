@@ -732,7 +732,8 @@ async fn an_incident_s_new_allegation_is_registered_from_it_and_linked() {
 }
 
 /// R-PERSON-1, in a terminal: `P`, a name spelt otherwise and a date of birth, and the
-/// child of an earlier report is found with the reasons.
+/// child of an earlier report is found with the reasons; `enter` shows the child's
+/// timeline, and `enter` on its record opens the report.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn people_search_finds_a_child_spelt_otherwise() {
     let (_db_dir, api) = server_on_sqlite().await;
@@ -751,9 +752,116 @@ async fn people_search_finds_a_child_spelt_otherwise() {
     })
     .await;
     pty.keys("\r");
+    pty.wait_for("the child's timeline", |s| {
+        s.contains("Records · 1, newest first") && s.contains("Casey Brown")
+    })
+    .await;
+    pty.keys("\r");
     pty.wait_for("the report open", |s| s.contains(&format!("{intake} ─")))
         .await;
     pty.keys("q");
+    pty.quit().await;
+    api.stop().await;
+}
+
+fn intake_naming(name: &str, dob: &str) -> cims::domain::model::Intake {
+    cims::domain::model::Intake {
+        children: vec![cims::domain::model::Child {
+            person: fixtures::person(name, dob),
+            sexually_abusive_behaviour: false,
+            rso_contact: false,
+            prior_reports: Vec::new(),
+        }],
+        ..fixtures::intake()
+    }
+}
+
+/// R-PERSON-2, in a terminal: a child searched for, their timeline opened, the report
+/// that spells them otherwise proposed under who else this may be; `s` on it with a reason
+/// merges them, and the timeline shows both reports and the decision; `u` on the decision
+/// with a reason undoes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_person_2_a_child_is_merged_with_a_candidate_on_their_timeline_with_a_reason_and_undone()
+{
+    let (_db_dir, api) = server_on_sqlite().await;
+    let me = Persona::Practitioner;
+    let first = api.create_intake(me, &fixtures::intake()).await;
+    let second = api
+        .create_intake(me, &intake_naming("Kasey Browne", "2018-03-10"))
+        .await;
+    let home = AppHome::new(&api.server.base, api.token(me));
+    let mut pty = Pty::spawn(&home.env());
+    pty.wait_for("the queue, live", |s| s.contains("● live"))
+        .await;
+    pty.keys("P");
+    pty.wait_for("people search", |s| s.contains("Search:"))
+        .await;
+    pty.keys("Casey Brown 2018-03-10\r");
+    pty.wait_for("both children found", |s| {
+        s.contains("People · 2 found") && s.contains(&first) && s.contains(&second)
+    })
+    .await;
+    pty.keys("\r");
+    let timeline = pty
+        .wait_for("the timeline, with who else this may be", |s| {
+            s.contains("Records · 1, newest first")
+                && s.contains("Who else this may be")
+                && s.contains("record(s)")
+        })
+        .await;
+    // The one found first is on the timeline; the other is proposed.
+    let (mine, other) = if timeline.contains(&format!(" {first} child 1")) {
+        (&first, &second)
+    } else {
+        (&second, &first)
+    };
+    assert!(
+        timeline.contains(&format!("{other}  child 1")),
+        "{timeline}"
+    );
+    pty.keys("G");
+    pty.keys("s");
+    pty.wait_for("the reason asked", |s| s.contains("· reason ·"))
+        .await;
+    pty.keys("Same school and mother; spelt otherwise\r");
+    let merged = pty
+        .wait_for("both reports on the timeline", |s| {
+            s.contains("Records · 2, newest first") && s.contains("merged by alice")
+        })
+        .await;
+    assert!(
+        merged.contains(&format!(" {first} ")) && merged.contains(&format!(" {second} ")),
+        "{merged}"
+    );
+    assert!(merged.contains("No one else proposed"), "{merged}");
+    let person = api
+        .get(me, &format!("/v1/people/{mine}.child0"))
+        .await
+        .expect(200, "the person");
+    assert_eq!(person["records"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        person["history"][0]["reason"],
+        serde_json::json!("Same school and mother; spelt otherwise")
+    );
+    // The decision undone, with a reason: one report again, both decisions kept.
+    pty.keys("G");
+    pty.keys("u");
+    pty.wait_for("the reason asked", |s| s.contains("undo merge"))
+        .await;
+    pty.keys("Cousins, says the mother\r");
+    pty.wait_for("one report again", |s| {
+        s.contains("Records · 1, newest first")
+            && s.contains("(undone since)")
+            && s.contains("unmerged by alice")
+    })
+    .await;
+    // Back to the search, to the queue, and out.
+    pty.keys("\x1b");
+    pty.wait_for("the search again", |s| s.contains("Search:"))
+        .await;
+    pty.keys("\x1b");
+    pty.wait_for("the queue again", |s| !s.contains("Search:"))
+        .await;
     pty.quit().await;
     api.stop().await;
 }

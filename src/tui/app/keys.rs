@@ -8,7 +8,9 @@ use crate::tui::action::{Key, Scope};
 use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, forms, handover, help, people, queue, record, reminders, since, trends};
+use crate::tui::{
+    actions, forms, handover, help, people, person, queue, record, reminders, since, trends,
+};
 
 use super::perform::perform;
 use super::state::State;
@@ -23,12 +25,13 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Reply> {
     match state.mode.clone() {
         Mode::Filter(text) => queue::filter_key(&mut state.queue, text, key),
         Mode::Help => help::key(&mut state.help, key),
-        Mode::Palette(text, index) => help::palette_key(text, index, key),
+        Mode::Palette(text, index) => help::palette_key(&mut state.help, text, index, key),
         Mode::Trends => trends::key(&mut state.trends, key),
         Mode::Actions => actions::key(&mut state.actions, state.context.read_only, key),
         Mode::Since => since::key(&mut state.since, key),
         Mode::Handover => handover::key(&mut state.handover, state.context.read_only, key),
         Mode::People => people::key(&mut state.people, key),
+        Mode::Person => person::key(&mut state.person, &state.context.keymap, key),
         Mode::Reminders => reminders::key(&mut state.reminders, &state.context.reminders, key),
         Mode::Remind => reminders::compose_key(&mut state.reminders, state.context.now, key),
         Mode::Note => record::editor_key(&mut state.record, state.context.policy.as_ref(), key),
@@ -73,49 +76,18 @@ fn reason_key(
         KeyCode::Enter => {
             state.mode = back_from(&purpose);
             let reason = reason.trim().to_string();
-            let target = match &purpose {
-                ReasonFor::CloseAction {
-                    record, version, ..
-                } => Some((record.clone(), *version)),
-                _ => state
-                    .record
-                    .loaded()
-                    .map(|(open, view)| (open.id.clone(), view.version)),
-            };
-            match (target, reason.is_empty()) {
-                (_, true) => {
-                    let needed = match purpose {
-                        ReasonFor::LinkIncident => "the incident's id is needed",
-                        _ => "a reason is needed",
-                    };
-                    state.message = Some((Level::Error, needed.into()));
-                }
-                (Some((id, version)), false) => {
-                    let command = match purpose {
-                        ReasonFor::Waive(item) => Command::Waive { item, reason },
-                        ReasonFor::Withdraw(item, _) => {
-                            Command::WithdrawEndorsement { item, reason }
-                        }
-                        ReasonFor::Amend(note, text, protected_spans) => Command::AmendNote {
-                            note,
-                            text,
-                            protected_spans,
-                            reason,
-                        },
-                        ReasonFor::CloseAction { action, .. } => Command::CloseLearningAction {
-                            action,
-                            outcome: reason,
-                        },
-                        ReasonFor::LinkIncident => Command::LinkIncident { incident: reason },
-                    };
-                    return vec![Reply::Effect(Effect::Command {
-                        id,
-                        version,
-                        command: Box::new(command),
-                    })];
-                }
-                (None, false) => {}
+            if reason.is_empty() {
+                let needed = match purpose {
+                    ReasonFor::LinkIncident => "the incident's id is needed",
+                    _ => "a reason is needed",
+                };
+                state.message = Some((Level::Error, needed.into()));
+                return Vec::new();
             }
+            return sent(state, purpose, reason)
+                .into_iter()
+                .map(Reply::Effect)
+                .collect();
         }
         KeyCode::Backspace => {
             reason.pop();
@@ -130,11 +102,77 @@ fn reason_key(
     Vec::new()
 }
 
-/// Where a reason prompt returns to: the list a learning action was closed from, or the
-/// panes.
+/// The change a reason was typed for; a record's change needs the record loaded.
+fn sent(state: &State, purpose: ReasonFor, reason: String) -> Option<Effect> {
+    let open = || {
+        state
+            .record
+            .loaded()
+            .map(|(open, view)| (open.id.clone(), view.version))
+    };
+    let (id, version, command) = match purpose {
+        ReasonFor::SamePerson { person, with } => {
+            return Some(Effect::MergePeople {
+                person,
+                with,
+                reason,
+            });
+        }
+        ReasonFor::UndoMerge { person, merge } => {
+            return Some(Effect::UndoMerge {
+                person,
+                merge,
+                reason,
+            });
+        }
+        ReasonFor::CloseAction {
+            record,
+            version,
+            action,
+        } => (
+            record,
+            version,
+            Command::CloseLearningAction {
+                action,
+                outcome: reason,
+            },
+        ),
+        ReasonFor::Waive(item) => {
+            let (id, version) = open()?;
+            (id, version, Command::Waive { item, reason })
+        }
+        ReasonFor::Withdraw(item, _) => {
+            let (id, version) = open()?;
+            (id, version, Command::WithdrawEndorsement { item, reason })
+        }
+        ReasonFor::Amend(note, text, protected_spans) => {
+            let (id, version) = open()?;
+            let command = Command::AmendNote {
+                note,
+                text,
+                protected_spans,
+                reason,
+            };
+            (id, version, command)
+        }
+        ReasonFor::LinkIncident => {
+            let (id, version) = open()?;
+            (id, version, Command::LinkIncident { incident: reason })
+        }
+    };
+    Some(Effect::Command {
+        id,
+        version,
+        command: Box::new(command),
+    })
+}
+
+/// Where a reason prompt returns to: the list a learning action was closed from, the
+/// timeline a merge was decided or undone on, or the panes.
 fn back_from(purpose: &ReasonFor) -> Mode {
     match purpose {
         ReasonFor::CloseAction { .. } => Mode::Actions,
+        ReasonFor::SamePerson { .. } | ReasonFor::UndoMerge { .. } => Mode::Person,
         _ => Mode::Normal,
     }
 }

@@ -12,7 +12,9 @@ use crate::tui::layout::linear_rows;
 use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::msg::Connection;
 use crate::tui::queue::pick_matches;
-use crate::tui::{actions, forms, handover, people, queue, record, reminders, since, trends};
+use crate::tui::{
+    actions, forms, handover, people, person, queue, record, reminders, since, trends,
+};
 
 use super::state::State;
 
@@ -118,6 +120,27 @@ pub(super) fn view(state: &State, frame: &mut Frame) {
         Mode::Handover => lines.extend(handover::linear_lines(&state.handover, context)),
         Mode::Reminders => lines.extend(reminders::linear_lines(&state.reminders, context)),
         Mode::People => lines.extend(people::linear_lines(&state.people, context)),
+        Mode::Person => lines.extend(person::linear_lines(
+            &state.person,
+            context,
+            rest(&lines),
+            area.width,
+        )),
+        Mode::Reason(
+            purpose @ (ReasonFor::SamePerson { .. } | ReasonFor::UndoMerge { .. }),
+            reason,
+        ) => {
+            lines.push(Line::from(format!(
+                "{}, reason (enter confirms, esc cancels): {reason}",
+                purpose.title()
+            )));
+            lines.extend(person::linear_lines(
+                &state.person,
+                context,
+                rest(&lines),
+                area.width,
+            ));
+        }
         Mode::Remind => {
             if let Some(compose) = &state.reminders.compose {
                 lines.extend(reminders::linear_compose(compose, context));

@@ -6,7 +6,7 @@ use crate::tui::forms::Form;
 use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, handover, people, queue, record, reminders, since, trends};
+use crate::tui::{actions, handover, people, person, queue, record, reminders, since, trends};
 
 use super::state::State;
 
@@ -27,6 +27,8 @@ fn writes(action: Action) -> bool {
             | Action::Remind
             | Action::LinkIncident
             | Action::NewAllegation
+            | Action::SamePerson
+            | Action::UndoMerge
     )
 }
 
@@ -82,8 +84,14 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
         Action::Sort => return queue::sort(&mut state.queue),
         Action::SortPrevColumn => return queue::sort_column(&mut state.queue, false),
         Action::SortNextColumn => return queue::sort_column(&mut state.queue, true),
-        Action::Help => state.mode = Mode::Help,
-        Action::Palette => state.mode = Mode::Palette(String::new(), 0),
+        Action::Help => {
+            state.help.back = over(state);
+            state.mode = Mode::Help;
+        }
+        Action::Palette => {
+            state.help.back = over(state);
+            state.mode = Mode::Palette(String::new(), 0);
+        }
         Action::Tick => {
             if state.focus == Focus::Record {
                 return record::tick(&state.record);
@@ -117,6 +125,10 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
         }
         Action::Reminders => return reminders::open(),
         Action::People => return people::open(&mut state.people),
+        Action::SamePerson => {
+            return person::same_person(&state.person, state.mode == Mode::Person);
+        }
+        Action::UndoMerge => return person::undo_merge(&state.person, state.mode == Mode::Person),
         Action::LinkIncident => {
             if state.record.kind() == Some("intake") && state.record.loaded().is_some() {
                 state.mode = Mode::Reason(ReasonFor::LinkIncident, String::new());
@@ -185,6 +197,12 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
         Action::View(n) => return effects(queue::show_view(&mut state.queue, n)),
     }
     Vec::new()
+}
+
+/// The screen the help or the palette opens over, to go back to: a person's timeline, or
+/// the panes.
+fn over(state: &State) -> Option<Mode> {
+    (state.mode == Mode::Person).then_some(Mode::Person)
 }
 
 /// Moves the selection of the pane with the keyboard.

@@ -13,6 +13,7 @@ use crate::tui::keymap::Keymap;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::Connection;
 use crate::tui::people::PeopleScreen;
+use crate::tui::person::PersonScreen;
 use crate::tui::queue::Queue;
 use crate::tui::record::RecordPane;
 use crate::tui::reminders::ReminderScreen;
@@ -33,6 +34,7 @@ pub struct State {
     pub handover: HandoverScreen,
     pub reminders: ReminderScreen,
     pub people: PeopleScreen,
+    pub person: PersonScreen,
     /// The form being filled in, over everything else.
     pub form: Option<Form>,
     pub help: Help,
@@ -61,6 +63,7 @@ impl State {
             handover: HandoverScreen::default(),
             reminders: ReminderScreen::default(),
             people: PeopleScreen::default(),
+            person: PersonScreen::default(),
             form: None,
             help: Help::default(),
             focus: Focus::Queue,

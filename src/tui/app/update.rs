@@ -8,7 +8,9 @@ use ratatui::crossterm::event::KeyEventKind;
 use crate::tui::mode::{Focus, Mode};
 use crate::tui::msg::{Connection, Effect, Msg};
 use crate::tui::reply::{Level, Reply};
-use crate::tui::{actions, forms, handover, people, queue, record, reminders, since, trends};
+use crate::tui::{
+    actions, forms, handover, people, person, queue, record, reminders, since, trends,
+};
 
 use super::attention;
 use super::keys::on_key;
@@ -208,6 +210,22 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let replies = people::on_candidates(&mut state.people, *found);
             apply(state, replies)
         }
+        Msg::Person(view) => {
+            let replies = person::on_person(&mut state.person, *view);
+            apply(state, replies)
+        }
+        Msg::PeopleMerged(view) => {
+            let replies = person::on_merged(&mut state.person, *view);
+            apply(state, replies)
+        }
+        Msg::MergeUndone(view) => {
+            let replies = person::on_undone(&mut state.person, *view);
+            apply(state, replies)
+        }
+        Msg::PersonCandidates { person: of, found } => {
+            let replies = person::on_candidates(&mut state.person, &of, *found);
+            apply(state, replies)
+        }
         Msg::ReminderDone => {
             let replies = reminders::on_done();
             let mut effects = apply(state, replies);
@@ -266,6 +284,10 @@ pub(super) fn apply(state: &mut State, replies: Vec<Reply>) -> Vec<Effect> {
             Reply::Message(level, text) => state.message = Some((level, text)),
             Reply::OpenRecord(id) => {
                 let replies = record::open(&mut state.record, id);
+                effects.extend(apply(state, replies));
+            }
+            Reply::OpenPerson(id) => {
+                let replies = person::open(&mut state.person, id);
                 effects.extend(apply(state, replies));
             }
             Reply::ShowQueue { filter } => {

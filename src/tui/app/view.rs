@@ -9,7 +9,9 @@ use crate::tui::action::REGISTRY;
 use crate::tui::keymap::Keymap;
 use crate::tui::layout::{draw_hints, overlay};
 use crate::tui::mode::{Focus, Mode, ReasonFor};
-use crate::tui::{actions, forms, handover, help, people, queue, record, reminders, since, trends};
+use crate::tui::{
+    actions, forms, handover, help, people, person, queue, record, reminders, since, trends,
+};
 
 use super::linear;
 use super::state::State;
@@ -40,12 +42,23 @@ pub fn view(state: &State, frame: &mut Frame) {
     let message = state.message.as_ref().map(|(_, m)| m.as_str());
     let screen = top.union(hints).inner(ratatui::layout::Margin::new(0, 1));
     let closing_action = matches!(&state.mode, Mode::Reason(ReasonFor::CloseAction { .. }, _));
+    // The timeline stays under the prompt for a merge's reason, and under the help and
+    // the palette opened from it.
+    let on_person = match &state.mode {
+        Mode::Person
+        | Mode::Reason(ReasonFor::SamePerson { .. } | ReasonFor::UndoMerge { .. }, _) => true,
+        Mode::Help | Mode::Palette(..) => state.help.back == Some(Mode::Person),
+        _ => false,
+    };
     if state.mode == Mode::Trends {
         trends::draw(&state.trends, context, frame, screen);
         draw_hints(message, &trends::hints(&state.trends), frame, hints);
     } else if state.mode == Mode::Handover {
         handover::draw(&state.handover, context, frame, screen);
         draw_hints(message, handover::hints(), frame, hints);
+    } else if on_person {
+        person::draw(&state.person, context, frame, screen);
+        draw_hints(message, &person::hints(&context.keymap), frame, hints);
     } else if state.mode == Mode::People {
         people::draw(&state.people, context, frame, screen);
         draw_hints(message, people::hints(&state.people), frame, hints);
@@ -145,6 +158,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         | Mode::Since
         | Mode::Reminders
         | Mode::People
+        | Mode::Person
         | Mode::Handover => {}
     }
 }

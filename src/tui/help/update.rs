@@ -14,7 +14,7 @@ pub fn key(help: &mut Help, key: KeyEvent) -> Vec<Reply> {
     match key.code {
         KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') => {
             help.offset = 0;
-            return vec![Reply::Mode(Mode::Normal)];
+            return vec![Reply::Mode(help.leave())];
         }
         KeyCode::Down | KeyCode::Char('j') => help.offset += 1,
         KeyCode::Up | KeyCode::Char('k') => help.offset = help.offset.saturating_sub(1),
@@ -53,12 +53,13 @@ impl AsRef<str> for Indexed<'_> {
     }
 }
 
-/// A key in the palette: the text typed and the highlighted entry so far; `enter` runs it.
-pub fn palette_key(mut text: String, index: usize, key: KeyEvent) -> Vec<Reply> {
+/// A key in the palette: the text typed and the highlighted entry so far; `enter` runs it
+/// over the screen the palette was opened from.
+pub fn palette_key(help: &mut Help, mut text: String, index: usize, key: KeyEvent) -> Vec<Reply> {
     match key.code {
-        KeyCode::Esc => vec![Reply::Mode(Mode::Normal)],
+        KeyCode::Esc => vec![Reply::Mode(help.leave())],
         KeyCode::Enter => {
-            let mut replies = vec![Reply::Mode(Mode::Normal)];
+            let mut replies = vec![Reply::Mode(help.leave())];
             if let Some(def) = palette_matches(&text).get(index) {
                 replies.push(Reply::Perform(def.action));
             }

@@ -1,6 +1,7 @@
 //! People search (`P`): who a person may already be, in the records the user may see —
 //! names with their similar spellings, a date of birth — each found person with its band
-//! and the reasons, field by field (R-PERSON-1, R-PERSON-2).
+//! and the reasons, field by field; `enter` opens the person's timeline (R-PERSON-1,
+//! R-PERSON-2).
 
 mod query;
 mod state;

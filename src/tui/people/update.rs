@@ -25,7 +25,7 @@ pub fn on_candidates(screen: &mut PeopleScreen, found: Candidates) -> Vec<Reply>
     screen.typing = false;
     vec![Reply::Message(
         Level::Info,
-        format!("{n} found: enter opens the record, / searches again"),
+        format!("{n} found: enter opens the person's timeline, / searches again"),
     )]
 }
 
@@ -69,10 +69,7 @@ pub fn key(screen: &mut PeopleScreen, key: KeyEvent) -> Vec<Reply> {
         KeyCode::Up | KeyCode::Char('k') => screen.selected = screen.selected.saturating_sub(1),
         KeyCode::Enter => {
             if let Some(c) = found.get(screen.selected) {
-                return vec![
-                    Reply::Mode(Mode::Normal),
-                    Reply::OpenRecord(c.record.clone()),
-                ];
+                return vec![Reply::OpenPerson(c.person.clone())];
             }
         }
         _ => {}

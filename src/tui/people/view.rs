@@ -4,35 +4,12 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use serde_json::Value;
 
 use crate::tui::context::Context;
-use crate::tui::layout::scrolled_list;
+use crate::tui::layout::{match_reasons, scrolled_list};
 use crate::wire::Candidate;
 
 use super::state::PeopleScreen;
-
-/// One field's reason: `family name near (smith ~ smyth)`.
-fn reason(field: &Value) -> String {
-    let text = |k: &str| {
-        field
-            .get(k)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    let detail = field
-        .get("detail")
-        .and_then(Value::as_str)
-        .map_or(String::new(), |d| format!(", {d}"));
-    format!(
-        "{} {} ({} ~ {}{detail})",
-        text("field").replace('_', " "),
-        text("reason"),
-        text("left"),
-        text("right")
-    )
-}
 
 fn head(c: &Candidate) -> String {
     format!(
@@ -73,22 +50,11 @@ fn body(screen: &PeopleScreen, context: &Context) -> (String, Vec<Line<'static>>
         if i == screen.selected {
             selected_line = lines.len();
             lines.push(Line::styled(text, context.theme.selected));
-            let fields = c
-                .explanation
-                .get("fields")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
             lines.extend(
-                fields
-                    .iter()
-                    .map(|f| Line::from(format!("    {}", reason(f)))),
+                match_reasons(c)
+                    .into_iter()
+                    .map(|r| Line::from(format!("    {r}"))),
             );
-            if c.explanation.get("capped").is_some_and(|v| !v.is_null()) {
-                lines.push(Line::from(
-                    "    never likely: same family and birth date or address, other given names (twins or siblings)",
-                ));
-            }
         } else {
             lines.push(Line::from(text));
         }
@@ -113,6 +79,6 @@ pub fn hints(screen: &PeopleScreen) -> &'static str {
     if screen.typing {
         "type the name and date of birth · enter searches · esc back"
     } else {
-        "j/k choose · enter opens the record · / search again · esc back"
+        "j/k choose · enter opens the timeline · / search again · esc back"
     }
 }

@@ -1,0 +1,14 @@
+//! A person's timeline (`enter` on someone found by people search): who they are as the
+//! user's records give them, every record they appear in, newest first, the decisions that
+//! made them one person, and who else they may be. `s` decides a candidate is this person
+//! and `u` undoes a decision, each with a reason (R-PERSON-1, R-PERSON-2).
+
+mod state;
+mod update;
+mod view;
+
+pub use state::{PersonScreen, Row};
+pub use update::{
+    key, on_candidates, on_merged, on_person, on_undone, open, same_person, undo_merge,
+};
+pub use view::{draw, hints, linear_lines};

@@ -1,0 +1,206 @@
+//! The timeline's part of `update`: moving among the records, the decisions and the
+//! others; opening a record; asking for the reason a merge or its undoing needs.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use crate::tui::action::{Action, Key, Scope};
+use crate::tui::keymap::Keymap;
+use crate::tui::mode::{Mode, ReasonFor};
+use crate::tui::msg::Effect;
+use crate::tui::reply::{Level, Reply};
+use crate::wire::{Candidates, FindPerson, PersonView};
+
+use super::state::{PersonScreen, Row};
+
+/// Rows a page key moves.
+const PAGE: usize = 10;
+
+/// The timeline of the person `id` (any of their mentions), read afresh.
+pub fn open(screen: &mut PersonScreen, id: String) -> Vec<Reply> {
+    *screen = PersonScreen {
+        id: id.clone(),
+        ..PersonScreen::default()
+    };
+    vec![
+        Reply::Mode(Mode::Person),
+        Reply::Effect(Effect::LoadPerson { id }),
+    ]
+}
+
+/// Who else the person may be is asked by their first name (its last word the family
+/// name) and their first date of birth; none without a given and a family name.
+fn sought(view: &PersonView) -> Option<FindPerson> {
+    let words: Vec<&str> = view.names.first()?.split_whitespace().collect();
+    let [given @ .., family] = words.as_slice() else {
+        return None;
+    };
+    if given.is_empty() {
+        return None;
+    }
+    Some(FindPerson {
+        given_names: given.join(" "),
+        family_name: (*family).to_string(),
+        aliases: Vec::new(),
+        former_family_names: Vec::new(),
+        date_of_birth: view.dates_of_birth.first().cloned(),
+        cris_number: None,
+        phones: Vec::new(),
+        addresses: Vec::new(),
+    })
+}
+
+/// Whether the answer is the person on the timeline; one for a person left since is
+/// dropped.
+fn is_shown(screen: &PersonScreen, view: &PersonView) -> bool {
+    view.id == screen.id
+}
+
+fn keep_in_rows(screen: &mut PersonScreen) {
+    screen.selected = screen.selected.min(screen.rows().len().saturating_sub(1));
+}
+
+/// The person as read: shown, and who else they may be asked again.
+pub fn on_person(screen: &mut PersonScreen, view: PersonView) -> Vec<Reply> {
+    if !is_shown(screen, &view) {
+        return Vec::new();
+    }
+    let find = sought(&view);
+    screen.view = Some(view);
+    keep_in_rows(screen);
+    match find {
+        Some(find) => vec![Reply::Effect(Effect::PersonCandidates {
+            person: screen.id.clone(),
+            find: Box::new(find),
+        })],
+        None => {
+            screen.candidates = Some(Vec::new());
+            Vec::new()
+        }
+    }
+}
+
+/// The person as a merge left them.
+pub fn on_merged(screen: &mut PersonScreen, view: PersonView) -> Vec<Reply> {
+    if !is_shown(screen, &view) {
+        return Vec::new();
+    }
+    let records = view.records.len();
+    let mut replies = on_person(screen, view);
+    replies.push(Reply::Message(
+        Level::Info,
+        format!(
+            "merged: {records} record(s) are this person's now; u on the merge in the history undoes it"
+        ),
+    ));
+    replies
+}
+
+/// The person as undoing a merge left them.
+pub fn on_undone(screen: &mut PersonScreen, view: PersonView) -> Vec<Reply> {
+    if !is_shown(screen, &view) {
+        return Vec::new();
+    }
+    let merge = view
+        .history
+        .iter()
+        .rev()
+        .find(|e| e.action == "unmerged")
+        .map(|e| e.merge);
+    let mut replies = on_person(screen, view);
+    if let Some(merge) = merge {
+        replies.push(Reply::Message(
+            Level::Info,
+            format!("merge {merge} undone: both decisions stay in the history"),
+        ));
+    }
+    replies
+}
+
+/// Who matching proposes for the person on the timeline; an answer for one left since is
+/// dropped.
+pub fn on_candidates(screen: &mut PersonScreen, person: &str, found: Candidates) -> Vec<Reply> {
+    if person == screen.id {
+        screen.candidates = Some(found.candidates);
+        keep_in_rows(screen);
+    }
+    Vec::new()
+}
+
+/// `enter`: the highlighted record, or the record an other is named in, opens.
+fn open_row(screen: &PersonScreen) -> Vec<Reply> {
+    let record = match (screen.selected_row(), &screen.view) {
+        (Some(Row::Record(i)), Some(view)) => view.records.get(i).map(|r| r.record.clone()),
+        (Some(Row::Other(i)), _) => screen.others().get(i).map(|c| c.record.clone()),
+        _ => None,
+    };
+    record.map_or_else(Vec::new, |id| {
+        vec![Reply::Mode(Mode::Normal), Reply::OpenRecord(id)]
+    })
+}
+
+pub fn key(screen: &mut PersonScreen, keymap: &Keymap, key: KeyEvent) -> Vec<Reply> {
+    let last = screen.rows().len().saturating_sub(1);
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => return vec![Reply::Mode(Mode::People)],
+        KeyCode::Down | KeyCode::Char('j') => screen.selected = (screen.selected + 1).min(last),
+        KeyCode::Up | KeyCode::Char('k') => screen.selected = screen.selected.saturating_sub(1),
+        KeyCode::PageDown => screen.selected = (screen.selected + PAGE).min(last),
+        KeyCode::PageUp => screen.selected = screen.selected.saturating_sub(PAGE),
+        KeyCode::Home | KeyCode::Char('g') => screen.selected = 0,
+        KeyCode::End | KeyCode::Char('G') => screen.selected = last,
+        KeyCode::Enter => return open_row(screen),
+        _ => {
+            return match keymap.action(Key::from_event(&key), Scope::Person) {
+                Some(
+                    action @ (Action::SamePerson
+                    | Action::UndoMerge
+                    | Action::Help
+                    | Action::Palette
+                    | Action::Privacy),
+                ) => vec![Reply::Perform(action)],
+                _ => Vec::new(),
+            };
+        }
+    }
+    Vec::new()
+}
+
+/// `s`: the highlighted other is this person, once the user says why.
+pub fn same_person(screen: &PersonScreen, on_timeline: bool) -> Vec<Reply> {
+    let other = match screen.selected_row() {
+        Some(Row::Other(i)) if on_timeline => screen.others().get(i).map(|c| c.person.clone()),
+        _ => None,
+    };
+    match other {
+        Some(with) => vec![Reply::Mode(Mode::Reason(
+            ReasonFor::SamePerson {
+                person: screen.id.clone(),
+                with,
+            },
+            String::new(),
+        ))],
+        None => vec![Reply::Message(
+            Level::Error,
+            "on a person's timeline, highlight someone under \"Who else this may be\": s decides they are this person"
+                .into(),
+        )],
+    }
+}
+
+/// `u`: the highlighted merge is undone, once the user says why.
+pub fn undo_merge(screen: &PersonScreen, on_timeline: bool) -> Vec<Reply> {
+    match screen.standing_merge().filter(|_| on_timeline) {
+        Some(event) => vec![Reply::Mode(Mode::Reason(
+            ReasonFor::UndoMerge {
+                person: screen.id.clone(),
+                merge: event.merge,
+            },
+            String::new(),
+        ))],
+        None => vec![Reply::Message(
+            Level::Error,
+            "on a person's timeline, highlight a merge in the history that is not undone: u undoes it"
+                .into(),
+        )],
+    }
+}
