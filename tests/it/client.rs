@@ -368,6 +368,7 @@ fn intake_naming(name: &str, dob: &str) -> cims::domain::model::Intake {
             sexually_abusive_behaviour: false,
             rso_contact: false,
             prior_reports: Vec::new(),
+            known_reports: Vec::new(),
         }],
         ..fixtures::intake()
     }
