@@ -200,11 +200,10 @@ async fn run(label: &str, url: &str, records: usize) {
             &sought,
         )
         .await;
-        let name = format!("candidates for a new person ({persona})");
-        println!(
-            "{label}: {name:<49} p50 {:>9}  p99 {:>9}",
-            ms(measure::percentile(&times, 0.50)),
-            ms(measure::percentile(&times, 0.99))
+        percentiles(
+            label,
+            &format!("candidates for a new person ({persona})"),
+            &times,
         );
     }
     // People search as the app's `P` asks it: a name alone, the widest a search gets.
@@ -220,11 +219,10 @@ async fn run(label: &str, url: &str, records: usize) {
             &by_name,
         )
         .await;
-        let name = format!("people search by name alone ({persona})");
-        println!(
-            "{label}: {name:<49} p50 {:>9}  p99 {:>9}",
-            ms(measure::percentile(&times, 0.50)),
-            ms(measure::percentile(&times, 0.99))
+        percentiles(
+            label,
+            &format!("people search by name alone ({persona})"),
+            &times,
         );
     }
     // A person's timeline, and a record's view with its people across records: people
@@ -271,12 +269,7 @@ async fn run(label: &str, url: &str, records: usize) {
             ("person timeline", &times),
             ("record view with its people", &views),
         ] {
-            let name = format!("{what} ({persona})");
-            println!(
-                "{label}: {name:<49} p50 {:>9}  p99 {:>9}",
-                ms(measure::percentile(times, 0.50)),
-                ms(measure::percentile(times, 0.99))
-            );
+            percentiles(label, &format!("{what} ({persona})"), times);
         }
     }
     // The most recent days of records that one export holds (at most 20,000 rows).
@@ -363,6 +356,15 @@ async fn export_filter(
         return within(scope, low);
     }
     panic!("every view holds more than one export on the most recent day");
+}
+
+/// One line of p50 and p99 of sorted `times`.
+fn percentiles(label: &str, name: &str, times: &[Duration]) {
+    println!(
+        "{label}: {name:<49} p50 {:>9}  p99 {:>9}",
+        ms(measure::percentile(times, 0.50)),
+        ms(measure::percentile(times, 0.99))
+    );
 }
 
 /// The times of POSTing each body to `url`, twice over, sorted.

@@ -11,7 +11,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use crate::domain::model::{AboriginalStatus, Child, Details, Person};
 use crate::domain::people::Role;
 
-use super::generate::Rng;
+use super::generate::{FAMILY, Rng, SUBURBS};
 
 /// Salts that keep the families' streams apart from the records' own.
 const FAMILY_SALT: u64 = 0x5EED_FA11_1E50_0001;
@@ -54,58 +54,6 @@ const GIVEN: &[(&str, Option<&str>)] = &[
     ("Aisha", None),
     ("Mohammed", None),
 ];
-const FAMILY: &[&str] = &[
-    "Smith",
-    "Nguyen",
-    "Brown",
-    "Wilson",
-    "Taylor",
-    "Martin",
-    "Kelly",
-    "Walker",
-    "Hughes",
-    "Murphy",
-    "Clarke",
-    "Patel",
-    "Singh",
-    "Tran",
-    "Lee",
-    "Thompson",
-    "Anderson",
-    "Mitchell",
-    "Campbell",
-    "O'Brien",
-    "Stewart",
-    "Harris",
-    "Robinson",
-    "Nowak",
-    "Kowalski",
-    "Papadopoulos",
-    "Haddad",
-    "Mahmoud",
-    "Okafor",
-    "Adeyemi",
-    "Petrov",
-    "Larsen",
-    "Rossi",
-    "Russo",
-    "Chen",
-    "Wang",
-    "Huang",
-    "Kaur",
-    "Sharma",
-    "Davies",
-    "Evans",
-    "Roberts",
-    "McDonald",
-    "MacKenzie",
-    "Fraser",
-    "Morgan",
-    "Bennett",
-    "Cooper",
-    "Ward",
-    "Gill",
-];
 const PARENT_GIVEN: &[&str] = &[
     "Sarah", "Emma", "Leah", "Nicole", "Rebecca", "Michelle", "Daniel", "Matthew", "Luke", "Craig",
     "Shane", "Ahmed",
@@ -121,23 +69,6 @@ const STREETS: &[&str] = &[
     "Park Ave",
     "Hill Cres",
     "Bridge Rd",
-];
-const SUBURBS: &[&str] = &[
-    "Sunshine",
-    "Dandenong",
-    "Frankston",
-    "Geelong",
-    "Ballarat",
-    "Bendigo",
-    "Shepparton",
-    "Mildura",
-    "Werribee",
-    "Broadmeadows",
-    "Morwell",
-    "Warrnambool",
-    "Wodonga",
-    "Sale",
-    "Melton",
 ];
 
 /// One child of a family, as the family is.

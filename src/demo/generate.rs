@@ -82,7 +82,7 @@ const GIVEN: &[&str] = &[
     "Harper", "Kai", "Skye", "Ari", "Billie", "Drew", "Eden", "Finley", "Jesse", "Lee", "Mika",
     "Rowan", "Sasha", "Tali", "Indi", "Jarrah", "Kirra", "Marlee", "Yindi", "Zeb",
 ];
-const FAMILY: &[&str] = &[
+pub(super) const FAMILY: &[&str] = &[
     "Smith",
     "Nguyen",
     "Brown",
@@ -145,7 +145,7 @@ const REPORTER_FAMILY: &[&str] = &[
     "Featherstone",
     "Ravensworth",
 ];
-const SUBURBS: &[&str] = &[
+pub(super) const SUBURBS: &[&str] = &[
     "Footscray",
     "Sunshine",
     "Dandenong",
