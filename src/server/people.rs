@@ -14,7 +14,9 @@ use serde_json::json;
 use crate::domain::actor::Actor;
 use crate::domain::mask;
 use crate::domain::model::Record;
-use crate::domain::people::{Address, Band, Dob, PersonRecord, Role, compare};
+use crate::domain::people::{
+    Address, Band, Dob, Explanation, Field, FieldReason, PersonRecord, Reason, Role, compare,
+};
 use crate::domain::policy::Policy;
 use crate::store::MentionSight;
 use crate::wire::{Candidate, Candidates, ErrorBody, FindPerson};
@@ -79,11 +81,24 @@ fn dob(text: Option<&str>) -> Result<Dob, ApiError> {
 }
 
 fn sought(body: &FindPerson) -> Result<PersonRecord, ApiError> {
-    let mut person = PersonRecord::new(
-        checked("given_names", &body.given_names)?,
-        checked("family_name", &body.family_name)?,
-        dob(body.date_of_birth.as_deref())?,
-    );
+    let unnamed = body.given_names.trim().is_empty() && body.family_name.trim().is_empty();
+    let identified = body
+        .cris_number
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty())
+        || !body.phones.is_empty()
+        || !body.addresses.is_empty();
+    // A search by a CRIS number, a phone or an address alone (seed 004's search by
+    // address) names no one; otherwise both names are given.
+    let (given, family) = if unnamed && identified {
+        (String::new(), String::new())
+    } else {
+        (
+            checked("given_names", &body.given_names)?,
+            checked("family_name", &body.family_name)?,
+        )
+    };
+    let mut person = PersonRecord::new(given, family, dob(body.date_of_birth.as_deref())?);
     person.aliases = many("aliases", &body.aliases)?;
     person.former_family_names = many("former_family_names", &body.former_family_names)?;
     person.cris_number = body
@@ -98,6 +113,20 @@ fn sought(body: &FindPerson) -> Result<PersonRecord, ApiError> {
         .map(Address::new)
         .collect();
     Ok(person)
+}
+
+/// Every identifier the search gave (CRIS number, phone, address) is the mention's too.
+fn shares_all(explanation: &Explanation) -> bool {
+    let identifiers: Vec<&FieldReason> = explanation
+        .fields
+        .iter()
+        .filter(|f| matches!(f.field, Field::Cris | Field::Phone | Field::Address))
+        .filter(|f| f.reason != Reason::Unknown)
+        .collect();
+    !identifiers.is_empty()
+        && identifiers
+            .iter()
+            .all(|f| matches!(f.reason, Reason::Match | Reason::Near))
 }
 
 /// Whether the caller may see this person as this record names them: the record's
@@ -150,11 +179,14 @@ pub async fn candidates(
         crate::store::StoredMention,
         serde_json::Value,
     )> = Vec::new();
+    let unnamed = person.given_names.is_empty() && person.family_name.is_empty();
     for mention in mentions {
         let explanation = compare(&person, &mention.person, weights);
         let band = match explanation.band {
             Band::Likely => "likely",
             Band::Possible => "possible",
+            // Searched by what they share alone: everyone recorded with it may be them.
+            Band::Unlikely if unnamed && shares_all(&explanation) => "possible",
             Band::Unlikely => continue,
         };
         let explained = serde_json::to_value(&explanation).map_err(|_| ApiError::internal())?;

@@ -181,3 +181,68 @@ async fn r_person_3_candidates_come_only_from_what_the_caller_may_see_and_report
     })
     .await;
 }
+
+/// Seed 004's first search, by address: everyone recorded at an address, a child's siblings
+/// among them, and by CRIS number alone; names are not needed when another identifier is
+/// given, and something must be.
+#[tokio::test]
+async fn r_person_1_a_search_by_address_or_cris_number_alone_finds_who_is_recorded_with_it() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let alice = Persona::Practitioner;
+        let at = |name: &str, dob: &str, address: &str, cris: Option<&str>| Child {
+            person: cims::domain::model::Person {
+                address: Some(address.to_string()),
+                cris_number: cris.map(str::to_string),
+                ..fixtures::person(name, dob)
+            },
+            sexually_abusive_behaviour: false,
+            rso_contact: false,
+            prior_reports: Vec::new(),
+            known_reports: Vec::new(),
+        };
+        let family = api
+            .create_intake(
+                alice,
+                &Intake {
+                    children: vec![
+                        at("Ava Nguyen", "2019-06-11", "12 Example Street, Footscray", Some("CRIS-7654321")),
+                        at("Leo Nguyen", "2016-01-20", "12 Example St, Footscray", None),
+                    ],
+                    ..fixtures::intake()
+                },
+            )
+            .await;
+        api.create_intake(
+            alice,
+            &Intake {
+                children: vec![at("Zoe Park", "2015-02-02", "3 Other Road, Sunshine", None)],
+                ..fixtures::intake()
+            },
+        )
+        .await;
+
+        let household = candidates(&api, alice, json!({ "given_names": "", "family_name": "", "addresses": ["12 Example St Footscray"] })).await;
+        let mut positions: Vec<u64> = household
+            .iter()
+            .filter(|c| c["record"] == json!(family) && c["role"] == json!("child"))
+            .filter_map(|c| c["position"].as_u64())
+            .collect();
+        positions.sort();
+        assert_eq!(positions, vec![0, 1], "both children at the address: {household:?}");
+        assert!(household.iter().all(|c| c["record"] == json!(family)), "{household:?}");
+
+        let by_cris = candidates(&api, alice, json!({ "given_names": "", "family_name": "", "cris_number": "cris-7654321" })).await;
+        assert_eq!(by_cris.len(), 1, "{by_cris:?}");
+        assert_eq!(by_cris[0]["band"], json!("likely"));
+        assert_eq!(by_cris[0]["position"], json!(0));
+
+        let nothing = api
+            .post(alice, "/v1/people/candidates", &json!({ "given_names": "", "family_name": "" }))
+            .await;
+        assert_eq!(nothing.status.as_u16(), 422, "{}", nothing.body);
+        assert!(nothing.body.contains("given_names"), "{}", nothing.body);
+        api.stop().await;
+    })
+    .await;
+}
