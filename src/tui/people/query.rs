@@ -37,7 +37,7 @@ fn phone(words: &[&str]) -> Option<(String, usize)> {
     let mut digits = String::new();
     for word in words {
         let body = word.strip_prefix('+').unwrap_or(word);
-        if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit()) || is_date(word) {
+        if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit()) {
             break;
         }
         digits.push_str(word);
