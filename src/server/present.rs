@@ -173,12 +173,29 @@ pub async fn history(
         "disclosed_protected_history",
     )
     .await?;
-    let masked_events = masked
+    let mut masked_events = masked
         .value
         .get("events")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    // R-LINK-1, R-PRIV-8: a link names its incident only to those who may see it, as the
+    // record's own list of links does.
+    let shown = links(state, caller, record).await?;
+    for event in &mut masked_events {
+        let change = match event.get_mut("change") {
+            Some(change) => change,
+            None => event,
+        };
+        if change.get("event").and_then(Value::as_str) == Some("incident_linked")
+            && let Some(incident) = change.get_mut("incident")
+            && !incident
+                .as_str()
+                .is_some_and(|id| shown.iter().any(|s| s == id))
+        {
+            *incident = crate::domain::mask::marker(crate::domain::policy::FieldClass::Identifying);
+        }
+    }
     let events = events
         .iter()
         .zip(masked_events)
