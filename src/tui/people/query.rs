@@ -2,18 +2,8 @@
 //! (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`) is the date of birth, the last other word the family
 //! name, the words before it the given names.
 
+use crate::tui::matching::{find_person, is_date};
 use crate::wire::FindPerson;
-
-fn is_date(word: &str) -> bool {
-    let parts: Vec<&str> = word.split('-').collect();
-    let digits = |p: &&str, n: usize| p.len() == n && p.chars().all(|c| c.is_ascii_digit());
-    match parts.as_slice() {
-        [y] => digits(y, 4),
-        [y, m] => digits(y, 4) && digits(m, 2),
-        [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
-        _ => false,
-    }
-}
 
 /// The person sought, or what is missing.
 pub fn sought(text: &str) -> Result<FindPerson, String> {
@@ -22,22 +12,12 @@ pub fn sought(text: &str) -> Result<FindPerson, String> {
     if dates.len() > 1 {
         return Err("one date of birth at most".into());
     }
-    let [given @ .., family] = names.as_slice() else {
-        return Err("type a given name and a family name, and a date of birth if known".into());
-    };
-    if given.is_empty() {
-        return Err("type a given name before the family name".into());
+    match names.as_slice() {
+        [] => Err("type a given name and a family name, and a date of birth if known".into()),
+        [_] => Err("type a given name before the family name".into()),
+        _ => find_person(&names.join(" "), dates.first().copied())
+            .ok_or_else(|| "type a given name and a family name".into()),
     }
-    Ok(FindPerson {
-        given_names: given.join(" "),
-        family_name: (*family).to_string(),
-        aliases: Vec::new(),
-        former_family_names: Vec::new(),
-        date_of_birth: dates.first().map(|d| (*d).to_string()),
-        cris_number: None,
-        phones: Vec::new(),
-        addresses: Vec::new(),
-    })
 }
 
 #[cfg(test)]
