@@ -361,11 +361,12 @@ fn r_person_2_a_candidate_chosen_while_registering_is_merged_once_the_record_exi
             refused: None,
         }]),
     );
+    // Said in a line the message line holds at 80 columns.
     assert_eq!(
         message(&s),
-        "INT-2026-000010 registered; INT-2026-000010.child0 is one person with \
-         INT-2026-000009.child0 (u on the merge in their timeline undoes it)"
+        "INT-2026-000010 registered; child 1 is one person with INT-2026-000009.child0"
     );
+    assert!(message(&s).chars().count() <= 80);
     assert_eq!(
         reread,
         vec![Effect::LoadRecord {
@@ -392,8 +393,8 @@ fn r_person_2_a_merge_refused_after_registering_is_said_in_the_server_s_words_an
     assert_eq!(s.message.as_ref().map(|(l, _)| *l), Some(Level::Error));
     assert!(
         message(&s).ends_with(
-            "INT-2026-000010.child0 was not merged with INT-2026-000009.child0: not allowed: \
-             you may not see INT-2026-000009"
+            "child 1 was not merged with INT-2026-000009.child0: not allowed: you may not see \
+             INT-2026-000009"
         ),
         "{}",
         message(&s)

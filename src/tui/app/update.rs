@@ -273,18 +273,29 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
+/// A mention of a person in words, short enough for the message line: `child 1` for
+/// `INT-2026-000010.child0`; the mention itself when it does not read so.
+fn in_words(mention: &str) -> String {
+    let role = mention.rsplit_once('.').map_or(mention, |(_, role)| role);
+    let digits = role.trim_start_matches(|c: char| !c.is_ascii_digit());
+    match digits.parse::<usize>() {
+        Ok(n) if !digits.is_empty() => format!("{} {}", &role[..role.len() - digits.len()], n + 1),
+        _ => mention.to_string(),
+    }
+}
+
 /// R-PERSON-2: what came of the people chosen as the same as others while registering,
 /// on the message line after what the registering said; the new record, if shown, is read
 /// again with its people as they now are.
 fn merged_on_registering(state: &mut State, merged: &[Merged]) -> Vec<Effect> {
     let said: Vec<String> = merged
         .iter()
-        .map(|m| match &m.refused {
-            None => format!(
-                "{} is one person with {} (u on the merge in their timeline undoes it)",
-                m.person, m.with
-            ),
-            Some(why) => format!("{} was not merged with {}: {why}", m.person, m.with),
+        .map(|m| {
+            let who = in_words(&m.person);
+            match &m.refused {
+                None => format!("{who} is one person with {}", m.with),
+                Some(why) => format!("{who} was not merged with {}: {why}", m.with),
+            }
         })
         .collect();
     let refused = merged.iter().any(|m| m.refused.is_some());
