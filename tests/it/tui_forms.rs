@@ -325,6 +325,24 @@ fn r_person_2_a_candidate_chosen_while_registering_is_merged_once_the_record_exi
     let mut s = child_with_candidates();
     ctrl(&mut s, 'o');
     press(&mut s, KeyCode::Enter);
+    // The parent, named on the form, chosen as a parent of another report.
+    typed(&mut s, "Dana Smyth");
+    press(&mut s, KeyCode::Down);
+    let mut parent = proposed();
+    parent.candidates.truncate(1);
+    parent.candidates[0].person = "INT-2026-000009.parent0".into();
+    parent.candidates[0].role = "parent".into();
+    update(
+        &mut s,
+        Msg::MatchedRegistering {
+            person: "parent0".into(),
+            find: Box::new(find("Dana", "Smyth", None)),
+            found: Ok(Box::new(parent)),
+        },
+    );
+    press(&mut s, KeyCode::Up);
+    ctrl(&mut s, 'o');
+    press(&mut s, KeyCode::Enter);
     // The rest of what the report needs.
     let form = s.form.as_mut().expect("the form");
     for field in form.fields.iter_mut() {
@@ -335,17 +353,37 @@ fn r_person_2_a_candidate_chosen_while_registering_is_merged_once_the_record_exi
         }
     }
     let sent = ctrl(&mut s, 's');
-    let [Effect::Create { same, link, .. }] = &sent[..] else {
+    let [
+        Effect::Create {
+            same,
+            link,
+            details,
+        },
+    ] = &sent[..]
+    else {
         panic!("{sent:?}");
     };
     assert_eq!(link, &None);
+    let cims::domain::model::Details::Intake(intake) = details.as_ref() else {
+        panic!("an intake report: {details:?}");
+    };
+    assert_eq!(intake.children[0].person.name, "Jordon Smyth");
+    assert_eq!(intake.parents[0].person.name, "Dana Smyth");
+    let reason = "Chosen as the same person when registering: likely, score 14.2";
     assert_eq!(
         same,
-        &vec![SameAs {
-            mention: "child0".into(),
-            with: "INT-2026-000009.child0".into(),
-            reason: "Chosen as the same person when registering: likely, score 14.2".into(),
-        }]
+        &vec![
+            SameAs {
+                mention: "child0".into(),
+                with: "INT-2026-000009.child0".into(),
+                reason: reason.into(),
+            },
+            SameAs {
+                mention: "parent0".into(),
+                with: "INT-2026-000009.parent0".into(),
+                reason: reason.into(),
+            },
+        ]
     );
     // Nothing is merged by the form: the driver merges once the record exists.
     assert!(!sent.iter().any(|e| matches!(e, Effect::MergePeople { .. })));

@@ -11,7 +11,7 @@ use crate::tui::msg::{Effect, SameAs};
 use crate::tui::reply::{Level, Reply};
 use crate::wire::{Candidate, FindPerson};
 
-use super::state::{Answer, Chosen, Form, Sought};
+use super::state::{Answer, Chosen, Form};
 
 impl Form {
     /// The person whose name or date of birth is the field at `index`.
@@ -251,7 +251,7 @@ impl Form {
     pub(super) fn same(&self) -> Vec<SameAs> {
         self.people
             .iter()
-            .filter_map(|p: &Sought| {
+            .filter_map(|p| {
                 let chosen = p.chosen.as_ref()?;
                 Some(SameAs {
                     mention: p.mention(),

@@ -106,9 +106,12 @@ fn asked_as(find: &FindPerson, context: &Context) -> String {
     }
 }
 
-/// Whether the person's name or date of birth was retyped after matching was asked.
-fn retyped(form: &Form, person: &Sought) -> bool {
-    person.asked.is_some() && form.typed(form.shown) != person.asked
+/// Whether the name or date of birth of the person shown was retyped after matching was
+/// asked about them.
+fn retyped(form: &Form) -> bool {
+    form.people
+        .get(form.shown)
+        .is_some_and(|p| p.asked.is_some() && form.typed(form.shown) != p.asked)
 }
 
 /// The reasons matching gives for a candidate, field by field; blanked behind the privacy
@@ -200,7 +203,7 @@ fn side_lines(
     if let Some(find) = &person.asked {
         lines.push(Line::from(format!("Asked: {}", asked_as(find, context))));
     }
-    if retyped(form, person) {
+    if retyped(form) {
         lines.push(Line::from("Retyped since: leave the field to ask again."));
     }
     if let Some(text) = standing(person) {
@@ -517,7 +520,7 @@ fn linear_found(form: &Form, context: &Context, width: u16) -> Vec<Line<'static>
         "{who}: {} found, {} to choose among them{}:",
         found.len(),
         context.keymap.keys_of(Action::Candidates),
-        if retyped(form, person) {
+        if retyped(form) {
             " (retyped since: leave the field to ask again)"
         } else {
             ""
