@@ -47,6 +47,7 @@ pub enum Action {
     People,
     SamePerson,
     UndoMerge,
+    Candidates,
     Refresh,
     Trends,
     LearningActions,
@@ -63,6 +64,8 @@ pub enum Scope {
     Record,
     /// A person's timeline.
     Person,
+    /// A form for a new record.
+    Form,
 }
 
 pub struct ActionDef {
@@ -413,6 +416,14 @@ pub const REGISTRY: &[ActionDef] = &[
         "Timeline: undo the highlighted merge, with a reason",
         &["u"],
         Scope::Person,
+        None,
+    ),
+    def(
+        Action::Candidates,
+        "candidates",
+        "New record's form: into who its client, child or parent may already be (enter chooses the same person)",
+        &["ctrl-o"],
+        Scope::Form,
         None,
     ),
     def(

@@ -31,7 +31,7 @@ use crate::client::resume::Resume;
 use crate::wire::{ExportFormat, ExportRequest, RecordView};
 
 use super::app::{State, restore, snapshot, update, view, watch};
-use super::msg::{Connection, Effect, Msg};
+use super::msg::{Connection, Effect, Merged, Msg, SameAs};
 use super::notify;
 
 type Backend = Frugal<CrosstermBackend<BufWriter<Stdout>>>;
@@ -204,17 +204,30 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 Ok(policy) => Msg::Policy(Box::new(policy)),
                 Err(e) => Msg::Failed(e.to_string()),
             },
-            Effect::Create { details, link } => {
+            Effect::Create {
+                details,
+                link,
+                same,
+            } => {
                 let body = crate::wire::CreateRecord {
                     org: None,
                     details: *details,
                     assignee: None,
                 };
                 match client.create(&body, &new_idempotency_key()).await {
-                    Ok(view) => match link {
-                        Some(incident) => linked(&client, &tx, view, incident).await,
-                        None => Msg::Created(view),
-                    },
+                    Ok(view) => {
+                        let id = record_id(&view);
+                        let created = match link {
+                            Some(incident) => linked(&client, &tx, view, incident).await,
+                            None => Msg::Created(view),
+                        };
+                        if same.is_empty() {
+                            created
+                        } else {
+                            let _ = tx.send(created).await;
+                            Msg::MergedOnRegistering(merge_chosen(&client, id, same).await)
+                        }
+                    }
                     Err(e) => refused_or_failed(e),
                 }
             }
@@ -244,15 +257,33 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
             },
             Effect::LoadPerson { id } => match client.person(&id).await {
                 Ok(view) => Msg::Person(Box::new(view)),
-                Err(e) => Msg::Failed(e.to_string()),
+                Err(e) => Msg::PersonUnread {
+                    person: id,
+                    error: e.to_string(),
+                },
             },
             Effect::PersonCandidates { person, find } => match client.candidates(&find).await {
                 Ok(found) => Msg::PersonCandidates {
                     person,
                     found: Box::new(found),
                 },
-                Err(e) => Msg::Failed(format!("who else this may be: {e}")),
+                Err(e) => Msg::PersonCandidatesFailed {
+                    person,
+                    error: e.to_string(),
+                },
             },
+            Effect::MatchRegistering { person, find } => {
+                let found = client
+                    .candidates(&find)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                Msg::MatchedRegistering {
+                    person,
+                    find,
+                    found,
+                }
+            }
             Effect::MergePeople {
                 person,
                 with,
@@ -555,6 +586,38 @@ fn signal(kind: tokio::signal::unix::SignalKind) -> io::Result<tokio::signal::un
     tokio::signal::unix::signal(kind)
 }
 
+/// A record's id, as the server gave it.
+fn record_id(view: &RecordView) -> Option<String> {
+    view.record
+        .get("id")
+        .and_then(|v| v.as_str())
+        .map(String::from)
+}
+
+/// R-PERSON-2: each person of the new record `id` chosen as the same as another while
+/// registering is merged with them now that the record exists, for the reason given; a
+/// refusal is kept in the server's words. The record stands either way.
+async fn merge_chosen(client: &Client, id: Option<String>, same: Vec<SameAs>) -> Vec<Merged> {
+    let mut merged = Vec::with_capacity(same.len());
+    for chosen in same {
+        let person = format!("{}.{}", id.as_deref().unwrap_or("?"), chosen.mention);
+        let refused = match &id {
+            None => Some("the new record's id was not in the server's answer".to_string()),
+            Some(_) => client
+                .merge_people(&person, &chosen.with, &chosen.reason)
+                .await
+                .err()
+                .map(|e| e.to_string()),
+        };
+        merged.push(Merged {
+            person,
+            with: chosen.with,
+            refused,
+        });
+    }
+    merged
+}
+
 /// R-LINK-1: the new intake report, linked to the incident it was registered for; kept but
 /// not linked, the user is told so, and can link it from the report.
 async fn linked(
@@ -563,12 +626,7 @@ async fn linked(
     view: RecordView,
     incident: String,
 ) -> Msg {
-    let Some(id) = view
-        .record
-        .get("id")
-        .and_then(|v| v.as_str())
-        .map(String::from)
-    else {
+    let Some(id) = record_id(&view) else {
         return Msg::Created(view);
     };
     let command = crate::domain::commands::Command::LinkIncident { incident };

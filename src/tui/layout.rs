@@ -15,6 +15,9 @@ use crate::wire::Candidate;
 /// The marker drawn for a value the caller may not see.
 pub const MASKED: &str = "▒▒▒ protected";
 
+/// What identifying details read as behind the privacy screen.
+pub const BLANKED: &str = "░░░░";
+
 /// `text` in `width` characters: whole, or cut with `…` so the cut shows.
 pub fn fit(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -213,6 +216,35 @@ pub fn match_reasons(candidate: &Candidate) -> Vec<String> {
         );
     }
     lines
+}
+
+/// A person's role in a record and their place among those in it: `child 1`.
+pub fn role(role: &str, position: usize) -> String {
+    format!("{role} {}", position + 1)
+}
+
+/// Someone matching proposes, in a line: `likely    14.2  INT-2026-000001  child 1  · in 3
+/// record(s)`.
+pub fn candidate_line(c: &Candidate) -> String {
+    format!(
+        "{:<8} {:>5.1}  {}  {}  · in {} record(s)",
+        c.band,
+        c.score,
+        c.record,
+        role(&c.role, c.position),
+        c.records
+    )
+}
+
+/// Someone matching proposes, for the linear mode, a labelled part each.
+pub fn candidate_parts(c: &Candidate) -> Vec<String> {
+    vec![
+        c.band.clone(),
+        format!("score {:.1}", c.score),
+        c.record.clone(),
+        format!("as {}", role(&c.role, c.position)),
+        format!("in {} record(s)", c.records),
+    ]
 }
 
 /// A screen that is a list of entries of several lines each, in a focused box: scrolled so

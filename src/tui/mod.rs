@@ -5,14 +5,15 @@
 //! `reminders`, `people`, `person`, `forms` and `help` owns its state, update and view.
 //! Screens never call each other: they reply with messages and effects, and `app` composes
 //! them. Below the screens sit the pieces they share (the action registry, keymap, theme,
-//! config, messages, the read-only context and the layout helpers); above `app` sits the
-//! `driver`.
+//! config, messages, the read-only context, the layout helpers and how a person is put to
+//! matching); above `app` sits the `driver`.
 
 pub mod action;
 pub mod config;
 pub mod context;
 pub mod keymap;
 pub mod layout;
+pub mod matching;
 pub mod mode;
 pub mod msg;
 pub mod notify;

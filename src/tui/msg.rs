@@ -73,6 +73,47 @@ pub enum Msg {
         person: String,
         found: Box<crate::wire::Candidates>,
     },
+    /// The person `person` could not be read: why.
+    PersonUnread {
+        person: String,
+        error: String,
+    },
+    /// Matching could not be asked who the person `person` may also be: why.
+    PersonCandidatesFailed {
+        person: String,
+        error: String,
+    },
+    /// Who the person being registered as `person` (`child0`) may already be, as sought by
+    /// `find`; or why matching could not be asked.
+    MatchedRegistering {
+        person: String,
+        find: Box<crate::wire::FindPerson>,
+        found: Result<Box<crate::wire::Candidates>, String>,
+    },
+    /// What came of the people chosen as the same person while registering, once the
+    /// record existed.
+    MergedOnRegistering(Vec<Merged>),
+}
+
+/// A person of a new record the user chose as the same person as one matching proposed:
+/// merged once the record exists, never before (R-PERSON-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SameAs {
+    /// Their role and place in the new record, as its mentions end: `child0`.
+    pub mention: String,
+    /// The person chosen, as a mention of theirs (`INT-2026-000009.child0`).
+    pub with: String,
+    pub reason: String,
+}
+
+/// What came of a [`SameAs`] once the record existed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    /// The new record's mention of the person: `INT-2026-000010.child0`.
+    pub person: String,
+    pub with: String,
+    /// The server's refusal, or why it could not be asked; none once merged.
+    pub refused: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +133,8 @@ pub enum Effect {
         details: Box<crate::domain::model::Details>,
         /// R-LINK-1: the incident the new intake report is linked to once kept.
         link: Option<String>,
+        /// Its people chosen as the same as others, merged once it is kept (R-PERSON-2).
+        same: Vec<SameAs>,
     },
     LoadPolicy,
     LoadColleagues,
@@ -141,6 +184,12 @@ pub enum Effect {
     /// Read a person through any of their mentions.
     LoadPerson {
         id: String,
+    },
+    /// Who the person being registered as `person` (`child0`) may already be, sought as
+    /// `find` (R-PERSON-1).
+    MatchRegistering {
+        person: String,
+        find: Box<crate::wire::FindPerson>,
     },
     /// Who else the person `person` may be, sought as `find`.
     PersonCandidates {

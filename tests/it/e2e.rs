@@ -866,3 +866,92 @@ async fn r_person_2_a_child_is_merged_with_a_candidate_on_their_timeline_with_a_
     pty.quit().await;
     api.stop().await;
 }
+
+/// R-PERSON-1 and R-PERSON-2, in a terminal: a new intake report for a child already in an
+/// earlier report, spelt otherwise; leaving the date of birth shows the earlier child beside
+/// the form, `ctrl-o` and `enter` choose them as the same person, and once the report is
+/// registered both reports are one person's, merged with the reason the choice gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_person_2_a_child_chosen_as_the_same_person_while_registering_is_one_person_with_them() {
+    let (_db_dir, api) = server_on_sqlite().await;
+    let me = Persona::Practitioner;
+    let earlier = api.create_intake(me, &fixtures::intake()).await;
+    let home = AppHome::new(&api.server.base, api.token(me));
+    let mut pty = Pty::spawn(&home.env());
+    pty.wait_for("the queue, live", |s| s.contains("● live"))
+        .await;
+    // Until the policy has loaded, `N` says to try again in a moment.
+    let not_yet = "the policy has not loaded yet";
+    loop {
+        pty.keys("N");
+        let screen = pty
+            .wait_for("the new incident form, or word to wait", |s| {
+                s.contains("new incident ·") || s.contains(not_yet)
+            })
+            .await;
+        if screen.contains("new incident ·") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    pty.keys("\x14");
+    pty.wait_for("the new intake form", |s| s.contains("new intake report ·"))
+        .await;
+    // Down to the reporter, then to the child: name and date of birth, spelt otherwise.
+    pty.keys("\x1b[BRobin Reporter");
+    pty.keys("\x1b[B\x1b[B\x1b[BKasey Browne\x1b[B2018-03-10\x1b[B");
+    pty.wait_for("the earlier child beside the form", |s| {
+        s.contains("Who the child may already be") && s.contains(&format!("{earlier} child 1"))
+    })
+    .await;
+    pty.keys("\x0f");
+    pty.wait_for("the keyboard in the candidates", |s| {
+        s.contains("enter same person")
+    })
+    .await;
+    pty.keys("\r");
+    pty.wait_for("the choice under the child's name", |s| {
+        s.contains(&format!("= same as {earlier}.child0"))
+    })
+    .await;
+    // Down past the parent and their status to the concerns, then register.
+    pty.keys("\x1b[B\x1b[BBruises seen at school.");
+    pty.wait_for("the concerns typed", |s| {
+        s.contains("Bruises seen at school.")
+    })
+    .await;
+    pty.keys("\x13");
+    let screen = pty
+        .wait_for("registered, and the child merged", |s| {
+            s.contains("registered; child 1 is one person with")
+        })
+        .await;
+    let registered = screen
+        .split_whitespace()
+        .find(|w| w.starts_with("INT-") && *w != earlier && !w.contains('.'))
+        .map(|w| w.trim_end_matches(';').to_string())
+        .expect("the new report's id");
+    assert_ne!(registered, earlier);
+    let person = api
+        .get(me, &format!("/v1/people/{registered}.child0"))
+        .await
+        .expect(200, "the new report's child");
+    let mut records: Vec<&str> = person["records"]
+        .as_array()
+        .map(|rs| rs.iter().filter_map(|r| r["record"].as_str()).collect())
+        .unwrap_or_default();
+    records.sort_unstable();
+    let mut both = vec![earlier.as_str(), registered.as_str()];
+    both.sort_unstable();
+    assert_eq!(records, both, "both reports are one person's: {person}");
+    let reason = person["history"][0]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with("Chosen as the same person when registering: ")
+            && reason.contains(", score "),
+        "{person}"
+    );
+    // The new report has the keyboard: q goes back to the queue, then quits.
+    pty.keys("q");
+    pty.quit().await;
+    api.stop().await;
+}

@@ -27,5 +27,6 @@ mod store;
 mod support;
 mod tui;
 mod tui_analysis;
+mod tui_forms;
 mod tui_people;
 mod tui_reminders;

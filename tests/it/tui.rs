@@ -2065,9 +2065,21 @@ fn r_link_1_an_incident_s_new_allegation_is_registered_from_it_and_linked() {
     assert_eq!(s.mode, Mode::Form);
     let drawn = screen(&mut s, 120, 40);
     assert!(drawn.contains("Jordan Smith"), "{drawn}");
+    // The concerns wrap in the form beside who the child may already be.
     assert!(
-        drawn.contains("Incident INC-2026-000001: Jordan said a staff member pushed"),
+        drawn.contains("Incident INC-2026-000001: Jordan"),
         "{drawn}"
+    );
+    let concerns = s
+        .form
+        .as_ref()
+        .and_then(|f| f.fields.iter().find(|f| f.name == "concerns"))
+        .map(|f| f.value.clone());
+    assert_eq!(
+        concerns,
+        Some(cims::tui::forms::Input::Text(
+            "Incident INC-2026-000001: Jordan said a staff member pushed him.".into()
+        ))
     );
     assert!(drawn.contains("to be linked to INC-2026-000001"), "{drawn}");
     let effects = update(
@@ -2085,7 +2097,7 @@ fn r_link_1_an_incident_s_new_allegation_is_registered_from_it_and_linked() {
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
-    let [Effect::Create { link, details }] = &effects[..] else {
+    let [Effect::Create { link, details, .. }] = &effects[..] else {
         panic!("{effects:?}");
     };
     assert_eq!(link.as_deref(), Some("INC-2026-000001"));

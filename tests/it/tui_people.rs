@@ -9,7 +9,7 @@ use cims::tui::mode::{Mode, ReasonFor};
 use cims::tui::msg::{Effect, Msg};
 use cims::tui::person::Row;
 use cims::wire::{Candidate, Candidates, PersonEvent, PersonView, TimelineEntry};
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
 use crate::fixtures::melb;
@@ -590,4 +590,137 @@ fn a_persons_timeline_at_80x24_and_120x40_and_in_the_linear_mode() {
     let mut linear = timeline();
     linear.context.linear = true;
     insta::assert_snapshot!("linear_person_timeline_80x24", screen(&mut linear, 80, 24));
+}
+
+#[test]
+fn a_person_who_cannot_be_read_is_said_so_on_the_timeline_and_ctrl_r_reads_them_again() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('P'));
+    typed(&mut s, "Jordon Smyth 2014-03-02");
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Candidates(Box::new(found())));
+    press(&mut s, KeyCode::Enter);
+    update(
+        &mut s,
+        Msg::PersonUnread {
+            person: JORDAN.into(),
+            error: "the server could not answer: busy".into(),
+        },
+    );
+    let drawn = screen(&mut s, 80, 24);
+    assert!(!drawn.contains("Reading"), "{drawn}");
+    assert!(
+        drawn.contains(&format!(
+            "{JORDAN} could not be read: the server could not answer: busy"
+        )),
+        "{drawn}"
+    );
+    assert!(drawn.contains("ctrl-r reads it again"), "{drawn}");
+    let ctrl_r = Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    assert_eq!(
+        update(&mut s, ctrl_r),
+        vec![Effect::LoadPerson { id: JORDAN.into() }]
+    );
+    assert_eq!(s.mode, Mode::Person);
+    assert!(screen(&mut s, 80, 24).contains(&format!("Reading {JORDAN}")));
+    // Another person's failure is not this one's.
+    update(
+        &mut s,
+        Msg::PersonUnread {
+            person: "INT-2026-000077.child0".into(),
+            error: "no such record".into(),
+        },
+    );
+    assert!(screen(&mut s, 80, 24).contains(&format!("Reading {JORDAN}")));
+}
+
+#[test]
+fn when_matching_cannot_be_asked_the_timeline_says_so_under_who_else_this_may_be() {
+    let mut s = timeline();
+    update(
+        &mut s,
+        Msg::PersonCandidatesFailed {
+            person: JORDAN.into(),
+            error: "the server could not answer: busy".into(),
+        },
+    );
+    let drawn = screen(&mut s, 120, 40);
+    assert!(!drawn.contains("Asking matching"), "{drawn}");
+    assert!(
+        drawn.contains(
+            "Matching could not be asked (the server could not answer: busy): ctrl-r asks again."
+        ),
+        "{drawn}"
+    );
+    assert!(!drawn.contains("INT-2026-000009"), "{drawn}");
+    // Read again, the timeline stays on screen; a failure to read it again is said above it.
+    let ctrl_r = Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    assert_eq!(
+        update(&mut s, ctrl_r),
+        vec![Effect::LoadPerson { id: JORDAN.into() }]
+    );
+    update(
+        &mut s,
+        Msg::PersonUnread {
+            person: JORDAN.into(),
+            error: "no server at http://127.0.0.1:1 (refused)".into(),
+        },
+    );
+    let drawn = screen(&mut s, 120, 40);
+    assert!(drawn.contains("Not read again (no server"), "{drawn}");
+    assert!(drawn.contains("Records · 3, newest first"), "{drawn}");
+    // Read at last: who else he may be is asked again.
+    let asked = update(&mut s, Msg::Person(Box::new(jordan())));
+    assert!(
+        matches!(&asked[..], [Effect::PersonCandidates { .. }]),
+        "{asked:?}"
+    );
+    assert!(!screen(&mut s, 120, 40).contains("Not read again"));
+    linear_unread_snapshot();
+}
+
+/// The linear mode says a person could not be read in words, with the key to try again.
+fn linear_unread_snapshot() {
+    let mut linear = state(false);
+    linear.context.linear = true;
+    press(&mut linear, KeyCode::Char('P'));
+    update(&mut linear, Msg::Candidates(Box::new(found())));
+    press(&mut linear, KeyCode::Enter);
+    update(
+        &mut linear,
+        Msg::PersonUnread {
+            person: JORDAN.into(),
+            error: "the server could not answer: busy".into(),
+        },
+    );
+    linear.message = None;
+    insta::assert_snapshot!("linear_person_unread_80x24", screen(&mut linear, 80, 24));
+}
+
+#[test]
+fn the_privacy_screen_blanks_the_search_and_the_match_reasons_on_people_search() {
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('P'));
+    typed(&mut s, "Jordon Smyth 2014-03-02");
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Candidates(Box::new(found())));
+    assert!(screen(&mut s, 80, 24).contains("jordon ~ jordan"));
+    press(&mut s, KeyCode::Char('p'));
+    assert!(s.context.privacy);
+    assert_eq!(s.mode, Mode::People);
+    for (width, height) in [(80, 24), (120, 40)] {
+        let drawn = screen(&mut s, width, height);
+        for hidden in ["Jordon", "jordon", "smyth", "2014-03-02"] {
+            assert!(!drawn.contains(hidden), "{hidden} at {width}: {drawn}");
+        }
+        assert!(drawn.contains("likely    14.2  INT-2026-000001"), "{drawn}");
+    }
+    s.context.linear = true;
+    let said = screen(&mut s, 80, 24);
+    assert!(!said.contains("jordon"), "{said}");
+    s.context.linear = false;
+    // Any key takes the privacy screen away, and does nothing else.
+    press(&mut s, KeyCode::Char('j'));
+    assert!(!s.context.privacy);
+    assert!(screen(&mut s, 80, 24).contains("jordon ~ jordan"));
 }

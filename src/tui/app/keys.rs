@@ -30,7 +30,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Reply> {
         Mode::Actions => actions::key(&mut state.actions, state.context.read_only, key),
         Mode::Since => since::key(&mut state.since, key),
         Mode::Handover => handover::key(&mut state.handover, state.context.read_only, key),
-        Mode::People => people::key(&mut state.people, key),
+        Mode::People => people::key(&mut state.people, &state.context.keymap, key),
         Mode::Person => person::key(&mut state.person, &state.context.keymap, key),
         Mode::Reminders => reminders::key(&mut state.reminders, &state.context.reminders, key),
         Mode::Remind => reminders::compose_key(&mut state.reminders, state.context.now, key),

@@ -113,7 +113,7 @@ pub(super) fn view(state: &State, frame: &mut Frame) {
         }
         Mode::Form => {
             if let Some(form) = &state.form {
-                lines.extend(forms::linear_lines(form, rest(&lines), area.width));
+                lines.extend(forms::linear_lines(form, context, rest(&lines), area.width));
             }
         }
         Mode::Since => lines.extend(since::linear_lines(&state.since, context)),

@@ -129,6 +129,15 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
             return person::same_person(&state.person, state.mode == Mode::Person);
         }
         Action::UndoMerge => return person::undo_merge(&state.person, state.mode == Mode::Person),
+        Action::Candidates => {
+            state.message = Some((
+                Level::Info,
+                format!(
+                    "in the form of a new incident or intake report, {} moves into who its client, child or parent may already be",
+                    state.context.keymap.keys_of(Action::Candidates)
+                ),
+            ));
+        }
         Action::LinkIncident => {
             if state.record.kind() == Some("intake") && state.record.loaded().is_some() {
                 state.mode = Mode::Reason(ReasonFor::LinkIncident, String::new());
@@ -141,8 +150,12 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
         }
         Action::NewAllegation => match state.record.loaded() {
             Some((_, view)) if state.record.kind() == Some("incident") => {
-                state.form = Some(Form::allegation(&view.record, state.context.now));
+                let mut form = Form::allegation(&view.record, state.context.now);
+                // Who the child copied across may already be is asked at once.
+                let asks = form.ask_all();
+                state.form = Some(form);
                 state.mode = Mode::Form;
+                return effects(asks);
             }
             _ => {
                 state.message = Some((
@@ -184,6 +197,7 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
         Action::MarkRange => queue::mark_range(&mut state.queue),
         Action::Privacy => state.context.privacy = true,
         Action::Freeze => return effects(queue::freeze(&mut state.queue)),
+        Action::Refresh if state.mode == Mode::Person => return person::reload(&mut state.person),
         Action::Refresh => {
             let mut reload = queue::reload(&mut state.queue);
             reload.push(reminders::load());

@@ -6,7 +6,7 @@
 use ratatui::crossterm::event::KeyEventKind;
 
 use crate::tui::mode::{Focus, Mode};
-use crate::tui::msg::{Connection, Effect, Msg};
+use crate::tui::msg::{Connection, Effect, Merged, Msg};
 use crate::tui::reply::{Level, Reply};
 use crate::tui::{
     actions, forms, handover, people, person, queue, record, reminders, since, trends,
@@ -226,6 +226,24 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let replies = person::on_candidates(&mut state.person, &of, *found);
             apply(state, replies)
         }
+        Msg::PersonUnread { person: of, error } => {
+            let replies = person::on_unread(&mut state.person, &of, error);
+            apply(state, replies)
+        }
+        Msg::PersonCandidatesFailed { person: of, error } => {
+            let replies = person::on_candidates_failed(&mut state.person, &of, error);
+            apply(state, replies)
+        }
+        Msg::MatchedRegistering {
+            person: of,
+            find,
+            found,
+        } => {
+            let found = found.map(|f| f.candidates);
+            forms::on_candidates(&mut state.form, &of, *find, found);
+            Vec::new()
+        }
+        Msg::MergedOnRegistering(merged) => merged_on_registering(state, &merged),
         Msg::ReminderDone => {
             let replies = reminders::on_done();
             let mut effects = apply(state, replies);
@@ -253,6 +271,55 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// A mention of a person in words, short enough for the message line: `child 1` for
+/// `INT-2026-000010.child0`; the mention itself when it does not read so.
+fn in_words(mention: &str) -> String {
+    let role = mention.rsplit_once('.').map_or(mention, |(_, role)| role);
+    let digits = role.trim_start_matches(|c: char| !c.is_ascii_digit());
+    match digits.parse::<usize>() {
+        Ok(n) if !digits.is_empty() => format!("{} {}", &role[..role.len() - digits.len()], n + 1),
+        _ => mention.to_string(),
+    }
+}
+
+/// R-PERSON-2: what came of the people chosen as the same as others while registering,
+/// on the message line after what the registering said; the new record, if shown, is read
+/// again with its people as they now are.
+fn merged_on_registering(state: &mut State, merged: &[Merged]) -> Vec<Effect> {
+    let said: Vec<String> = merged
+        .iter()
+        .map(|m| {
+            let who = in_words(&m.person);
+            match &m.refused {
+                None => format!("{who} is one person with {}", m.with),
+                Some(why) => format!("{who} was not merged with {}: {why}", m.with),
+            }
+        })
+        .collect();
+    let refused = merged.iter().any(|m| m.refused.is_some());
+    let before = state.message.take();
+    let level = match &before {
+        Some((Level::Error, _)) => Level::Error,
+        _ if refused => Level::Error,
+        _ => Level::Info,
+    };
+    let text = match before {
+        Some((_, text)) => format!("{text}; {}", said.join("; ")),
+        None => said.join("; "),
+    };
+    state.message = Some((level, text));
+    let shown = state.record.open.as_ref().map(|o| o.id.clone());
+    shown
+        .filter(|id| {
+            merged
+                .iter()
+                .any(|m| m.person.starts_with(&format!("{id}.")))
+        })
+        .map(|id| Effect::LoadRecord { id })
+        .into_iter()
+        .collect()
 }
 
 /// The record shown is seen at its version: its row loses its changed mark, and the server

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::domain::local_time;
 use crate::domain::policy::Policy;
 
-use super::state::{Field, Form, FormKind, Input, choice, text};
+use super::state::{Field, Form, FormKind, Input, Sought, choice, text};
 use super::submit::DECISIONS;
 
 const ABORIGINAL: &[(&str, &str)] = &[
@@ -133,6 +133,9 @@ impl Form {
             refusal: None,
             target: None,
             link: None,
+            people: vec![Sought::new("client", "client_name", Some("date_of_birth"))],
+            shown: 0,
+            browsing: None,
         }
     }
 
@@ -161,6 +164,7 @@ impl Form {
                     "",
                     false,
                 ),
+                text("parent_name", "A parent's name", "", false),
                 choice(
                     "aboriginal_status",
                     "A parent's Aboriginal / TSI status",
@@ -178,6 +182,12 @@ impl Form {
             refusal: None,
             target: None,
             link: None,
+            people: vec![
+                Sought::new("child", "child_name", Some("date_of_birth")),
+                Sought::new("parent", "parent_name", None),
+            ],
+            shown: 0,
+            browsing: None,
         }
     }
 
@@ -253,6 +263,9 @@ impl Form {
             refusal: None,
             target: Some((record_id.to_string(), version)),
             link: None,
+            people: Vec::new(),
+            shown: 0,
+            browsing: None,
         }
     }
 
@@ -294,6 +307,9 @@ impl Form {
             refusal: None,
             target: Some((record_id.to_string(), version)),
             link: None,
+            people: Vec::new(),
+            shown: 0,
+            browsing: None,
         }
     }
 }

@@ -1,10 +1,12 @@
-//! The forms' model: fields of text, choices and flags, the one in focus, and the last
-//! refusal with the field it names.
+//! The forms' model: fields of text, choices and flags, the one in focus, the last
+//! refusal with the field it names, and the people a new record registers with who
+//! matching proposes they may already be.
 
 use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::domain::local_time;
+use crate::wire::{Candidate, FindPerson};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -33,7 +35,75 @@ pub enum FormKind {
     LearningAction,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What matching answered for a person being registered.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// Not asked: their name is not yet two words, or the field not yet left.
+    Unasked,
+    Asking,
+    /// The likeliest first.
+    Found(Vec<Candidate>),
+    /// Matching could not be asked: why.
+    Failed(String),
+}
+
+/// The person matching proposed whom the user chose as the same as the one being
+/// registered: merged with them once the record exists (R-PERSON-2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chosen {
+    /// As a mention of theirs: `INT-2026-000009.child0`.
+    pub person: String,
+    pub band: String,
+    pub score: f64,
+}
+
+/// A person the new record registers, and who they may already be (R-PERSON-1).
+#[derive(Debug, Clone)]
+pub struct Sought {
+    /// Their role and place in the new record, as its mentions end: `child0`.
+    pub role: &'static str,
+    pub position: usize,
+    /// The fields that give their name and, if asked on the form, their date of birth.
+    pub name_field: &'static str,
+    pub born_field: Option<&'static str>,
+    /// What matching was last asked about them.
+    pub asked: Option<FindPerson>,
+    pub answer: Answer,
+    pub chosen: Option<Chosen>,
+}
+
+impl Sought {
+    pub(super) fn new(
+        role: &'static str,
+        name_field: &'static str,
+        born_field: Option<&'static str>,
+    ) -> Sought {
+        Sought {
+            role,
+            position: 0,
+            name_field,
+            born_field,
+            asked: None,
+            answer: Answer::Unasked,
+            chosen: None,
+        }
+    }
+
+    /// How the new record's mention of them ends: `child0`.
+    pub fn mention(&self) -> String {
+        format!("{}{}", self.role, self.position)
+    }
+
+    /// Those matching found, none before it answered.
+    pub fn found(&self) -> &[Candidate] {
+        match &self.answer {
+            Answer::Found(found) => found,
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct Form {
     pub kind: FormKind,
     pub fields: Vec<Field>,
@@ -44,6 +114,13 @@ pub struct Form {
     pub target: Option<(String, u64)>,
     /// R-LINK-1: the incident a new intake report is registered for, linked once it is.
     pub link: Option<String>,
+    /// The people a new record registers, whom matching is asked about.
+    pub people: Vec<Sought>,
+    /// Which of them the candidates shown are for: the one whose field has the focus or
+    /// was left last.
+    pub shown: usize,
+    /// The keyboard is in the candidates shown, on this one.
+    pub browsing: Option<usize>,
 }
 
 pub(super) fn text(name: &'static str, label: &'static str, value: &str, required: bool) -> Field {

@@ -188,25 +188,32 @@ impl Form {
                     "responsibility_reason": self.optional("responsibility_reason"),
                 })
             }
-            FormKind::Intake => json!({
-                "kind": "intake",
-                "received_at": self.instant("received_at")?,
-                "reporter": {
-                    "name": self.get("reporter_name"),
-                    "phone": self.optional("reporter_phone"),
-                    "professional": self.get("professional") == "true",
-                },
-                "children": [{"person": {
-                    "name": self.get("child_name"),
-                    "date_of_birth": self.optional("date_of_birth"),
-                }}],
-                "parents": [{"person": {
-                    "name": "Parent",
-                    "aboriginal_status": self.get("aboriginal_status"),
-                }}],
-                "concerns": self.get("concerns"),
-                "family_violence": self.get("family_violence") == "true",
-            }),
+            FormKind::Intake => {
+                // A parent unnamed on the form is registered as "Parent", for their
+                // Aboriginal / Torres Strait Islander status.
+                let parent = Some(self.get("parent_name"))
+                    .filter(|name| !name.is_empty())
+                    .unwrap_or_else(|| "Parent".to_string());
+                json!({
+                    "kind": "intake",
+                    "received_at": self.instant("received_at")?,
+                    "reporter": {
+                        "name": self.get("reporter_name"),
+                        "phone": self.optional("reporter_phone"),
+                        "professional": self.get("professional") == "true",
+                    },
+                    "children": [{"person": {
+                        "name": self.get("child_name"),
+                        "date_of_birth": self.optional("date_of_birth"),
+                    }}],
+                    "parents": [{"person": {
+                        "name": parent,
+                        "aboriginal_status": self.get("aboriginal_status"),
+                    }}],
+                    "concerns": self.get("concerns"),
+                    "family_violence": self.get("family_violence") == "true",
+                })
+            }
         };
         serde_json::from_value(value).map_err(|e| {
             let field = if e.to_string().contains("date") {

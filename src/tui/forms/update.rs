@@ -1,16 +1,20 @@
 //! The forms' part of `update`: typing, choosing and moving between fields, switching an
-//! incident for an intake report, sending, and what the server answers.
+//! incident for an intake report, choosing who a person being registered already is,
+//! sending, and what the server answers.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::tui::action::{Action, Key, Scope};
 use crate::tui::context::Context;
 use crate::tui::mode::Mode;
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
+use crate::wire::{Candidate, FindPerson};
 
 use super::state::{Form, FormKind, Input};
 
-/// A key while a form is open; `esc` closes it.
+/// A key while a form is open; `esc` closes it, or, in the candidates, goes back to the
+/// fields.
 pub fn key(slot: &mut Option<Form>, context: &Context, key: KeyEvent) -> Vec<Reply> {
     let Some(form) = slot.as_mut() else {
         return vec![Reply::Mode(Mode::Normal)];
@@ -18,6 +22,22 @@ pub fn key(slot: &mut Option<Form>, context: &Context, key: KeyEvent) -> Vec<Rep
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let now = context.now;
     let last = form.fields.len().saturating_sub(1);
+    // A character typed into a text field is text, whatever a key override gives it.
+    let typing = !ctrl
+        && matches!(key.code, KeyCode::Char(_))
+        && form.browsing.is_none()
+        && matches!(
+            form.fields.get(form.focus).map(|f| &f.value),
+            Some(Input::Text(_))
+        );
+    let candidates = !typing
+        && context.keymap.action(Key::from_event(&key), Scope::Form) == Some(Action::Candidates);
+    if let Some(replies) = form.browse_key(key, candidates) {
+        return replies;
+    }
+    if candidates {
+        return form.browse();
+    }
     match key.code {
         KeyCode::Esc => {
             *slot = None;
@@ -53,12 +73,21 @@ pub fn key(slot: &mut Option<Form>, context: &Context, key: KeyEvent) -> Vec<Rep
                 return vec![Reply::Effect(Effect::Create {
                     details: Box::new(details),
                     link: form.link.clone(),
+                    same: form.same(),
                 })];
             }
             Err((field, message)) => form.refusal = Some((None, message, Some(field))),
         },
-        KeyCode::Down | KeyCode::Tab | KeyCode::Enter => form.focus = (form.focus + 1).min(last),
-        KeyCode::Up | KeyCode::BackTab => form.focus = form.focus.saturating_sub(1),
+        KeyCode::Down | KeyCode::Tab | KeyCode::Enter => {
+            let from = form.focus;
+            form.focus = (form.focus + 1).min(last);
+            return form.left(from);
+        }
+        KeyCode::Up | KeyCode::BackTab => {
+            let from = form.focus;
+            form.focus = form.focus.saturating_sub(1);
+            return form.left(from);
+        }
         code => {
             if let Some(field) = form.fields.get_mut(form.focus) {
                 match (&mut field.value, code) {
@@ -82,6 +111,19 @@ pub fn key(slot: &mut Option<Form>, context: &Context, key: KeyEvent) -> Vec<Rep
         }
     }
     Vec::new()
+}
+
+/// Matching answered who the person being registered as `person` (`child0`) may already
+/// be, sought as `find`: dropped when the form is gone or they have been retyped since.
+pub fn on_candidates(
+    slot: &mut Option<Form>,
+    person: &str,
+    find: FindPerson,
+    found: Result<Vec<Candidate>, String>,
+) {
+    if let Some(form) = slot.as_mut() {
+        form.answered(person, find, found);
+    }
 }
 
 /// The server refused what a form sent: shown beside the field it names; with no form

@@ -3,18 +3,8 @@
 //! number are themselves, what follows a comma is an address, the last other word is the
 //! family name and the words before it the given names.
 
+use crate::tui::matching::is_date;
 use crate::wire::FindPerson;
-
-fn is_date(word: &str) -> bool {
-    let parts: Vec<&str> = word.split('-').collect();
-    let digits = |p: &&str, n: usize| p.len() == n && p.chars().all(|c| c.is_ascii_digit());
-    match parts.as_slice() {
-        [y] => digits(y, 4),
-        [y, m] => digits(y, 4) && digits(m, 2),
-        [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
-        _ => false,
-    }
-}
 
 /// A CRIS number as typed: `CRIS-1234567`, or `cris:1234567`.
 fn cris(word: &str) -> Option<String> {

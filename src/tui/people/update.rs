@@ -2,6 +2,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::tui::action::{Action, Key, Scope};
+use crate::tui::keymap::Keymap;
 use crate::tui::mode::Mode;
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
@@ -29,7 +31,7 @@ pub fn on_candidates(screen: &mut PeopleScreen, found: Candidates) -> Vec<Reply>
     )]
 }
 
-pub fn key(screen: &mut PeopleScreen, key: KeyEvent) -> Vec<Reply> {
+pub fn key(screen: &mut PeopleScreen, keymap: &Keymap, key: KeyEvent) -> Vec<Reply> {
     if screen.typing {
         match key.code {
             KeyCode::Esc => return vec![Reply::Mode(Mode::Normal)],
@@ -72,7 +74,12 @@ pub fn key(screen: &mut PeopleScreen, key: KeyEvent) -> Vec<Reply> {
                 return vec![Reply::OpenPerson(c.person.clone())];
             }
         }
-        _ => {}
+        // The privacy screen, as everywhere else.
+        _ => {
+            if keymap.action(Key::from_event(&key), Scope::Everywhere) == Some(Action::Privacy) {
+                return vec![Reply::Perform(Action::Privacy)];
+            }
+        }
     }
     Vec::new()
 }

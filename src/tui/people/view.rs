@@ -1,12 +1,13 @@
 //! The people search drawn: the search line, then each person found with the band, the
-//! record and role, and for the highlighted one the reasons, field by field.
+//! record and role, and for the highlighted one the reasons, field by field. Behind the
+//! privacy screen the search and the reasons, which name and date the person, are blanked.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use crate::tui::context::Context;
-use crate::tui::layout::{match_reasons, scrolled_list};
+use crate::tui::layout::{BLANKED, match_reasons, scrolled_list};
 use crate::wire::Candidate;
 
 use super::state::PeopleScreen;
@@ -25,8 +26,14 @@ fn head(c: &Candidate) -> String {
 /// The title, the lines, and which line the highlighted person starts at.
 fn body(screen: &PeopleScreen, context: &Context) -> (String, Vec<Line<'static>>, usize) {
     let cursor = if screen.typing { "▏" } else { "" };
+    // The search is a name and a date of birth: identifying, as the reasons are.
+    let text = if context.privacy {
+        BLANKED
+    } else {
+        screen.text.as_str()
+    };
     let mut lines = vec![
-        Line::from(format!("Search: {}{cursor}", screen.text)),
+        Line::from(format!("Search: {text}{cursor}")),
         Line::from(""),
     ];
     let Some(found) = &screen.found else {
@@ -50,11 +57,12 @@ fn body(screen: &PeopleScreen, context: &Context) -> (String, Vec<Line<'static>>
         if i == screen.selected {
             selected_line = lines.len();
             lines.push(Line::styled(text, context.theme.selected));
-            lines.extend(
+            let reasons = if context.privacy {
+                vec![BLANKED.to_string()]
+            } else {
                 match_reasons(c)
-                    .into_iter()
-                    .map(|r| Line::from(format!("    {r}"))),
-            );
+            };
+            lines.extend(reasons.into_iter().map(|r| Line::from(format!("    {r}"))));
         } else {
             lines.push(Line::from(text));
         }

@@ -1,7 +1,8 @@
 //! A person's timeline (`enter` on someone found by people search): who they are as the
 //! user's records give them, every record they appear in, newest first, the decisions that
 //! made them one person, and who else they may be. `s` decides a candidate is this person
-//! and `u` undoes a decision, each with a reason (R-PERSON-1, R-PERSON-2).
+//! and `u` undoes a decision, each with a reason (R-PERSON-1, R-PERSON-2); the refresh key
+//! reads them again, and what could not be read is said where it would be.
 
 mod state;
 mod update;
@@ -9,6 +10,7 @@ mod view;
 
 pub use state::{PersonScreen, Row};
 pub use update::{
-    key, on_candidates, on_merged, on_person, on_undone, open, same_person, undo_merge,
+    key, on_candidates, on_candidates_failed, on_merged, on_person, on_undone, on_unread, open,
+    reload, same_person, undo_merge,
 };
 pub use view::{draw, hints, linear_lines};

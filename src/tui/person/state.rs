@@ -24,6 +24,10 @@ pub struct PersonScreen {
     pub candidates: Option<Vec<Candidate>>,
     /// Which of [`PersonScreen::rows`] is highlighted.
     pub selected: usize,
+    /// Why the person could not be read, when last asked for.
+    pub unread: Option<String>,
+    /// Why matching could not be asked who else they may be.
+    pub unmatched: Option<String>,
 }
 
 impl PersonScreen {

@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::tui::action::{Action, Key, Scope};
 use crate::tui::keymap::Keymap;
+use crate::tui::matching::find_person;
 use crate::tui::mode::{Mode, ReasonFor};
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
@@ -30,23 +31,10 @@ pub fn open(screen: &mut PersonScreen, id: String) -> Vec<Reply> {
 /// Who else the person may be is asked by their first name (its last word the family
 /// name) and their first date of birth; none without a given and a family name.
 fn sought(view: &PersonView) -> Option<FindPerson> {
-    let words: Vec<&str> = view.names.first()?.split_whitespace().collect();
-    let [given @ .., family] = words.as_slice() else {
-        return None;
-    };
-    if given.is_empty() {
-        return None;
-    }
-    Some(FindPerson {
-        given_names: given.join(" "),
-        family_name: (*family).to_string(),
-        aliases: Vec::new(),
-        former_family_names: Vec::new(),
-        date_of_birth: view.dates_of_birth.first().cloned(),
-        cris_number: None,
-        phones: Vec::new(),
-        addresses: Vec::new(),
-    })
+    find_person(
+        view.names.first()?,
+        view.dates_of_birth.first().map(String::as_str),
+    )
 }
 
 /// Whether the answer is the person on the timeline; one for a person left since is
@@ -66,6 +54,7 @@ pub fn on_person(screen: &mut PersonScreen, view: PersonView) -> Vec<Reply> {
     }
     let find = sought(&view);
     screen.view = Some(view);
+    screen.unread = None;
     keep_in_rows(screen);
     match find {
         Some(find) => vec![Reply::Effect(Effect::PersonCandidates {
@@ -121,9 +110,41 @@ pub fn on_undone(screen: &mut PersonScreen, view: PersonView) -> Vec<Reply> {
 pub fn on_candidates(screen: &mut PersonScreen, person: &str, found: Candidates) -> Vec<Reply> {
     if person == screen.id {
         screen.candidates = Some(found.candidates);
+        screen.unmatched = None;
         keep_in_rows(screen);
     }
     Vec::new()
+}
+
+/// The person could not be read: said on the timeline, where the refresh key reads again.
+pub fn on_unread(screen: &mut PersonScreen, person: &str, error: String) -> Vec<Reply> {
+    if person == screen.id {
+        screen.unread = Some(error);
+    }
+    Vec::new()
+}
+
+/// Matching could not be asked who else the person may be: said where they would be.
+pub fn on_candidates_failed(screen: &mut PersonScreen, person: &str, error: String) -> Vec<Reply> {
+    if person == screen.id {
+        screen.candidates = None;
+        screen.unmatched = Some(error);
+        keep_in_rows(screen);
+    }
+    Vec::new()
+}
+
+/// The refresh key: the person read again, the timeline kept on screen until they are;
+/// who else they may be is asked again once they are.
+pub fn reload(screen: &mut PersonScreen) -> Vec<Reply> {
+    screen.unread = None;
+    screen.unmatched = None;
+    vec![
+        Reply::Message(Level::Info, format!("reading {} again", screen.id)),
+        Reply::Effect(Effect::LoadPerson {
+            id: screen.id.clone(),
+        }),
+    ]
 }
 
 /// `enter`: the highlighted record, or the record an other is named in, opens.
@@ -156,7 +177,8 @@ pub fn key(screen: &mut PersonScreen, keymap: &Keymap, key: KeyEvent) -> Vec<Rep
                     | Action::UndoMerge
                     | Action::Help
                     | Action::Palette
-                    | Action::Privacy),
+                    | Action::Privacy
+                    | Action::Refresh),
                 ) => vec![Reply::Perform(action)],
                 _ => Vec::new(),
             };

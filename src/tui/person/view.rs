@@ -13,13 +13,12 @@ use crate::domain::local_time;
 use crate::tui::action::Action;
 use crate::tui::context::Context;
 use crate::tui::keymap::Keymap;
-use crate::tui::layout::{fit, linear_list, linear_parts, match_reasons};
-use crate::wire::{Candidate, PersonEvent, PersonView, TimelineEntry};
+use crate::tui::layout::{
+    BLANKED, candidate_line, candidate_parts, fit, linear_list, linear_parts, match_reasons, role,
+};
+use crate::wire::{PersonEvent, PersonView, TimelineEntry};
 
 use super::state::{PersonScreen, Row};
-
-/// What identifying details read as behind the privacy screen.
-const BLANKED: &str = "░░░░";
 
 fn local(at: DateTime<Utc>, format: &str) -> String {
     at.with_timezone(&local_time::ZONE)
@@ -56,10 +55,6 @@ fn identity(view: &PersonView, context: &Context) -> Vec<(&'static str, String)>
         ("Phones", listed(&view.phones, context)),
         ("Addresses", listed(&view.addresses, context)),
     ]
-}
-
-fn role(role: &str, position: usize) -> String {
-    format!("{role} {}", position + 1)
 }
 
 /// The widths of the record, role and kind columns: the widest of the person's.
@@ -135,27 +130,6 @@ fn mentions(event: &PersonEvent) -> String {
     )
 }
 
-fn other_line(c: &Candidate) -> String {
-    format!(
-        "{:<8} {:>5.1}  {}  {}  · in {} record(s)",
-        c.band,
-        c.score,
-        c.record,
-        role(&c.role, c.position),
-        c.records
-    )
-}
-
-fn other_parts(c: &Candidate) -> Vec<String> {
-    vec![
-        c.band.clone(),
-        format!("score {:.1}", c.score),
-        c.record.clone(),
-        format!("as {}", role(&c.role, c.position)),
-        format!("in {} record(s)", c.records),
-    ]
-}
-
 /// A part of the timeline: a heading, a plain line, or a line the highlight can rest on.
 enum Item {
     Heading(String),
@@ -222,20 +196,24 @@ fn items(screen: &PersonScreen, view: &PersonView, context: &Context) -> Vec<Ite
     items.push(Item::Plain(String::new()));
     items.push(Item::Heading("Who else this may be".into()));
     let others = screen.others();
-    match &screen.candidates {
-        None => items.push(Item::Plain("Asking matching…".into())),
-        Some(_) if others.is_empty() => items.push(Item::Plain(
+    match (&screen.candidates, &screen.unmatched) {
+        (None, Some(error)) => items.push(Item::Plain(format!(
+            "Matching could not be asked ({error}): {} asks again.",
+            context.keymap.keys_of(Action::Refresh)
+        ))),
+        (None, None) => items.push(Item::Plain("Asking matching…".into())),
+        (Some(_), _) if others.is_empty() => items.push(Item::Plain(
             "No one else proposed in the records you may see.".into(),
         )),
-        Some(_) => {}
+        (Some(_), _) => {}
     }
     let selected = screen.selected_row();
     items.extend(others.iter().enumerate().map(|(i, c)| {
         let row = Row::Other(i);
         Item::Row {
             at: at(row),
-            lines: vec![other_line(c)],
-            parts: other_parts(c),
+            lines: vec![candidate_line(c)],
+            parts: candidate_parts(c),
             // The reasons compare names and dates of birth: identifying.
             reasons: match (selected == Some(row), context.privacy) {
                 (false, _) => Vec::new(),
@@ -251,6 +229,31 @@ fn title(screen: &PersonScreen) -> String {
     format!(" Person {} · timeline ", screen.id)
 }
 
+/// Where the person stands when there is no timeline to show: being read, or why they
+/// could not be.
+fn not_shown(screen: &PersonScreen, context: &Context) -> Vec<String> {
+    match &screen.unread {
+        None => vec![format!("Reading {}…", screen.id)],
+        Some(error) => vec![
+            format!("{} could not be read: {error}", screen.id),
+            format!(
+                "{} reads it again; esc goes back to the search.",
+                context.keymap.keys_of(Action::Refresh)
+            ),
+        ],
+    }
+}
+
+/// The person was read before but not again: what is shown is as read then.
+fn not_read_again(screen: &PersonScreen, context: &Context) -> Option<String> {
+    screen.unread.as_ref().map(|error| {
+        format!(
+            "Not read again ({error}): shown as read before; {} tries again.",
+            context.keymap.keys_of(Action::Refresh)
+        )
+    })
+}
+
 /// The title, the lines in `width` columns, and the last line of the highlighted row.
 fn body(
     screen: &PersonScreen,
@@ -258,16 +261,21 @@ fn body(
     width: usize,
 ) -> (String, Vec<Line<'static>>, usize) {
     let Some(view) = &screen.view else {
-        return (
-            title(screen),
-            vec![Line::from(format!("Reading {}…", screen.id))],
-            0,
-        );
+        let lines = not_shown(screen, context)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        return (title(screen), lines, 0);
     };
-    let mut lines: Vec<Line<'static>> = identity(view, context)
+    let mut lines: Vec<Line<'static>> = not_read_again(screen, context)
+        .map(|text| Line::styled(fit(&text, width), context.theme.error))
         .into_iter()
-        .map(|(label, value)| Line::from(fit(&format!("{label:<10} {value}"), width)))
         .collect();
+    lines.extend(
+        identity(view, context)
+            .into_iter()
+            .map(|(label, value)| Line::from(fit(&format!("{label:<10} {value}"), width))),
+    );
     let mut last = 0;
     for item in items(screen, view, context) {
         match item {
@@ -335,15 +343,17 @@ pub fn linear_lines(
         Line::from(format!("Timeline of person {}:", screen.id)),
         Line::from(format!(
             "Keys: j/k choose, enter opens the record, {} same person (on someone under who \
-             else this may be), {} undo a merge, esc back to the search.",
+             else this may be), {} undo a merge, {} read again, esc back to the search.",
             keymap.keys_of(Action::SamePerson),
-            keymap.keys_of(Action::UndoMerge)
+            keymap.keys_of(Action::UndoMerge),
+            keymap.keys_of(Action::Refresh)
         )),
     ];
     let Some(view) = &screen.view else {
-        head.push(Line::from("Reading the person."));
+        head.extend(not_shown(screen, context).into_iter().map(Line::from));
         return head;
     };
+    head.extend(not_read_again(screen, context).map(Line::from));
     head.extend(
         identity(view, context)
             .into_iter()
