@@ -207,7 +207,17 @@ pub fn match_reasons(candidate: &Candidate) -> Vec<String> {
     let mut lines: Vec<String> = explanation
         .get("fields")
         .and_then(Value::as_array)
-        .map(|fields| fields.iter().map(reason).collect())
+        .map(|fields| {
+            fields
+                .iter()
+                // A field neither side knows says nothing.
+                .filter(|f| {
+                    let empty = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("").is_empty();
+                    !(empty("left") && empty("right"))
+                })
+                .map(reason)
+                .collect()
+        })
         .unwrap_or_default();
     if explanation.get("capped").is_some_and(|v| !v.is_null()) {
         lines.push(

@@ -7,21 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use crate::tui::context::Context;
-use crate::tui::layout::{BLANKED, match_reasons, scrolled_list};
-use crate::wire::Candidate;
+use crate::tui::layout::{BLANKED, candidate_line, match_reasons, scrolled_list};
 
 use super::state::PeopleScreen;
-
-fn head(c: &Candidate) -> String {
-    format!(
-        "{:<8} {:>5.1}  {}  {} {}",
-        c.band,
-        c.score,
-        c.record,
-        c.role,
-        c.position + 1
-    )
-}
 
 /// The title, the lines, and which line the highlighted person starts at.
 fn body(screen: &PeopleScreen, context: &Context) -> (String, Vec<Line<'static>>, usize) {
@@ -52,7 +40,7 @@ fn body(screen: &PeopleScreen, context: &Context) -> (String, Vec<Line<'static>>
         let text = format!(
             "{} {}",
             if i == screen.selected { "▶" } else { " " },
-            head(c)
+            candidate_line(c)
         );
         if i == screen.selected {
             selected_line = lines.len();
