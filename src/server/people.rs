@@ -199,6 +199,20 @@ pub async fn candidates(
     });
     let mut loaded = Loaded::default();
     let mut found = Vec::new();
+    // Most people are in one record, decided by no one: one read finds those who are in
+    // decisions, and only they are followed across records.
+    let refs: Vec<String> = scored
+        .iter()
+        .map(|(_, _, m, _)| m.at().to_string())
+        .collect();
+    let decided: BTreeSet<String> = state
+        .store
+        .links_of(&refs)
+        .await?
+        .into_iter()
+        .filter(|l| l.undone.is_none())
+        .flat_map(|l| [l.a, l.b])
+        .collect();
     // One candidate per person as the caller may see them: their best-scored mention
     // speaks for them, with how many records they appear in.
     let mut covered: BTreeSet<String> = BTreeSet::new();
@@ -207,16 +221,32 @@ pub async fn candidates(
             break;
         }
         let at = mention.at();
-        if covered.contains(&at.to_string()) {
+        let key = at.to_string();
+        if covered.contains(&key) {
             continue;
         }
-        let Some(seen) = person_as_seen(&state, &caller.actor, &at, &mut loaded).await? else {
-            continue;
+        let records = if decided.contains(&key) {
+            let Some(seen) = person_as_seen(&state, &caller.actor, &at, &mut loaded).await? else {
+                continue;
+            };
+            covered.extend(seen.refs());
+            seen.records().len()
+        } else {
+            loaded
+                .fill(&state, std::slice::from_ref(&mention.record_id))
+                .await?;
+            let sees = loaded.get(&mention.record_id).is_some_and(|record| {
+                sees_mention(&caller.actor, record, mention.role, state.policy_of(record))
+            });
+            if !sees {
+                continue;
+            }
+            covered.insert(key.clone());
+            1
         };
-        covered.extend(seen.refs());
         found.push(Candidate {
-            person: at.to_string(),
-            records: seen.records().len(),
+            person: key,
+            records,
             record: mention.record_id,
             role: mention.role.as_str().to_string(),
             position: mention.position,

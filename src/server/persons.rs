@@ -63,7 +63,7 @@ impl Seen {
 pub(super) struct Loaded(BTreeMap<String, Option<Record>>);
 
 impl Loaded {
-    async fn fill(&mut self, state: &AppState, ids: &[String]) -> Result<(), ApiError> {
+    pub(super) async fn fill(&mut self, state: &AppState, ids: &[String]) -> Result<(), ApiError> {
         let missing: Vec<String> = ids
             .iter()
             .filter(|id| !self.0.contains_key(*id))
@@ -81,7 +81,7 @@ impl Loaded {
         Ok(())
     }
 
-    fn get(&self, id: &str) -> Option<&Record> {
+    pub(super) fn get(&self, id: &str) -> Option<&Record> {
         self.0.get(id).and_then(Option::as_ref)
     }
 }
