@@ -114,8 +114,9 @@ pub(super) async fn index_people(
     Ok(())
 }
 
-/// The most mentions one key contributes to a search.
-const PER_KEY: usize = 300;
+/// The most mentions one key contributes to a search: its newest. A common name's
+/// year block may hold more; the name with the whole date of birth (`fd:`) holds few.
+const PER_KEY: usize = 120;
 
 /// Whose mentions a search may read: the caller's own sight, applied before any limit, so
 /// what is left out never depends on what they may not see (R-PERSON-3, R-PRIV-8).

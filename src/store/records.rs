@@ -677,7 +677,7 @@ const PROJECTION_COLUMNS: &str = "id, kind, org_id, stage, status, assignee, ver
 const PROJECTION_VALUES: usize = 31;
 
 /// Raised whenever the projection gains a column, so rows written before are recomputed.
-pub(super) const PROJECTION_VERSION: i64 = 5;
+pub(super) const PROJECTION_VERSION: i64 = 6;
 
 /// Records read by one statement.
 const RECORDS_PER_LOAD: usize = 200;

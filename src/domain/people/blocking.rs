@@ -37,6 +37,9 @@ pub fn phonetic(normal: &str) -> Vec<String> {
 ///   person whose date of birth is unknown on either side. It is made for every record, not
 ///   only those without a date of birth, because a key only joins a pair when both sides
 ///   have it, and the side whose date is known cannot know the other side's is not;
+/// - `fd:` the phonetic code of each family name with the whole date of birth, when it is
+///   exact: a small block that still holds the person when the year's block is large
+///   (a common name), where each key reads only its newest mentions;
 /// - `cris:` the CRIS number;
 /// - `ph:` each normalised phone number;
 /// - `ad:` each normalised address, current or past.
@@ -50,6 +53,9 @@ pub fn keys(record: &PersonRecord) -> BTreeSet<String> {
         for code in phonetic(&family) {
             if let Some(year) = year {
                 keys.insert(format!("fy:{code}:{year}"));
+            }
+            if let super::model::Dob::Exact(date) = record.dob {
+                keys.insert(format!("fd:{code}:{date}"));
             }
             for initial in &initials {
                 keys.insert(format!("fi:{code}:{initial}"));
