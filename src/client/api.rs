@@ -626,6 +626,13 @@ pub(crate) fn offline(base: &str, error: &reqwest::Error) -> ClientError {
     }
 }
 
+/// Send the request; the answer's status and its body, at most [`MAX_RESPONSE`].
+async fn sent(base: &str, request: RequestBuilder) -> Result<(StatusCode, Vec<u8>), ClientError> {
+    let response = request.send().await.map_err(|e| offline(base, &e))?;
+    let status = response.status();
+    Ok((status, read_body(base, response).await?))
+}
+
 async fn read_body(base: &str, mut response: reqwest::Response) -> Result<Vec<u8>, ClientError> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|e| offline(base, &e))? {
@@ -641,9 +648,7 @@ async fn read_body(base: &str, mut response: reqwest::Response) -> Result<Vec<u8
 
 /// A request whose answer has no body worth reading.
 async fn no_content(base: &str, request: RequestBuilder) -> Result<(), ClientError> {
-    let response = request.send().await.map_err(|e| offline(base, &e))?;
-    let status = response.status();
-    let body = read_body(base, response).await?;
+    let (status, body) = sent(base, request).await?;
     if status.is_success() {
         Ok(())
     } else {
@@ -655,9 +660,7 @@ async fn execute<T: DeserializeOwned>(
     base: &str,
     request: RequestBuilder,
 ) -> Result<T, ClientError> {
-    let response = request.send().await.map_err(|e| offline(base, &e))?;
-    let status = response.status();
-    let body = read_body(base, response).await?;
+    let (status, body) = sent(base, request).await?;
     if !status.is_success() {
         return Err(error_from(status, &body));
     }
@@ -670,9 +673,7 @@ async fn people_call<T: DeserializeOwned>(
     base: &str,
     request: RequestBuilder,
 ) -> Result<T, ClientError> {
-    let response = request.send().await.map_err(|e| offline(base, &e))?;
-    let status = response.status();
-    let body = read_body(base, response).await?;
+    let (status, body) = sent(base, request).await?;
     if status.is_success() {
         return decode(&body);
     }

@@ -232,13 +232,11 @@ pub async fn candidates(
             covered.extend(seen.refs());
             seen.records().len()
         } else {
-            loaded
-                .fill(&state, std::slice::from_ref(&mention.record_id))
-                .await?;
-            let sees = loaded.get(&mention.record_id).is_some_and(|record| {
-                sees_mention(&caller.actor, record, mention.role, state.policy_of(record))
-            });
-            if !sees {
+            if loaded
+                .in_sight(&state, &caller.actor, &mention)
+                .await?
+                .is_none()
+            {
                 continue;
             }
             covered.insert(key.clone());

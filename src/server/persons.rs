@@ -84,6 +84,20 @@ impl Loaded {
     pub(super) fn get(&self, id: &str) -> Option<&Record> {
         self.0.get(id).and_then(Option::as_ref)
     }
+
+    /// The mention's record, read if need be, when the caller may see the mention in it.
+    pub(super) async fn in_sight(
+        &mut self,
+        state: &AppState,
+        actor: &Actor,
+        mention: &StoredMention,
+    ) -> Result<Option<&Record>, ApiError> {
+        self.fill(state, std::slice::from_ref(&mention.record_id))
+            .await?;
+        Ok(self
+            .get(&mention.record_id)
+            .filter(|r| sees_mention(actor, r, mention.role, state.policy_of(r))))
+    }
 }
 
 /// The person `start` is, as `actor` may see them; `None` when the caller may not see
@@ -112,14 +126,10 @@ pub(super) async fn person_as_seen(
         let mut frontier = Vec::new();
         for mention in mentions {
             let key = mention.at().to_string();
-            let Some(record) = loaded.get(&mention.record_id) else {
+            let Some(record) = loaded.in_sight(state, actor, &mention).await? else {
                 unseen.insert(key);
                 continue;
             };
-            if !sees_mention(actor, record, mention.role, state.policy_of(record)) {
-                unseen.insert(key);
-                continue;
-            }
             if visible.len() == MAX_MENTIONS {
                 more = true;
                 break;
@@ -191,12 +201,7 @@ async fn end_in_sight(
     let Some(mention) = state.store.mention(&at).await? else {
         return Ok(false);
     };
-    loaded
-        .fill(state, std::slice::from_ref(&mention.record_id))
-        .await?;
-    Ok(loaded
-        .get(&mention.record_id)
-        .is_some_and(|r| sees_mention(actor, r, mention.role, state.policy_of(r))))
+    Ok(loaded.in_sight(state, actor, &mention).await?.is_some())
 }
 
 fn no_person(id: &str) -> ApiError {
@@ -530,17 +535,11 @@ pub async fn undo(
             return Err(no_merge());
         }
     }
-    if link.undone.is_some() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            format!("merge {merge} was undone already"),
-        ));
-    }
     state
         .store
         .unlink_people(merge, &caller.actor.user, &why, Utc::now())
         .await?
+        // Undone already, now or by another a moment before.
         .ok_or_else(|| {
             ApiError::new(
                 StatusCode::CONFLICT,

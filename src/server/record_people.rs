@@ -86,6 +86,38 @@ fn pattern(record: &Record, seen: &Seen, state: &AppState) -> Option<IncidentPat
     })
 }
 
+/// The earlier reports cims holds on each child of an intake, as `actor` may see them
+/// (R-INT-REREPORT-3): what a command on it is decided with. Only the children are
+/// followed.
+pub(super) async fn known_reports(
+    state: &AppState,
+    actor: &Actor,
+    record: &Record,
+) -> Result<BTreeMap<usize, Vec<PriorReport>>, ApiError> {
+    let mut loaded = Loaded::default();
+    let mut known = BTreeMap::new();
+    for mention in mentions(record)
+        .into_iter()
+        .filter(|m| m.role == Role::Child)
+    {
+        let at = MentionRef {
+            record_id: record.id.clone(),
+            role: mention.role,
+            position: mention.position,
+        };
+        if let Some(seen) = person_as_seen(state, actor, &at, &mut loaded).await? {
+            let earlier = earlier_reports(record, &seen);
+            if !earlier.is_empty() {
+                known.insert(
+                    mention.position,
+                    earlier.into_iter().map(|(_, r)| r).collect(),
+                );
+            }
+        }
+    }
+    Ok(known)
+}
+
 /// The people `record` names, each followed across the records `actor` may see.
 pub(super) async fn record_people(
     state: &AppState,

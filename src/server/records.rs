@@ -26,7 +26,7 @@ use super::auth::{Caller, can_see, scope, viewer};
 use super::error::ApiError;
 use super::persons::{Loaded, person_as_seen};
 use super::present;
-use super::record_people::record_people;
+use super::record_people::known_reports;
 
 pub const DEFAULT_PAGE: i64 = 50;
 pub const MAX_PAGE: i64 = 500;
@@ -525,14 +525,7 @@ pub async fn command(
     let mut warnings = warnings_for(&state, &caller, &texts);
     warnings.extend(advice(&state, &caller, &record, &command));
     // R-INT-REREPORT-3: decided with the earlier reports on each child the caller may see.
-    let known_reports = match record.details {
-        Details::Intake(_) => {
-            record_people(&state, &caller.actor, &record)
-                .await?
-                .known_reports
-        }
-        Details::Incident(_) => Default::default(),
-    };
+    let known_reports = known_reports(&state, &caller.actor, &record).await?;
     let result = state
         .store
         .command(
