@@ -469,6 +469,10 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
             format!("/v1/people/{id}.child0"),
             format!("/v1/people/{id}.reporter0"),
             format!("/v1/people/{id}.parent0"),
+            // The records a person is in, through the queue and its count (R-PERSON-1).
+            format!("/v1/queue?view=all&q=person:{id}.child0"),
+            format!("/v1/queue?view=all&q=person:{id}.client0"),
+            format!("/v1/queue/count?view=all&q=person:{id}.child0"),
         ] {
             ask(path.clone(), answer(api.get(persona, &path).await).await);
         }
