@@ -198,6 +198,13 @@ pub async fn candidates(
             .then_with(|| a.2.position.cmp(&b.2.position))
     });
     let mut loaded = Loaded::default();
+    // The records of those most likely answered, read at once rather than one by one.
+    let first: Vec<String> = scored
+        .iter()
+        .take(ANSWERED)
+        .map(|(_, _, m, _)| m.record_id.clone())
+        .collect();
+    loaded.fill(&state, &first).await?;
     let mut found = Vec::new();
     // Most people are in one record, decided by no one: one read finds those who are in
     // decisions, and only they are followed across records.

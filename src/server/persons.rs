@@ -115,12 +115,7 @@ pub(super) async fn person_as_seen(
     let mut next = vec![start.clone()];
     let mut first = true;
     while !next.is_empty() {
-        let mut mentions = Vec::new();
-        for at in &next {
-            if let Some(mention) = state.store.mention(at).await? {
-                mentions.push(mention);
-            }
-        }
+        let mentions = state.store.mentions(&next).await?;
         let ids: Vec<String> = mentions.iter().map(|m| m.record_id.clone()).collect();
         loaded.fill(state, &ids).await?;
         let mut frontier = Vec::new();
@@ -162,25 +157,29 @@ pub(super) async fn person_as_seen(
     }
     // An undone decision leads out of the person: it is in their history only when the
     // caller may see the mention at its other end too.
-    let mut kept = Vec::new();
-    for link in links.into_values() {
-        let mut in_sight = true;
-        for end in [&link.a, &link.b] {
-            if visible.contains_key(end.as_str()) {
-                continue;
-            }
-            in_sight =
-                !unseen.contains(end.as_str()) && end_in_sight(state, actor, end, loaded).await?;
-            if !in_sight {
-                unseen.insert(end.clone());
-                break;
-            }
-        }
-        if in_sight {
-            kept.push(link);
+    let outside: Vec<MentionRef> = links
+        .values()
+        .flat_map(|l| [&l.a, &l.b])
+        .filter(|end| !visible.contains_key(end.as_str()) && !unseen.contains(end.as_str()))
+        .filter_map(|end| MentionRef::parse(end))
+        .collect();
+    let mut seen_outside: BTreeSet<String> = BTreeSet::new();
+    let outside = state.store.mentions(&outside).await?;
+    let ids: Vec<String> = outside.iter().map(|m| m.record_id.clone()).collect();
+    loaded.fill(state, &ids).await?;
+    for mention in outside {
+        if loaded.in_sight(state, actor, &mention).await?.is_some() {
+            seen_outside.insert(mention.at().to_string());
         }
     }
-    let links = kept;
+    let links = links
+        .into_values()
+        .filter(|link| {
+            [&link.a, &link.b].iter().all(|end| {
+                visible.contains_key(end.as_str()) || seen_outside.contains(end.as_str())
+            })
+        })
+        .collect();
     Ok(Some(Seen {
         mentions: visible.into_values().collect(),
         links,

@@ -5,6 +5,8 @@
 //! the server follows only the links a caller may see both ends of, so who a person is never
 //! depends on a record the caller may not see (R-PERSON-3, R-PRIV-8).
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -114,16 +116,44 @@ impl Store {
 
     /// The mention at `at`, if the record names someone there.
     pub async fn mention(&self, at: &MentionRef) -> Result<Option<StoredMention>, StoreError> {
-        let row = sqlx::query(
-            "SELECT record_id, role, position, data FROM person_mentions \
-             WHERE record_id = $1 AND role = $2 AND position = $3",
-        )
-        .bind(at.record_id.as_str())
-        .bind(at.role.as_str())
-        .bind(i64::try_from(at.position).map_err(corrupt)?)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(stored_mention).transpose()
+        Ok(self
+            .mentions(std::slice::from_ref(at))
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    /// The mentions at these places that a record names, in one read per chunk of
+    /// records; a place no record names is left out.
+    pub async fn mentions(&self, at: &[MentionRef]) -> Result<Vec<StoredMention>, StoreError> {
+        let wanted: BTreeSet<&MentionRef> = at.iter().collect();
+        let records: Vec<&str> = wanted
+            .iter()
+            .map(|m| m.record_id.as_str())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut found = Vec::new();
+        for chunk in records.chunks(LINKS_PER_READ) {
+            let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            // Only placeholders are generated: every value is bound.
+            let sql = format!(
+                "SELECT record_id, role, position, data FROM person_mentions \
+                 WHERE record_id IN ({})",
+                params.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let mention = stored_mention(&row)?;
+                if wanted.contains(&mention.at()) {
+                    found.push(mention);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// Every link, made or undone, with an end at one of these mentions; oldest first.

@@ -63,6 +63,10 @@ const SQLITE: &[(i64, &str)] = &[
         16,
         include_str!("../../migrations/sqlite/0016_person_identities.sql"),
     ),
+    (
+        17,
+        include_str!("../../migrations/sqlite/0017_mentions_clustered.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),

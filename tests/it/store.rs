@@ -447,3 +447,52 @@ async fn r_priv_9_analysis_counts_equal_a_recount_after_inserts_changes_and_remo
     })
     .await;
 }
+
+/// R-PERSON-1: a SQLite database written before its mentions were kept in place order
+/// keeps every mention when it is opened and the table is rebuilt.
+#[tokio::test]
+async fn rebuilding_the_mentions_table_keeps_every_mention() {
+    let dir = tempfile::tempdir().expect("directory");
+    let url = format!("sqlite://{}/old.db?mode=rwc", dir.path().display());
+    let store = seeded(&url).await;
+    let policies = Arc::new(PolicySet::embedded().expect("policy"));
+    let created = create_incident(&store, &policies).await;
+    let read = |store: Store| async move {
+        let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+            "SELECT record_id, role, position, data FROM person_mentions ORDER BY 1, 2, 3",
+        )
+        .fetch_all(store.pool())
+        .await
+        .expect("mentions");
+        (store, rows)
+    };
+    let (store, before) = read(store).await;
+    assert!(!before.is_empty());
+    // The table as it was before: an ordinary table with its rows in insertion order.
+    sqlx::raw_sql(
+        "BEGIN; \
+         CREATE TABLE old_mentions (record_id TEXT NOT NULL, role TEXT NOT NULL, \
+         position BIGINT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (record_id, role, position)); \
+         INSERT INTO old_mentions SELECT * FROM person_mentions; \
+         DROP TABLE person_mentions; \
+         ALTER TABLE old_mentions RENAME TO person_mentions; \
+         DELETE FROM schema_migrations WHERE version = 17; \
+         COMMIT;",
+    )
+    .execute(store.pool())
+    .await
+    .expect("the table as it was");
+    store.close().await;
+    let again = Store::open(&url).await.expect("reopen");
+    let (again, after) = read(again).await;
+    assert_eq!(after, before);
+    let (kind,): (String,) =
+        sqlx::query_as("SELECT sql FROM sqlite_master WHERE name = 'person_mentions'")
+            .fetch_one(again.pool())
+            .await
+            .expect("schema");
+    assert!(kind.contains("WITHOUT ROWID"), "{kind}");
+    let at = cims::domain::people::MentionRef::parse(&format!("{}.client0", created.record.id))
+        .expect("a mention");
+    assert!(again.mention(&at).await.expect("read").is_some());
+}
