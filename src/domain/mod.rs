@@ -17,6 +17,7 @@ pub mod query;
 pub mod refusal;
 pub mod rule_ids;
 pub mod rules;
+pub mod submissions;
 
 pub use decide::decide;
 pub use evolve::{evolve, replay};
