@@ -300,6 +300,12 @@ pub struct Reminders {
     pub reminders: Vec<Reminder>,
 }
 
+/// `GET /v1/submissions`: submissions the caller may see, newest first (R-SUBMIT-1).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Submissions {
+    pub submissions: Vec<crate::store::Submission>,
+}
+
 /// `POST /v1/records/{id}/seen`: the caller has seen the record at this version.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::domain::actor::{Actor, OrgKind};
 use crate::domain::commands::Command;
 use crate::domain::decide;
-use crate::domain::events::Event;
+use crate::domain::events::{Change, Event};
 use crate::domain::evolve;
 use crate::domain::local_time::local_date;
 use crate::domain::model::{
@@ -18,6 +18,9 @@ use crate::domain::model::{
 use crate::domain::policy::{ChecklistItem, Policy, PolicySet};
 use crate::domain::refusal::Refusal;
 use crate::domain::rules;
+use crate::domain::submissions::{
+    Outcome, Recipient, SYSTEM_ACTOR, Sent, SubmissionKind, answered, submission_key,
+};
 
 use super::generate::{Planned, Rng};
 
@@ -157,11 +160,61 @@ impl Story<'_, '_> {
             ) && let Some(record) = fold(Some(self.record.clone()), &events)
             {
                 self.record = record;
+                let first_version = self.events.len();
                 self.events.extend(events);
+                self.deliver_queued(first_version);
                 return true;
             }
         }
         false
+    }
+
+    /// The submissions the last step queued, from `first` on in the history, were sent
+    /// at once and accepted by their recipients (R-SUBMIT-1): the demo's past is a
+    /// register that transmitted.
+    fn deliver_queued(&mut self, first: usize) {
+        let queued: Vec<(usize, SubmissionKind, Recipient)> = self.events[first..]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match e.change {
+                Change::SubmissionQueued { kind, recipient } => {
+                    Some((first + i + 1, kind, recipient))
+                }
+                _ => None,
+            })
+            .collect();
+        for (version, kind, recipient) in queued {
+            let sent = Sent {
+                key: submission_key(&self.record.id, i64::try_from(version).unwrap_or(0)),
+                kind,
+                recipient,
+                queued_by: self.events[version - 1].by.clone(),
+                sent_at: self.clock,
+            };
+            let reference = format!(
+                "{}-{:06}",
+                recipient.as_str().to_uppercase(),
+                self.rng.below(1_000_000)
+            );
+            let changes = answered(
+                self.policy,
+                &self.record,
+                &sent,
+                &Outcome::Accepted { reference },
+            );
+            let events: Vec<Event> = changes
+                .into_iter()
+                .map(|change| Event {
+                    at: self.clock,
+                    by: SYSTEM_ACTOR.to_string(),
+                    change,
+                })
+                .collect();
+            if let Some(record) = fold(Some(self.record.clone()), &events) {
+                self.record = record;
+                self.events.extend(events);
+            }
+        }
     }
 
     /// Required items of the current stage that apply and are still open.

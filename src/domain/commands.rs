@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use super::submissions::SubmissionKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,13 @@ pub enum Command {
     },
     Tick {
         item: String,
+    },
+    /// R-SUBMIT-1: a submission made outside cims (by the recipient's own form or portal),
+    /// recorded by hand: when it was made, and why not through cims.
+    SubmittedOutside {
+        kind: SubmissionKind,
+        at: DateTime<Utc>,
+        reason: String,
     },
     Untick {
         item: String,
@@ -190,9 +198,12 @@ pub const NAMES: &[&str] = &[
     "close_learning_action",
     "close",
     "withdraw_endorsement",
+    "submitted_outside",
     // Not commands on a record: decisions about people (R-PERSON-2).
     "merge_people",
     "unmerge_people",
+    // Not a command on a record: sending a submission again (R-SUBMIT-1).
+    "retry_submission",
 ];
 
 impl Command {
@@ -205,6 +216,7 @@ impl Command {
             (Command::UpdateIncident { .. }, _) => "update_incident",
             (Command::UpdateIntake { .. }, _) => "update_intake",
             (Command::Tick { .. }, _) => "tick",
+            (Command::SubmittedOutside { .. }, _) => "submitted_outside",
             (Command::Untick { .. }, _) => "untick",
             (Command::Waive { .. }, _) => "waive",
             (Command::AdvanceStage, _) => "advance_stage",

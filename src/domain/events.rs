@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::commands::ContactPurpose;
 use super::model::{Details, IntakeDecision, KeptDeadline, Milestone, RcsScope, Span};
+use super::submissions::{Recipient, SubmissionKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -132,6 +133,37 @@ pub enum Change {
     AwarenessCorrected {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        reason: String,
+    },
+    /// R-SUBMIT-1: a submission is queued for its recipient, built from the record as it
+    /// is after this event.
+    SubmissionQueued {
+        kind: SubmissionKind,
+        recipient: Recipient,
+    },
+    /// R-SUBMIT-1: the recipient accepted the submission sent at `sent_at`, which is when
+    /// its deadline was met.
+    SubmissionAccepted {
+        /// The submission's idempotency key.
+        submission: String,
+        kind: SubmissionKind,
+        recipient: Recipient,
+        reference: String,
+        sent_at: DateTime<Utc>,
+    },
+    /// R-SUBMIT-1: the recipient refused the submission, with its reasons; the deadline is
+    /// still to be met.
+    SubmissionRejected {
+        /// The submission's idempotency key.
+        submission: String,
+        kind: SubmissionKind,
+        recipient: Recipient,
+        reasons: Vec<String>,
+    },
+    /// R-SUBMIT-1: submitted outside cims at `at`, recorded by hand with the reason.
+    SubmittedOutside {
+        kind: SubmissionKind,
+        at: DateTime<Utc>,
         reason: String,
     },
     /// R-DL-OWED: a deadline that fell due (or was met) is kept as it stood, because the

@@ -184,7 +184,14 @@ pub fn evolve(state: Option<Record>, event: &Event) -> Result<Record, EvolveErro
             record.review_covered_by_investigation = Some(reason.clone());
         }
         Change::PrivacyBreachRaised => record.privacy_breach = true,
-        Change::Endorsed | Change::ContactRecorded { .. } => {}
+        // What a submission does to the record is recorded beside it: the item it completes
+        // and the milestone it reaches (R-SUBMIT-1).
+        Change::Endorsed
+        | Change::ContactRecorded { .. }
+        | Change::SubmissionQueued { .. }
+        | Change::SubmissionAccepted { .. }
+        | Change::SubmissionRejected { .. }
+        | Change::SubmittedOutside { .. } => {}
         Change::RereportDelegated { to } => record.rereport_delegate = Some(to.clone()),
         Change::IncidentLinked { incident } => record.linked_incidents.push(incident.clone()),
         Change::IntakeClassified { decision } => {

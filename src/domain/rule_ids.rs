@@ -70,6 +70,10 @@ pub const KNOWN: &[&str] = &[
     "R-PERSON-3",
     "R-LINK-1",
     "R-PATTERN-1",
+    "R-SUBMIT-1",
+    "R-SUBMIT-2",
+    "R-SUBMIT-3",
+    "R-SUBMIT-4",
 ];
 
 pub fn is_known(id: &str) -> bool {

@@ -6,6 +6,12 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::events::Change;
+use super::mask::{MaskContext, View, Visibility, mask_as};
+use super::model::{Milestone, Record};
+use super::policy::Policy;
 
 /// Who receives a submission.
 #[derive(
@@ -138,6 +144,15 @@ impl fmt::Display for SubmissionKind {
     }
 }
 
+/// Who records a recipient's answer on a record: cims itself.
+pub const SYSTEM_ACTOR: &str = "cims";
+
+/// The idempotency key of the submission queued by the event at `version` of a record:
+/// the same event can never queue two, and a resend after a crash carries the same key.
+pub fn submission_key(record: &str, version: i64) -> String {
+    format!("{record}-v{version}")
+}
+
 /// The wait before the next try after `attempts` failed ones: doubling from 30 seconds to at
 /// most an hour, with `jitter` (0.0 to 1.0) spreading up to a fifth of it, so replicas
 /// and submissions that failed together do not try again together.
@@ -153,6 +168,168 @@ pub fn backoff(attempts: u32, jitter: f64) -> Duration {
 /// When a submission that failed its `attempts`-th try is tried again.
 pub fn next_try(now: DateTime<Utc>, attempts: u32, jitter: f64) -> DateTime<Utc> {
     now + backoff(attempts, jitter)
+}
+
+/// What every recipient may be sent: the identifying details of the people the record is
+/// about, never a protected one — a reporter's identity or a protected span (R-SUBMIT-2,
+/// R-PRIV-2).
+const RECIPIENT_SIGHT: Visibility = Visibility {
+    protected: false,
+    identifying: true,
+};
+
+/// The payload of a submission of `kind`, built from the record as it is and masked for
+/// its recipient (R-SUBMIT-2): one shape per kind, each naming the record it comes from.
+pub fn payload(
+    kind: SubmissionKind,
+    record: &Record,
+    policy: &Policy,
+    ctx: &MaskContext<'_>,
+) -> Value {
+    let masked = mask_as(View::Record(record), RECIPIENT_SIGHT, policy, ctx).value;
+    let details = masked.get("details").cloned().unwrap_or(Value::Null);
+    let field = |name: &str| details.get(name).cloned().unwrap_or(Value::Null);
+    let top = |name: &str| masked.get(name).cloned().unwrap_or(Value::Null);
+    let milestone = |m: Milestone| {
+        record
+            .milestones
+            .get(&m)
+            .map_or(Value::Null, |at| json!(at))
+    };
+    let mut body = Map::new();
+    body.insert("kind".into(), json!(kind));
+    body.insert("record".into(), json!(record.id));
+    body.insert("organisation".into(), json!(record.org));
+    body.insert("policy".into(), json!(record.policy));
+    let mut put = |key: &str, value: Value| {
+        body.insert(key.into(), value);
+    };
+    match kind {
+        SubmissionKind::IncidentReport | SubmissionKind::MonthlyBatch => {
+            put("incident", details.clone());
+            put("endorsed_at", milestone(Milestone::ReportEndorsed));
+        }
+        SubmissionKind::InvestigationOutcome => {
+            put("outcome", top("investigation_outcome"));
+            put("identified_at", field("identified_at"));
+            put("primary_type", field("primary_type"));
+            put("impact", field("impact"));
+            put("police_holds", top("police_holds"));
+            put("extensions", top("extensions"));
+        }
+        SubmissionKind::ReviewOutcome => {
+            put("identified_at", field("identified_at"));
+            put("primary_type", field("primary_type"));
+            put("impact", field("impact"));
+            put(
+                "covered_by_investigation",
+                top("review_covered_by_investigation"),
+            );
+            put("learning_actions", top("learning_actions"));
+        }
+        SubmissionKind::SsrShortForm => {
+            for key in [
+                "identified_at",
+                "occurred_at",
+                "service_type",
+                "primary_type",
+                "secondary_type",
+                "impact",
+                "harm",
+                "description",
+            ] {
+                put(key, field(key));
+            }
+        }
+        SubmissionKind::CcypNotification => {
+            for key in [
+                "identified_at",
+                "occurred_at",
+                "primary_type",
+                "subject",
+                "description",
+            ] {
+                put(key, field(key));
+            }
+            put("rcs_scope", top("rcs_scope"));
+        }
+    }
+    Value::Object(body)
+}
+
+/// A recipient's answer to a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted { reference: String },
+    Rejected { reasons: Vec<String> },
+}
+
+/// A submission as its answer needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// Its idempotency key, which names it on the record and to the recipient.
+    pub key: String,
+    pub kind: SubmissionKind,
+    pub recipient: Recipient,
+    /// Who queued it: a rejected submission returns to them.
+    pub queued_by: String,
+    /// When the accepted copy was sent: what meets the deadline.
+    pub sent_at: DateTime<Utc>,
+}
+
+/// What the recipient's answer records on the record (R-SUBMIT-1). An acceptance
+/// completes the item the submission completes and reaches its milestone at the time of
+/// sending (unless already reached earlier, as by a submission made outside cims); a
+/// rejection returns the record to whoever queued it, with the recipient's reasons in its
+/// history, and the deadline still to be met.
+pub fn answered(policy: &Policy, record: &Record, sent: &Sent, outcome: &Outcome) -> Vec<Change> {
+    match outcome {
+        Outcome::Accepted { reference } => {
+            let mut changes = vec![Change::SubmissionAccepted {
+                submission: sent.key.clone(),
+                kind: sent.kind,
+                recipient: sent.recipient,
+                reference: reference.clone(),
+                sent_at: sent.sent_at,
+            }];
+            let item = policy
+                .submission(sent.kind)
+                .and_then(|route| policy.item(record.kind(), &route.completes));
+            if let Some(item) = item {
+                if !record.is_done(&item.id) {
+                    changes.push(Change::ItemTicked {
+                        item: item.id.clone(),
+                    });
+                }
+                if let Some(milestone) = item.milestone
+                    && record
+                        .milestones
+                        .get(&milestone)
+                        .is_none_or(|reached| *reached > sent.sent_at)
+                {
+                    changes.push(Change::MilestoneReached {
+                        milestone,
+                        at: sent.sent_at,
+                    });
+                }
+            }
+            changes
+        }
+        Outcome::Rejected { reasons } => {
+            let mut changes = vec![Change::SubmissionRejected {
+                submission: sent.key.clone(),
+                kind: sent.kind,
+                recipient: sent.recipient,
+                reasons: reasons.clone(),
+            }];
+            if record.assignee.as_deref() != Some(sent.queued_by.as_str()) {
+                changes.push(Change::Assigned {
+                    user: Some(sent.queued_by.clone()),
+                });
+            }
+            changes
+        }
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ mod reference;
 mod reminders;
 mod session;
 mod since;
+mod submissions;
 pub mod tls;
 
 use std::net::SocketAddr;
@@ -106,6 +107,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/people/{id}", get(persons::show))
         .route("/v1/people/{id}/merge", post(persons::merge))
         .route("/v1/people/merges/{merge}/undo", post(persons::undo))
+        .route("/v1/submissions", get(submissions::list))
+        .route("/v1/submissions/{id}", get(submissions::show))
+        .route("/v1/submissions/{id}/retry", post(submissions::retry))
         .route("/v1/reminders", get(reminders::list).post(reminders::set))
         .route("/v1/reminders/{id}/done", post(reminders::done))
         .route("/v1/analytics", get(analytics::analytics))

@@ -67,6 +67,10 @@ const SQLITE: &[(i64, &str)] = &[
         17,
         include_str!("../../migrations/sqlite/0017_mentions_clustered.sql"),
     ),
+    (
+        18,
+        include_str!("../../migrations/sqlite/0018_submissions.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -129,6 +133,11 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         16,
         include_str!("../../migrations/postgres/0016_person_identities.sql"),
+    ),
+    // 17 rebuilt a SQLite table PostgreSQL keeps as it is.
+    (
+        18,
+        include_str!("../../migrations/postgres/0018_submissions.sql"),
     ),
 ];
 

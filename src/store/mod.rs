@@ -17,6 +17,7 @@ mod records;
 mod reminders;
 mod reproject;
 mod seen;
+mod submissions;
 mod terms;
 mod writer;
 
@@ -41,6 +42,7 @@ pub use records::{
 };
 pub use reminders::{Finished, StoredReminder};
 pub use seen::LastLook;
+pub use submissions::{Answered, Submission, SubmissionFilter, SubmissionStatus};
 pub use terms::TermCache;
 
 /// Which database is behind the pool.
@@ -75,6 +77,8 @@ pub struct Store {
     writes: writer::WriteQueue,
     creates: creates::CreateQueue,
     reprojector: reproject::Reprojector,
+    /// Woken when a submission is queued or to be tried again (R-SUBMIT-1).
+    outbox: Arc<tokio::sync::Notify>,
 }
 
 /// Text form of an instant in the database: RFC 3339 UTC, to the second, so it sorts.
@@ -134,6 +138,7 @@ impl Store {
             pool,
             backend,
             latest: Arc::new(latest),
+            outbox: Arc::new(tokio::sync::Notify::new()),
             terms: TermCache::default(),
             writes,
             creates: creates::CreateQueue::default(),
@@ -153,6 +158,12 @@ impl Store {
     }
 
     /// The protected strings (reporters' identifying details) known to this store.
+    /// Woken when a submission is queued or to be tried again: the delivering worker
+    /// waits on it between looks.
+    pub fn outbox(&self) -> Arc<tokio::sync::Notify> {
+        self.outbox.clone()
+    }
+
     pub fn terms(&self) -> &TermCache {
         &self.terms
     }

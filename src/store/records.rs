@@ -382,8 +382,21 @@ impl Store {
             .map(|(r, events)| (r, 0, events.as_slice()))
             .collect();
         let (_, last_seq) = self.append(&mut tx, &appends).await?;
+        let mut outbox = Vec::new();
+        {
+            let terms = self.terms.read();
+            for (record, events) in records.iter().zip(&histories) {
+                outbox.extend(super::submissions::outbox(
+                    record, 0, events, policies, &terms, now,
+                )?);
+            }
+        }
+        super::submissions::insert(&mut tx, &outbox).await?;
         let protected = self.protect(&mut tx, learning.learnt(), last_seq).await?;
         self.commit(tx, last_seq).await?;
+        if !outbox.is_empty() {
+            self.outbox.notify_one();
+        }
         learning.committed();
         if protected {
             self.reproject_pending(policies).await?;
@@ -423,8 +436,32 @@ impl Store {
                 last_seq: 0,
             });
         }
+        self.write_events(
+            current,
+            expected_version,
+            &events,
+            policies,
+            now,
+            Also::Remember(idempotency),
+        )
+        .await
+    }
+
+    /// Append `events` to `current`, read at `expected_version`, with the projection, the
+    /// person index, the record's links, its queued submissions (the outbox, R-SUBMIT-1)
+    /// and `also`, all in one transaction.
+    pub(super) async fn write_events(
+        &self,
+        current: Record,
+        expected_version: i64,
+        events: &[Event],
+        policies: &PolicySet,
+        now: DateTime<Utc>,
+        also: Also<'_>,
+    ) -> Result<Appended, WriteError> {
+        let id = current.id.clone();
         let indexed_as = super::people::index_of(&current);
-        let record = fold(Some(current), &events)?;
+        let record = fold(Some(current), events)?;
         let strings = reporter_strings(record.intake().map(|i| &i.reporter));
         let (mut tx, mut learning) = self.begin_holding().await?;
         learning.learn(&strings);
@@ -441,7 +478,7 @@ impl Store {
         let updated = update_projection(&mut tx, &record, &projection, expected_version).await?;
         if !updated {
             drop(tx);
-            let current = match self.load(id).await? {
+            let current = match self.load(&id).await? {
                 Some(r) => version_of(&r)?,
                 None => return Err(WriteError::NotFound),
             };
@@ -452,9 +489,9 @@ impl Store {
             index_people(&mut tx, self.backend, &[&record], Indexed::Before).await?;
         }
         let (first_seq, last_seq) = self
-            .append(&mut tx, &[(&record, expected_version, &events)])
+            .append(&mut tx, &[(&record, expected_version, events)])
             .await?;
-        for event in &events {
+        for event in events {
             if let Change::IncidentLinked { incident } = &event.change {
                 sqlx::query("INSERT INTO record_links (intake_id, incident_id) VALUES ($1, $2)")
                     .bind(&record.id)
@@ -464,11 +501,27 @@ impl Store {
             }
         }
         let protected = self.protect(&mut tx, learning.learnt(), last_seq).await?;
-        if let Some(key) = idempotency {
-            super::idempotency::remember(&mut tx, key, 200, &record.id, now).await?;
+        let outbox = super::submissions::outbox(
+            &record,
+            expected_version,
+            events,
+            policies,
+            &self.terms.read(),
+            now,
+        )?;
+        super::submissions::insert(&mut tx, &outbox).await?;
+        match also {
+            Also::Remember(Some(key)) => {
+                super::idempotency::remember(&mut tx, key, 200, &record.id, now).await?;
+            }
+            Also::Remember(None) => {}
+            Also::Answer(answer) => super::submissions::record_answer(&mut tx, answer).await?,
         }
         self.commit(tx, last_seq).await?;
         learning.committed();
+        if !outbox.is_empty() {
+            self.outbox.notify_one();
+        }
         if protected {
             self.reproject_pending(policies).await?;
         }
@@ -651,8 +704,16 @@ pub(super) fn log_time(at: DateTime<Utc>) -> DateTime<Utc> {
     at.trunc_subsecs(0)
 }
 
-fn version_of(record: &Record) -> Result<i64, StoreError> {
+pub(super) fn version_of(record: &Record) -> Result<i64, StoreError> {
     i64::try_from(record.version).map_err(corrupt)
+}
+
+/// What a write stores besides its events, in their transaction.
+pub(super) enum Also<'a> {
+    /// The command's idempotency key, if it has one.
+    Remember(Option<&'a IdempotencyKey>),
+    /// A recipient's answer to a submission (R-SUBMIT-1).
+    Answer(&'a super::submissions::Answered),
 }
 
 pub(super) fn fold(state: Option<Record>, events: &[Event]) -> Result<Record, WriteError> {

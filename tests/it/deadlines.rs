@@ -8,6 +8,8 @@ use cims::domain::model::{Circumstance, Record};
 use cims::domain::policy::{DueRule, TimeOfDay};
 use proptest::prelude::*;
 
+use cims::domain::submissions::SubmissionKind;
+
 use crate::fixtures::*;
 
 fn due_of(rule: &str, from: &str) -> String {
@@ -241,10 +243,9 @@ fn r_dl_review_runs_from_the_decision_to_review() {
         &delegate(),
         melb("2026-11-23 14:00"),
     );
-    record = tick(
+    record = accepted(
         record,
-        "submitted",
-        &practitioner(),
+        SubmissionKind::IncidentReport,
         melb("2026-11-23 14:30"),
     );
     record = ok(
@@ -329,7 +330,7 @@ fn r_cal_dst_does_not_shift_due_times() {
 
 fn submitted_at(record: Record, at: &str) -> Record {
     let record = endorsed_at(record, at);
-    tick(record, "submitted", &practitioner(), melb(at))
+    accepted(record, SubmissionKind::IncidentReport, melb(at))
 }
 
 /// Endorse after completing stage 1 and the reporting items before endorsement.

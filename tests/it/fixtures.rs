@@ -13,6 +13,9 @@ use cims::domain::model::{
 };
 use cims::domain::policy::{Policy, PolicySet};
 use cims::domain::refusal::Refusal;
+use cims::domain::submissions::{
+    Outcome, SYSTEM_ACTOR, Sent, SubmissionKind, answered, submission_key,
+};
 use cims::domain::{decide, evolve};
 
 pub fn policies() -> &'static PolicySet {
@@ -276,6 +279,35 @@ pub fn tick(record: Record, item: &str, by: &Actor, now: DateTime<Utc>) -> Recor
         by,
         now,
     )
+}
+
+/// The recipient accepted the record's last queued submission of `kind`, sent at `now`
+/// (R-SUBMIT-1): what the delivering worker records.
+pub fn accepted(record: Record, kind: SubmissionKind, now: DateTime<Utc>) -> Record {
+    let policy = policies()
+        .by_id(&record.policy)
+        .expect("the record's policy");
+    let route = policy.submission(kind).expect("a submission of this kind");
+    let sent = Sent {
+        key: submission_key(&record.id, i64::try_from(record.version).expect("version")),
+        kind,
+        recipient: route.recipient,
+        queued_by: "alice".into(),
+        sent_at: now,
+    };
+    let outcome = Outcome::Accepted {
+        reference: "CIMS-000001".into(),
+    };
+    let mut record = record;
+    for change in answered(policy, &record, &sent, &outcome) {
+        let event = cims::domain::events::Event {
+            at: now,
+            by: SYSTEM_ACTOR.into(),
+            change,
+        };
+        record = evolve(Some(record), &event).expect("the answer applies");
+    }
+    record
 }
 
 pub fn principal_practitioner() -> Actor {

@@ -9,6 +9,8 @@ use cims::domain::policy::Condition;
 use cims::domain::refusal::RefusalKind;
 use cims::domain::rules::{holds, incident as rules};
 
+use cims::domain::submissions::SubmissionKind;
+
 use crate::fixtures::*;
 
 fn with(f: impl FnOnce(&mut Incident)) -> Incident {
@@ -940,10 +942,9 @@ fn reporting_items(mut record: cims::domain::model::Record) -> cims::domain::mod
         &delegate(),
         melb("2026-11-23 15:00"),
     );
-    tick(
+    accepted(
         record,
-        "submitted",
-        &practitioner(),
+        SubmissionKind::IncidentReport,
         melb("2026-11-23 15:10"),
     )
 }

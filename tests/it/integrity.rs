@@ -6,6 +6,8 @@ use cims::domain::deadlines::{self, Deadline, Status};
 use cims::domain::events::Change;
 use cims::domain::model::{Circumstance, Incident, Record};
 
+use cims::domain::submissions::SubmissionKind;
+
 use crate::fixtures::*;
 
 fn find(record: &Record, id: &str, now: &str) -> Option<Deadline> {
@@ -112,10 +114,9 @@ fn r_aware_1_a_correction_never_turns_an_overdue_deadline_into_a_met_one() {
         &delegate(),
         melb("2026-11-27 14:00"),
     );
-    let record = tick(
+    let record = accepted(
         record,
-        "submitted",
-        &practitioner(),
+        SubmissionKind::IncidentReport,
         melb("2026-11-27 15:00"),
     );
     let d = find(&record, "R-DL-REPORT", "2026-12-10 09:00").expect("listed");
@@ -198,6 +199,11 @@ fn r_dl_owed_a_met_deadline_keeps_its_outcome() {
         record,
         "ssr_notified",
         &practitioner(),
+        melb("2026-11-24 09:00"),
+    );
+    let record = accepted(
+        record,
+        SubmissionKind::SsrShortForm,
         melb("2026-11-24 09:00"),
     );
     let record = ok(
@@ -333,10 +339,9 @@ fn endorsed_incident(incident: Incident) -> Record {
 
 /// Submitted after its endorsement, and on to the next stage that applies.
 fn past_reporting(record: Record) -> Record {
-    let record = tick(
+    let record = accepted(
         record,
-        "submitted",
-        &practitioner(),
+        SubmissionKind::IncidentReport,
         melb("2026-11-23 15:10"),
     );
     ok(

@@ -10,7 +10,11 @@ use crate::domain::rules;
 
 use super::{Ctx, applies, required_text, withheld};
 
-fn item<'a>(ctx: &Ctx<'a>, record: &Record, id: &str) -> Result<&'a ChecklistItem, Refusal> {
+pub(super) fn checked_item<'a>(
+    ctx: &Ctx<'a>,
+    record: &Record,
+    id: &str,
+) -> Result<&'a ChecklistItem, Refusal> {
     let item = ctx.policy.item(record.kind(), id).ok_or_else(|| {
         Refusal::invalid(format!(
             "{id:?} is not a checklist item for {} records",
@@ -57,13 +61,14 @@ fn is_investigation(stage: Option<&Stage>) -> bool {
 }
 
 pub(super) fn tick(ctx: &Ctx<'_>, record: &Record, id: &str) -> Result<Vec<Change>, Refusal> {
-    let item = item(ctx, record, id)?;
+    let item = checked_item(ctx, record, id)?;
     if let Some(via) = &item.via {
         return Err(Refusal::invalid(format!(
             "\"{}\" is completed by the {via} command, not ticked by hand",
             item.text
         )));
     }
+    super::submit::not_by_hand(ctx, &item.id)?;
     if !ctx.actor.has_any(&item.tick) {
         return Err(Refusal::forbidden(format!(
             "\"{}\" may be ticked by: {}",
@@ -108,7 +113,11 @@ pub(super) fn tick(ctx: &Ctx<'_>, record: &Record, id: &str) -> Result<Vec<Chang
 }
 
 /// R-ORDER-1: the items `item` requires, where they apply, are done first.
-fn prerequisites(ctx: &Ctx<'_>, record: &Record, item: &ChecklistItem) -> Result<(), Refusal> {
+pub(super) fn prerequisites(
+    ctx: &Ctx<'_>,
+    record: &Record,
+    item: &ChecklistItem,
+) -> Result<(), Refusal> {
     for needed in &item.requires {
         if let Some(first) = ctx.policy.item(record.kind(), needed)
             && applies(ctx, record, first.when)?
@@ -174,7 +183,7 @@ fn police_first(ctx: &Ctx<'_>, record: &Record) -> Result<(), Refusal> {
 }
 
 pub(super) fn untick(ctx: &Ctx<'_>, record: &Record, id: &str) -> Result<Vec<Change>, Refusal> {
-    let item = item(ctx, record, id)?;
+    let item = checked_item(ctx, record, id)?;
     if !record.is_done(id) {
         return Err(Refusal::invalid(format!("\"{}\" is not done", item.text)));
     }
@@ -211,7 +220,7 @@ pub(super) fn waive(
     id: &str,
     reason: &str,
 ) -> Result<Vec<Change>, Refusal> {
-    let item = item(ctx, record, id)?;
+    let item = checked_item(ctx, record, id)?;
     if item.waive.is_empty() {
         return Err(Refusal::rule(
             "R-STAGE",

@@ -8,6 +8,7 @@ mod learning;
 mod lock;
 mod notes;
 mod owed;
+mod submit;
 
 use chrono::{DateTime, Utc};
 
@@ -149,6 +150,9 @@ pub fn decide(
             tenancy(&ctx, record)?;
             supporting(&ctx, command, record)?;
             let mut changes = change(&ctx, command, record)?;
+            if !matches!(command, Command::SubmittedOutside { .. }) {
+                submit::queue(&ctx, record, &mut changes);
+            }
             checklist::via_prerequisites(&ctx, record, command.name(record.kind()))?;
             lock::check(&ctx, record, &changes)?;
             let kept = owed::keep(record, &changes, &actor.user, now, policies)?;
@@ -352,6 +356,9 @@ fn change(ctx: &Ctx<'_>, command: &Command, record: &Record) -> Result<Vec<Chang
         } => incident::update(ctx, record, new, correction.as_deref()),
         Command::UpdateIntake { intake: new } => intake::update(ctx, record, new),
         Command::Tick { item } => checklist::tick(ctx, record, item),
+        Command::SubmittedOutside { kind, at, reason } => {
+            submit::outside(ctx, record, *kind, *at, reason)
+        }
         Command::Untick { item } => checklist::untick(ctx, record, item),
         Command::Waive { item, reason } => checklist::waive(ctx, record, item, reason),
         Command::AdvanceStage => checklist::advance(ctx, record),

@@ -205,6 +205,15 @@ impl<'a> Sight<'a> {
             | Change::ItemWaived { item: id, .. }
             | Change::EndorsementWithdrawn { item: id, .. } => item(id),
             Change::MilestoneReached { milestone, .. } => self.milestone(*milestone),
+            // A submission says its item applies (an SSR short form says the incident is
+            // critical notifiable): it reads what that item reads.
+            Change::SubmissionQueued { kind, .. }
+            | Change::SubmissionAccepted { kind, .. }
+            | Change::SubmissionRejected { kind, .. }
+            | Change::SubmittedOutside { kind, .. } => self
+                .policy
+                .submission(*kind)
+                .and_then(|route| item(&route.completes)),
             // Only ever recorded for a professional reporter (R-INT-DL-FB).
             Change::FeedbackExceptionRecorded { .. } => self.field("intake", "feedback_exception"),
             // A kept deadline reads what the deadline reads.

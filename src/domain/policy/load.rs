@@ -11,12 +11,13 @@ use serde::de::value::{Error as ValueError, StrDeserializer};
 use super::{
     AtRisk, AutoPir, ChecklistItem, CriticalCriterion, DEFAULT_NOTE_CATEGORY, DeadlineRule,
     DueRule, FieldClass, IncidentType, MASKABLE_FIELDS, NoteCategory, Parameters, Policy,
-    PolicySet, ServiceType, Stage, TimeOfDay, TypeTag,
+    PolicySet, ServiceType, Stage, SubmissionRoute, TimeOfDay, TypeTag,
 };
 use crate::domain::actor::Role;
 use crate::domain::calendar::Calendar;
 use crate::domain::model::{Circumstance, Milestone, RecordKind};
 use crate::domain::rules::facts;
+use crate::domain::submissions::{Recipient, SubmissionKind};
 use crate::domain::{commands, rule_ids};
 
 /// A policy file that cannot be used, with where and why.
@@ -156,6 +157,18 @@ struct RawFile {
     /// Person matching's weights; those not given keep their defaults.
     #[serde(default)]
     matching: crate::domain::people::MatchWeights,
+    #[serde(default)]
+    submissions: Vec<RawSubmission>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSubmission {
+    kind: String,
+    recipient: String,
+    queued_by: String,
+    completes: String,
+    rule: String,
 }
 
 #[derive(Deserialize)]
@@ -448,6 +461,7 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
     }
     unique(&b, "auto_pir", raw.auto_pir.iter().map(|a| a.id.as_str()))?;
     let note_categories = build_note_categories(&b, raw.note_categories, &checklist)?;
+    let submissions = build_submissions(&b, raw.submissions, &checklist)?;
     if let Some((key, problem)) = raw.matching.problem() {
         return Err(PolicyError::new(b.at(format!("matching.{key}")), problem));
     }
@@ -469,6 +483,7 @@ fn build(file: &str, table: toml::Table) -> Result<Policy, PolicyError> {
         auto_pir: raw.auto_pir,
         note_categories,
         matching: raw.matching,
+        submissions,
     };
     // R-PRIV-9: a record's stage is shown to everyone who reads it, so whether a stage
     // applies may not depend on a field some of them may not see.
@@ -654,6 +669,51 @@ fn check_requires(
 
 /// R-NOTE-CAT: categories with known conditions, evidencing items that exist and are
 /// ticked by hand; the default category among them.
+/// R-SUBMIT-1: each kind once; both items are the incident's, and the one its
+/// acceptance completes has the milestone that meets its deadline.
+fn build_submissions(
+    b: &Builder<'_>,
+    raw: Vec<RawSubmission>,
+    checklist: &[ChecklistItem],
+) -> Result<Vec<SubmissionRoute>, PolicyError> {
+    let mut routes: Vec<SubmissionRoute> = Vec::new();
+    for r in raw {
+        let place = b.at(format!("submissions (kind {:?})", r.kind));
+        let kind = SubmissionKind::parse(&r.kind)
+            .ok_or_else(|| PolicyError::new(&place, format!("unknown kind {:?}", r.kind)))?;
+        if routes.iter().any(|known| known.kind == kind) {
+            return Err(PolicyError::new(&place, "the kind appears twice"));
+        }
+        let recipient = Recipient::parse(&r.recipient).ok_or_else(|| {
+            PolicyError::new(&place, format!("unknown recipient {:?}", r.recipient))
+        })?;
+        let item = |id: &str| {
+            checklist
+                .iter()
+                .find(|i| i.kind == RecordKind::Incident && i.id == id)
+                .ok_or_else(|| PolicyError::new(&place, format!("no incident item {id:?}")))
+        };
+        item(&r.queued_by)?;
+        if item(&r.completes)?.milestone.is_none() {
+            return Err(PolicyError::new(
+                &place,
+                format!(
+                    "item {:?} records no milestone, so its acceptance would meet no deadline",
+                    r.completes
+                ),
+            ));
+        }
+        routes.push(SubmissionRoute {
+            kind,
+            recipient,
+            queued_by: r.queued_by,
+            completes: r.completes,
+            rule: b.rule(&place, &r.rule)?,
+        });
+    }
+    Ok(routes)
+}
+
 fn build_note_categories(
     b: &Builder<'_>,
     raw: Vec<RawNoteCategory>,

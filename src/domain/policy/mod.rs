@@ -420,6 +420,22 @@ pub struct Policy {
     /// The weights and thresholds of person matching (R-PERSON-2).
     #[serde(default)]
     pub matching: crate::domain::people::MatchWeights,
+    /// What is transmitted, and which items its sending and its acceptance complete
+    /// (R-SUBMIT-1, R-SUBMIT-3).
+    #[serde(default)]
+    pub submissions: Vec<SubmissionRoute>,
+}
+
+/// One kind of submission: completing `queued_by` queues it for `recipient`; the
+/// recipient's acceptance completes `completes` and reaches its milestone at the time of
+/// sending, which is what meets the deadline (R-SUBMIT-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionRoute {
+    pub kind: crate::domain::submissions::SubmissionKind,
+    pub recipient: crate::domain::submissions::Recipient,
+    pub queued_by: String,
+    pub completes: String,
+    pub rule: String,
 }
 
 impl Policy {
@@ -447,6 +463,14 @@ impl Policy {
 
     pub fn item(&self, kind: RecordKind, id: &str) -> Option<&ChecklistItem> {
         self.checklist.iter().find(|i| i.kind == kind && i.id == id)
+    }
+
+    /// The submission of this kind, if this policy transmits it.
+    pub fn submission(
+        &self,
+        kind: crate::domain::submissions::SubmissionKind,
+    ) -> Option<&SubmissionRoute> {
+        self.submissions.iter().find(|r| r.kind == kind)
     }
 
     pub fn incident_type(&self, id: &str) -> Option<&IncidentType> {

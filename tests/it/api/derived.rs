@@ -50,6 +50,15 @@ async fn done(api: &Api, token: &str, id: &str, command: Command) {
         .expect(200, &format!("{command:?} on {id}"));
 }
 
+/// The incident report, sent to the department by its own portal (R-SUBMIT-1).
+fn submitted_outside() -> Command {
+    Command::SubmittedOutside {
+        kind: cims::domain::submissions::SubmissionKind::IncidentReport,
+        at: chrono::Utc::now(),
+        reason: "Sent through the department's portal while the link was down.".into(),
+    }
+}
+
 fn tick(item: &str) -> Command {
     Command::Tick {
         item: item.to_string(),
@@ -219,7 +228,7 @@ async fn incident_in_investigation(api: &Api, status: AboriginalStatus) -> Strin
         done(api, carol, &id, tick(item)).await;
     }
     done(api, carol, &id, Command::Endorse).await;
-    done(api, carol, &id, tick("submitted")).await;
+    done(api, carol, &id, submitted_outside()).await;
     done(api, carol, &id, Command::AdvanceStage).await;
     id
 }
@@ -703,7 +712,7 @@ async fn r_order_2_the_queue_row_shows_an_earlier_stage_owed_again() {
             done(&api, carol, &id, tick(item)).await;
         }
         done(&api, carol, &id, Command::Endorse).await;
-        done(&api, carol, &id, tick("submitted")).await;
+        done(&api, carol, &id, submitted_outside()).await;
         done(&api, carol, &id, Command::AdvanceStage).await;
         let row = |page: Value| {
             page["rows"]

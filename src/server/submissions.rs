@@ -1,0 +1,250 @@
+//! Submissions (R-SUBMIT-1): what cims has sent or will send, and the recipients' answers.
+//! A submission carries the identifying details of its record's people, so a caller sees
+//! it only where they may see the record's identifying details; any other is answered as
+//! one that is not there (R-PRIV-8).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::IntoParams;
+
+use crate::domain::actor::OrgKind;
+use crate::domain::mask::{self, redact_terms};
+use crate::domain::submissions::Recipient;
+use crate::store::{Submission, SubmissionFilter, SubmissionStatus, WriteError};
+use crate::wire::{ErrorBody, Submissions};
+
+use super::AppState;
+use super::auth::{Caller, can_see, scope};
+use super::error::ApiError;
+
+const DEFAULT_LIMIT: i64 = 100;
+const MAX_LIMIT: i64 = 500;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionParams {
+    /// queued, sending, awaiting, accepted, rejected or failing.
+    pub status: Option<String>,
+    /// department, regulator or ccyp.
+    pub recipient: Option<String>,
+    /// One record's submissions.
+    pub record: Option<String>,
+    /// How many, newest first: 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+}
+
+fn no_submission(id: i64) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no submission {id}"),
+    )
+}
+
+/// The submission as the caller may see it: `None` when they may not see its record's
+/// identifying details. The recipient's reasons are free text from outside and are
+/// redacted of protected words for those who may not see them (R-PRIV-2).
+async fn as_seen(
+    state: &AppState,
+    caller: &Caller,
+    submission: Submission,
+) -> Result<Option<Submission>, ApiError> {
+    let Some(record_id) = submission.record_id.as_deref() else {
+        // A batch is its organisation's, and the department's.
+        let own = submission.org == caller.actor.org
+            || caller.actor.org_kind == OrgKind::Department
+            || caller.actor.protective_intervener;
+        return Ok(own.then_some(submission));
+    };
+    let Some(record) = state.store.load(record_id).await? else {
+        return Ok(None);
+    };
+    let policy = state.policy_of(&record);
+    if !(can_see(&caller.actor, &record, policy) && mask::sees_identifying(&caller.actor, &record))
+    {
+        return Ok(None);
+    }
+    let mut submission = submission;
+    if !mask::sees_protected(&caller.actor, policy) {
+        let terms = state.store.terms().read();
+        for reason in &mut submission.reasons {
+            *reason = redact_terms(reason, &terms);
+        }
+        if let Some(error) = submission.last_error.as_mut() {
+            *error = redact_terms(error, &terms);
+        }
+    }
+    Ok(Some(submission))
+}
+
+/// Submissions, newest first.
+#[utoipa::path(
+    get, path = "/v1/submissions", tag = "submissions",
+    params(SubmissionParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Newest first", body = Submissions),
+        (status = 400, description = "An unknown status or recipient, or a limit out of range", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Admin accounts see no client data", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(params): Query<SubmissionParams>,
+) -> Result<Json<Submissions>, ApiError> {
+    let scope = scope(&caller.actor)
+        .ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "limit must be 1 to {MAX_LIMIT}"
+        )));
+    }
+    let status = params
+        .status
+        .as_deref()
+        .map(|s| {
+            SubmissionStatus::parse(s).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "status {s:?}: use queued, sending, awaiting, accepted, rejected or failing"
+                ))
+            })
+        })
+        .transpose()?;
+    let recipient = params
+        .recipient
+        .as_deref()
+        .map(|r| {
+            Recipient::parse(r).ok_or_else(|| {
+                ApiError::bad_request(format!("recipient {r:?}: use department, regulator or ccyp"))
+            })
+        })
+        .transpose()?;
+    let filter = SubmissionFilter {
+        status,
+        recipient,
+        record: params.record.clone(),
+        // Those outside the department read their organisation's; a record assigned to
+        // them from another is read by its id.
+        orgs: match scope {
+            crate::store::Scope::All => None,
+            _ if params.record.is_some() => None,
+            _ => Some(vec![caller.actor.org.clone()]),
+        },
+    };
+    let mut seen = Vec::new();
+    for submission in state.store.submissions(&filter, limit).await? {
+        if let Some(submission) = as_seen(&state, &caller, submission).await? {
+            seen.push(submission);
+        }
+    }
+    Ok(Json(Submissions { submissions: seen }))
+}
+
+/// One submission, with its payload.
+#[utoipa::path(
+    get, path = "/v1/submissions/{id}", tag = "submissions",
+    params(("id" = i64, Path, description = "The submission's number")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The submission", body = Submission),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Admin accounts see no client data", body = ErrorBody),
+        (status = 404, description = "No such submission, or one the caller may not see", body = ErrorBody),
+    )
+)]
+pub async fn show(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Submission>, ApiError> {
+    scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    let submission = state
+        .store
+        .submission(id)
+        .await?
+        .ok_or_else(|| no_submission(id))?;
+    as_seen(&state, &caller, submission)
+        .await?
+        .map(Json)
+        .ok_or_else(|| no_submission(id))
+}
+
+/// Try a failing submission again now, or send a rejected one again as a new submission
+/// built from the record as it now is.
+#[utoipa::path(
+    post, path = "/v1/submissions/{id}/retry", tag = "submissions",
+    params(("id" = i64, Path, description = "The submission's number")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The submission to be sent: the same one, or the new one", body = Submission),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller's roles may not send submissions again", body = ErrorBody),
+        (status = 404, description = "No such submission, or one the caller may not see", body = ErrorBody),
+        (status = 409, description = "Nothing to try again: queued, being sent, awaiting its receipt, accepted, or sent again already", body = ErrorBody),
+    )
+)]
+pub async fn retry(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Submission>, ApiError> {
+    scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    let now = Utc::now();
+    let policy = state.policies.in_force_at(now);
+    if !policy
+        .allowed("retry_submission")
+        .is_some_and(|roles| caller.actor.has_any(roles))
+    {
+        return Err(ApiError::forbidden(
+            "your roles may not send submissions again",
+        ));
+    }
+    let submission = state
+        .store
+        .submission(id)
+        .await?
+        .ok_or_else(|| no_submission(id))?;
+    let status = submission.status;
+    as_seen(&state, &caller, submission)
+        .await?
+        .ok_or_else(|| no_submission(id))?;
+    let again = match state
+        .store
+        .retry_submission(id, &caller.actor.user, now, &state.policies)
+        .await
+    {
+        Ok(Some(again)) => again,
+        Ok(None) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!(
+                    "submission {id} is {}: nothing to try again",
+                    status.as_str()
+                ),
+            ));
+        }
+        Err(WriteError::NotFound) => return Err(no_submission(id)),
+        Err(other) => return Err(other.into()),
+    };
+    state
+        .store
+        .audit(
+            &caller.actor.user,
+            "submission_retried",
+            again.record_id.as_deref(),
+            &json!({"submission": id, "sent_as": again.id}),
+            now,
+        )
+        .await?;
+    Ok(Json(again))
+}

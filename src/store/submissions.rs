@@ -1,0 +1,636 @@
+//! The outbox (R-SUBMIT-1): submissions queued in the transaction of the event that asks
+//! for them, leased by a delivering worker so that two servers never send one at once
+//! (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer), and answered on the
+//! record in one transaction with the answer.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+use crate::domain::events::{Change, Event};
+use crate::domain::local_time;
+use crate::domain::mask::{MaskContext, ProtectedTerms};
+use crate::domain::model::Record;
+use crate::domain::policy::PolicySet;
+use crate::domain::refusal::Refusal;
+use crate::domain::submissions::{
+    self, Outcome, Recipient, SYSTEM_ACTOR, Sent, SubmissionKind, submission_key,
+};
+
+use super::records::{Also, WriteError, corrupt, version_of};
+use super::{Backend, Store, StoreError, db_time, parse_db_time};
+
+/// A submission to be written with the event that queued it.
+#[derive(Debug, Clone)]
+pub(super) struct NewSubmission {
+    key: String,
+    record_id: String,
+    org: String,
+    recipient: Recipient,
+    kind: SubmissionKind,
+    payload: String,
+    queued_by: String,
+    queued_at: DateTime<Utc>,
+    /// Answered within the same history (an imported record's): the answer, when the
+    /// accepted copy was sent, and when the answer came.
+    answer: Option<(Outcome, DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// The answer to `key` among `events`, if one is there.
+fn answer_in(events: &[Event], key: &str) -> Option<(Outcome, DateTime<Utc>, DateTime<Utc>)> {
+    events.iter().find_map(|e| match &e.change {
+        Change::SubmissionAccepted {
+            submission,
+            reference,
+            sent_at,
+            ..
+        } if submission == key => Some((
+            Outcome::Accepted {
+                reference: reference.clone(),
+            },
+            *sent_at,
+            e.at,
+        )),
+        Change::SubmissionRejected {
+            submission,
+            reasons,
+            ..
+        } if submission == key => Some((
+            Outcome::Rejected {
+                reasons: reasons.clone(),
+            },
+            e.at,
+            e.at,
+        )),
+        _ => None,
+    })
+}
+
+/// The submissions these events queue, built from the record they leave. Each one's
+/// idempotency key is its record and the version of the event that queued it, so the same
+/// event can never queue two.
+pub(super) fn outbox(
+    record: &Record,
+    expected_version: i64,
+    events: &[Event],
+    policies: &PolicySet,
+    terms: &ProtectedTerms,
+    now: DateTime<Utc>,
+) -> Result<Vec<NewSubmission>, WriteError> {
+    let Some(policy) = policies.by_id(&record.policy) else {
+        return Ok(Vec::new());
+    };
+    let ctx = MaskContext {
+        today: local_time::local_date(now),
+        protected_terms: terms,
+    };
+    let mut queued = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        if let Change::SubmissionQueued { kind, recipient } = &event.change {
+            let version = expected_version + i64::try_from(i).map_err(corrupt)? + 1;
+            let payload = submissions::payload(*kind, record, policy, &ctx);
+            let key = submission_key(&record.id, version);
+            queued.push(NewSubmission {
+                answer: answer_in(&events[i..], &key),
+                key,
+                record_id: record.id.clone(),
+                org: record.org.clone(),
+                recipient: *recipient,
+                kind: *kind,
+                payload: serde_json::to_string(&payload).map_err(corrupt)?,
+                queued_by: event.by.clone(),
+                queued_at: event.at,
+            });
+        }
+    }
+    Ok(queued)
+}
+
+pub(super) async fn insert(
+    tx: &mut Transaction<'_, Any>,
+    queued: &[NewSubmission],
+) -> Result<(), WriteError> {
+    for s in queued {
+        let (status, reference, reasons, sent_at, answered_at, attempts) = match &s.answer {
+            None => (SubmissionStatus::Queued, None, None, None, None, 0),
+            Some((Outcome::Accepted { reference }, sent, answered)) => (
+                SubmissionStatus::Accepted,
+                Some(reference.clone()),
+                None,
+                Some(db_time(*sent)),
+                Some(db_time(*answered)),
+                1,
+            ),
+            Some((Outcome::Rejected { reasons }, sent, answered)) => (
+                SubmissionStatus::Rejected,
+                None,
+                Some(serde_json::to_string(reasons).map_err(corrupt)?),
+                Some(db_time(*sent)),
+                Some(db_time(*answered)),
+                1,
+            ),
+        };
+        sqlx::query(
+            "INSERT INTO submissions (idempotency_key, record_id, org_id, recipient, kind, \
+             payload, status, attempts, next_try_at, queued_by, queued_at, reference, reasons, \
+             sent_at, answered_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $9, $10, $7, $8, $7, $11, $12, $13, $14)",
+        )
+        .bind(&s.key)
+        .bind(&s.record_id)
+        .bind(&s.org)
+        .bind(s.recipient.as_str())
+        .bind(s.kind.as_str())
+        .bind(&s.payload)
+        .bind(db_time(s.queued_at))
+        .bind(&s.queued_by)
+        .bind(status.as_str())
+        .bind(attempts)
+        .bind(reference)
+        .bind(reasons)
+        .bind(sent_at)
+        .bind(answered_at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Where a submission is in its delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionStatus {
+    /// Waiting for its first try.
+    Queued,
+    /// Being sent by a worker, whose lease ends at `lease_until`.
+    Sending,
+    /// Handed over (written to the recipient's folder); its receipt is still to come.
+    Awaiting,
+    Accepted,
+    Rejected,
+    /// The last try failed; tried again at `next_try_at`.
+    Failing,
+}
+
+impl SubmissionStatus {
+    pub const ALL: [SubmissionStatus; 6] = [
+        SubmissionStatus::Queued,
+        SubmissionStatus::Sending,
+        SubmissionStatus::Awaiting,
+        SubmissionStatus::Accepted,
+        SubmissionStatus::Rejected,
+        SubmissionStatus::Failing,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubmissionStatus::Queued => "queued",
+            SubmissionStatus::Sending => "sending",
+            SubmissionStatus::Awaiting => "awaiting",
+            SubmissionStatus::Accepted => "accepted",
+            SubmissionStatus::Rejected => "rejected",
+            SubmissionStatus::Failing => "failing",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SubmissionStatus> {
+        SubmissionStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// A submission as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Submission {
+    pub id: i64,
+    pub idempotency_key: String,
+    pub record_id: Option<String>,
+    pub org: String,
+    pub recipient: Recipient,
+    pub kind: SubmissionKind,
+    pub status: SubmissionStatus,
+    pub attempts: i64,
+    pub next_try_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease_until: Option<DateTime<Utc>>,
+    /// When the copy that was answered (or is awaiting its answer) was sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<DateTime<Utc>>,
+    /// The recipient's reference, once accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The recipient's reasons, once rejected.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub queued_by: String,
+    pub queued_at: DateTime<Utc>,
+    /// The rejected submission this one sends again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<i64>,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+}
+
+const COLUMNS: &str = "id, idempotency_key, record_id, org_id, recipient, kind, payload, status, \
+     attempts, next_try_at, lease_until, sent_at, answered_at, reference, reasons, last_error, \
+     queued_by, queued_at, replaces";
+
+fn time(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    row.try_get::<Option<String>, _>(column)?
+        .as_deref()
+        .map(parse_db_time)
+        .transpose()
+}
+
+fn submission_of(row: &sqlx::any::AnyRow) -> Result<Submission, StoreError> {
+    let text = |column: &str| -> Result<String, StoreError> { Ok(row.try_get(column)?) };
+    let bad =
+        |what: &str, value: &str| StoreError::Corrupt(format!("a submission's {what} {value:?}"));
+    let recipient = text("recipient")?;
+    let kind = text("kind")?;
+    let status = text("status")?;
+    let reasons: Option<String> = row.try_get("reasons")?;
+    Ok(Submission {
+        id: row.try_get("id")?,
+        idempotency_key: text("idempotency_key")?,
+        record_id: row.try_get("record_id")?,
+        org: text("org_id")?,
+        recipient: Recipient::parse(&recipient).ok_or_else(|| bad("recipient", &recipient))?,
+        kind: SubmissionKind::parse(&kind).ok_or_else(|| bad("kind", &kind))?,
+        status: SubmissionStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
+        attempts: row.try_get("attempts")?,
+        next_try_at: parse_db_time(&text("next_try_at")?)?,
+        lease_until: time(row, "lease_until")?,
+        sent_at: time(row, "sent_at")?,
+        answered_at: time(row, "answered_at")?,
+        reference: row.try_get("reference")?,
+        reasons: reasons
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("a submission's reasons: {e}")))?
+            .unwrap_or_default(),
+        last_error: row.try_get("last_error")?,
+        queued_by: text("queued_by")?,
+        queued_at: parse_db_time(&text("queued_at")?)?,
+        replaces: row.try_get("replaces")?,
+        payload: serde_json::from_str(&text("payload")?)
+            .map_err(|e| StoreError::Corrupt(format!("a submission's payload: {e}")))?,
+    })
+}
+
+/// A recipient's answer, recorded with the events it adds to the record.
+#[derive(Debug, Clone)]
+pub struct Answered {
+    pub id: i64,
+    pub worker: String,
+    pub outcome: Outcome,
+    pub sent_at: DateTime<Utc>,
+    pub answered_at: DateTime<Utc>,
+}
+
+/// Record the answer on the submission, if it is still this worker's to answer; otherwise
+/// the whole write is refused, so an answer is never recorded twice.
+pub(super) async fn record_answer(
+    tx: &mut Transaction<'_, Any>,
+    answer: &Answered,
+) -> Result<(), WriteError> {
+    let (status, reference, reasons) = match &answer.outcome {
+        Outcome::Accepted { reference } => {
+            (SubmissionStatus::Accepted, Some(reference.clone()), None)
+        }
+        Outcome::Rejected { reasons } => (
+            SubmissionStatus::Rejected,
+            None,
+            Some(serde_json::to_string(reasons).map_err(corrupt)?),
+        ),
+    };
+    let done = sqlx::query(
+        "UPDATE submissions SET status = $1, reference = $2, reasons = $3, sent_at = $4, \
+         answered_at = $5, lease_until = NULL, leased_by = NULL, last_error = NULL \
+         WHERE id = $6 AND leased_by = $7 AND status IN ('sending', 'awaiting')",
+    )
+    .bind(status.as_str())
+    .bind(reference)
+    .bind(reasons)
+    .bind(db_time(answer.sent_at))
+    .bind(db_time(answer.answered_at))
+    .bind(answer.id)
+    .bind(&answer.worker)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if done == 1 {
+        Ok(())
+    } else {
+        Err(WriteError::Refused(Refusal::invalid(format!(
+            "submission {} is no longer this worker's to answer",
+            answer.id
+        ))))
+    }
+}
+
+/// Which submissions a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct SubmissionFilter {
+    pub status: Option<SubmissionStatus>,
+    pub recipient: Option<Recipient>,
+    pub record: Option<String>,
+    /// Only these organisations' (none: every organisation's).
+    pub orgs: Option<Vec<String>>,
+}
+
+impl Store {
+    /// Lease up to `limit` submissions due at `now` for `worker` until `now + lease`: those
+    /// queued or failing whose time has come, those awaiting a receipt whose next look is
+    /// due, and those whose sender's lease ran out (a crash between sending and recording
+    /// the answer: they are sent again with the same key).
+    pub async fn lease_submissions(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: i64,
+    ) -> Result<Vec<Submission>, StoreError> {
+        let skip_locked = match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        // The lock clause is one of two constants; every value is bound.
+        let sql = format!(
+            "UPDATE submissions SET \
+             status = CASE WHEN status = 'awaiting' THEN 'awaiting' ELSE 'sending' END, \
+             attempts = CASE WHEN status = 'awaiting' THEN attempts ELSE attempts + 1 END, \
+             leased_by = $1, lease_until = $2 \
+             WHERE id IN (SELECT id FROM submissions \
+               WHERE ((status IN ('queued', 'failing', 'awaiting') AND next_try_at <= $3) \
+                      OR status = 'sending') \
+                 AND (lease_until IS NULL OR lease_until <= $3) \
+               ORDER BY next_try_at, id LIMIT $4{skip_locked}) \
+             RETURNING {COLUMNS}"
+        );
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(worker)
+            .bind(db_time(now + lease))
+            .bind(db_time(now))
+            .bind(limit)
+            .fetch_all(&mut **tx)
+            .await?;
+        tx.commit().await?;
+        let mut leased: Vec<Submission> =
+            rows.iter().map(submission_of).collect::<Result<_, _>>()?;
+        leased.sort_by_key(|s| (s.next_try_at, s.id));
+        Ok(leased)
+    }
+
+    /// The recipient answered: the answer and the events it adds to the record are written
+    /// together. `Ok(false)` when it was answered already (by this or another worker).
+    pub async fn answer_submission(
+        &self,
+        answer: &Answered,
+        policies: &PolicySet,
+    ) -> Result<bool, WriteError> {
+        let submission = self
+            .submission(answer.id)
+            .await?
+            .ok_or(WriteError::NotFound)?;
+        let Some(record_id) = submission.record_id.clone() else {
+            return Err(WriteError::Refused(Refusal::invalid(
+                "a submission without a record is answered on its own",
+            )));
+        };
+        // A colleague's write between the read and this one moves the version: read again.
+        for _ in 0..5 {
+            let record = self.load(&record_id).await?.ok_or(WriteError::NotFound)?;
+            let version = version_of(&record)?;
+            let Some(policy) = policies.by_id(&record.policy) else {
+                return Err(WriteError::Refused(Refusal::invalid(format!(
+                    "record {record_id} was created under policy {}, which this server does not have",
+                    record.policy
+                ))));
+            };
+            let sent = Sent {
+                key: submission.idempotency_key.clone(),
+                kind: submission.kind,
+                recipient: submission.recipient,
+                queued_by: submission.queued_by.clone(),
+                sent_at: answer.sent_at,
+            };
+            let events: Vec<Event> = submissions::answered(policy, &record, &sent, &answer.outcome)
+                .into_iter()
+                .map(|change| Event {
+                    at: answer.answered_at,
+                    by: SYSTEM_ACTOR.to_string(),
+                    change,
+                })
+                .collect();
+            match self
+                .write_events(
+                    record,
+                    version,
+                    &events,
+                    policies,
+                    answer.answered_at,
+                    Also::Answer(answer),
+                )
+                .await
+            {
+                Ok(_) => return Ok(true),
+                Err(WriteError::Conflict { .. }) => continue,
+                Err(WriteError::Refused(_)) => return Ok(false),
+                Err(other) => return Err(other),
+            }
+        }
+        Err(WriteError::Conflict { current: 0 })
+    }
+
+    /// Handed over; its receipt is looked for again at `next_look`.
+    pub async fn submission_awaiting(
+        &self,
+        id: i64,
+        worker: &str,
+        sent_at: Option<DateTime<Utc>>,
+        next_look: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE submissions SET status = 'awaiting', sent_at = COALESCE($1, sent_at), \
+             next_try_at = $2, lease_until = NULL, leased_by = NULL, last_error = NULL \
+             WHERE id = $3 AND leased_by = $4",
+        )
+        .bind(sent_at.map(db_time))
+        .bind(db_time(next_look))
+        .bind(id)
+        .bind(worker)
+        .execute(&mut **tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The try failed: tried again at `next_try`, with the error kept for the operator.
+    pub async fn submission_failed(
+        &self,
+        id: i64,
+        worker: &str,
+        error: &str,
+        next_try: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE submissions SET status = 'failing', last_error = $1, next_try_at = $2, \
+             lease_until = NULL, leased_by = NULL WHERE id = $3 AND leased_by = $4",
+        )
+        .bind(error)
+        .bind(db_time(next_try))
+        .bind(id)
+        .bind(worker)
+        .execute(&mut **tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn submission(&self, id: i64) -> Result<Option<Submission>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM submissions WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(submission_of).transpose()
+    }
+
+    /// The newest submissions the filter lets through, at most `limit`.
+    pub async fn submissions(
+        &self,
+        filter: &SubmissionFilter,
+        limit: i64,
+    ) -> Result<Vec<Submission>, StoreError> {
+        let mut conditions = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        let next = |value: String, binds: &mut Vec<String>| {
+            binds.push(value);
+            format!("${}", binds.len() + 1)
+        };
+        if let Some(status) = filter.status {
+            conditions.push(format!(
+                "status = {}",
+                next(status.as_str().into(), &mut binds)
+            ));
+        }
+        if let Some(recipient) = filter.recipient {
+            conditions.push(format!(
+                "recipient = {}",
+                next(recipient.as_str().into(), &mut binds)
+            ));
+        }
+        if let Some(record) = &filter.record {
+            conditions.push(format!("record_id = {}", next(record.clone(), &mut binds)));
+        }
+        if let Some(orgs) = &filter.orgs {
+            if orgs.is_empty() {
+                return Ok(Vec::new());
+            }
+            let list: Vec<String> = orgs.iter().map(|o| next(o.clone(), &mut binds)).collect();
+            conditions.push(format!("org_id IN ({})", list.join(", ")));
+        }
+        let filter_sql = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conditions.join(" AND "))
+        };
+        // Only placeholders are generated: every value is bound.
+        let sql =
+            format!("SELECT {COLUMNS} FROM submissions{filter_sql} ORDER BY id DESC LIMIT $1");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit);
+        for value in &binds {
+            query = query.bind(value.as_str());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(submission_of).collect()
+    }
+
+    /// Try a failing submission again now, with the same key; send a rejected one again as
+    /// a new submission built from the record as it now is, naming the one it replaces.
+    /// `None` when there is nothing to try again (queued, being sent, awaiting, accepted).
+    pub async fn retry_submission(
+        &self,
+        id: i64,
+        by: &str,
+        now: DateTime<Utc>,
+        policies: &PolicySet,
+    ) -> Result<Option<Submission>, WriteError> {
+        let Some(submission) = self.submission(id).await? else {
+            return Err(WriteError::NotFound);
+        };
+        match submission.status {
+            SubmissionStatus::Failing => {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "UPDATE submissions SET status = 'queued', next_try_at = $1 \
+                     WHERE id = $2 AND status = 'failing'",
+                )
+                .bind(db_time(now))
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+                tx.commit().await?;
+                self.outbox.notify_one();
+                Ok(self.submission(id).await?)
+            }
+            SubmissionStatus::Rejected => {
+                let Some(record_id) = &submission.record_id else {
+                    return Ok(None);
+                };
+                let record = self.load(record_id).await?.ok_or(WriteError::NotFound)?;
+                let Some(policy) = policies.by_id(&record.policy) else {
+                    return Ok(None);
+                };
+                let payload = {
+                    let terms = self.terms.read();
+                    let ctx = MaskContext {
+                        today: local_time::local_date(now),
+                        protected_terms: &terms,
+                    };
+                    submissions::payload(submission.kind, &record, policy, &ctx)
+                };
+                let mut tx = self.begin_write().await?;
+                let row = sqlx::query(
+                    "INSERT INTO submissions (idempotency_key, record_id, org_id, recipient, kind, \
+                     payload, status, attempts, next_try_at, queued_by, queued_at, replaces) \
+                     SELECT $1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8, $7, $9 \
+                     WHERE NOT EXISTS (SELECT 1 FROM submissions WHERE replaces = $9) \
+                     RETURNING id",
+                )
+                .bind(format!("{record_id}-r{id}"))
+                .bind(record_id)
+                .bind(&record.org)
+                .bind(submission.recipient.as_str())
+                .bind(submission.kind.as_str())
+                .bind(serde_json::to_string(&payload).map_err(corrupt)?)
+                .bind(db_time(now))
+                .bind(by)
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                tx.commit().await?;
+                self.outbox.notify_one();
+                match row {
+                    Some(row) => Ok(self.submission(row.try_get("id")?).await?),
+                    None => Ok(None),
+                }
+            }
+            SubmissionStatus::Queued
+            | SubmissionStatus::Sending
+            | SubmissionStatus::Awaiting
+            | SubmissionStatus::Accepted => Ok(None),
+        }
+    }
+}
