@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod server;
 pub mod store;
+pub mod submit;
 pub mod tls;
 pub mod tui;
 pub mod wire;

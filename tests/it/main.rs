@@ -25,6 +25,7 @@ mod proptests;
 mod serve;
 mod store;
 mod support;
+mod transport;
 mod tui;
 mod tui_analysis;
 mod tui_forms;

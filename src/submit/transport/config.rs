@@ -1,0 +1,149 @@
+//! Where each recipient's submissions go, from the `[submissions.<recipient>]` tables of the
+//! server's configuration. A recipient not configured gets the embedded default: a
+//! directory under the data directory.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::{Directory, DirectoryConfig, HttpsConfig, Transport};
+use crate::domain::submissions::Recipient;
+
+const TRANSPORTS: &str = "\"https\" or \"directory\"";
+
+/// One recipient's transport as configured.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(tag = "transport", rename_all = "snake_case")]
+pub enum TransportConfig {
+    Https(HttpsConfig),
+    Directory(DirectoryConfig),
+}
+
+impl TransportConfig {
+    fn check(&self) -> Result<(), String> {
+        match self {
+            TransportConfig::Https(https) => https.check().map(drop),
+            TransportConfig::Directory(directory) => directory.check(),
+        }
+    }
+
+    /// Ready to send: files are read and checked now.
+    pub fn build(&self) -> Result<Transport, String> {
+        match self {
+            TransportConfig::Https(https) => https.build().map(Transport::Https),
+            TransportConfig::Directory(directory) => directory.build().map(Transport::Directory),
+        }
+    }
+}
+
+/// The transports configured, by recipient; every recipient is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubmissionsConfig {
+    recipients: BTreeMap<Recipient, TransportConfig>,
+}
+
+impl SubmissionsConfig {
+    /// Read a TOML document of `[submissions.<recipient>]` tables. Anything else in it is an
+    /// error that names it: a misspelt table would otherwise send a recipient's submissions
+    /// to the default directory without a word.
+    pub fn parse(text: &str) -> Result<SubmissionsConfig, String> {
+        let document: toml::Table = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+            match line {
+                Some(line) => format!("line {line}: {}", e.message().trim()),
+                None => e.message().trim().to_string(),
+            }
+        })?;
+        let mut recipients = BTreeMap::new();
+        for (key, value) in document {
+            if key != "submissions" {
+                return Err(format!(
+                    "{key:?} is unknown here: this configuration holds [submissions.<recipient>] \
+                     tables only"
+                ));
+            }
+            let toml::Value::Table(tables) = value else {
+                return Err(
+                    "submissions: a table per recipient, e.g. [submissions.department]".into(),
+                );
+            };
+            for (name, table) in tables {
+                let Some(recipient) = Recipient::parse(&name) else {
+                    return Err(format!(
+                        "[submissions.{name}]: {name:?} is not a recipient; the recipients are {}",
+                        recipient_names()
+                    ));
+                };
+                let config = recipient_config(table)
+                    .map_err(|problem| format!("[submissions.{name}] {problem}"))?;
+                recipients.insert(recipient, config);
+            }
+        }
+        Ok(SubmissionsConfig { recipients })
+    }
+
+    /// Every recipient to a directory at `<data_dir>/submissions/<recipient>`.
+    pub fn embedded_default(data_dir: &Path) -> SubmissionsConfig {
+        let recipients = Recipient::ALL
+            .into_iter()
+            .map(|recipient| {
+                let path = default_directory(data_dir, recipient);
+                (
+                    recipient,
+                    TransportConfig::Directory(DirectoryConfig { path }),
+                )
+            })
+            .collect();
+        SubmissionsConfig { recipients }
+    }
+
+    /// The recipient's transport as configured, if it is.
+    pub fn get(&self, recipient: Recipient) -> Option<&TransportConfig> {
+        self.recipients.get(&recipient)
+    }
+
+    /// The recipient's transport, ready to send; the default directory under `data_dir` if
+    /// it is not configured.
+    pub fn transport(&self, recipient: Recipient, data_dir: &Path) -> Result<Transport, String> {
+        match self.recipients.get(&recipient) {
+            Some(config) => config
+                .build()
+                .map_err(|problem| format!("[submissions.{recipient}] {problem}")),
+            None => Ok(Transport::Directory(Directory::new(default_directory(
+                data_dir, recipient,
+            )))),
+        }
+    }
+
+    /// Every recipient's transport, ready to send: the first problem stops it.
+    pub fn build(&self, data_dir: &Path) -> Result<BTreeMap<Recipient, Transport>, String> {
+        Recipient::ALL
+            .into_iter()
+            .map(|recipient| Ok((recipient, self.transport(recipient, data_dir)?)))
+            .collect()
+    }
+}
+
+fn default_directory(data_dir: &Path, recipient: Recipient) -> std::path::PathBuf {
+    data_dir.join("submissions").join(recipient.as_str())
+}
+
+fn recipient_names() -> String {
+    Recipient::ALL.map(Recipient::as_str).join(", ")
+}
+
+/// One recipient's table; the transport is looked at first, so the problem named is the
+/// right one.
+fn recipient_config(table: toml::Value) -> Result<TransportConfig, String> {
+    match table.get("transport") {
+        None => return Err(format!("transport: missing; give {TRANSPORTS}")),
+        Some(toml::Value::String(name)) if name == "https" || name == "directory" => {}
+        Some(other) => return Err(format!("transport: {other} is unknown; give {TRANSPORTS}")),
+    }
+    let config: TransportConfig = table
+        .try_into()
+        .map_err(|e: toml::de::Error| e.message().trim().to_string())?;
+    config.check()?;
+    Ok(config)
+}
