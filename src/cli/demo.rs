@@ -4,6 +4,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Args;
 
@@ -11,6 +12,8 @@ use crate::client::api::{Client, QueueRequest};
 use crate::demo::{self, USERS};
 use crate::domain::policy::PolicySet;
 use crate::store::Store;
+use crate::submit::transport::SubmissionsConfig;
+use crate::submit::worker::{Pace, Worker};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  cims demo\n  cims demo --as carol\n  \
@@ -154,6 +157,30 @@ async fn demo_main(args: &DemoArgs, db: &str, out: &mut dyn Write) -> Result<Exi
     } else {
         None
     };
+    // R-SUBMIT-1: the demo transmits: each recipient's submissions are written to a
+    // folder beside the database, where a stand-in recipient answers them.
+    let home = std::path::Path::new(db).parent().map_or_else(
+        || std::path::PathBuf::from("."),
+        std::path::Path::to_path_buf,
+    );
+    let transports = SubmissionsConfig::embedded_default(&home)
+        .build(&home)
+        .map_err(|e| format!("the demo's submission folders: {e}"))?;
+    let (stop_delivery, delivery_stopped) = tokio::sync::watch::channel(false);
+    let pace = Pace {
+        poll: std::time::Duration::from_secs(1),
+        receipt_look: chrono::Duration::seconds(1),
+        ..Pace::default()
+    };
+    let worker = tokio::spawn(
+        Worker::new(store.clone(), Arc::new(policies.clone()), transports, pace)
+            .run(delivery_stopped.clone()),
+    );
+    let recipients = tokio::spawn(demo::receipts::simulate(
+        home,
+        std::time::Duration::from_secs(2),
+        delivery_stopped,
+    ));
     let server = tokio::spawn(crate::server::serve_on(
         listener,
         store.clone(),
@@ -178,6 +205,9 @@ async fn demo_main(args: &DemoArgs, db: &str, out: &mut dyn Write) -> Result<Exi
     };
     let _ = stop.send(());
     let _ = server.await;
+    let _ = stop_delivery.send(true);
+    let _ = worker.await;
+    let _ = recipients.await;
     store.close().await;
     outcome
 }

@@ -7,8 +7,14 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use crate::domain::policy::PolicySet;
+use crate::domain::submissions::Recipient;
 use crate::store::{Backend, Store};
+use crate::submit::transport::{SubmissionsConfig, Transport};
+use crate::submit::worker::{Pace, Worker};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  cims serve\n  \
@@ -37,6 +43,12 @@ pub struct ServeArgs {
     /// Serve plain HTTP on a non-loopback address (only behind a proxy that terminates TLS).
     #[arg(long, conflicts_with = "tls_cert")]
     pub insecure_http: bool,
+    /// Where submissions go (TOML, see config.example.toml): each recipient's `https`
+    /// endpoint or `directory`. A recipient not given there, or every one without this
+    /// file, has its submissions written as files to `submissions/<recipient>` beside the
+    /// database (or in the data directory) for manual upload.
+    #[arg(long, value_name = "PATH")]
+    pub submissions: Option<PathBuf>,
 }
 
 /// Usage errors exit with 2, like clap's own.
@@ -144,15 +156,27 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
         if store.backend() == Backend::Postgres {
             store.spawn_replica_listener(db.clone());
         }
-        crate::server::serve(store, policies, args.listen, tls)
-            .await
-            .map_err(|e| match e.kind() {
-                io::ErrorKind::AddrInUse => format!(
-                    "{} is already in use: stop the other server or choose --listen 127.0.0.1:PORT",
-                    args.listen
-                ),
-                _ => format!("cannot serve on {}: {e}", args.listen),
-            })
+        let transports = transports(args.submissions.as_deref(), &submissions_home(&db))?;
+        let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(
+            Worker::new(
+                store.clone(),
+                Arc::new(policies.clone()),
+                transports,
+                Pace::default(),
+            )
+            .run(stopped),
+        );
+        let served = crate::server::serve(store, policies, args.listen, tls).await;
+        let _ = stop_worker.send(true);
+        let _ = worker.await;
+        served.map_err(|e| match e.kind() {
+            io::ErrorKind::AddrInUse => format!(
+                "{} is already in use: stop the other server or choose --listen 127.0.0.1:PORT",
+                args.listen
+            ),
+            _ => format!("cannot serve on {}: {e}", args.listen),
+        })
     });
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
@@ -161,6 +185,38 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// Where submissions written as files go by default: beside a SQLite database, or in the
+/// data directory.
+fn submissions_home(db: &str) -> PathBuf {
+    let file = db.strip_prefix("sqlite://").unwrap_or(db);
+    let beside = (!db.contains("://") || db.starts_with("sqlite:"))
+        .then(|| std::path::Path::new(file.split('?').next().unwrap_or(file)).parent())
+        .flatten()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .map(std::path::Path::to_path_buf);
+    beside
+        .or_else(|| {
+            directories::ProjectDirs::from("au", "cims", "cims").map(|d| d.data_dir().to_path_buf())
+        })
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Each recipient's transport, from the file given or the embedded default.
+fn transports(
+    file: Option<&std::path::Path>,
+    home: &std::path::Path,
+) -> Result<BTreeMap<Recipient, Transport>, String> {
+    let config = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            SubmissionsConfig::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => SubmissionsConfig::embedded_default(home),
+    };
+    config.build(home)
 }
 
 /// A database URL without its password, for messages and logs.

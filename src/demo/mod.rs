@@ -4,6 +4,7 @@
 pub mod coherence;
 pub mod families;
 pub mod generate;
+pub mod receipts;
 pub mod story;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -124,7 +124,9 @@ pub async fn list(
         .as_deref()
         .map(|r| {
             Recipient::parse(r).ok_or_else(|| {
-                ApiError::bad_request(format!("recipient {r:?}: use department, regulator or ccyp"))
+                ApiError::bad_request(format!(
+                    "recipient {r:?}: use department, regulator or ccyp"
+                ))
             })
         })
         .transpose()?;

@@ -44,7 +44,7 @@ fn outgoing<'a>(key: &'a str, payload: &'a Value) -> Outgoing<'a> {
 // ---------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy)]
-enum Behaviour {
+pub(crate) enum Behaviour {
     /// 201 with a reference.
     Accept,
     /// 422 with reasons.
@@ -73,8 +73,8 @@ struct Seen {
 }
 
 #[derive(Clone)]
-struct Receiver {
-    behaviour: Behaviour,
+pub(crate) struct Receiver {
+    behaviour: Arc<Mutex<Behaviour>>,
     seen: Arc<Mutex<Vec<Seen>>>,
     references: Arc<Mutex<HashMap<String, String>>>,
 }
@@ -82,6 +82,24 @@ struct Receiver {
 impl Receiver {
     fn seen(&self) -> Vec<Seen> {
         self.seen.lock().expect("lock").clone()
+    }
+
+    /// The idempotency keys of everything sent, in order.
+    pub(crate) fn keys(&self) -> Vec<String> {
+        self.seen()
+            .into_iter()
+            .filter_map(|s| s.idempotency_key)
+            .collect()
+    }
+
+    /// What each submission carried, in order.
+    pub(crate) fn bodies(&self) -> Vec<Value> {
+        self.seen().into_iter().map(|s| s.body).collect()
+    }
+
+    /// Answer from now on as `behaviour`.
+    pub(crate) fn set(&self, behaviour: Behaviour) {
+        *self.behaviour.lock().expect("lock") = behaviour;
     }
 }
 
@@ -102,7 +120,8 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
     let key = seen.idempotency_key.clone().unwrap_or_default();
     receiver.seen.lock().expect("lock").push(seen);
     let reference = json!({"reference": format!("CIMS-{}", &key[..8.min(key.len())])});
-    match receiver.behaviour {
+    let behaviour = *receiver.behaviour.lock().expect("lock");
+    match behaviour {
         Behaviour::Accept => (StatusCode::CREATED, Json(reference)).into_response(),
         Behaviour::Reject => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -146,7 +165,7 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
 
 fn receiver(behaviour: Behaviour) -> (Receiver, Router) {
     let receiver = Receiver {
-        behaviour,
+        behaviour: Arc::new(Mutex::new(behaviour)),
         seen: Arc::default(),
         references: Arc::default(),
     };
@@ -157,7 +176,7 @@ fn receiver(behaviour: Behaviour) -> (Receiver, Router) {
 }
 
 /// A plain-http receiver on a loopback port: its address for submissions.
-async fn serve_http(behaviour: Behaviour) -> (Receiver, String) {
+pub(crate) async fn serve_http(behaviour: Behaviour) -> (Receiver, String) {
     let (receiver, router) = receiver(behaviour);
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = listener.local_addr().expect("address");
@@ -209,7 +228,7 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Vec<u8> {
 }
 
 /// The department's transport to `endpoint`, with the test token and `more` settings.
-fn https_transport(dir: &Path, endpoint: &str, more: &str) -> Transport {
+pub(crate) fn https_transport(dir: &Path, endpoint: &str, more: &str) -> Transport {
     let token_file = dir.join("department-token");
     std::fs::write(&token_file, format!("  {TOKEN}\n")).expect("write the token");
     let text = format!(

@@ -2,7 +2,10 @@
 //! item a submission completes is done when its recipient accepts it, or by hand, with a
 //! reason, for a submission made outside cims.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+
+/// How far ahead of the server's clock a caller's may be.
+const CLOCK_SKEW_MINUTES: i64 = 5;
 
 use crate::domain::events::Change;
 use crate::domain::model::{Milestone, Record};
@@ -109,9 +112,11 @@ pub(super) fn outside(
     }
     prerequisites(ctx, record, item)?;
     let reason = required_text(reason, "reason", Some("R-SUBMIT-1"))?;
-    if at > ctx.now {
+    if at > ctx.now + Duration::minutes(CLOCK_SKEW_MINUTES) {
         return Err(Refusal::invalid("a submission cannot be made in the future").on_field("at"));
     }
+    // A moment ahead is a clock a little fast: taken as now.
+    let at = at.min(ctx.now);
     let started = record.milestones.get(&Milestone::Identified).copied();
     if started.is_some_and(|s| at < s) {
         return Err(Refusal::invalid(

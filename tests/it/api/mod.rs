@@ -24,5 +24,6 @@ mod reminders;
 mod replicas;
 mod shutdown;
 mod since;
+mod submissions;
 mod tokens;
 mod writes;

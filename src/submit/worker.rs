@@ -1,0 +1,254 @@
+//! The delivering worker (R-SUBMIT-1): leases due submissions, sends each with its
+//! idempotency key through its recipient's transport, and records the answer on the record.
+//! A worker that dies between sending and recording leaves its lease to run out; the next
+//! worker sends again with the same key, so the recipient sees one submission.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use serde_json::json;
+use tokio::sync::watch;
+
+use crate::domain::policy::PolicySet;
+use crate::domain::submissions::{Outcome, Recipient, SYSTEM_ACTOR, next_try};
+use crate::store::{Answered, Store, StoreError, Submission, SubmissionStatus, WriteError};
+
+use super::transport::{Answer, Outgoing, Transport};
+
+/// How a worker paces itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    /// How long a leased submission is this worker's alone: longer than a send may take.
+    pub lease: Duration,
+    /// The longest wait between looks when nothing wakes the worker (another replica's
+    /// submissions, receipts dropped in a folder).
+    pub poll: std::time::Duration,
+    /// The wait before looking again for a receipt.
+    pub receipt_look: Duration,
+    /// Submissions leased at once.
+    pub batch: i64,
+}
+
+impl Default for Pace {
+    fn default() -> Pace {
+        Pace {
+            lease: Duration::minutes(10),
+            poll: std::time::Duration::from_secs(2),
+            receipt_look: Duration::seconds(2),
+            batch: 16,
+        }
+    }
+}
+
+pub struct Worker {
+    store: Store,
+    policies: Arc<PolicySet>,
+    transports: BTreeMap<Recipient, Transport>,
+    pace: Pace,
+    /// Names this worker on its leases.
+    id: String,
+}
+
+/// A number in 0..1 from the operating system, to spread retries.
+fn jitter() -> f64 {
+    let mut bytes = [0u8; 4];
+    match getrandom::fill(&mut bytes) {
+        Ok(()) => f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX),
+        Err(_) => 0.5,
+    }
+}
+
+fn worker_id() -> String {
+    let mut bytes = [0u8; 6];
+    let suffix = match getrandom::fill(&mut bytes) {
+        Ok(()) => bytes.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        Err(_) => "0".into(),
+    };
+    format!("{}-{suffix}", std::process::id())
+}
+
+impl Worker {
+    pub fn new(
+        store: Store,
+        policies: Arc<PolicySet>,
+        transports: BTreeMap<Recipient, Transport>,
+        pace: Pace,
+    ) -> Worker {
+        Worker {
+            store,
+            policies,
+            transports,
+            pace,
+            id: worker_id(),
+        }
+    }
+
+    /// Deliver until `stop` turns true.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let woken = self.store.outbox();
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            let leased = match self.round().await {
+                Ok(leased) => leased,
+                Err(e) => {
+                    tracing::warn!(error = %e, "submissions: could not lease");
+                    0
+                }
+            };
+            if leased >= self.pace.batch {
+                continue;
+            }
+            tokio::select! {
+                _ = woken.notified() => {}
+                _ = tokio::time::sleep(self.pace.poll) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+
+    /// Lease what is due and deliver it; how many were leased.
+    pub async fn round(&self) -> Result<i64, StoreError> {
+        let leased = self
+            .store
+            .lease_submissions(&self.id, Utc::now(), self.pace.lease, self.pace.batch)
+            .await?;
+        let count = i64::try_from(leased.len()).unwrap_or(i64::MAX);
+        for submission in leased {
+            if let Err(e) = self.deliver(&submission).await {
+                tracing::warn!(submission = submission.id, error = %e, "submissions: could not record the outcome");
+            }
+        }
+        Ok(count)
+    }
+
+    async fn deliver(&self, s: &Submission) -> Result<(), WriteError> {
+        let Some(transport) = self.transports.get(&s.recipient) else {
+            let error = format!("no transport is configured for {}", s.recipient.label());
+            return self.failed(s, &error).await;
+        };
+        if s.status == SubmissionStatus::Awaiting {
+            let sent_at = s.sent_at.unwrap_or(s.queued_at);
+            return match transport.receipt(&s.idempotency_key).await {
+                Ok(Some(Answer::Accepted { reference })) => {
+                    self.answer(s, Outcome::Accepted { reference }, sent_at)
+                        .await
+                }
+                Ok(Some(Answer::Rejected { reasons })) => {
+                    self.answer(s, Outcome::Rejected { reasons }, sent_at).await
+                }
+                Ok(None | Some(Answer::Awaiting)) => Ok(self
+                    .store
+                    .submission_awaiting(s.id, &self.id, None, Utc::now() + self.pace.receipt_look)
+                    .await?),
+                Err(failed) => self.failed(s, &failed.0).await,
+            };
+        }
+        // Whole seconds, as the outbox keeps times, so the record and its submission agree.
+        let sent_at = Utc::now().trunc_subsecs(0);
+        let outgoing = Outgoing {
+            key: &s.idempotency_key,
+            recipient: s.recipient,
+            kind: s.kind,
+            payload: &s.payload,
+        };
+        match transport.send(&outgoing).await {
+            Ok(Answer::Accepted { reference }) => {
+                self.answer(s, Outcome::Accepted { reference }, sent_at)
+                    .await
+            }
+            Ok(Answer::Rejected { reasons }) => {
+                self.answer(s, Outcome::Rejected { reasons }, sent_at).await
+            }
+            Ok(Answer::Awaiting) => {
+                self.store
+                    .submission_awaiting(
+                        s.id,
+                        &self.id,
+                        Some(sent_at),
+                        Utc::now() + self.pace.receipt_look,
+                    )
+                    .await?;
+                self.audit(
+                    s,
+                    "submission_sent",
+                    json!({"transport": transport.to_string()}),
+                )
+                .await
+            }
+            Err(failed) => self.failed(s, &failed.0).await,
+        }
+    }
+
+    async fn answer(
+        &self,
+        s: &Submission,
+        outcome: Outcome,
+        sent_at: DateTime<Utc>,
+    ) -> Result<(), WriteError> {
+        let (action, detail) = match &outcome {
+            Outcome::Accepted { reference } => {
+                ("submission_accepted", json!({"reference": reference}))
+            }
+            Outcome::Rejected { reasons } => ("submission_rejected", json!({"reasons": reasons})),
+        };
+        let answered = Answered {
+            id: s.id,
+            worker: self.id.clone(),
+            outcome,
+            sent_at,
+            answered_at: Utc::now(),
+        };
+        if self
+            .store
+            .answer_submission(&answered, &self.policies)
+            .await?
+        {
+            self.audit(s, action, detail).await?;
+        }
+        Ok(())
+    }
+
+    async fn failed(&self, s: &Submission, error: &str) -> Result<(), WriteError> {
+        let attempts = u32::try_from(s.attempts.max(1)).unwrap_or(u32::MAX);
+        let again = next_try(Utc::now(), attempts, jitter());
+        self.store
+            .submission_failed(s.id, &self.id, error, again)
+            .await?;
+        self.audit(
+            s,
+            "submission_failed",
+            json!({"error": error, "attempts": s.attempts, "next_try_at": again}),
+        )
+        .await
+    }
+
+    async fn audit(
+        &self,
+        s: &Submission,
+        action: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), WriteError> {
+        let mut entry = json!({
+            "submission": s.id,
+            "key": s.idempotency_key,
+            "recipient": s.recipient,
+            "kind": s.kind,
+        });
+        if let (Some(map), serde_json::Value::Object(more)) = (entry.as_object_mut(), detail) {
+            map.extend(more);
+        }
+        self.store
+            .audit(
+                SYSTEM_ACTOR,
+                action,
+                s.record_id.as_deref(),
+                &entry,
+                Utc::now(),
+            )
+            .await?;
+        Ok(())
+    }
+}
