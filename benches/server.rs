@@ -4,6 +4,10 @@
 //!
 //!   cargo bench --bench server                       # 100,000 records, both databases
 //!   cargo bench --bench server -- --records 20000 --db sqlite [--keep /tmp/bench.db]
+//!   cargo bench --bench server -- --records 1000000 --db postgres --postgres-url URL
+//!
+//! A kept database (`--keep`, or the PostgreSQL database at `--postgres-url`) is seeded
+//! only while empty, so a second run measures without seeding again.
 
 #[path = "common/measure.rs"]
 mod measure;
@@ -33,6 +37,8 @@ struct Options {
     records: usize,
     /// Keep the SQLite database at this path, to look at it afterwards.
     keep: Option<String>,
+    /// Use (and keep) this PostgreSQL database rather than a throw-away cluster.
+    postgres_url: Option<String>,
     sqlite: bool,
     postgres: bool,
 }
@@ -45,6 +51,7 @@ fn options() -> Options {
     Options {
         records,
         keep: measure::flag("--keep"),
+        postgres_url: measure::flag("--postgres-url"),
         sqlite: db == "both" || db == "sqlite",
         postgres: db == "both" || db == "postgres",
     }
@@ -425,7 +432,9 @@ fn main() {
             let url = format!("sqlite://{path}?mode=rwc");
             run("SQLite", &url, options.records).await;
         }
-        if options.postgres {
+        if let (true, Some(url)) = (options.postgres, &options.postgres_url) {
+            run("PostgreSQL", url, options.records).await;
+        } else if options.postgres {
             match postgres::cluster() {
                 Some(cluster) => {
                     let url = cluster.fresh_database().await;
