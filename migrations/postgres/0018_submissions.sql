@@ -11,7 +11,8 @@ CREATE TABLE submissions (
     kind TEXT NOT NULL,
     payload TEXT NOT NULL,
     -- queued, sending, awaiting (handed over, its receipt still to come), accepted,
-    -- rejected, failing (to be tried again at next_try_at).
+    -- rejected, failing (to be tried again at next_try_at), withdrawn (made outside cims
+    -- before it went).
     status TEXT NOT NULL,
     attempts BIGINT NOT NULL DEFAULT 0,
     next_try_at TEXT NOT NULL,

@@ -28,7 +28,7 @@ const MAX_LIMIT: i64 = 500;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SubmissionParams {
-    /// queued, sending, awaiting, accepted, rejected or failing.
+    /// queued, sending, awaiting, accepted, rejected, failing or withdrawn.
     pub status: Option<String>,
     /// department, regulator or ccyp.
     pub recipient: Option<String>,
@@ -114,7 +114,7 @@ pub async fn list(
         .map(|s| {
             SubmissionStatus::parse(s).ok_or_else(|| {
                 ApiError::bad_request(format!(
-                    "status {s:?}: use queued, sending, awaiting, accepted, rejected or failing"
+                    "status {s:?}: use queued, sending, awaiting, accepted, rejected, failing or withdrawn"
                 ))
             })
         })
@@ -191,7 +191,7 @@ pub async fn show(
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "The caller's roles may not send submissions again", body = ErrorBody),
         (status = 404, description = "No such submission, or one the caller may not see", body = ErrorBody),
-        (status = 409, description = "Nothing to try again: queued, being sent, awaiting its receipt, accepted, or sent again already", body = ErrorBody),
+        (status = 409, description = "Nothing to try again: queued, being sent, awaiting its receipt, accepted, withdrawn, or sent again already", body = ErrorBody),
     )
 )]
 pub async fn retry(

@@ -510,6 +510,7 @@ impl Store {
             now,
         )?;
         super::submissions::insert(&mut tx, &outbox).await?;
+        super::submissions::withdraw_outside(&mut tx, &record, events).await?;
         match also {
             Also::Remember(Some(key)) => {
                 super::idempotency::remember(&mut tx, key, 200, &record.id, now).await?;

@@ -106,6 +106,29 @@ pub(super) fn outbox(
     Ok(queued)
 }
 
+/// A submission made outside cims withdraws those of its kind not yet on their way (queued,
+/// or failing and waiting to try again), so the recipient never gets it twice; one being
+/// sent or awaiting its receipt goes on, and its answer is recorded as any other.
+pub(super) async fn withdraw_outside(
+    tx: &mut Transaction<'_, Any>,
+    record: &Record,
+    events: &[Event],
+) -> Result<(), WriteError> {
+    for event in events {
+        if let Change::SubmittedOutside { kind, .. } = &event.change {
+            sqlx::query(
+                "UPDATE submissions SET status = 'withdrawn' \
+                 WHERE record_id = $1 AND kind = $2 AND status IN ('queued', 'failing')",
+            )
+            .bind(&record.id)
+            .bind(kind.as_str())
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 pub(super) async fn insert(
     tx: &mut Transaction<'_, Any>,
     queued: &[NewSubmission],
@@ -170,16 +193,19 @@ pub enum SubmissionStatus {
     Rejected,
     /// The last try failed; tried again at `next_try_at`.
     Failing,
+    /// Not sent: it was made outside cims before it went (R-SUBMIT-1).
+    Withdrawn,
 }
 
 impl SubmissionStatus {
-    pub const ALL: [SubmissionStatus; 6] = [
+    pub const ALL: [SubmissionStatus; 7] = [
         SubmissionStatus::Queued,
         SubmissionStatus::Sending,
         SubmissionStatus::Awaiting,
         SubmissionStatus::Accepted,
         SubmissionStatus::Rejected,
         SubmissionStatus::Failing,
+        SubmissionStatus::Withdrawn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -190,6 +216,7 @@ impl SubmissionStatus {
             SubmissionStatus::Accepted => "accepted",
             SubmissionStatus::Rejected => "rejected",
             SubmissionStatus::Failing => "failing",
+            SubmissionStatus::Withdrawn => "withdrawn",
         }
     }
 
@@ -628,6 +655,7 @@ impl Store {
                 }
             }
             SubmissionStatus::Queued
+            | SubmissionStatus::Withdrawn
             | SubmissionStatus::Sending
             | SubmissionStatus::Awaiting
             | SubmissionStatus::Accepted => Ok(None),

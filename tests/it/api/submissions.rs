@@ -420,7 +420,7 @@ async fn submissions_are_seen_only_where_the_record_s_identifying_details_are_r_
 #[tokio::test]
 async fn a_submission_made_outside_cims_is_recorded_with_when_and_why_r_submit_1() {
     support::for_each_db(|url| async move {
-        let (api, _dir) = start(&url).await;
+        let (api, dir) = start(&url).await;
         let id = endorsed(&api, "Client fell in the bathroom; seen by the GP.").await;
         let at = Utc::now() - Duration::minutes(30);
         let version = api.version(Persona::CsoDelegate, &id).await;
@@ -448,6 +448,13 @@ async fn a_submission_made_outside_cims_is_recorded_with_when_and_why_r_submit_1
             time(&view["record"]["milestones"]["report_submitted"]).timestamp(),
             at.timestamp()
         );
+        // What was queued is not sent as well.
+        let withdrawn = &submissions_of(&api, Persona::CsoDelegate, &id).await[0];
+        assert_eq!(withdrawn["status"], "withdrawn", "{withdrawn}");
+        let (receiver, endpoint) = serve_http(Behaviour::Accept).await;
+        let worker = worker(&api, dir.path(), &endpoint, Duration::minutes(10));
+        assert_eq!(worker.round().await.expect("a round"), 0);
+        assert!(receiver.keys().is_empty());
     })
     .await;
 }
