@@ -60,6 +60,18 @@ pub enum ReminderFilter {
     Due,
 }
 
+/// Where a record's submissions stand (R-SUBMIT-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionFilter {
+    /// A try failed; it will be tried again.
+    Failing,
+    /// The recipient refused it, and it has not been sent again.
+    Rejected,
+    /// Queued, being sent, or awaiting its receipt.
+    Pending,
+}
+
 /// A stage by number (`stage:2`) or by id (`stage:reporting`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -91,6 +103,9 @@ pub struct Filter {
     /// read from or written to a saved filter.
     #[serde(skip)]
     pub person_records: Vec<String>,
+    /// Records with a submission in this state (`submission:failing`, R-SUBMIT-1), among
+    /// those whose identifying details the caller may see.
+    pub submission: Option<SubmissionFilter>,
     /// Something open falls due within this long from now (`due:<24h`).
     pub due_within: Option<Duration>,
     /// Nothing is overdue and a deadline is in its at-risk band (`due:at_risk`).
@@ -118,6 +133,7 @@ impl Default for Filter {
             reminder: None,
             person: None,
             person_records: Vec::new(),
+            submission: None,
             due_within: None,
             due_at_risk: false,
             overdue: false,
@@ -275,6 +291,13 @@ pub fn parse(q: &str) -> Result<Filter, QueryError> {
                     ));
                 }
                 filter.person = Some(value.to_string());
+            }
+            "submission" => {
+                filter.submission = Some(snake(value).ok_or_else(|| {
+                    QueryError(format!(
+                        "submission:{value}: use submission:failing, submission:rejected or submission:pending"
+                    ))
+                })?);
             }
             "assigned" => {
                 filter.assigned = Some(match value {

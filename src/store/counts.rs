@@ -68,6 +68,7 @@ fn dimension(filter: &Filter, by: Option<GroupBy>) -> Option<Dimension> {
         || filter.mine
         || filter.reminder.is_some()
         || filter.person.is_some()
+        || filter.submission.is_some()
         || filter.due_within.is_some()
         || filter.due_at_risk
         || filter.overdue

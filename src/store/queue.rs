@@ -12,6 +12,7 @@ use crate::domain::model::{Impact, Record};
 use crate::domain::policy::PolicySet;
 use crate::domain::query::{
     ActionsFilter, Assigned, Filter, Outcome, ReminderFilter, StageFilter, StatusFilter,
+    SubmissionFilter,
 };
 
 use super::records::NOTHING_DUE;
@@ -451,6 +452,25 @@ pub(super) fn conditions(
             c.push(format!("id IN ({})", ids.join(", ")));
         }
     }
+    // R-SUBMIT-1: a submission carries identifying details, so it counts only among the
+    // records whose identifying details the caller may see (R-PRIV-8).
+    if let Some(state) = f.submission {
+        let status = match state {
+            SubmissionFilter::Failing => "s.status = 'failing'",
+            SubmissionFilter::Rejected => {
+                "s.status = 'rejected' AND NOT EXISTS \
+                 (SELECT 1 FROM submissions r WHERE r.replaces = s.id)"
+            }
+            SubmissionFilter::Pending => "s.status IN ('queued', 'sending', 'awaiting')",
+        };
+        c.push(format!(
+            "id IN (SELECT s.record_id FROM submissions s WHERE {status})"
+        ));
+        if !v.identifying_everywhere {
+            let (org, user) = (c.text(&v.org), c.text(&v.user));
+            c.push(format!("(org_id = {org} OR assignee = {user})"));
+        }
+    }
     if let Some(reminder) = f.reminder {
         let owner = c.text(&v.user);
         let come = match reminder {
@@ -608,11 +628,12 @@ impl Store {
                     c.class.next_due(),
                     c.class.at_risk_from(),
                 );
-                // A user keeps few reminders open, and a person is in few records: those
-                // records are found first, then sorted.
+                // A user keeps few reminders open, a person is in few records, and few
+                // submissions wait or fail: those records are found first, then sorted.
                 let few = (sorts_few && matching.is_some_and(|n| n < FEW_TO_SORT))
                     || q.filter.reminder.is_some()
-                    || q.filter.person.is_some();
+                    || q.filter.person.is_some()
+                    || q.filter.submission.is_some();
                 let sql = if few {
                     // `|| ''` keeps the database from walking the sort order's index: the few
                     // matching ids are found through the filter's index, sorted, and only the

@@ -18,9 +18,14 @@ use crate::transport::{Behaviour, https_transport, serve_http};
 use crate::{fixtures, support};
 
 /// Carol's incident, worked through its first stage and endorsed: its report is queued.
+/// The client was treated in hospital, so it is critical notifiable and the regulator
+/// reads the record, though not its identifying details.
 async fn endorsed(api: &Api, description: &str) -> String {
     let mut incident = fixtures::incident();
     incident.description = description.to_string();
+    incident
+        .circumstances
+        .insert(cims::domain::model::Circumstance::HospitalTreatment);
     let id = api.create_incident(Persona::CsoDelegate, &incident).await;
     let mut steps: Vec<Value> = fixtures::INCIDENT_STAGE_1
         .iter()
@@ -255,6 +260,38 @@ async fn a_failure_is_tried_again_later_with_the_same_key_r_submit_1() {
         assert!(time(&failing["next_try_at"]) > Utc::now() + Duration::seconds(20));
         // Not due yet: nothing is sent.
         assert_eq!(worker.round().await.expect("a round"), 0);
+        // The queue finds it, for those who may see the record's submissions.
+        let queue = |persona: Persona| {
+            let api = &api;
+            async move {
+                let page = api
+                    .get(persona, "/v1/queue?q=submission%3Afailing")
+                    .await
+                    .expect(200, "the queue");
+                page["rows"]
+                    .as_array()
+                    .expect("rows")
+                    .iter()
+                    .filter_map(|r| r["id"].as_str().map(str::to_string))
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(queue(Persona::CsoDelegate).await, vec![id.clone()]);
+        assert_eq!(queue(Persona::Practitioner).await, vec![id.clone()]);
+        // The regulator reads the record, but not its identifying details: its
+        // submissions do not show, even as a filter's answer (R-PRIV-8).
+        let all = api
+            .get(Persona::Regulator, "/v1/queue")
+            .await
+            .expect(200, "the regulator's queue");
+        assert!(
+            all.to_string().contains(&id),
+            "the regulator reads the record"
+        );
+        assert!(queue(Persona::Regulator).await.is_empty());
+        api.get(Persona::CsoDelegate, "/v1/queue?q=submission%3Alost")
+            .await
+            .expect(400, "an unknown state");
 
         receiver.set(Behaviour::Accept);
         let id_of = failing["id"].as_i64().expect("an id");
