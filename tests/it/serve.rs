@@ -310,3 +310,57 @@ async fn cims_login_reaches_an_https_server() {
     assert!(said.contains("logged in as lena"), "{said}");
     server.stop();
 }
+
+/// R-SUBMIT-1: a submissions file that cannot be read, or says something cims does not
+/// understand, stops `cims serve` before it serves, with the file and the problem named.
+#[test]
+fn a_submissions_file_with_a_mistake_is_refused_naming_it() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let db = db_in(&dir);
+    let missing = dir.path().join("missing.toml");
+    let output = cims_serve(&[
+        "--db",
+        &db,
+        "--submissions",
+        path(&missing),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("missing.toml"),
+        "{}",
+        stderr(&output)
+    );
+    let wrong = dir.path().join("submissions.toml");
+    for (text, named) in [
+        (
+            "[submissions.police]\ntransport = \"directory\"\npath = \"/tmp/x\"\n",
+            "police",
+        ),
+        (
+            "[submissions.department]\ntransport = \"https\"\nendpoint = \"http://192.0.2.1/v1\"\ntoken_file = \"/nonexistent\"\n",
+            "department",
+        ),
+        (
+            "[submissions.department]\ntransport = \"carrier-pigeon\"\n",
+            "carrier-pigeon",
+        ),
+    ] {
+        std::fs::write(&wrong, text).expect("write");
+        let output = cims_serve(&[
+            "--db",
+            &db,
+            "--submissions",
+            path(&wrong),
+            "--listen",
+            "127.0.0.1:0",
+        ]);
+        assert!(!output.status.success(), "{text}");
+        let said = stderr(&output);
+        assert!(
+            said.contains("submissions.toml") && said.contains(named),
+            "{said}"
+        );
+    }
+}
