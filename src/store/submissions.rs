@@ -175,6 +175,25 @@ pub(super) async fn insert(
         .bind(answered_at)
         .execute(&mut **tx)
         .await?;
+        // Queued now (not arriving answered, as an imported history's): in the audit log
+        // with the event that queued it.
+        if s.answer.is_none() {
+            let detail = serde_json::json!({
+                "key": s.key,
+                "recipient": s.recipient,
+                "kind": s.kind,
+            });
+            sqlx::query(
+                "INSERT INTO audit (at, actor, action, record_id, detail) \
+                 VALUES ($1, $2, 'submission_queued', $3, $4)",
+            )
+            .bind(db_time(s.queued_at))
+            .bind(&s.queued_by)
+            .bind(&s.record_id)
+            .bind(detail.to_string())
+            .execute(&mut **tx)
+            .await?;
+        }
     }
     Ok(())
 }

@@ -71,6 +71,17 @@ async fn submissions_of(api: &Api, persona: Persona, id: &str) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+/// Carol asks for submission `number` to be tried again; the answer, of this status.
+async fn retry(api: &Api, number: i64, status: u16) -> Value {
+    api.post(
+        Persona::CsoDelegate,
+        &format!("/v1/submissions/{number}/retry"),
+        &json!({}),
+    )
+    .await
+    .expect(status, &format!("retry of {number}"))
+}
+
 async fn record(api: &Api, id: &str) -> Value {
     api.get(Persona::CsoDelegate, &format!("/v1/records/{id}"))
         .await
@@ -172,6 +183,21 @@ async fn endorsing_queues_the_report_and_its_acceptance_meets_the_deadline_at_se
         // Nothing is sent twice.
         assert_eq!(worker.round().await.expect("a round"), 0);
         assert_eq!(receiver.keys().len(), 1);
+        // The submission and its answer are in the audit log.
+        let audit = api
+            .server
+            .store
+            .audit_entries(50)
+            .await
+            .expect("the audit log");
+        for action in ["submission_queued", "submission_accepted"] {
+            assert!(
+                audit.iter().any(|e| e.action == action
+                    && e.record_id.as_deref() == Some(id.as_str())
+                    && e.detail.to_string().contains(&key)),
+                "{action} in {audit:?}"
+            );
+        }
     })
     .await;
 }
@@ -203,24 +229,11 @@ async fn a_rejection_returns_the_record_with_its_reasons_and_is_sent_again_on_re
         assert!(view["record"]["milestones"]["report_submitted"].is_null());
 
         let first = rejected["id"].as_i64().expect("an id");
-        let again = api
-            .post(
-                Persona::CsoDelegate,
-                &format!("/v1/submissions/{first}/retry"),
-                &json!({}),
-            )
-            .await
-            .expect(200, "sent again");
+        let again = retry(&api, first, 200).await;
         assert_eq!(again["replaces"], first);
         assert_eq!(again["status"], "queued");
         assert_ne!(again["idempotency_key"], rejected["idempotency_key"]);
-        api.post(
-            Persona::CsoDelegate,
-            &format!("/v1/submissions/{first}/retry"),
-            &json!({}),
-        )
-        .await
-        .expect(409, "sent again already");
+        retry(&api, first, 409).await;
 
         receiver.set(Behaviour::Accept);
         worker.round().await.expect("a round");
@@ -295,13 +308,7 @@ async fn a_failure_is_tried_again_later_with_the_same_key_r_submit_1() {
 
         receiver.set(Behaviour::Accept);
         let id_of = failing["id"].as_i64().expect("an id");
-        api.post(
-            Persona::CsoDelegate,
-            &format!("/v1/submissions/{id_of}/retry"),
-            &json!({}),
-        )
-        .await
-        .expect(200, "tried again now");
+        retry(&api, id_of, 200).await;
         worker.round().await.expect("a round");
         let accepted = submissions_of(&api, Persona::CsoDelegate, &id).await[0].clone();
         assert_eq!(accepted["status"], "accepted");
