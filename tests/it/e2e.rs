@@ -691,15 +691,25 @@ async fn an_incident_s_new_allegation_is_registered_from_it_and_linked() {
     // it has, `I` says to open the incident first, and is pressed again.
     let form = format!("to be linked to {incident}");
     let not_yet = "open the incident first";
-    loop {
+    for attempt in 0.. {
+        assert!(attempt < 10, "no form; the screen:\n{}", pty.screen());
         pty.keys("I");
-        let screen = pty
-            .wait_for("the form, or word to wait", |s| {
-                s.contains(&form) || s.contains(not_yet)
-            })
-            .await;
+        let started = Instant::now();
+        let mut screen = pty.screen();
+        while !(screen.contains(&form) || screen.contains(not_yet))
+            && started.elapsed() < Duration::from_secs(2)
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            screen = pty.screen();
+        }
         if screen.contains(&form) {
             break;
+        }
+        if !screen.contains(not_yet) {
+            // Pressed while the queue still had the keys (`enter` not yet handled):
+            // open the record again.
+            pty.keys("\r");
+            continue;
         }
         // Said once per press: clear it before the next.
         pty.keys("\x1b");
