@@ -100,8 +100,7 @@ pub async fn list(
     State(state): State<AppState>,
     Query(params): Query<SubmissionParams>,
 ) -> Result<Json<Submissions>, ApiError> {
-    let scope = scope(&caller.actor)
-        .ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::bad_request(format!(
@@ -134,12 +133,14 @@ pub async fn list(
         status,
         recipient,
         record: params.record.clone(),
-        // Those outside the department read their organisation's; a record assigned to
-        // them from another is read by its id.
-        orgs: match scope {
-            crate::store::Scope::All => None,
-            _ if params.record.is_some() => None,
-            _ => Some(vec![caller.actor.org.clone()]),
+        // The sight is applied before the limit, so what is left out never depends on
+        // what the caller may not see (R-PRIV-8): a protective intervener reads every
+        // organisation's; anyone else their own, and a record assigned to them from
+        // another by its id (one record's submissions are all seen or none).
+        orgs: if caller.actor.protective_intervener || params.record.is_some() {
+            None
+        } else {
+            Some(vec![caller.actor.org.clone()])
         },
     };
     let mut seen = Vec::new();

@@ -447,6 +447,15 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
     // Her own reminders, and the records they put in Mine.
     let reminders = api.get(persona, "/v1/reminders").await;
     ask("reminders".into(), answer(reminders).await);
+    // What was sent for the records (R-SUBMIT-1), and the queue's filters on it.
+    for path in [
+        "/v1/submissions",
+        "/v1/queue?view=all&q=submission:pending",
+        "/v1/queue?view=all&q=submission:failing",
+        "/v1/queue/count?view=all&q=submission:pending",
+    ] {
+        ask(path.into(), answer(api.get(persona, path).await).await);
+    }
     for path in ["/v1/queue?view=mine", "/v1/queue?q=reminder:me"] {
         ask(path.into(), answer(api.get(persona, path).await).await);
     }
@@ -473,12 +482,15 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
             format!("/v1/queue?view=all&q=person:{id}.child0"),
             format!("/v1/queue?view=all&q=person:{id}.client0"),
             format!("/v1/queue/count?view=all&q=person:{id}.child0"),
+            format!("/v1/submissions?record={id}"),
         ] {
             ask(path.clone(), answer(api.get(persona, &path).await).await);
         }
         let version = api.version(persona, &id).await;
         for command in [
             json!({ "command": "withdraw_endorsement", "item": "endorsed", "reason": "facts corrected" }),
+            json!({ "command": "tick", "item": "submitted" }),
+            json!({ "command": "submitted_outside", "kind": "ssr_short_form", "at": "2026-11-23T00:00:00Z", "reason": "by telephone" }),
             json!({ "command": "delegate_rereport", "to": "tess" }),
             json!({ "command": "tick", "item": "acsass_plan" }),
             json!({ "command": "tick", "item": "feedback_given" }),
