@@ -271,12 +271,17 @@ fn transport_reason(error: &reqwest::Error) -> String {
             "no answer in time".to_string()
         };
     }
-    let mut cause: &dyn std::error::Error = error;
+    innermost_cause(error)
+}
+
+/// The innermost cause of an error, without the operating system's error number ("(os
+/// error 111)" helps no one).
+pub(crate) fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
     while let Some(next) = cause.source() {
         cause = next;
     }
     let text = cause.to_string();
-    // The OS suffix ("(os error 111)") helps no one.
     match text.find(" (os error") {
         Some(at) => text[..at].to_string(),
         None => text,

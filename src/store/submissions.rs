@@ -439,13 +439,10 @@ impl Store {
     /// together. `Ok(false)` when it was answered already (by this or another worker).
     pub async fn answer_submission(
         &self,
+        submission: &Submission,
         answer: &Answered,
         policies: &PolicySet,
     ) -> Result<bool, WriteError> {
-        let submission = self
-            .submission(answer.id)
-            .await?
-            .ok_or(WriteError::NotFound)?;
         let Some(record_id) = submission.record_id.clone() else {
             return Err(WriteError::Refused(Refusal::invalid(
                 "a submission without a record is answered on its own",

@@ -129,32 +129,27 @@ impl Worker {
             let error = format!("no transport is configured for {}", s.recipient.label());
             return self.failed(s, &error).await;
         };
-        if s.status == SubmissionStatus::Awaiting {
-            let sent_at = s.sent_at.unwrap_or(s.queued_at);
-            return match transport.receipt(&s.idempotency_key).await {
-                Ok(Some(Answer::Accepted { reference })) => {
-                    self.answer(s, Outcome::Accepted { reference }, sent_at)
-                        .await
-                }
-                Ok(Some(Answer::Rejected { reasons })) => {
-                    self.answer(s, Outcome::Rejected { reasons }, sent_at).await
-                }
-                Ok(None | Some(Answer::Awaiting)) => Ok(self
-                    .store
-                    .submission_awaiting(s.id, &self.id, None, Utc::now() + self.pace.receipt_look)
-                    .await?),
-                Err(failed) => self.failed(s, &failed.0).await,
+        // A submission handed over earlier is looked for in its receipts; any other is sent
+        // now, at whole seconds, as the outbox keeps times, so the record and its
+        // submission agree.
+        let handed_over_now = s.status != SubmissionStatus::Awaiting;
+        let (answer, sent_at) = if handed_over_now {
+            let sent_at = Utc::now().trunc_subsecs(0);
+            let outgoing = Outgoing {
+                key: &s.idempotency_key,
+                recipient: s.recipient,
+                kind: s.kind,
+                payload: &s.payload,
             };
-        }
-        // Whole seconds, as the outbox keeps times, so the record and its submission agree.
-        let sent_at = Utc::now().trunc_subsecs(0);
-        let outgoing = Outgoing {
-            key: &s.idempotency_key,
-            recipient: s.recipient,
-            kind: s.kind,
-            payload: &s.payload,
+            (transport.send(&outgoing).await, sent_at)
+        } else {
+            let receipt = transport.receipt(&s.idempotency_key).await;
+            (
+                receipt.map(|r| r.unwrap_or(Answer::Awaiting)),
+                s.sent_at.unwrap_or(s.queued_at),
+            )
         };
-        match transport.send(&outgoing).await {
+        match answer {
             Ok(Answer::Accepted { reference }) => {
                 self.answer(s, Outcome::Accepted { reference }, sent_at)
                     .await
@@ -167,10 +162,13 @@ impl Worker {
                     .submission_awaiting(
                         s.id,
                         &self.id,
-                        Some(sent_at),
+                        handed_over_now.then_some(sent_at),
                         Utc::now() + self.pace.receipt_look,
                     )
                     .await?;
+                if !handed_over_now {
+                    return Ok(());
+                }
                 self.audit(
                     s,
                     "submission_sent",
@@ -203,7 +201,7 @@ impl Worker {
         };
         if self
             .store
-            .answer_submission(&answered, &self.policies)
+            .answer_submission(s, &answered, &self.policies)
             .await?
         {
             self.audit(s, action, detail).await?;

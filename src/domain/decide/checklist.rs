@@ -247,7 +247,7 @@ pub(super) fn waive(
     }])
 }
 
-fn roles(set: &std::collections::BTreeSet<crate::domain::actor::Role>) -> String {
+pub(super) fn roles(set: &std::collections::BTreeSet<crate::domain::actor::Role>) -> String {
     set.iter()
         .map(|r| r.as_str())
         .collect::<Vec<_>>()

@@ -12,7 +12,7 @@ use crate::domain::model::{Milestone, Record};
 use crate::domain::refusal::Refusal;
 use crate::domain::submissions::SubmissionKind;
 
-use super::checklist::{checked_item, prerequisites};
+use super::checklist::{checked_item, prerequisites, roles};
 use super::{Ctx, required_text};
 
 /// Queue the submissions whose `queued_by` item these changes complete. When a submission
@@ -93,11 +93,7 @@ pub(super) fn outside(
         return Err(Refusal::forbidden(format!(
             "\"{}\" may be recorded by: {}",
             item.text,
-            item.tick
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            roles(&item.tick)
         )));
     }
     if record.is_done(&item.id)

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::answer::{reasons, reference};
 use super::{Answer, Envelope, Failed, MAX_ANSWER_BYTES, Outgoing};
+use crate::client::api::innermost_cause;
 
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
 pub const TIMEOUT_SECONDS: RangeInclusive<u64> = 1..=300;
@@ -87,7 +88,7 @@ impl HttpsConfig {
         }
         let client = builder
             .build()
-            .map_err(|e| format!("cannot set up the HTTPS client: {}", innermost(&e)))?;
+            .map_err(|e| format!("cannot set up the HTTPS client: {}", innermost_cause(&e)))?;
         Ok(Https {
             client,
             shown: shown(&endpoint),
@@ -160,7 +161,7 @@ fn read_authorities(path: &Path) -> Result<Vec<reqwest::Certificate>, String> {
     let pem = std::fs::read(path)
         .map_err(|e| format!("ca_file {}: cannot be read: {e}", path.display()))?;
     let authorities = reqwest::Certificate::from_pem_bundle(&pem)
-        .map_err(|e| format!("ca_file {}: {}", path.display(), innermost(&e)))?;
+        .map_err(|e| format!("ca_file {}: {}", path.display(), innermost_cause(&e)))?;
     if authorities.is_empty() {
         return Err(format!(
             "ca_file {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
@@ -178,22 +179,9 @@ fn read_identity(path: &Path) -> Result<reqwest::Identity, String> {
             "client_certificate {}: {} (the file holds the certificate chain and its private \
              key, in PEM)",
             path.display(),
-            innermost(&e)
+            innermost_cause(&e)
         )
     })
-}
-
-/// The innermost cause of an error, without the operating system's error number.
-fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = error;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    let text = cause.to_string();
-    match text.find(" (os error") {
-        Some(at) => text[..at].to_string(),
-        None => text,
-    }
 }
 
 /// A bearer token: never shown.
@@ -276,9 +264,9 @@ impl Https {
         } else if error.is_timeout() {
             format!("no answer within {} s", self.timeout.as_secs())
         } else if error.is_connect() {
-            format!("cannot connect: {}", innermost(error))
+            format!("cannot connect: {}", innermost_cause(error))
         } else {
-            format!("the exchange broke off: {}", innermost(error))
+            format!("the exchange broke off: {}", innermost_cause(error))
         };
         Failed(format!("{}: {problem}", self.shown))
     }
