@@ -301,7 +301,7 @@ pub struct Reminders {
 }
 
 /// `GET /v1/submissions`: submissions the caller may see, newest first (R-SUBMIT-1).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Submissions {
     pub submissions: Vec<crate::store::Submission>,
 }

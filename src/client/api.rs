@@ -413,6 +413,30 @@ impl Client {
         self.get(&format!("/v1/records/{}", encode(id))).await
     }
 
+    /// `GET /v1/submissions?record=`: one record's submissions, newest first (R-SUBMIT-1).
+    pub async fn record_submissions(
+        &self,
+        record: &str,
+    ) -> Result<crate::wire::Submissions, ClientError> {
+        self.get(&format!("/v1/submissions?record={}", encode(record)))
+            .await
+    }
+
+    /// `GET /v1/submissions/{id}`: one submission with its payload.
+    pub async fn submission(&self, id: i64) -> Result<crate::store::Submission, ClientError> {
+        self.get(&format!("/v1/submissions/{id}")).await
+    }
+
+    /// `POST /v1/submissions/{id}/retry`: try a failing submission now, or send a rejected
+    /// one again; answers the submission that will be sent.
+    pub async fn retry_submission(&self, id: i64) -> Result<crate::store::Submission, ClientError> {
+        let request = self.authorised(
+            self.http
+                .post(self.url(&format!("/v1/submissions/{id}/retry"))),
+        );
+        execute(&self.base, request).await
+    }
+
     /// `GET /v1/records/{id}/history`: the record's events, oldest first.
     pub async fn history(&self, id: &str) -> Result<History, ClientError> {
         self.get(&format!("/v1/records/{}/history", encode(id)))

@@ -4,7 +4,7 @@
 //! record in one transaction with the answer.
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::{Any, Row, Transaction};
 
 use crate::domain::events::{Change, Event};
@@ -199,7 +199,7 @@ pub(super) async fn insert(
 }
 
 /// Where a submission is in its delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SubmissionStatus {
     /// Waiting for its first try.
@@ -247,7 +247,7 @@ impl SubmissionStatus {
 }
 
 /// A submission as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Submission {
     pub id: i64,
     pub idempotency_key: String,
@@ -269,7 +269,7 @@ pub struct Submission {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// The recipient's reasons, once rejected.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
