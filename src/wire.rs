@@ -306,6 +306,28 @@ pub struct Submissions {
     pub submissions: Vec<crate::store::Submission>,
 }
 
+/// `POST /v1/submissions/batches`: build the caller's organisation's batch of non-major
+/// incident reports for a month now (R-SUBMIT-4).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendBatch {
+    /// `YYYY-MM`: the Melbourne month whose held reports (and any held from before it) go.
+    pub month: String,
+}
+
+/// What building a month's batch came to.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BatchSent {
+    pub month: String,
+    /// The batch to be delivered; absent when no report was waiting for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<crate::store::Submission>,
+    /// How many reports it carries.
+    pub reports: usize,
+    /// Records whose held report went on its own instead, as no longer non-major.
+    pub sent_on_their_own: Vec<String>,
+}
+
 /// `POST /v1/records/{id}/seen`: the caller has seen the record at this version.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -7,13 +7,11 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::domain::policy::PolicySet;
-use crate::domain::submissions::Recipient;
 use crate::store::{Backend, Store};
-use crate::submit::transport::{SubmissionsConfig, Transport};
+use crate::submit::transport::SubmissionsConfig;
 use crate::submit::worker::{Pace, Worker};
 
 #[derive(Debug, Args)]
@@ -156,7 +154,24 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
         if store.backend() == Backend::Postgres {
             store.spawn_replica_listener(db.clone());
         }
-        let transports = transports(args.submissions.as_deref(), &submissions_home(&db))?;
+        let home = submissions_home(&db);
+        let config = submissions_config(args.submissions.as_deref(), &home)?;
+        let transports = config.build(&home)?;
+        // R-SUBMIT-4: hold non-major reports for their month's batch, or send what an
+        // earlier run held on its own now.
+        store.batch_non_major(config.batch_non_major);
+        if !config.batch_non_major {
+            let released = store
+                .release_held(chrono::Utc::now())
+                .await
+                .map_err(|e| format!("sending held reports on their own: {e}"))?;
+            if released > 0 {
+                tracing::info!(
+                    released,
+                    "held reports sent on their own: [batch] is not set"
+                );
+            }
+        }
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(
             Worker::new(
@@ -203,20 +218,19 @@ fn submissions_home(db: &str) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Each recipient's transport, from the file given or the embedded default.
-fn transports(
+/// Where submissions go, from the file given or the embedded default.
+fn submissions_config(
     file: Option<&std::path::Path>,
     home: &std::path::Path,
-) -> Result<BTreeMap<Recipient, Transport>, String> {
-    let config = match file {
+) -> Result<SubmissionsConfig, String> {
+    match file {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            SubmissionsConfig::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            SubmissionsConfig::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
         }
-        None => SubmissionsConfig::embedded_default(home),
-    };
-    config.build(home)
+        None => Ok(SubmissionsConfig::embedded_default(home)),
+    }
 }
 
 /// A database URL without its password, for messages and logs.

@@ -202,8 +202,10 @@ pub const NAMES: &[&str] = &[
     // Not commands on a record: decisions about people (R-PERSON-2).
     "merge_people",
     "unmerge_people",
-    // Not a command on a record: sending a submission again (R-SUBMIT-1).
+    // Not commands on a record: sending a submission again (R-SUBMIT-1), and an
+    // organisation's month-end batch (R-SUBMIT-4).
     "retry_submission",
+    "send_batch",
 ];
 
 impl Command {

@@ -4,13 +4,14 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::events::Change;
+use super::local_time;
 use super::mask::{MaskContext, View, Visibility, mask_as};
-use super::model::{Milestone, Record};
+use super::model::{Impact, Milestone, Record};
 use super::policy::Policy;
 
 /// Who receives a submission.
@@ -205,6 +206,8 @@ pub fn payload(
         body.insert(key.into(), value);
     };
     match kind {
+        // A batch's own payload is its reports' (`batch_payload`); built from one record it
+        // is that record's report.
         SubmissionKind::IncidentReport | SubmissionKind::MonthlyBatch => {
             put("incident", details.clone());
             put("endorsed_at", milestone(Milestone::ReportEndorsed));
@@ -255,6 +258,105 @@ pub fn payload(
         }
     }
     Value::Object(body)
+}
+
+/// A calendar month in Melbourne, whose non-major incident reports go in one batch
+/// (R-SUBMIT-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BatchMonth {
+    first: NaiveDate,
+}
+
+impl BatchMonth {
+    /// `YYYY-MM`, e.g. `2026-11`.
+    pub fn parse(text: &str) -> Result<BatchMonth, String> {
+        let bad = || format!("month {text:?}: expected YYYY-MM, e.g. 2026-11");
+        let (year, month) = text.trim().split_once('-').ok_or_else(bad)?;
+        if year.len() != 4 || month.len() != 2 {
+            return Err(bad());
+        }
+        let year: i32 = year.parse().map_err(|_| bad())?;
+        let month: u32 = month.parse().map_err(|_| bad())?;
+        NaiveDate::from_ymd_opt(year, month, 1)
+            .map(|first| BatchMonth { first })
+            .ok_or_else(bad)
+    }
+
+    /// The Melbourne month `instant` falls in.
+    pub fn of(instant: DateTime<Utc>) -> BatchMonth {
+        let date = local_time::local_date(instant);
+        BatchMonth {
+            first: date.with_day(1).unwrap_or(date),
+        }
+    }
+
+    /// The month before this one.
+    pub fn previous(self) -> BatchMonth {
+        let day_before = self.first.pred_opt().unwrap_or(self.first);
+        BatchMonth {
+            first: day_before.with_day(1).unwrap_or(day_before),
+        }
+    }
+
+    /// The first instant after the month, at midnight in Melbourne: reports queued before
+    /// it are due in this month's batch.
+    pub fn end(self) -> DateTime<Utc> {
+        let last = self
+            .first
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|next| next.pred_opt())
+            .unwrap_or(self.first);
+        local_time::end_of_day(last).with_timezone(&Utc) + Duration::seconds(1)
+    }
+}
+
+impl fmt::Display for BatchMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.first.format("%Y-%m"))
+    }
+}
+
+/// The idempotency key of an organisation's batch for a month: one batch per month, so a
+/// second build of the same month, or a resend after a crash, can never send two.
+pub fn batch_key(org: &str, month: BatchMonth) -> String {
+    format!("{org}-batch-{month}")
+}
+
+/// Whether a submission of `kind` queued on `record` waits for its month's batch
+/// (R-SUBMIT-4): the policy allows it, the server sends batches, and it is the report of
+/// an incident classified non-major.
+pub fn held_for_batch(
+    policy: &Policy,
+    record: &Record,
+    kind: SubmissionKind,
+    batching: bool,
+) -> bool {
+    batching
+        && policy.parameters.non_major_batch
+        && kind == SubmissionKind::IncidentReport
+        && record
+            .incident()
+            .is_some_and(|i| i.impact == Some(Impact::NonMajor))
+}
+
+/// One report in a batch: the key it was queued under, its record and the payload built
+/// when it was queued.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchMember {
+    pub submission: String,
+    pub record: String,
+    pub report: Value,
+}
+
+/// The batch's payload: the organisation's month and every report in it (R-SUBMIT-4).
+pub fn batch_payload(org: &str, month: BatchMonth, members: &[BatchMember]) -> Value {
+    json!({
+        "kind": SubmissionKind::MonthlyBatch,
+        "organisation": org,
+        "month": month.to_string(),
+        "count": members.len(),
+        "reports": members,
+    })
 }
 
 /// A recipient's answer to a submission.
@@ -345,6 +447,26 @@ mod tests {
             assert_eq!(SubmissionKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(Recipient::parse("police"), None);
+    }
+
+    #[test]
+    fn a_batch_month_ends_at_melbourne_midnight_r_submit_4() {
+        let november = BatchMonth::parse("2026-11").unwrap();
+        assert_eq!(november.to_string(), "2026-11");
+        // 1 December 2026 00:00 in Melbourne (daylight saving, UTC+11).
+        assert_eq!(november.end().to_rfc3339(), "2026-11-30T13:00:00+00:00");
+        assert_eq!(november.previous().to_string(), "2026-10");
+        assert_eq!(
+            BatchMonth::parse("2027-01").unwrap().previous().to_string(),
+            "2026-12"
+        );
+        let at = DateTime::parse_from_rfc3339("2026-11-30T13:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(BatchMonth::of(at).to_string(), "2026-12");
+        for bad in ["2026-13", "2026-1", "26-11", "2026/11", "", "2026-11-01"] {
+            assert!(BatchMonth::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/people/{id}/merge", post(persons::merge))
         .route("/v1/people/merges/{merge}/undo", post(persons::undo))
         .route("/v1/submissions", get(submissions::list))
+        .route("/v1/submissions/batches", post(submissions::send_batch))
         .route("/v1/submissions/{id}", get(submissions::show))
         .route("/v1/submissions/{id}/retry", post(submissions::retry))
         .route("/v1/reminders", get(reminders::list).post(reminders::set))

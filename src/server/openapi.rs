@@ -47,6 +47,7 @@ impl Modify for BearerAuth {
         super::submissions::list,
         super::submissions::show,
         super::submissions::retry,
+        super::submissions::send_batch,
         super::reminders::set,
         super::reminders::list,
         super::reminders::done,
@@ -62,6 +63,8 @@ impl Modify for BearerAuth {
     ),
     components(schemas(
         wire::Submissions,
+        wire::SendBatch,
+        wire::BatchSent,
         crate::store::Submission,
         crate::store::SubmissionStatus,
         crate::domain::submissions::Recipient,

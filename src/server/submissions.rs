@@ -11,11 +11,10 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::IntoParams;
 
-use crate::domain::actor::OrgKind;
 use crate::domain::mask::{self, redact_terms};
-use crate::domain::submissions::Recipient;
-use crate::store::{Submission, SubmissionFilter, SubmissionStatus, WriteError};
-use crate::wire::{ErrorBody, Submissions};
+use crate::domain::submissions::{BatchMonth, Recipient};
+use crate::store::{BatchBuilt, Submission, SubmissionFilter, SubmissionStatus, WriteError};
+use crate::wire::{BatchSent, ErrorBody, SendBatch, Submissions};
 
 use super::AppState;
 use super::auth::{Caller, can_see, scope};
@@ -28,7 +27,7 @@ const MAX_LIMIT: i64 = 500;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SubmissionParams {
-    /// queued, sending, awaiting, accepted, rejected, failing or withdrawn.
+    /// queued, held, batched, sending, awaiting, accepted, rejected, failing or withdrawn.
     pub status: Option<String>,
     /// department, regulator or ccyp.
     pub recipient: Option<String>,
@@ -55,20 +54,23 @@ async fn as_seen(
     caller: &Caller,
     submission: Submission,
 ) -> Result<Option<Submission>, ApiError> {
-    let Some(record_id) = submission.record_id.as_deref() else {
-        // A batch is its organisation's, and the department's.
-        let own = submission.org == caller.actor.org
-            || caller.actor.org_kind == OrgKind::Department
-            || caller.actor.protective_intervener;
-        return Ok(own.then_some(submission));
+    // A month's batch carries the identifying details of every record in it: it is seen
+    // only by one who may see each of theirs (R-SUBMIT-4).
+    let records: Vec<String> = match submission.record_id.as_deref() {
+        Some(record) => vec![record.to_string()],
+        None => batch_records(&submission.payload),
     };
-    let Some(record) = state.store.load(record_id).await? else {
-        return Ok(None);
-    };
-    let policy = state.policy_of(&record);
-    if !(can_see(&caller.actor, &record, policy) && mask::sees_identifying(&caller.actor, &record))
-    {
-        return Ok(None);
+    let mut policy = state.policies.in_force_at(submission.queued_at);
+    for record_id in &records {
+        let Some(record) = state.store.load(record_id).await? else {
+            return Ok(None);
+        };
+        policy = state.policy_of(&record);
+        if !(can_see(&caller.actor, &record, policy)
+            && mask::sees_identifying(&caller.actor, &record))
+        {
+            return Ok(None);
+        }
     }
     let mut submission = submission;
     if !mask::sees_protected(&caller.actor, policy) {
@@ -81,6 +83,21 @@ async fn as_seen(
         }
     }
     Ok(Some(submission))
+}
+
+/// The records of the reports a batch carries.
+fn batch_records(payload: &serde_json::Value) -> Vec<String> {
+    payload
+        .get("reports")
+        .and_then(serde_json::Value::as_array)
+        .map(|reports| {
+            reports
+                .iter()
+                .filter_map(|r| r.get("record").and_then(serde_json::Value::as_str))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Submissions, newest first.
@@ -113,7 +130,10 @@ pub async fn list(
         .map(|s| {
             SubmissionStatus::parse(s).ok_or_else(|| {
                 ApiError::bad_request(format!(
-                    "status {s:?}: use queued, sending, awaiting, accepted, rejected, failing or withdrawn"
+                    "status {s:?}: use one of {}",
+                    SubmissionStatus::ALL
+                        .map(SubmissionStatus::as_str)
+                        .join(", ")
                 ))
             })
         })
@@ -250,4 +270,86 @@ pub async fn retry(
         )
         .await?;
     Ok(Json(again))
+}
+
+/// Build the caller's organisation's batch of non-major incident reports for a month now,
+/// instead of waiting for the month's end (R-SUBMIT-4).
+#[utoipa::path(
+    post, path = "/v1/submissions/batches", tag = "submissions",
+    request_body = SendBatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The batch, queued to be sent", body = BatchSent),
+        (status = 200, description = "No report was waiting for the month's batch", body = BatchSent),
+        (status = 400, description = "A month not YYYY-MM, or one not yet begun", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller's roles may not send the batch", body = ErrorBody),
+        (status = 409, description = "The month's batch was built already, or this server sends each report on its own", body = ErrorBody),
+    )
+)]
+pub async fn send_batch(
+    caller: Caller,
+    State(state): State<AppState>,
+    Json(request): Json<SendBatch>,
+) -> Result<(StatusCode, Json<BatchSent>), ApiError> {
+    scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    let now = Utc::now();
+    let policy = state.policies.in_force_at(now);
+    if !policy
+        .allowed("send_batch")
+        .is_some_and(|roles| caller.actor.has_any(roles))
+    {
+        return Err(ApiError::forbidden(
+            "your roles may not send the month's batch",
+        ));
+    }
+    let month = BatchMonth::parse(&request.month).map_err(ApiError::bad_request)?;
+    if month > BatchMonth::of(now) {
+        return Err(ApiError::bad_request(format!(
+            "month {month} has not begun"
+        )));
+    }
+    if !state.store.batching() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "this server sends each non-major incident report on its own: set [batch] \
+             non_major = \"monthly\" in its submissions config to send them in batches",
+        ));
+    }
+    let built = state
+        .store
+        .build_batch(&caller.actor.org, month, &caller.actor.user, now)
+        .await
+        .map_err(ApiError::from)?;
+    let (status, batch, released) = match built {
+        BatchBuilt::Built { batch, released } => (StatusCode::CREATED, Some(batch), released),
+        BatchBuilt::Nothing { released } => (StatusCode::OK, None, released),
+        BatchBuilt::Already(batch) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!(
+                    "the batch for {month} was built already: submission {}",
+                    batch.id
+                ),
+            ));
+        }
+    };
+    let reports = batch
+        .as_ref()
+        .map_or(0, |b| batch_records(&b.payload).len());
+    let batch = match batch {
+        Some(batch) => as_seen(&state, &caller, batch).await?,
+        None => None,
+    };
+    Ok((
+        status,
+        Json(BatchSent {
+            month: month.to_string(),
+            batch,
+            reports,
+            sent_on_their_own: released,
+        }),
+    ))
 }

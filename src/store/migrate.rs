@@ -71,6 +71,10 @@ const SQLITE: &[(i64, &str)] = &[
         18,
         include_str!("../../migrations/sqlite/0018_submissions.sql"),
     ),
+    (
+        19,
+        include_str!("../../migrations/sqlite/0019_submission_batches.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -138,6 +142,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         18,
         include_str!("../../migrations/postgres/0018_submissions.sql"),
+    ),
+    (
+        19,
+        include_str!("../../migrations/postgres/0019_submission_batches.sql"),
     ),
 ];
 

@@ -42,7 +42,7 @@ pub use records::{
 };
 pub use reminders::{Finished, StoredReminder};
 pub use seen::LastLook;
-pub use submissions::{Answered, Submission, SubmissionFilter, SubmissionStatus};
+pub use submissions::{Answered, BatchBuilt, Submission, SubmissionFilter, SubmissionStatus};
 pub use terms::TermCache;
 
 /// Which database is behind the pool.
@@ -79,6 +79,9 @@ pub struct Store {
     reprojector: reproject::Reprojector,
     /// Woken when a submission is queued or to be tried again (R-SUBMIT-1).
     outbox: Arc<tokio::sync::Notify>,
+    /// Whether this server sends non-major incident reports in month-end batches
+    /// (R-SUBMIT-4): its submissions config says so.
+    batching: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Text form of an instant in the database: RFC 3339 UTC, to the second, so it sorts.
@@ -139,6 +142,7 @@ impl Store {
             backend,
             latest: Arc::new(latest),
             outbox: Arc::new(tokio::sync::Notify::new()),
+            batching: Arc::default(),
             terms: TermCache::default(),
             writes,
             creates: creates::CreateQueue::default(),
@@ -162,6 +166,17 @@ impl Store {
     /// waits on it between looks.
     pub fn outbox(&self) -> Arc<tokio::sync::Notify> {
         self.outbox.clone()
+    }
+
+    /// Hold non-major incident reports for their month's batch from now on (R-SUBMIT-4),
+    /// or send each on its own.
+    pub fn batch_non_major(&self, on: bool) {
+        self.batching
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn batching(&self) -> bool {
+        self.batching.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn terms(&self) -> &TermCache {

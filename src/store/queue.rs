@@ -461,7 +461,9 @@ pub(super) fn conditions(
                 "s.status = 'rejected' AND NOT EXISTS \
                  (SELECT 1 FROM submissions r WHERE r.replaces = s.id)"
             }
-            SubmissionFilter::Pending => "s.status IN ('queued', 'sending', 'awaiting')",
+            SubmissionFilter::Pending => {
+                "s.status IN ('queued', 'held', 'batched', 'sending', 'awaiting')"
+            }
         };
         c.push(format!(
             "id IN (SELECT s.record_id FROM submissions s WHERE {status})"

@@ -387,7 +387,13 @@ impl Store {
             let terms = self.terms.read();
             for (record, events) in records.iter().zip(&histories) {
                 outbox.extend(super::submissions::outbox(
-                    record, 0, events, policies, &terms, now,
+                    record,
+                    0,
+                    events,
+                    policies,
+                    &terms,
+                    self.batching(),
+                    now,
                 )?);
             }
         }
@@ -507,6 +513,7 @@ impl Store {
             events,
             policies,
             &self.terms.read(),
+            self.batching(),
             now,
         )?;
         super::submissions::insert(&mut tx, &outbox).await?;

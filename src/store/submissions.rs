@@ -10,11 +10,12 @@ use sqlx::{Any, Row, Transaction};
 use crate::domain::events::{Change, Event};
 use crate::domain::local_time;
 use crate::domain::mask::{MaskContext, ProtectedTerms};
-use crate::domain::model::Record;
+use crate::domain::model::{Impact, Record};
 use crate::domain::policy::PolicySet;
 use crate::domain::refusal::Refusal;
 use crate::domain::submissions::{
-    self, Outcome, Recipient, SYSTEM_ACTOR, Sent, SubmissionKind, submission_key,
+    self, BatchMember, BatchMonth, Outcome, Recipient, SYSTEM_ACTOR, Sent, SubmissionKind,
+    submission_key,
 };
 
 use super::records::{Also, WriteError, corrupt, version_of};
@@ -31,6 +32,8 @@ pub(super) struct NewSubmission {
     payload: String,
     queued_by: String,
     queued_at: DateTime<Utc>,
+    /// Waits for its month's batch (R-SUBMIT-4).
+    held: bool,
     /// Answered within the same history (an imported record's): the answer, when the
     /// accepted copy was sent, and when the answer came.
     answer: Option<(Outcome, DateTime<Utc>, DateTime<Utc>)>,
@@ -75,6 +78,7 @@ pub(super) fn outbox(
     events: &[Event],
     policies: &PolicySet,
     terms: &ProtectedTerms,
+    batching: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<NewSubmission>, WriteError> {
     let Some(policy) = policies.by_id(&record.policy) else {
@@ -100,6 +104,7 @@ pub(super) fn outbox(
                 payload: serde_json::to_string(&payload).map_err(corrupt)?,
                 queued_by: event.by.clone(),
                 queued_at: event.at,
+                held: submissions::held_for_batch(policy, record, *kind, batching),
             });
         }
     }
@@ -107,7 +112,7 @@ pub(super) fn outbox(
 }
 
 /// A submission made outside cims withdraws those of its kind not yet on their way (queued,
-/// or failing and waiting to try again), so the recipient never gets it twice; one being
+/// held for a batch, or failing and waiting to try again), so the recipient never gets it twice; one being
 /// sent or awaiting its receipt goes on, and its answer is recorded as any other.
 pub(super) async fn withdraw_outside(
     tx: &mut Transaction<'_, Any>,
@@ -118,7 +123,7 @@ pub(super) async fn withdraw_outside(
         if let Change::SubmittedOutside { kind, .. } = &event.change {
             sqlx::query(
                 "UPDATE submissions SET status = 'withdrawn' \
-                 WHERE record_id = $1 AND kind = $2 AND status IN ('queued', 'failing')",
+                 WHERE record_id = $1 AND kind = $2 AND status IN ('queued', 'held', 'failing')",
             )
             .bind(&record.id)
             .bind(kind.as_str())
@@ -135,6 +140,7 @@ pub(super) async fn insert(
 ) -> Result<(), WriteError> {
     for s in queued {
         let (status, reference, reasons, sent_at, answered_at, attempts) = match &s.answer {
+            None if s.held => (SubmissionStatus::Held, None, None, None, None, 0),
             None => (SubmissionStatus::Queued, None, None, None, None, 0),
             Some((Outcome::Accepted { reference }, sent, answered)) => (
                 SubmissionStatus::Accepted,
@@ -204,6 +210,10 @@ pub(super) async fn insert(
 pub enum SubmissionStatus {
     /// Waiting for its first try.
     Queued,
+    /// A non-major incident report waiting for its month's batch (R-SUBMIT-4).
+    Held,
+    /// Sent in the batch `batch`; answered with it.
+    Batched,
     /// Being sent by a worker, whose lease ends at `lease_until`.
     Sending,
     /// Handed over (written to the recipient's folder); its receipt is still to come.
@@ -217,8 +227,10 @@ pub enum SubmissionStatus {
 }
 
 impl SubmissionStatus {
-    pub const ALL: [SubmissionStatus; 7] = [
+    pub const ALL: [SubmissionStatus; 9] = [
         SubmissionStatus::Queued,
+        SubmissionStatus::Held,
+        SubmissionStatus::Batched,
         SubmissionStatus::Sending,
         SubmissionStatus::Awaiting,
         SubmissionStatus::Accepted,
@@ -230,6 +242,8 @@ impl SubmissionStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             SubmissionStatus::Queued => "queued",
+            SubmissionStatus::Held => "held",
+            SubmissionStatus::Batched => "batched",
             SubmissionStatus::Sending => "sending",
             SubmissionStatus::Awaiting => "awaiting",
             SubmissionStatus::Accepted => "accepted",
@@ -278,13 +292,16 @@ pub struct Submission {
     /// The rejected submission this one sends again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaces: Option<i64>,
+    /// The month's batch this report was sent in (R-SUBMIT-4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<i64>,
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
 }
 
 const COLUMNS: &str = "id, idempotency_key, record_id, org_id, recipient, kind, payload, status, \
      attempts, next_try_at, lease_until, sent_at, answered_at, reference, reasons, last_error, \
-     queued_by, queued_at, replaces";
+     queued_by, queued_at, replaces, batch_id";
 
 fn time(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
     row.try_get::<Option<String>, _>(column)?
@@ -325,6 +342,7 @@ fn submission_of(row: &sqlx::any::AnyRow) -> Result<Submission, StoreError> {
         queued_by: text("queued_by")?,
         queued_at: parse_db_time(&text("queued_at")?)?,
         replaces: row.try_get("replaces")?,
+        batch: row.try_get("batch_id")?,
         payload: serde_json::from_str(&text("payload")?)
             .map_err(|e| StoreError::Corrupt(format!("a submission's payload: {e}")))?,
     })
@@ -334,6 +352,8 @@ fn submission_of(row: &sqlx::any::AnyRow) -> Result<Submission, StoreError> {
 #[derive(Debug, Clone)]
 pub struct Answered {
     pub id: i64,
+    /// The batch it was answered in, for a report sent in a month's batch (R-SUBMIT-4).
+    pub batch: Option<i64>,
     pub worker: String,
     pub outcome: Outcome,
     pub sent_at: DateTime<Utc>,
@@ -356,21 +376,29 @@ pub(super) async fn record_answer(
             Some(serde_json::to_string(reasons).map_err(corrupt)?),
         ),
     };
-    let done = sqlx::query(
+    // A report in a batch is answered with its batch, whose lease the worker holds; any
+    // other only by the worker that leased it.
+    let holder = match answer.batch {
+        Some(_) => "batch_id = $7 AND status = 'batched'",
+        None => "leased_by = $7 AND status IN ('sending', 'awaiting')",
+    };
+    let sql = format!(
         "UPDATE submissions SET status = $1, reference = $2, reasons = $3, sent_at = $4, \
          answered_at = $5, lease_until = NULL, leased_by = NULL, last_error = NULL \
-         WHERE id = $6 AND leased_by = $7 AND status IN ('sending', 'awaiting')",
-    )
-    .bind(status.as_str())
-    .bind(reference)
-    .bind(reasons)
-    .bind(db_time(answer.sent_at))
-    .bind(db_time(answer.answered_at))
-    .bind(answer.id)
-    .bind(&answer.worker)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+         WHERE id = $6 AND {holder}"
+    );
+    let mut update = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(status.as_str())
+        .bind(reference)
+        .bind(reasons)
+        .bind(db_time(answer.sent_at))
+        .bind(db_time(answer.answered_at))
+        .bind(answer.id);
+    update = match answer.batch {
+        Some(batch) => update.bind(batch),
+        None => update.bind(answer.worker.clone()),
+    };
+    let done = update.execute(&mut **tx).await?.rows_affected();
     if done == 1 {
         Ok(())
     } else {
@@ -379,6 +407,20 @@ pub(super) async fn record_answer(
             answer.id
         ))))
     }
+}
+
+/// What building a month's batch came to (R-SUBMIT-4).
+#[derive(Debug, Clone)]
+pub enum BatchBuilt {
+    /// The batch, and the records whose reports went on their own as no longer non-major.
+    Built {
+        batch: Submission,
+        released: Vec<String>,
+    },
+    /// The month's batch was built before: this one.
+    Already(Submission),
+    /// No report was waiting for it.
+    Nothing { released: Vec<String> },
 }
 
 /// Which submissions a list shows.
@@ -444,9 +486,7 @@ impl Store {
         policies: &PolicySet,
     ) -> Result<bool, WriteError> {
         let Some(record_id) = submission.record_id.clone() else {
-            return Err(WriteError::Refused(Refusal::invalid(
-                "a submission without a record is answered on its own",
-            )));
+            return self.answer_batch(submission, answer, policies).await;
         };
         // A colleague's write between the read and this one moves the version: read again.
         for _ in 0..5 {
@@ -491,6 +531,195 @@ impl Store {
             }
         }
         Err(WriteError::Conflict { current: 0 })
+    }
+
+    /// A month's batch was answered (R-SUBMIT-4): each report in it is answered on its
+    /// record as if sent alone (an acceptance meets its deadline at the batch's sending),
+    /// then the batch itself. A worker lost half-way leaves the batch's lease to run out;
+    /// the next sends it again with the same key and answers the reports still waiting.
+    async fn answer_batch(
+        &self,
+        batch: &Submission,
+        answer: &Answered,
+        policies: &PolicySet,
+    ) -> Result<bool, WriteError> {
+        let members = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM submissions WHERE batch_id = $1 AND status = 'batched' \
+             ORDER BY id"
+        )))
+        .bind(batch.id)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in &members {
+            let member = submission_of(row)?;
+            let answered = Answered {
+                id: member.id,
+                batch: Some(batch.id),
+                ..answer.clone()
+            };
+            Box::pin(self.answer_submission(&member, &answered, policies)).await?;
+        }
+        let mut tx = self.begin_write().await?;
+        let done = record_answer(&mut tx, answer).await;
+        match done {
+            Ok(()) => {
+                tx.commit().await?;
+                Ok(true)
+            }
+            Err(WriteError::Refused(_)) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Build `org`'s batch for `month` (R-SUBMIT-4) from every non-major incident report
+    /// held and queued before the month ended, as one submission delivered like any other.
+    /// A held report whose incident is no longer non-major is sent on its own instead.
+    pub async fn build_batch(
+        &self,
+        org: &str,
+        month: BatchMonth,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<BatchBuilt, WriteError> {
+        let key = submissions::batch_key(org, month);
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let mut tx = self.begin_write().await?;
+        if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM submissions WHERE idempotency_key = $1"
+        )))
+        .bind(&key)
+        .fetch_optional(&mut **tx)
+        .await?
+        {
+            return Ok(BatchBuilt::Already(submission_of(&row)?));
+        }
+        // The lock clause is one of two constants; every value is bound.
+        let held = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM submissions \
+             WHERE org_id = $1 AND status = 'held' AND queued_at < $2 ORDER BY id{lock}"
+        )))
+        .bind(org)
+        .bind(db_time(month.end()))
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut members = Vec::new();
+        let mut ids = Vec::new();
+        let mut released = Vec::new();
+        for row in &held {
+            let s = submission_of(row)?;
+            let Some(record_id) = s.record_id.clone() else {
+                continue;
+            };
+            let non_major = self
+                .load(&record_id)
+                .await?
+                .and_then(|r| r.incident().map(|i| i.impact == Some(Impact::NonMajor)))
+                .unwrap_or(false);
+            if !non_major {
+                sqlx::query(
+                    "UPDATE submissions SET status = 'queued', next_try_at = $1 WHERE id = $2",
+                )
+                .bind(db_time(now))
+                .bind(s.id)
+                .execute(&mut **tx)
+                .await?;
+                released.push(record_id);
+                continue;
+            }
+            ids.push(s.id);
+            members.push(BatchMember {
+                submission: s.idempotency_key,
+                record: record_id,
+                report: s.payload,
+            });
+        }
+        if members.is_empty() {
+            tx.commit().await?;
+            if !released.is_empty() {
+                self.outbox.notify_one();
+            }
+            return Ok(BatchBuilt::Nothing { released });
+        }
+        let payload = submissions::batch_payload(org, month, &members);
+        let row = sqlx::query(
+            "INSERT INTO submissions (idempotency_key, record_id, org_id, recipient, kind, \
+             payload, status, attempts, next_try_at, queued_by, queued_at) \
+             VALUES ($1, NULL, $2, $3, $4, $5, 'queued', 0, $6, $7, $6) RETURNING id",
+        )
+        .bind(&key)
+        .bind(org)
+        .bind(Recipient::Department.as_str())
+        .bind(SubmissionKind::MonthlyBatch.as_str())
+        .bind(serde_json::to_string(&payload).map_err(corrupt)?)
+        .bind(db_time(now))
+        .bind(by)
+        .fetch_one(&mut **tx)
+        .await?;
+        let batch: i64 = row.try_get("id")?;
+        for id in &ids {
+            sqlx::query("UPDATE submissions SET status = 'batched', batch_id = $1 WHERE id = $2")
+                .bind(batch)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let detail = serde_json::json!({
+            "key": key,
+            "month": month.to_string(),
+            "reports": ids.len(),
+            "sent_on_their_own": released,
+        });
+        sqlx::query(
+            "INSERT INTO audit (at, actor, action, record_id, detail) \
+             VALUES ($1, $2, 'submission_batch_built', NULL, $3)",
+        )
+        .bind(db_time(now))
+        .bind(by)
+        .bind(detail.to_string())
+        .execute(&mut **tx)
+        .await?;
+        tx.commit().await?;
+        self.outbox.notify_one();
+        let built = self.submission(batch).await?.ok_or(WriteError::NotFound)?;
+        Ok(BatchBuilt::Built {
+            batch: built,
+            released,
+        })
+    }
+
+    /// The organisations with reports held since before `before` (R-SUBMIT-4): those whose
+    /// batch is due.
+    pub async fn held_orgs(&self, before: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT org_id FROM submissions WHERE status = 'held' AND queued_at < $1 \
+             ORDER BY org_id",
+        )
+        .bind(db_time(before))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>("org_id")?))
+            .collect()
+    }
+
+    /// A server that no longer sends batches sends what it held on its own now; how many.
+    pub async fn release_held(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let released = sqlx::query(
+            "UPDATE submissions SET status = 'queued', next_try_at = $1 WHERE status = 'held'",
+        )
+        .bind(db_time(now))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        if released > 0 {
+            self.outbox.notify_one();
+        }
+        Ok(released)
     }
 
     /// Handed over; its receipt is looked for again at `next_look`.
@@ -671,6 +900,8 @@ impl Store {
                 }
             }
             SubmissionStatus::Queued
+            | SubmissionStatus::Held
+            | SubmissionStatus::Batched
             | SubmissionStatus::Withdrawn
             | SubmissionStatus::Sending
             | SubmissionStatus::Awaiting

@@ -11,8 +11,10 @@ use serde_json::json;
 use tokio::sync::watch;
 
 use crate::domain::policy::PolicySet;
-use crate::domain::submissions::{Outcome, Recipient, SYSTEM_ACTOR, next_try};
-use crate::store::{Answered, Store, StoreError, Submission, SubmissionStatus, WriteError};
+use crate::domain::submissions::{BatchMonth, Outcome, Recipient, SYSTEM_ACTOR, next_try};
+use crate::store::{
+    Answered, BatchBuilt, Store, StoreError, Submission, SubmissionStatus, WriteError,
+};
 
 use super::transport::{Answer, Outgoing, Transport};
 
@@ -111,6 +113,9 @@ impl Worker {
 
     /// Lease what is due and deliver it; how many were leased.
     pub async fn round(&self) -> Result<i64, StoreError> {
+        if self.store.batching() {
+            self.build_due_batches(Utc::now()).await;
+        }
         let leased = self
             .store
             .lease_submissions(&self.id, Utc::now(), self.pace.lease, self.pace.batch)
@@ -122,6 +127,31 @@ impl Worker {
             }
         }
         Ok(count)
+    }
+
+    /// Once a month has ended in Melbourne, each organisation's reports held in it go in
+    /// its batch (R-SUBMIT-4). A batch built already (by a colleague's command or another
+    /// replica) is left as it is.
+    async fn build_due_batches(&self, now: DateTime<Utc>) {
+        let month = BatchMonth::of(now).previous();
+        let orgs = match self.store.held_orgs(month.end()).await {
+            Ok(orgs) => orgs,
+            Err(e) => {
+                tracing::warn!(error = %e, "submissions: could not look for held reports");
+                return;
+            }
+        };
+        for org in orgs {
+            match self.store.build_batch(&org, month, SYSTEM_ACTOR, now).await {
+                Ok(BatchBuilt::Built { batch, released }) => {
+                    tracing::info!(org, %month, batch = batch.id, sent_on_their_own = released.len(), "submissions: month's batch built");
+                }
+                Ok(BatchBuilt::Already(_) | BatchBuilt::Nothing { .. }) => {}
+                Err(e) => {
+                    tracing::warn!(org, %month, error = %e, "submissions: could not build the month's batch");
+                }
+            }
+        }
     }
 
     async fn deliver(&self, s: &Submission) -> Result<(), WriteError> {
@@ -194,6 +224,7 @@ impl Worker {
         };
         let answered = Answered {
             id: s.id,
+            batch: None,
             worker: self.id.clone(),
             outcome,
             sent_at,

@@ -887,6 +887,14 @@ fn the_embedded_default_is_a_directory_per_recipient_r_submit_3() {
             data.join("submissions").join(recipient.as_str())
         );
     }
+    // R-SUBMIT-4: each report on its own unless the file asks for a month-end batch; the
+    // example's does.
+    assert!(!SubmissionsConfig::parse("").expect("empty").batch_non_major);
+    assert!(
+        SubmissionsConfig::parse(include_str!("../../submissions.example.toml"))
+            .expect("the example")
+            .batch_non_major
+    );
     assert_eq!(
         SubmissionsConfig::parse("")
             .expect("empty")
@@ -966,6 +974,15 @@ fn configuration_mistakes_are_named_r_submit_1() {
             "[submissions.department]\ntransport = \"directory\"\npath = \"/x".into(),
             vec!["line 3"],
         ),
+        (
+            "[batch]\nnon_major = \"weekly\"".into(),
+            vec!["[batch]", "non_major", "weekly", "monthly"],
+        ),
+        (
+            "[batch]\nnon_majors = \"monthly\"".into(),
+            vec!["[batch]", "\"non_majors\" is unknown"],
+        ),
+        ("batch = 1".into(), vec!["[batch]", "a table"]),
     ];
     for (text, words) in cases {
         let refused = SubmissionsConfig::parse(&text).expect_err(&text);

@@ -370,6 +370,9 @@ pub struct Parameters {
     /// included) prompt the delegate to reconsider the impact.
     pub pattern_count: usize,
     pub pattern_window_days: u32,
+    /// R-SUBMIT-4: a non-major incident's report may wait for its month's batch, where the
+    /// server is set to send batches; otherwise each goes on its own.
+    pub non_major_batch: bool,
 }
 
 /// A circumstance in which an intake report is a PIR unless a team manager or above

@@ -39,12 +39,15 @@ impl TransportConfig {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SubmissionsConfig {
     recipients: BTreeMap<Recipient, TransportConfig>,
+    /// Non-major incident reports wait for a month-end batch (R-SUBMIT-4) instead of going
+    /// each on its own.
+    pub batch_non_major: bool,
 }
 
 impl SubmissionsConfig {
-    /// Read a TOML document of `[submissions.<recipient>]` tables. Anything else in it is an
-    /// error that names it: a misspelt table would otherwise send a recipient's submissions
-    /// to the default directory without a word.
+    /// Read a TOML document of `[submissions.<recipient>]` tables and an optional `[batch]`.
+    /// Anything else in it is an error that names it: a misspelt table would otherwise send
+    /// a recipient's submissions to the default directory without a word.
     pub fn parse(text: &str) -> Result<SubmissionsConfig, String> {
         let document: toml::Table = toml::from_str(text).map_err(|e| {
             let line = e
@@ -56,11 +59,17 @@ impl SubmissionsConfig {
             }
         })?;
         let mut recipients = BTreeMap::new();
+        let mut batch_non_major = false;
         for (key, value) in document {
+            if key == "batch" {
+                batch_non_major =
+                    batch_config(&value).map_err(|problem| format!("[batch] {problem}"))?;
+                continue;
+            }
             if key != "submissions" {
                 return Err(format!(
                     "{key:?} is unknown here: this configuration holds [submissions.<recipient>] \
-                     tables only"
+                     tables and [batch] only"
                 ));
             }
             let toml::Value::Table(tables) = value else {
@@ -80,7 +89,10 @@ impl SubmissionsConfig {
                 recipients.insert(recipient, config);
             }
         }
-        Ok(SubmissionsConfig { recipients })
+        Ok(SubmissionsConfig {
+            recipients,
+            batch_non_major,
+        })
     }
 
     /// Every recipient to a directory at `<data_dir>/submissions/<recipient>`.
@@ -95,7 +107,10 @@ impl SubmissionsConfig {
                 )
             })
             .collect();
-        SubmissionsConfig { recipients }
+        SubmissionsConfig {
+            recipients,
+            batch_non_major: false,
+        }
     }
 
     /// The recipient's transport as configured, if it is.
@@ -127,6 +142,27 @@ impl SubmissionsConfig {
 
 fn default_directory(data_dir: &Path, recipient: Recipient) -> std::path::PathBuf {
     data_dir.join("submissions").join(recipient.as_str())
+}
+
+/// `[batch] non_major = "monthly"` (a month-end batch) or `"each"` (the default).
+fn batch_config(value: &toml::Value) -> Result<bool, String> {
+    let toml::Value::Table(table) = value else {
+        return Err("a table: [batch] with non_major = \"monthly\" or \"each\"".into());
+    };
+    let mut monthly = false;
+    for (key, value) in table {
+        match (key.as_str(), value) {
+            ("non_major", toml::Value::String(how)) if how == "monthly" => monthly = true,
+            ("non_major", toml::Value::String(how)) if how == "each" => monthly = false,
+            ("non_major", other) => {
+                return Err(format!(
+                    "non_major: {other} is unknown; give \"monthly\" or \"each\""
+                ));
+            }
+            (other, _) => return Err(format!("{other:?} is unknown; give non_major")),
+        }
+    }
+    Ok(monthly)
 }
 
 fn recipient_names() -> String {

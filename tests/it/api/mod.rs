@@ -4,6 +4,7 @@
 mod analytics;
 mod at_risk;
 mod auth_matrix;
+mod batches;
 mod colleagues;
 mod concurrency;
 mod counts;

@@ -78,6 +78,7 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
             ("GET", "/v1/submissions"),
             ("GET", "/v1/submissions/{id}"),
             ("POST", "/v1/submissions/{id}/retry"),
+            ("POST", "/v1/submissions/batches"),
             ("GET", "/v1/reminders"),
             ("POST", "/v1/reminders"),
             ("POST", "/v1/reminders/{id}/done"),

@@ -26,13 +26,28 @@ async fn endorsed(api: &Api, description: &str) -> String {
     incident
         .circumstances
         .insert(cims::domain::model::Circumstance::HospitalTreatment);
-    let id = api.create_incident(Persona::CsoDelegate, &incident).await;
+    endorse(
+        api,
+        &incident,
+        &["classified", "report_written", "police_notified"],
+    )
+    .await
+}
+
+/// Carol registers `incident`, works it through its first stage, ticks these items of the
+/// second and endorses it.
+pub(super) async fn endorse(
+    api: &Api,
+    incident: &cims::domain::model::Incident,
+    reporting: &[&str],
+) -> String {
+    let id = api.create_incident(Persona::CsoDelegate, incident).await;
     let mut steps: Vec<Value> = fixtures::INCIDENT_STAGE_1
         .iter()
         .map(|item| json!({"command": "tick", "item": item}))
         .collect();
     steps.push(json!({"command": "advance_stage"}));
-    for item in ["classified", "report_written", "police_notified"] {
+    for item in reporting {
         steps.push(json!({"command": "tick", "item": item}));
     }
     steps.push(json!({"command": "endorse"}));
@@ -46,7 +61,7 @@ async fn endorsed(api: &Api, description: &str) -> String {
 }
 
 /// A worker that sends the department's submissions to `endpoint`.
-fn worker(api: &Api, dir: &std::path::Path, endpoint: &str, lease: Duration) -> Worker {
+pub(super) fn worker(api: &Api, dir: &std::path::Path, endpoint: &str, lease: Duration) -> Worker {
     let transports = BTreeMap::from([(
         Recipient::Department,
         https_transport(dir, endpoint, "timeout_seconds = 2"),
@@ -62,7 +77,7 @@ fn worker(api: &Api, dir: &std::path::Path, endpoint: &str, lease: Duration) -> 
     )
 }
 
-async fn submissions_of(api: &Api, persona: Persona, id: &str) -> Vec<Value> {
+pub(super) async fn submissions_of(api: &Api, persona: Persona, id: &str) -> Vec<Value> {
     api.get(persona, &format!("/v1/submissions?record={id}"))
         .await
         .expect(200, "submissions")["submissions"]
@@ -82,13 +97,13 @@ async fn retry(api: &Api, number: i64, status: u16) -> Value {
     .expect(status, &format!("retry of {number}"))
 }
 
-async fn record(api: &Api, id: &str) -> Value {
+pub(super) async fn record(api: &Api, id: &str) -> Value {
     api.get(Persona::CsoDelegate, &format!("/v1/records/{id}"))
         .await
         .expect(200, "the record")
 }
 
-fn time(value: &Value) -> DateTime<Utc> {
+pub(super) fn time(value: &Value) -> DateTime<Utc> {
     value
         .as_str()
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
@@ -96,7 +111,7 @@ fn time(value: &Value) -> DateTime<Utc> {
         .unwrap_or_else(|| panic!("a time: {value}"))
 }
 
-async fn start(url: &str) -> (Api, tempfile::TempDir) {
+pub(super) async fn start(url: &str) -> (Api, tempfile::TempDir) {
     (
         Api::start(url).await,
         tempfile::tempdir().expect("a directory"),
