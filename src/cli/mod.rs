@@ -8,6 +8,7 @@ pub mod due;
 pub mod export;
 pub mod login;
 pub mod serve;
+pub mod submit;
 pub mod tui;
 
 use std::io::Write;
@@ -58,6 +59,9 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Write a view's rows to a CSV or JSON file, masked as the app shows them.
     Export(export::ExportArgs),
+    /// What cims sends to the department, the regulator and CCYP: list, show, retry, and
+    /// the month-end batch.
+    Submit(submit::SubmitArgs),
     /// Try cims with nothing to install: an embedded server, fictional records, the app.
     Demo(demo::DemoArgs),
     /// Print a shell completion script.
@@ -82,6 +86,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
         Command::Tui(args) => tui::run(&args, err),
         Command::Demo(args) => demo::run(&args, out, err),
         Command::Export(args) => export::run(&args, out, err),
+        Command::Submit(args) => submit::run(&args, out, err),
         Command::Calendar(command) => calendar::run(command, out, err),
         Command::Due(args) => due::run(&args, out, err),
         Command::Serve(args) => serve::run(&args, err),

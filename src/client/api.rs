@@ -422,6 +422,27 @@ impl Client {
             .await
     }
 
+    /// `GET /v1/submissions`: those the user may see, newest first, filtered by `query`
+    /// (`status=`, `recipient=`, `record=`, `limit=`, already encoded).
+    pub async fn submissions(&self, query: &str) -> Result<crate::wire::Submissions, ClientError> {
+        if query.is_empty() {
+            self.get("/v1/submissions").await
+        } else {
+            self.get(&format!("/v1/submissions?{query}")).await
+        }
+    }
+
+    /// `POST /v1/submissions/batches`: the user's organisation's batch for `month` now
+    /// (R-SUBMIT-4).
+    pub async fn send_batch(&self, month: &str) -> Result<crate::wire::BatchSent, ClientError> {
+        let request = self
+            .authorised(self.http.post(self.url("/v1/submissions/batches")))
+            .json(&crate::wire::SendBatch {
+                month: month.to_string(),
+            });
+        execute(&self.base, request).await
+    }
+
     /// `GET /v1/submissions/{id}`: one submission with its payload.
     pub async fn submission(&self, id: i64) -> Result<crate::store::Submission, ClientError> {
         self.get(&format!("/v1/submissions/{id}")).await
@@ -836,9 +857,13 @@ pub fn error_from(status: StatusCode, body: &[u8]) -> ClientError {
             .and_then(|v| u64::try_from(v).ok())
         {
             Some(current_version) => ClientError::Conflict { current_version },
-            None => ClientError::BadResponse(format!(
-                "a conflict without the current version: {message}"
-            )),
+            // Not a record's version: a state that refuses it (a submission with nothing
+            // to try again, a month's batch built already).
+            None => ClientError::Refused {
+                rule: None,
+                message,
+                field: None,
+            },
         },
         422 => {
             let (rule, field) = parsed.map_or((None, None), |b| (b.rule, b.field));

@@ -492,3 +492,139 @@ async fn export_writes_a_private_file_and_keeps_existing_ones() {
     assert!(stderr(&bad).contains("nope"), "{}", stderr(&bad));
     api.stop().await;
 }
+
+/// `cims submit` lists, shows, tries again and batches submissions through the server as
+/// the logged-in user, whose sight and roles apply (R-SUBMIT-1, R-SUBMIT-4, R-PRIV-8); a
+/// bad argument is named before the server is asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submit_lists_shows_retries_and_batches_as_the_user_r_submit_4() {
+    use crate::api::harness::{Api, Persona};
+    use crate::e2e::AppHome;
+
+    let db_dir = tempfile::tempdir().expect("a directory for the database");
+    let url = crate::support::database(crate::support::Db::Sqlite, &db_dir)
+        .await
+        .expect("a SQLite database");
+    let api = Api::start(&url).await;
+    api.server.store.batch_non_major(true);
+    let mut incident = crate::fixtures::incident();
+    incident.primary_type = "injury_explained".into();
+    incident.subject = None;
+    incident.impact = Some(cims::domain::model::Impact::NonMajor);
+    let id =
+        crate::api::submissions::endorse(&api, &incident, &["classified", "report_written"]).await;
+    let carol = AppHome::new(&api.server.base, api.token(Persona::CsoDelegate));
+    let rex = AppHome::new(&api.server.base, api.token(Persona::Regulator));
+    let run = |home: &AppHome, args: &[&str]| {
+        let env: Vec<(String, std::path::PathBuf)> = home
+            .env()
+            .iter()
+            .map(|(name, path)| (name.to_string(), path.to_path_buf()))
+            .collect();
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        tokio::task::spawn_blocking(move || {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_cims"));
+            command.arg("submit").args(&args).env_clear();
+            for (name, value) in env {
+                command.env(name, value);
+            }
+            command.output().expect("run cims submit")
+        })
+    };
+    let listed = run(&carol, &["list"]).await.expect("joined");
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let line = stdout(&listed);
+    assert!(line.contains(&id) && line.contains("held"), "{line}");
+
+    let month = cims::domain::submissions::BatchMonth::of(chrono::Utc::now()).to_string();
+    let built = run(&carol, &["batch", "--month", &month])
+        .await
+        .expect("joined");
+    assert!(built.status.success(), "{}", stderr(&built));
+    let text = stdout(&built);
+    assert!(
+        text.contains(&format!("Batch for {month}")) && text.contains("1 report,"),
+        "{text}"
+    );
+    let number: String = text
+        .split("submission ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .expect("the batch's number")
+        .to_string();
+
+    let shown = run(&carol, &["show", &number]).await.expect("joined");
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    let text = stdout(&shown);
+    assert!(text.contains("Monthly batch → Department (CIMS)"), "{text}");
+    assert!(
+        text.contains("Reports    1") && text.contains("Status     queued"),
+        "{text}"
+    );
+    let json = run(&carol, &["show", &number, "--json"])
+        .await
+        .expect("joined");
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("JSON");
+    assert_eq!(value["payload"]["reports"][0]["record"], id.as_str());
+    let member = run(&carol, &["list", "--record", &id])
+        .await
+        .expect("joined");
+    assert!(
+        stdout(&member).contains(&format!("in batch {number}")),
+        "{}",
+        stdout(&member)
+    );
+
+    let retried = run(&carol, &["retry", &number]).await.expect("joined");
+    assert_eq!(retried.status.code(), Some(1));
+    assert!(
+        stderr(&retried).contains("nothing to try again"),
+        "{}",
+        stderr(&retried)
+    );
+    let again = run(&carol, &["batch", "--month", &month])
+        .await
+        .expect("joined");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("built already"),
+        "{}",
+        stderr(&again)
+    );
+
+    // The regulator may not see the records' identifying details: no such submission.
+    let hidden = run(&rex, &["show", &number]).await.expect("joined");
+    assert_eq!(hidden.status.code(), Some(1));
+    assert!(
+        stderr(&hidden).contains(&format!("no submission {number}")),
+        "{}",
+        stderr(&hidden)
+    );
+
+    for (args, words) in [
+        (
+            vec!["list", "--status", "lost"],
+            vec!["--status", "lost", "failing"],
+        ),
+        (
+            vec!["list", "--recipient", "police"],
+            vec!["--recipient", "regulator"],
+        ),
+        (
+            vec!["batch", "--month", "2026-13"],
+            vec!["2026-13", "YYYY-MM"],
+        ),
+        (vec!["list", "--limit", "0"], vec!["--limit", "1 to 500"]),
+    ] {
+        let refused = run(&carol, &args).await.expect("joined");
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        for word in words {
+            assert!(
+                stderr(&refused).contains(word),
+                "{word} in {}",
+                stderr(&refused)
+            );
+        }
+    }
+    api.stop().await;
+}

@@ -36,7 +36,7 @@ async fn endorsed(api: &Api, description: &str) -> String {
 
 /// Carol registers `incident`, works it through its first stage, ticks these items of the
 /// second and endorses it.
-pub(super) async fn endorse(
+pub(crate) async fn endorse(
     api: &Api,
     incident: &cims::domain::model::Incident,
     reporting: &[&str],
