@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -169,6 +169,25 @@ pub fn backoff(attempts: u32, jitter: f64) -> Duration {
 /// When a submission that failed its `attempts`-th try is tried again.
 pub fn next_try(now: DateTime<Utc>, attempts: u32, jitter: f64) -> DateTime<Utc> {
     now + backoff(attempts, jitter)
+}
+
+/// When a submission was made, for its deadline (R-SUBMIT-1): the recipient's own receipt
+/// time where it gives one that can be true — after it was queued, not after now, allowing
+/// a few minutes of clock difference — else when cims sent the copy that was answered. A
+/// resend after a crash is answered with the first receipt's time, the true one.
+pub fn submission_time(
+    received_at: Option<DateTime<Utc>>,
+    queued_at: DateTime<Utc>,
+    sent_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    const CLOCKS_MAY_DIFFER: Duration = Duration::minutes(5);
+    match received_at {
+        Some(at) if at >= queued_at - CLOCKS_MAY_DIFFER && at <= now + CLOCKS_MAY_DIFFER => {
+            at.clamp(queued_at, now.max(queued_at)).trunc_subsecs(0)
+        }
+        _ => sent_at,
+    }
 }
 
 /// What every recipient may be sent: the identifying details of the people the record is
@@ -447,6 +466,36 @@ mod tests {
             assert_eq!(SubmissionKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(Recipient::parse("police"), None);
+    }
+
+    #[test]
+    fn the_recipient_s_receipt_time_is_the_submission_time_when_it_can_be_true_r_submit_1() {
+        let at = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let queued = at("2026-12-01T10:00:00Z");
+        let resent = at("2026-12-01T10:20:00Z");
+        let now = at("2026-12-01T10:20:01Z");
+        // The first copy was received before a crash; the resend is answered with its time.
+        assert_eq!(
+            submission_time(Some(at("2026-12-01T10:00:02.7Z")), queued, resent, now),
+            at("2026-12-01T10:00:02Z")
+        );
+        assert_eq!(submission_time(None, queued, resent, now), resent);
+        // A clock a little off is kept within what can be true; one far off is not believed.
+        assert_eq!(
+            submission_time(Some(at("2026-12-01T09:58:00Z")), queued, resent, now),
+            queued
+        );
+        assert_eq!(
+            submission_time(Some(at("2026-12-01T10:23:00Z")), queued, resent, now),
+            now
+        );
+        for far in ["2026-11-30T10:00:00Z", "2026-12-02T10:00:00Z"] {
+            assert_eq!(submission_time(Some(at(far)), queued, resent, now), resent);
+        }
     }
 
     #[test]

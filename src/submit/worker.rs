@@ -11,7 +11,9 @@ use serde_json::json;
 use tokio::sync::watch;
 
 use crate::domain::policy::PolicySet;
-use crate::domain::submissions::{BatchMonth, Outcome, Recipient, SYSTEM_ACTOR, next_try};
+use crate::domain::submissions::{
+    BatchMonth, Outcome, Recipient, SYSTEM_ACTOR, next_try, submission_time,
+};
 use crate::store::{
     Answered, BatchBuilt, Store, StoreError, Submission, SubmissionStatus, WriteError,
 };
@@ -180,8 +182,12 @@ impl Worker {
             )
         };
         match answer {
-            Ok(Answer::Accepted { reference }) => {
-                self.answer(s, Outcome::Accepted { reference }, sent_at)
+            Ok(Answer::Accepted {
+                reference,
+                received_at,
+            }) => {
+                let submitted = submission_time(received_at, s.queued_at, sent_at, Utc::now());
+                self.answer(s, Outcome::Accepted { reference }, submitted)
                     .await
             }
             Ok(Answer::Rejected { reasons }) => {

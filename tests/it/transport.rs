@@ -51,7 +51,8 @@ pub(crate) enum Behaviour {
     Reject,
     /// 422 with a body that is not JSON.
     RejectBare,
-    /// A reference the first time a key is seen, 409 and the same reference after.
+    /// A reference the first time a key is seen, 409 and the same reference after; both
+    /// with the time the key was first received.
     OncePerKey,
     /// Waits longer than any client here waits, then accepts.
     Slow,
@@ -76,7 +77,8 @@ struct Seen {
 pub(crate) struct Receiver {
     behaviour: Arc<Mutex<Behaviour>>,
     seen: Arc<Mutex<Vec<Seen>>>,
-    references: Arc<Mutex<HashMap<String, String>>>,
+    /// Each key's reference and when it was first received.
+    references: Arc<Mutex<HashMap<String, (String, String)>>>,
 }
 
 impl Receiver {
@@ -135,13 +137,20 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
             let mut references = receiver.references.lock().expect("lock");
             let count = references.len();
             match references.get(&key) {
-                Some(earlier) => {
-                    (StatusCode::CONFLICT, Json(json!({"reference": earlier}))).into_response()
-                }
+                Some((earlier, received_at)) => (
+                    StatusCode::CONFLICT,
+                    Json(json!({"reference": earlier, "received_at": received_at})),
+                )
+                    .into_response(),
                 None => {
                     let fresh = format!("CIMS-{:06}", count + 1);
-                    references.insert(key, fresh.clone());
-                    (StatusCode::CREATED, Json(json!({"reference": fresh}))).into_response()
+                    let received_at = chrono::Utc::now().to_rfc3339();
+                    references.insert(key, (fresh.clone(), received_at.clone()));
+                    (
+                        StatusCode::CREATED,
+                        Json(json!({"reference": fresh, "received_at": received_at})),
+                    )
+                        .into_response()
                 }
             }
         }
@@ -269,7 +278,8 @@ async fn an_accepted_submission_brings_its_reference_r_submit_1() {
     assert_eq!(
         answer,
         Answer::Accepted {
-            reference: "CIMS-0198c3a4".into()
+            reference: "CIMS-0198c3a4".into(),
+            received_at: None,
         }
     );
     assert_eq!(
@@ -348,19 +358,22 @@ async fn the_same_key_sent_again_is_answered_with_the_same_reference_r_submit_1(
     let other = send(&transport, "0198c3a4-0000-7000-8000-000000000001")
         .await
         .expect("another submission");
-    assert_eq!(
-        first,
+    let reference_of = |answer: &Answer| match answer {
         Answer::Accepted {
-            reference: "CIMS-000001".into()
+            reference,
+            received_at,
+        } => {
+            assert!(received_at.is_some(), "the receipt's time is read");
+            reference.clone()
         }
-    );
-    assert_eq!(again, first, "409 with the first reference is accepted");
+        other => panic!("accepted: {other:?}"),
+    };
+    assert_eq!(reference_of(&first), "CIMS-000001");
     assert_eq!(
-        other,
-        Answer::Accepted {
-            reference: "CIMS-000002".into()
-        }
+        again, first,
+        "409 with the first reference and the first receipt's time is accepted"
     );
+    assert_eq!(reference_of(&other), "CIMS-000002");
     let keys: Vec<_> = receiver
         .seen()
         .into_iter()
@@ -593,7 +606,8 @@ async fn over_tls_a_private_authority_and_a_client_certificate_are_used_r_submit
     assert_eq!(
         send(&transport, KEY).await.expect("delivered over TLS"),
         Answer::Accepted {
-            reference: "CIMS-0198c3a4".into()
+            reference: "CIMS-0198c3a4".into(),
+            received_at: None,
         }
     );
     assert_eq!(receiver.seen().len(), 1);
@@ -726,7 +740,8 @@ async fn receipts_beside_a_submission_bring_the_answer_r_submit_3() {
     assert_eq!(
         transport.receipt(KEY).await.expect("read"),
         Some(Answer::Accepted {
-            reference: "SSR-2025-77".into()
+            reference: "SSR-2025-77".into(),
+            received_at: None,
         })
     );
 

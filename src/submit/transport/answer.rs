@@ -2,7 +2,10 @@
 //! reference is checked before it is kept, and reasons are cleaned up and bounded, because
 //! both end up in the record and on people's screens.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
+
+use super::Answer;
 
 pub const MAX_REFERENCE_CHARS: usize = 200;
 pub const MAX_REASON_CHARS: usize = 1000;
@@ -29,6 +32,25 @@ pub fn reference(answer: &Value) -> Result<String, String> {
         return Err("the reference holds control characters".into());
     }
     Ok(text.to_string())
+}
+
+/// An acceptance: its reference, and when the recipient first received it if it says so.
+pub fn accepted(answer: &Value) -> Result<Answer, String> {
+    Ok(Answer::Accepted {
+        reference: reference(answer)?,
+        received_at: received_at(answer),
+    })
+}
+
+/// The recipient's `received_at` (RFC 3339), if given and readable. One that cannot be read
+/// is left out rather than refusing the acceptance: the send's own time is used instead,
+/// and refusing would only send it again.
+fn received_at(answer: &Value) -> Option<DateTime<Utc>> {
+    answer
+        .get("received_at")
+        .and_then(Value::as_str)
+        .and_then(|text| DateTime::parse_from_rfc3339(text.trim()).ok())
+        .map(|at| at.with_timezone(&Utc))
 }
 
 /// The readable `reasons` in `answer`: strings only, control characters made spaces,
@@ -84,6 +106,32 @@ mod tests {
             assert!(refused.contains(problem), "{answer}: {refused}");
         }
         assert!(reference(&json!({"reference": "é".repeat(200)})).is_ok());
+    }
+
+    #[test]
+    fn an_acceptance_keeps_the_recipient_s_receipt_time_when_it_can_be_read() {
+        let at = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .map(|t| t.with_timezone(&Utc))
+                .ok()
+        };
+        assert_eq!(
+            accepted(&json!({"reference": "D-1", "received_at": "2026-12-01T10:00:05+11:00"})),
+            Ok(Answer::Accepted {
+                reference: "D-1".into(),
+                received_at: at("2026-11-30T23:00:05Z"),
+            })
+        );
+        for unreadable in [json!("yesterday"), json!(12), json!(null)] {
+            assert_eq!(
+                accepted(&json!({"reference": "D-1", "received_at": unreadable})),
+                Ok(Answer::Accepted {
+                    reference: "D-1".into(),
+                    received_at: None,
+                })
+            );
+        }
+        assert!(accepted(&json!({"received_at": "2026-12-01T10:00:05Z"})).is_err());
     }
 
     #[test]

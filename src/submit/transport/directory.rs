@@ -13,7 +13,7 @@ use chrono::{SecondsFormat, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::answer::{reasons, reference};
+use super::answer::{accepted, reasons};
 use super::{Answer, Envelope, Failed, MAX_ANSWER_BYTES, Outgoing};
 use crate::client::outbox::write_private;
 
@@ -147,9 +147,9 @@ fn read_receipt(path: &Path) -> Result<Option<Answer>, Failed> {
 
 fn answer_in(receipt: &Value) -> Result<Answer, String> {
     match (receipt.get("reference"), receipt.get("reasons")) {
-        (Some(_), None) => reference(receipt)
-            .map(|reference| Answer::Accepted { reference })
-            .map_err(|why| format!("has no usable reference: {why}")),
+        (Some(_), None) => {
+            accepted(receipt).map_err(|why| format!("has no usable reference: {why}"))
+        }
         (None, Some(Value::Array(_))) => {
             let mut reasons = reasons(receipt);
             if reasons.is_empty() {

@@ -12,7 +12,7 @@ use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::answer::{reasons, reference};
+use super::answer::{self, reasons};
 use super::{Answer, Envelope, Failed, MAX_ANSWER_BYTES, Outgoing};
 use crate::client::api::innermost_cause;
 
@@ -302,7 +302,7 @@ fn classify(status: StatusCode, body: &[u8]) -> Result<Answer, String> {
 
 fn accepted(json: Option<&Value>) -> Result<Answer, String> {
     let json = json.ok_or("the answer is not JSON")?;
-    reference(json).map(|reference| Answer::Accepted { reference })
+    answer::accepted(json)
 }
 
 fn hint(status: StatusCode) -> &'static str {
@@ -331,7 +331,8 @@ mod tests {
         assert_eq!(
             accepted,
             Ok(Answer::Accepted {
-                reference: "D-1".into()
+                reference: "D-1".into(),
+                received_at: None,
             })
         );
         let again = classify(StatusCode::CONFLICT, &body(json!({"reference": "D-1"})));

@@ -41,8 +41,13 @@ pub struct Outgoing<'a> {
 /// The recipient's answer to a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
-    /// Accepted, under the recipient's reference.
-    Accepted { reference: String },
+    /// Accepted, under the recipient's reference; `received_at` when the recipient says
+    /// when it first received it (a resend after a crash is answered with the first
+    /// receipt's time, which is the true submission time).
+    Accepted {
+        reference: String,
+        received_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
     /// Refused for these reasons: sending it again will not help.
     Rejected { reasons: Vec<String> },
     /// Handed over; the answer comes later, as a receipt.

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use cims::domain::policy::PolicySet;
 use cims::domain::submissions::Recipient;
 use cims::submit::transport::Outgoing;
@@ -351,6 +351,7 @@ async fn a_worker_lost_between_sending_and_recording_is_followed_by_one_sending_
         assert_eq!(leased.len(), 1);
         let transport = https_transport(dir.path(), &endpoint, "");
         let lost = &leased[0];
+        let first_sent = Utc::now();
         transport
             .send(&Outgoing {
                 key: &lost.idempotency_key,
@@ -375,6 +376,17 @@ async fn a_worker_lost_between_sending_and_recording_is_followed_by_one_sending_
         let keys: BTreeSet<String> = receiver.keys().into_iter().collect();
         assert_eq!(receiver.keys().len(), 2);
         assert_eq!(keys.len(), 1, "sent twice, always with the same key");
+        // The deadline shows the true submission time: the first copy's receipt, given
+        // back with the duplicate's answer, not the resend four seconds later.
+        let submitted = time(&record(&api, &id).await["record"]["milestones"]["report_submitted"]);
+        assert!(
+            (submitted - first_sent.trunc_subsecs(0))
+                .num_seconds()
+                .abs()
+                <= 1,
+            "{submitted} is the first receipt ({first_sent})"
+        );
+        assert_eq!(time(&accepted["sent_at"]), submitted);
     })
     .await;
 }
