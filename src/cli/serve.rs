@@ -178,7 +178,13 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> io::Result<ExitCode> {
                 store.clone(),
                 Arc::new(policies.clone()),
                 transports,
-                Pace::default(),
+                Pace {
+                    lease: config
+                        .lease_seconds
+                        .and_then(|seconds| i64::try_from(seconds).ok())
+                        .map_or(Pace::default().lease, chrono::Duration::seconds),
+                    ..Pace::default()
+                },
             )
             .run(stopped),
         );

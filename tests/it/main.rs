@@ -6,6 +6,7 @@ mod cli;
 mod client;
 mod crash;
 mod deadlines;
+mod delivery;
 mod demo;
 mod derived;
 mod dropped;

@@ -54,6 +54,8 @@ pub(crate) enum Behaviour {
     /// A reference the first time a key is seen, 409 and the same reference after; both
     /// with the time the key was first received.
     OncePerKey,
+    /// As `OncePerKey`, answering this many milliseconds after the submission arrived.
+    OncePerKeyAfter(u64),
     /// Waits longer than any client here waits, then accepts.
     Slow,
     /// 200 without a reference.
@@ -91,6 +93,16 @@ impl Receiver {
         self.seen()
             .into_iter()
             .filter_map(|s| s.idempotency_key)
+            .collect()
+    }
+
+    /// Each key's first arrival, as the receiver told the sender.
+    pub(crate) fn first_received(&self) -> HashMap<String, String> {
+        self.references
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|(key, (_, at))| (key.clone(), at.clone()))
             .collect()
     }
 
@@ -133,26 +145,11 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
         Behaviour::RejectBare => {
             (StatusCode::UNPROCESSABLE_ENTITY, "<h1>Unprocessable</h1>").into_response()
         }
-        Behaviour::OncePerKey => {
-            let mut references = receiver.references.lock().expect("lock");
-            let count = references.len();
-            match references.get(&key) {
-                Some((earlier, received_at)) => (
-                    StatusCode::CONFLICT,
-                    Json(json!({"reference": earlier, "received_at": received_at})),
-                )
-                    .into_response(),
-                None => {
-                    let fresh = format!("CIMS-{:06}", count + 1);
-                    let received_at = chrono::Utc::now().to_rfc3339();
-                    references.insert(key, (fresh.clone(), received_at.clone()));
-                    (
-                        StatusCode::CREATED,
-                        Json(json!({"reference": fresh, "received_at": received_at})),
-                    )
-                        .into_response()
-                }
-            }
+        Behaviour::OncePerKey => once_per_key(&receiver, key),
+        Behaviour::OncePerKeyAfter(millis) => {
+            let answer = once_per_key(&receiver, key);
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            answer
         }
         Behaviour::Slow => {
             tokio::time::sleep(Duration::from_secs(5)).await;
@@ -169,6 +166,30 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
             Json(json!({})),
         )
             .into_response(),
+    }
+}
+
+/// A reference the first time `key` arrives, 409 and the same one after; both with the
+/// time it first arrived.
+fn once_per_key(receiver: &Receiver, key: String) -> Response {
+    let mut references = receiver.references.lock().expect("lock");
+    let count = references.len();
+    match references.get(&key) {
+        Some((earlier, received_at)) => (
+            StatusCode::CONFLICT,
+            Json(json!({"reference": earlier, "received_at": received_at})),
+        )
+            .into_response(),
+        None => {
+            let fresh = format!("CIMS-{:06}", count + 1);
+            let received_at = chrono::Utc::now().to_rfc3339();
+            references.insert(key, (fresh.clone(), received_at.clone()));
+            (
+                StatusCode::CREATED,
+                Json(json!({"reference": fresh, "received_at": received_at})),
+            )
+                .into_response()
+        }
     }
 }
 
@@ -905,10 +926,13 @@ fn the_embedded_default_is_a_directory_per_recipient_r_submit_3() {
     // R-SUBMIT-4: each report on its own unless the file asks for a month-end batch; the
     // example's does.
     assert!(!SubmissionsConfig::parse("").expect("empty").batch_non_major);
-    assert!(
-        SubmissionsConfig::parse(include_str!("../../submissions.example.toml"))
-            .expect("the example")
-            .batch_non_major
+    let example = SubmissionsConfig::parse(include_str!("../../submissions.example.toml"))
+        .expect("the example");
+    assert!(example.batch_non_major);
+    assert_eq!(example.lease_seconds, Some(600));
+    assert_eq!(
+        SubmissionsConfig::parse("").expect("empty").lease_seconds,
+        None
     );
     assert_eq!(
         SubmissionsConfig::parse("")
@@ -998,6 +1022,25 @@ fn configuration_mistakes_are_named_r_submit_1() {
             vec!["[batch]", "\"non_majors\" is unknown"],
         ),
         ("batch = 1".into(), vec!["[batch]", "a table"]),
+        (
+            "[delivery]\nlease_seconds = 1".into(),
+            vec!["[delivery]", "lease_seconds", "2 to 3600"],
+        ),
+        (
+            "[delivery]\nlease_seconds = \"long\"".into(),
+            vec!["[delivery]", "whole number"],
+        ),
+        (
+            "[delivery]\nlease = 60".into(),
+            vec!["[delivery]", "\"lease\" is unknown"],
+        ),
+        (
+            format!(
+                "{}\n[delivery]\nlease_seconds = 30",
+                https("timeout_seconds = 30")
+            ),
+            vec!["lease_seconds", "not longer", "timeout_seconds 30"],
+        ),
     ];
     for (text, words) in cases {
         let refused = SubmissionsConfig::parse(&text).expect_err(&text);

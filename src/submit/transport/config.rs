@@ -42,7 +42,14 @@ pub struct SubmissionsConfig {
     /// Non-major incident reports wait for a month-end batch (R-SUBMIT-4) instead of going
     /// each on its own.
     pub batch_non_major: bool,
+    /// How long a worker holds a submission it is sending (`[delivery] lease_seconds`):
+    /// after a crash, another worker sends it again with the same key once this has passed.
+    pub lease_seconds: Option<u64>,
 }
+
+/// The lease's bounds: long enough to outlast any send, short enough that a crashed
+/// server's submissions go within the hour.
+const LEASE_SECONDS: std::ops::RangeInclusive<u64> = 2..=3600;
 
 impl SubmissionsConfig {
     /// Read a TOML document of `[submissions.<recipient>]` tables and an optional `[batch]`.
@@ -60,7 +67,14 @@ impl SubmissionsConfig {
         })?;
         let mut recipients = BTreeMap::new();
         let mut batch_non_major = false;
+        let mut lease_seconds = None;
         for (key, value) in document {
+            if key == "delivery" {
+                lease_seconds = Some(
+                    delivery_config(&value).map_err(|problem| format!("[delivery] {problem}"))?,
+                );
+                continue;
+            }
             if key == "batch" {
                 batch_non_major =
                     batch_config(&value).map_err(|problem| format!("[batch] {problem}"))?;
@@ -69,7 +83,7 @@ impl SubmissionsConfig {
             if key != "submissions" {
                 return Err(format!(
                     "{key:?} is unknown here: this configuration holds [submissions.<recipient>] \
-                     tables and [batch] only"
+                     tables, [batch] and [delivery] only"
                 ));
             }
             let toml::Value::Table(tables) = value else {
@@ -89,9 +103,25 @@ impl SubmissionsConfig {
                 recipients.insert(recipient, config);
             }
         }
+        let longest_send = recipients
+            .values()
+            .filter_map(|config| match config {
+                TransportConfig::Https(https) => Some(https.timeout_seconds),
+                TransportConfig::Directory(_) => None,
+            })
+            .max();
+        if let (Some(lease), Some(send)) = (lease_seconds, longest_send)
+            && lease <= send
+        {
+            return Err(format!(
+                "[delivery] lease_seconds: {lease} is not longer than a send may take \
+                 (timeout_seconds {send}): another server could send the same submission at once"
+            ));
+        }
         Ok(SubmissionsConfig {
             recipients,
             batch_non_major,
+            lease_seconds,
         })
     }
 
@@ -110,6 +140,7 @@ impl SubmissionsConfig {
         SubmissionsConfig {
             recipients,
             batch_non_major: false,
+            lease_seconds: None,
         }
     }
 
@@ -142,6 +173,36 @@ impl SubmissionsConfig {
 
 fn default_directory(data_dir: &Path, recipient: Recipient) -> std::path::PathBuf {
     data_dir.join("submissions").join(recipient.as_str())
+}
+
+/// `[delivery] lease_seconds = N`.
+fn delivery_config(value: &toml::Value) -> Result<u64, String> {
+    let toml::Value::Table(table) = value else {
+        return Err("a table: [delivery] with lease_seconds".into());
+    };
+    let mut lease = None;
+    for (key, value) in table {
+        match (key.as_str(), value) {
+            ("lease_seconds", toml::Value::Integer(n)) => {
+                let n = u64::try_from(*n).unwrap_or(0);
+                if !LEASE_SECONDS.contains(&n) {
+                    return Err(format!(
+                        "lease_seconds: {value} is outside {} to {}",
+                        LEASE_SECONDS.start(),
+                        LEASE_SECONDS.end()
+                    ));
+                }
+                lease = Some(n);
+            }
+            ("lease_seconds", other) => {
+                return Err(format!(
+                    "lease_seconds: {other} is not a whole number of seconds"
+                ));
+            }
+            (other, _) => return Err(format!("{other:?} is unknown; give lease_seconds")),
+        }
+    }
+    lease.ok_or_else(|| "lease_seconds: missing".into())
 }
 
 /// `[batch] non_major = "monthly"` (a month-end batch) or `"each"` (the default).
