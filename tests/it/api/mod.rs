@@ -24,6 +24,6 @@ mod reminders;
 mod replicas;
 mod shutdown;
 mod since;
-mod submissions;
+pub(crate) mod submissions;
 mod tokens;
 mod writes;
