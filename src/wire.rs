@@ -300,10 +300,14 @@ pub struct Reminders {
     pub reminders: Vec<Reminder>,
 }
 
+/// A submission as it crosses the wire: the stored row, its payload masked for the
+/// recipient (R-SUBMIT-2).
+pub use crate::store::{Submission, SubmissionStatus};
+
 /// `GET /v1/submissions`: submissions the caller may see, newest first (R-SUBMIT-1).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Submissions {
-    pub submissions: Vec<crate::store::Submission>,
+    pub submissions: Vec<Submission>,
 }
 
 /// `POST /v1/submissions/batches`: build the caller's organisation's batch of non-major

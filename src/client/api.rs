@@ -444,18 +444,18 @@ impl Client {
     }
 
     /// `GET /v1/submissions/{id}`: one submission with its payload.
-    pub async fn submission(&self, id: i64) -> Result<crate::store::Submission, ClientError> {
+    pub async fn submission(&self, id: i64) -> Result<crate::wire::Submission, ClientError> {
         self.get(&format!("/v1/submissions/{id}")).await
     }
 
     /// `POST /v1/submissions/{id}/retry`: try a failing submission now, or send a rejected
     /// one again; answers the submission that will be sent.
-    pub async fn retry_submission(&self, id: i64) -> Result<crate::store::Submission, ClientError> {
+    pub async fn retry_submission(&self, id: i64) -> Result<crate::wire::Submission, ClientError> {
         let request = self.authorised(
             self.http
                 .post(self.url(&format!("/v1/submissions/{id}/retry"))),
         );
-        execute(&self.base, request).await
+        refusable_call(&self.base, request).await
     }
 
     /// `GET /v1/records/{id}/history`: the record's events, oldest first.
@@ -527,7 +527,7 @@ impl Client {
             self.http
                 .get(self.url(&format!("/v1/people/{}", encode(id)))),
         );
-        let view = people_call(&self.base, request).await?;
+        let view = refusable_call(&self.base, request).await?;
         check_person(&view, id)?;
         Ok(view)
     }
@@ -549,7 +549,7 @@ impl Client {
                 with: with.to_string(),
                 reason: reason.to_string(),
             });
-        let view = people_call(&self.base, request).await?;
+        let view = refusable_call(&self.base, request).await?;
         check_person(&view, id)?;
         Ok(view)
     }
@@ -565,7 +565,7 @@ impl Client {
             .json(&UndoMerge {
                 reason: reason.to_string(),
             });
-        let view: PersonView = people_call(&self.base, request).await?;
+        let view: PersonView = refusable_call(&self.base, request).await?;
         check_person(&view, &view.id)?;
         if !view.history.iter().any(|e| e.merge == merge) {
             return Err(ClientError::BadResponse(format!(
@@ -717,9 +717,9 @@ async fn execute<T: DeserializeOwned>(
     decode(&body)
 }
 
-/// A people call: no such person or merge (404), and one person already or undone
-/// already (409), are refusals in the server's words.
-async fn people_call<T: DeserializeOwned>(
+/// A call whose 404 (no such person, merge or submission) and 409 (one person already,
+/// undone already, nothing to try again) are refusals in the server's words.
+async fn refusable_call<T: DeserializeOwned>(
     base: &str,
     request: RequestBuilder,
 ) -> Result<T, ClientError> {

@@ -53,6 +53,7 @@ pub enum Action {
     LearningActions,
     Export,
     RaiseAction,
+    RetrySubmission,
     View(u8),
 }
 
@@ -181,7 +182,7 @@ pub const REGISTRY: &[ActionDef] = &[
     def(
         Action::NextTab,
         "next_tab",
-        "Next record tab (Details, Checklist, Notes, History)",
+        "Next record tab (Details … Submissions)",
         &["l", "right"],
         Scope::Record,
         None,
@@ -479,6 +480,14 @@ pub const REGISTRY: &[ActionDef] = &[
         "raise_action",
         "Raise a learning action on the open record",
         &["A"],
+        Scope::Record,
+        None,
+    ),
+    def(
+        Action::RetrySubmission,
+        "retry_submission",
+        "Send the highlighted rejected or failing submission again",
+        &["t"],
         Scope::Record,
         None,
     ),

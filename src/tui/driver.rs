@@ -361,6 +361,23 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 Ok(history) => Msg::History(history),
                 Err(e) => Msg::Failed(e.to_string()),
             },
+            Effect::LoadSubmissions { id } => Msg::Submissions {
+                answer: client
+                    .record_submissions(&id)
+                    .await
+                    .map(|list| list.submissions)
+                    .map_err(|e| e.to_string()),
+                record: id,
+            },
+            Effect::RetrySubmission { record, id } => Msg::Retried {
+                answer: client
+                    .retry_submission(id)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string()),
+                record,
+                id,
+            },
             Effect::Command {
                 id,
                 version,

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::domain::commands::Command;
 pub use crate::wire::Change;
-use crate::wire::{History, Me, QueuePage, RecordView};
+use crate::wire::{History, Me, QueuePage, RecordView, Submission};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -24,6 +24,18 @@ pub enum Msg {
     },
     Record(RecordView),
     History(History),
+    /// A record's submissions, newest first, or why they could not be read (R-SUBMIT-1).
+    Submissions {
+        record: String,
+        answer: Result<Vec<Submission>, String>,
+    },
+    /// The answer to trying submission `id` of `record` again: the submission that will
+    /// be sent, or the server's refusal.
+    Retried {
+        record: String,
+        id: i64,
+        answer: Result<Box<Submission>, String>,
+    },
     /// Records per view, in tab order.
     Counts(Vec<Option<i64>>),
     Policy(Box<crate::domain::policy::Policy>),
@@ -128,6 +140,15 @@ pub enum Effect {
     },
     LoadHistory {
         id: String,
+    },
+    /// What the record `id` has sent or queued (R-SUBMIT-1).
+    LoadSubmissions {
+        id: String,
+    },
+    /// Try the failing submission `id` of `record` now, or send the rejected one again.
+    RetrySubmission {
+        record: String,
+        id: i64,
     },
     Create {
         details: Box<crate::domain::model::Details>,

@@ -129,8 +129,9 @@ pub fn parse(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     }
 }
 
-/// A reminder's time as the user would say it: `16:30 today`, `09:00 tomorrow`,
-/// `Fri 5 Dec 09:00`.
+/// A time as the user would say it: `16:30 today`, `09:00 tomorrow`, `Fri 5 Dec 09:00`,
+/// and with its year in place of the weekday when that is not this one
+/// (`20 Dec 2025 23:20`).
 pub fn said(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let local = at.with_timezone(&local_time::ZONE);
     let today = local_time::local_date(now);
@@ -139,6 +140,7 @@ pub fn said(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
         0 => format!("{clock} today"),
         1 => format!("{clock} tomorrow"),
         -1 => format!("{clock} yesterday"),
+        _ if local.year() != today.year() => local.format("%-d %b %Y %H:%M").to_string(),
         _ => local.format("%a %-d %b %H:%M").to_string(),
     }
 }
@@ -206,5 +208,7 @@ mod tests {
         assert_eq!(said(at("2026-12-02T05:30:00Z"), now()), "16:30 today");
         assert_eq!(said(at("2026-12-02T22:00:00Z"), now()), "09:00 tomorrow");
         assert_eq!(said(at("2026-12-04T22:00:00Z"), now()), "Sat 5 Dec 09:00");
+        assert_eq!(said(at("2025-12-20T12:20:00Z"), now()), "20 Dec 2025 23:20");
+        assert_eq!(said(at("2027-01-07T22:00:00Z"), now()), "8 Jan 2027 09:00");
     }
 }

@@ -483,7 +483,7 @@ async fn the_real_binary_in_a_terminal_ticks_an_item_writes_a_note_and_quits_cle
 
 /// A server on a fresh SQLite database, and the directory that holds it (kept while the
 /// test runs).
-async fn server_on_sqlite() -> (tempfile::TempDir, Api) {
+pub(crate) async fn server_on_sqlite() -> (tempfile::TempDir, Api) {
     let db_dir = tempfile::tempdir().expect("a directory for the database");
     let url = support::database(Db::Sqlite, &db_dir)
         .await

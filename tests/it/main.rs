@@ -32,3 +32,4 @@ mod tui_analysis;
 mod tui_forms;
 mod tui_people;
 mod tui_reminders;
+mod tui_submissions;

@@ -271,6 +271,12 @@ fn moving_opening_and_tabs() {
     press(&mut s, KeyCode::Char('h'));
     assert_eq!(
         s.record.open.as_ref().map(|r| r.tab),
+        Some(RecordTab::Submissions),
+        "an incident's tabs go round through its submissions"
+    );
+    press(&mut s, KeyCode::Char('h'));
+    assert_eq!(
+        s.record.open.as_ref().map(|r| r.tab),
         Some(RecordTab::History)
     );
     press(&mut s, KeyCode::Tab);
@@ -1995,7 +2001,7 @@ fn the_linear_mode_draws_no_boxes_one_item_a_line_and_announces_changes() {
     let drawn = screen(&mut s, 80, 24);
     no_boxes(&drawn);
     assert!(
-        drawn.contains("Record INC-2026-000001, tab Details (1 of 4):"),
+        drawn.contains("Record INC-2026-000001, tab Details (1 of 5):"),
         "{drawn}"
     );
 

@@ -29,6 +29,7 @@ fn writes(action: Action) -> bool {
             | Action::NewAllegation
             | Action::SamePerson
             | Action::UndoMerge
+            | Action::RetrySubmission
     )
 }
 
@@ -192,6 +193,7 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
             }
         },
         Action::Advance | Action::Endorse => return record::ask_first(&state.record, action),
+        Action::RetrySubmission => return record::retry(&state.record),
         Action::NewNote => return record::new_note(&mut state.record),
         Action::Mark => queue::mark(&mut state.queue),
         Action::MarkRange => queue::mark_range(&mut state.queue),

@@ -146,6 +146,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             record::on_history(&mut state.record, history);
             Vec::new()
         }
+        Msg::Submissions { record: id, answer } => {
+            let replies = record::on_submissions(&mut state.record, &id, answer);
+            apply(state, replies)
+        }
+        Msg::Retried {
+            record: id,
+            id: submission,
+            answer,
+        } => {
+            let replies = record::on_retried(id, submission, answer);
+            apply(state, replies)
+        }
         Msg::Failed(message) => {
             state.message = Some((Level::Error, message));
             Vec::new()

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::domain::policy::Policy;
-use crate::wire::RecordView;
+use crate::wire::{RecordView, Submission};
 
 use super::editor::NoteEditor;
 
@@ -14,15 +14,28 @@ pub enum RecordTab {
     Checklist,
     Notes,
     History,
+    /// What the record has sent or queued for the department, the regulator or CCYP
+    /// (R-SUBMIT-1); incidents only.
+    Submissions,
 }
 
 impl RecordTab {
-    pub const ALL: [RecordTab; 4] = [
+    pub const ALL: [RecordTab; 5] = [
         RecordTab::Details,
         RecordTab::Checklist,
         RecordTab::Notes,
         RecordTab::History,
+        RecordTab::Submissions,
     ];
+
+    /// The tabs a record of `kind` has: an intake report sends nothing, so it has no
+    /// Submissions tab; a record not yet read has them all.
+    pub fn of_kind(kind: Option<&str>) -> &'static [RecordTab] {
+        match kind {
+            Some("intake") => &RecordTab::ALL[..4],
+            _ => &RecordTab::ALL,
+        }
+    }
 
     pub fn title(self) -> &'static str {
         match self {
@@ -30,6 +43,7 @@ impl RecordTab {
             RecordTab::Checklist => "Checklist",
             RecordTab::Notes => "Notes",
             RecordTab::History => "History",
+            RecordTab::Submissions => "Submissions",
         }
     }
 
@@ -45,9 +59,56 @@ pub struct OpenRecord {
     pub view: Option<RecordView>,
     /// The record's events, masked, once the History tab asked for them.
     pub history: Option<Vec<serde_json::Value>>,
+    /// An incident's submissions, newest first, read with it; or why they could not be
+    /// (R-SUBMIT-1).
+    pub submissions: Option<Result<Vec<Submission>, String>>,
     pub tab: RecordTab,
-    /// The highlighted line of the tab (a checklist item, a note …).
+    /// The highlighted line of the tab (a checklist item, a note, a submission …).
     pub cursor: usize,
+}
+
+impl OpenRecord {
+    pub fn new(id: String, view: Option<RecordView>, tab: RecordTab) -> OpenRecord {
+        OpenRecord {
+            id,
+            view,
+            history: None,
+            submissions: None,
+            tab,
+            cursor: 0,
+        }
+    }
+
+    /// The record's kind (`incident`, `intake`) once it has loaded.
+    pub fn kind(&self) -> Option<&str> {
+        self.view
+            .as_ref()?
+            .record
+            .pointer("/details/kind")?
+            .as_str()
+    }
+
+    pub fn tabs(&self) -> &'static [RecordTab] {
+        RecordTab::of_kind(self.kind())
+    }
+
+    /// The submissions read, none while they are asked for or could not be read.
+    pub fn sent(&self) -> &[Submission] {
+        match &self.submissions {
+            Some(Ok(list)) => list,
+            _ => &[],
+        }
+    }
+
+    /// Moves the cursor by `delta`; on the Submissions tab it stays on a submission, so
+    /// that `G` reaches the oldest.
+    pub fn move_cursor(&mut self, delta: isize) {
+        let moved = self.cursor.saturating_add_signed(delta);
+        self.cursor = match self.tab {
+            RecordTab::Submissions => moved.min(self.sent().len().saturating_sub(1)),
+            _ => moved,
+        };
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -72,8 +133,7 @@ impl RecordPane {
 
     /// The open record's kind (`incident`, `intake`) once it has loaded.
     pub fn kind(&self) -> Option<&str> {
-        let (_, view) = self.loaded()?;
-        view.record.pointer("/details/kind")?.as_str()
+        self.open.as_ref()?.kind()
     }
 }
 

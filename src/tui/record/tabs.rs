@@ -1,5 +1,6 @@
-//! The record's tabs as lines: Details, Checklist, Notes and History, masked as the server
-//! sent them; what the user may not see is drawn as withheld, never left out (R-PRIV-9).
+//! The record's tabs as lines: Details, Checklist, Notes and History (Submissions has its
+//! own module), masked as the server sent them; what the user may not see is drawn as
+//! withheld, never left out (R-PRIV-9).
 
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -7,7 +8,9 @@ use serde_json::Value;
 
 use crate::tui::context::Context;
 use crate::tui::layout::{cell, event_line, withheld};
-use crate::wire::RecordView;
+use crate::wire::{RecordView, Submission};
+
+use super::submissions;
 
 fn field(label: &str, value: Span<'static>) -> Line<'static> {
     Line::from(vec![Span::raw(format!("{label:<10}")), value])
@@ -47,7 +50,12 @@ fn learning_actions(record: &Value) -> Vec<Line<'static>> {
         .collect()
 }
 
-pub(super) fn details(view: &RecordView, context: &Context) -> Vec<Line<'static>> {
+/// The record's details; `sent` are its submissions, for why it came back, if it did.
+pub(super) fn details(
+    view: &RecordView,
+    sent: &[Submission],
+    context: &Context,
+) -> Vec<Line<'static>> {
     let r = &view.record;
     let d = r.get("details");
     let get = |path: &str| d.and_then(|d| d.pointer(path));
@@ -55,6 +63,7 @@ pub(super) fn details(view: &RecordView, context: &Context) -> Vec<Line<'static>
         field("Org", words(r.get("org"), "—", "_")),
         field("Stage", words(r.get("stage"), "—", " ")),
     ];
+    lines.extend(submissions::returned(sent, context));
     match get("/kind").and_then(Value::as_str) {
         Some("incident") => {
             lines.push(field("Client", cell(get("/clients/0/name"), context)));

@@ -1,5 +1,6 @@
 //! The record pane's part of `update`: opening a record, what the server sends about it,
-//! and the keys that act on it (tabs, ticking, waiving, notes, advancing, endorsing).
+//! and the keys that act on it (tabs, ticking, waiving, notes, advancing, endorsing,
+//! sending a submission again).
 
 use crate::domain::commands::Command;
 use crate::domain::policy::Policy;
@@ -7,12 +8,13 @@ use crate::tui::action::Action;
 use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
-use crate::wire::{History, RecordView};
+use crate::wire::{History, RecordView, Submission, SubmissionStatus};
 
 use super::editor::NoteEditor;
 use super::state::{
     OpenRecord, RecordPane, RecordTab, checklist_items, id_of, note_at, standing_endorsement,
 };
+use super::submissions;
 
 /// Open a record in the record pane and ask for it.
 pub fn open(pane: &mut RecordPane, id: String) -> Vec<Reply> {
@@ -32,13 +34,7 @@ pub fn open(pane: &mut RecordPane, id: String) -> Vec<Reply> {
     {
         return replies;
     }
-    pane.open = Some(OpenRecord {
-        id: id.clone(),
-        view: None,
-        history: None,
-        tab: RecordTab::Details,
-        cursor: 0,
-    });
+    pane.open = Some(OpenRecord::new(id.clone(), None, RecordTab::Details));
     replies.push(Reply::Effect(Effect::LoadRecord { id }));
     replies
 }
@@ -53,17 +49,10 @@ pub fn preview(pane: &mut RecordPane, id: String) -> Vec<Reply> {
 /// A record just registered, opened as the server sent it; its id.
 pub fn show_created(pane: &mut RecordPane, view: RecordView) -> String {
     let id = id_of(&view).unwrap_or_default();
-    pane.open = Some(OpenRecord {
-        id: id.clone(),
-        view: Some(view),
-        history: None,
-        tab: RecordTab::Details,
-        cursor: 0,
-    });
+    pane.open = Some(OpenRecord::new(id.clone(), Some(view), RecordTab::Details));
     id
 }
 
-/// A record as the server now has it: shown if it is the open one.
 /// A record arrived: the open one, or the one being previewed, which then takes the pane
 /// (on the tab the pane was at; the history is asked for when that tab shows).
 pub fn on_view(pane: &mut RecordPane, id: Option<&str>, view: RecordView) -> Vec<Effect> {
@@ -71,25 +60,40 @@ pub fn on_view(pane: &mut RecordPane, id: Option<&str>, view: RecordView) -> Vec
         && Some(open.id.as_str()) == id
     {
         open.view = Some(view);
-        return Vec::new();
+        return arrived(open, false);
     }
     let Some(id) = id.filter(|id| pane.previewing.as_deref() == Some(*id)) else {
         return Vec::new();
     };
     pane.previewing = None;
     let tab = pane.open.as_ref().map_or(RecordTab::Details, |o| o.tab);
-    pane.open = Some(OpenRecord {
-        id: id.to_string(),
-        view: Some(view),
-        history: None,
-        tab,
-        cursor: 0,
-    });
-    if tab == RecordTab::History {
-        vec![Effect::LoadHistory { id: id.to_string() }]
-    } else {
-        Vec::new()
+    let open = pane
+        .open
+        .insert(OpenRecord::new(id.to_string(), Some(view), tab));
+    arrived(open, true)
+}
+
+/// What a record's view asks for once it is in the pane: an incident's submissions, read
+/// with it each time so that Details can say why it came back (R-SUBMIT-1), and, for a
+/// record new to the pane, its history when that tab shows. A tab the record does not have
+/// (an intake report's Submissions) gives way to Details.
+fn arrived(open: &mut OpenRecord, new: bool) -> Vec<Effect> {
+    if !open.tabs().contains(&open.tab) {
+        open.tab = RecordTab::Details;
+        open.cursor = 0;
     }
+    let mut effects = Vec::new();
+    if new && open.tab == RecordTab::History {
+        effects.push(Effect::LoadHistory {
+            id: open.id.clone(),
+        });
+    }
+    if open.kind() == Some("incident") {
+        effects.push(Effect::LoadSubmissions {
+            id: open.id.clone(),
+        });
+    }
+    effects
 }
 
 pub fn on_history(pane: &mut RecordPane, history: History) {
@@ -100,7 +104,8 @@ pub fn on_history(pane: &mut RecordPane, history: History) {
     }
 }
 
-/// A record changed: if it is the open one, it reloads, with its history when shown.
+/// A record changed: if it is the open one, it reloads, with its history when shown (its
+/// submissions are read when it arrives).
 pub fn on_change(pane: &RecordPane, record_id: String) -> Vec<Effect> {
     let mut effects = Vec::new();
     if let Some(open) = pane.open.as_ref().filter(|r| r.id == record_id) {
@@ -114,32 +119,118 @@ pub fn on_change(pane: &RecordPane, record_id: String) -> Vec<Effect> {
     effects
 }
 
+/// The record's submissions arrived (R-SUBMIT-1): kept if it is still the open record; a
+/// failure is said on the message line, as other reads' are, and on the tab.
+pub fn on_submissions(
+    pane: &mut RecordPane,
+    record: &str,
+    answer: Result<Vec<Submission>, String>,
+) -> Vec<Reply> {
+    let Some(open) = pane.open.as_mut().filter(|o| o.id == record) else {
+        return Vec::new();
+    };
+    let failed = answer.as_ref().err().cloned();
+    open.submissions = Some(answer);
+    open.move_cursor(0);
+    failed
+        .map(|e| Reply::Message(Level::Error, format!("{record}'s submissions: {e}")))
+        .into_iter()
+        .collect()
+}
+
 pub fn move_cursor(pane: &mut RecordPane, delta: isize) {
     if let Some(open) = pane.open.as_mut() {
-        open.cursor = open.cursor.saturating_add_signed(delta);
+        open.move_cursor(delta);
     }
 }
 
-/// The next tab, or the one before; the History tab asks for the events.
+/// The next tab the record has, or the one before; History asks for the events, and
+/// Submissions for what was sent, as it is now.
 pub fn next_tab(pane: &mut RecordPane, forward: bool) -> Vec<Effect> {
     let Some(open) = pane.open.as_mut() else {
         return Vec::new();
     };
-    let n = RecordTab::ALL.len();
-    let i = open.tab.index();
+    let tabs = open.tabs();
+    let n = tabs.len();
+    let i = tabs.iter().position(|t| *t == open.tab).unwrap_or(0);
     let next = if forward {
         (i + 1) % n
     } else {
         (i + n - 1) % n
     };
-    open.tab = RecordTab::ALL[next];
+    open.tab = tabs[next];
     open.cursor = 0;
-    if open.tab == RecordTab::History {
-        return vec![Effect::LoadHistory {
-            id: open.id.clone(),
-        }];
+    let id = open.id.clone();
+    match open.tab {
+        RecordTab::History => vec![Effect::LoadHistory { id }],
+        RecordTab::Submissions => vec![Effect::LoadSubmissions { id }],
+        _ => Vec::new(),
     }
-    Vec::new()
+}
+
+/// R-SUBMIT-1: on the Submissions tab, try the highlighted failing submission now, or send
+/// the rejected one again, once the user says yes.
+pub fn retry(pane: &RecordPane) -> Vec<Reply> {
+    let Some((open, _)) = pane.loaded() else {
+        return Vec::new();
+    };
+    let info = |text: String| vec![Reply::Message(Level::Info, text)];
+    if open.tab != RecordTab::Submissions {
+        return info("open the Submissions tab to choose what to send again".into());
+    }
+    let all = open.sent();
+    let Some(chosen) = all.get(open.cursor) else {
+        return info(format!("{} has nothing sent to try again", open.id));
+    };
+    if let Some(again) = all.iter().find(|s| s.replaces == Some(chosen.id)) {
+        return info(format!(
+            "#{} is sent again already, as #{}",
+            chosen.id, again.id
+        ));
+    }
+    if !submissions::retryable(chosen, all) {
+        return info(format!(
+            "#{} is {}: nothing to try again",
+            chosen.id,
+            chosen.status.as_str()
+        ));
+    }
+    let what = submissions::what(chosen);
+    let question = match chosen.status {
+        SubmissionStatus::Rejected => format!(
+            "Send #{} ({what}) again, as {} now stands? y / n",
+            chosen.id, open.id
+        ),
+        _ => format!("Try #{} ({what}) again now? y / n", chosen.id),
+    };
+    vec![Reply::Mode(Mode::Confirm(
+        question,
+        vec![Effect::RetrySubmission {
+            record: open.id.clone(),
+            id: chosen.id,
+        }],
+    ))]
+}
+
+/// The answer to a retry, on the message line in the server's words; the submissions of
+/// the record are read again either way, as they now stand.
+pub fn on_retried(record: String, id: i64, answer: Result<Box<Submission>, String>) -> Vec<Reply> {
+    let said = match answer {
+        Ok(again) if again.replaces == Some(id) => (
+            Level::Info,
+            format!(
+                "#{id} is sent again as #{}, {}",
+                again.id,
+                again.status.as_str()
+            ),
+        ),
+        Ok(again) => (Level::Info, format!("#{} is tried again now", again.id)),
+        Err(e) => (Level::Error, format!("#{id} not sent again: {e}")),
+    };
+    vec![
+        Reply::Message(said.0, said.1),
+        Reply::Effect(Effect::LoadSubmissions { id: record }),
+    ]
 }
 
 /// Space on the Checklist tab: tick the item under the cursor, or untick it.

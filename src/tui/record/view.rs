@@ -7,10 +7,12 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::tui::context::Context;
+use crate::wire::RecordView;
 
 use super::deadlines;
 use super::editor::NoteEditor;
-use super::state::{RecordPane, RecordTab};
+use super::state::{OpenRecord, RecordPane, RecordTab};
+use super::submissions;
 use super::tabs::{checklist, details, history, notes};
 
 /// The record pane: the open record's tab beside its deadlines.
@@ -29,18 +31,14 @@ pub fn draw(pane: &RecordPane, context: &Context, focused: bool, frame: &mut Fra
         );
         return;
     };
-    let tabs: Vec<String> = RecordTab::ALL
-        .iter()
-        .map(|t| t.title().to_string())
-        .collect();
+    let tabs = open.tabs();
     let all_tabs = tabs
         .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            if i == open.tab.index() {
-                format!("[{t}]")
+        .map(|t| {
+            if *t == open.tab {
+                format!("[{}]", t.title())
             } else {
-                t.clone()
+                t.title().to_string()
             }
         })
         .collect::<Vec<_>>()
@@ -55,7 +53,7 @@ pub fn draw(pane: &RecordPane, context: &Context, focused: bool, frame: &mut Fra
             open.id,
             open.tab.title(),
             open.tab.index() + 1,
-            RecordTab::ALL.len()
+            tabs.len()
         )
     };
     let block = Block::new()
@@ -74,16 +72,14 @@ pub fn draw(pane: &RecordPane, context: &Context, focused: bool, frame: &mut Fra
         );
         return;
     };
-    let lines = match open.tab {
-        RecordTab::Details => details(view, context),
-        RecordTab::Checklist => checklist(view, open.cursor, context),
-        RecordTab::Notes => notes(view, context),
-        RecordTab::History => history(open.history.as_deref()),
-    };
+    let (lines, selected) = tab_lines(open, view, context);
+    // The highlighted submission stays on screen, a third of the way down.
+    let scroll = selected.saturating_sub(usize::from(block.inner(main).height) / 3);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
         main,
     );
     frame.render_widget(
@@ -111,22 +107,35 @@ pub fn linear_lines(pane: &RecordPane, context: &Context) -> Vec<Line<'static>> 
         open.id,
         open.tab.title(),
         open.tab.index() + 1,
-        RecordTab::ALL.len()
+        open.tabs().len()
     ))];
     let Some(view) = &open.view else {
         lines.push(Line::from("loading"));
         return lines;
     };
-    lines.extend(match open.tab {
-        RecordTab::Details => details(view, context),
-        RecordTab::Checklist => checklist(view, open.cursor, context),
-        RecordTab::Notes => notes(view, context),
-        RecordTab::History => history(open.history.as_deref()),
-    });
+    lines.extend(tab_lines(open, view, context).0);
     lines.extend(deadlines::reminders(&open.id, context));
     lines.push(Line::from("Deadlines:"));
     lines.extend(deadlines::lines(view, pane.explain, context));
     lines
+}
+
+/// The open tab's lines, and the line its highlighted item starts on where it scrolls to
+/// one.
+fn tab_lines(
+    open: &OpenRecord,
+    view: &RecordView,
+    context: &Context,
+) -> (Vec<Line<'static>>, usize) {
+    match open.tab {
+        RecordTab::Details => (details(view, open.sent(), context), 0),
+        RecordTab::Checklist => (checklist(view, open.cursor, context), 0),
+        RecordTab::Notes => (notes(view, context), 0),
+        RecordTab::History => (history(open.history.as_deref()), 0),
+        RecordTab::Submissions => {
+            submissions::lines(open.submissions.as_ref(), open.cursor, context)
+        }
+    }
 }
 
 /// The note editor, over the record pane.

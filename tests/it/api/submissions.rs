@@ -20,7 +20,7 @@ use crate::{fixtures, support};
 /// Carol's incident, worked through its first stage and endorsed: its report is queued.
 /// The client was treated in hospital, so it is critical notifiable and the regulator
 /// reads the record, though not its identifying details.
-async fn endorsed(api: &Api, description: &str) -> String {
+pub(crate) async fn endorsed(api: &Api, description: &str) -> String {
     let mut incident = fixtures::incident();
     incident.description = description.to_string();
     incident
@@ -61,7 +61,7 @@ pub(crate) async fn endorse(
 }
 
 /// A worker that sends the department's submissions to `endpoint`.
-pub(super) fn worker(api: &Api, dir: &std::path::Path, endpoint: &str, lease: Duration) -> Worker {
+pub(crate) fn worker(api: &Api, dir: &std::path::Path, endpoint: &str, lease: Duration) -> Worker {
     let transports = BTreeMap::from([(
         Recipient::Department,
         https_transport(dir, endpoint, "timeout_seconds = 2"),
