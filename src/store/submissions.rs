@@ -557,7 +557,38 @@ impl Store {
                 batch: Some(batch.id),
                 ..answer.clone()
             };
-            Box::pin(self.answer_submission(&member, &answered, policies)).await?;
+            if Box::pin(self.answer_submission(&member, &answered, policies)).await? {
+                // Each report's answer is in the audit log on its record, as if sent alone.
+                let (action, said) = match &answer.outcome {
+                    Outcome::Accepted { reference } => (
+                        "submission_accepted",
+                        serde_json::json!({"reference": reference}),
+                    ),
+                    Outcome::Rejected { reasons } => (
+                        "submission_rejected",
+                        serde_json::json!({"reasons": reasons}),
+                    ),
+                };
+                let mut detail = serde_json::json!({
+                    "submission": member.id,
+                    "key": member.idempotency_key,
+                    "recipient": member.recipient,
+                    "kind": member.kind,
+                    "batch": batch.id,
+                });
+                if let (Some(map), serde_json::Value::Object(more)) = (detail.as_object_mut(), said)
+                {
+                    map.extend(more);
+                }
+                self.audit(
+                    SYSTEM_ACTOR,
+                    action,
+                    member.record_id.as_deref(),
+                    &detail,
+                    answer.answered_at,
+                )
+                .await?;
+            }
         }
         let mut tx = self.begin_write().await?;
         let done = record_answer(&mut tx, answer).await;

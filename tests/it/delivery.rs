@@ -20,9 +20,13 @@ use crate::support::serve::ServeProcess;
 use crate::transport::{Behaviour, Receiver, serve_http};
 use crate::{fixtures, support};
 
-const REPORTS: usize = 12;
 /// The receiver answers this long after a submission arrives: the window to kill in.
 const ANSWER_AFTER_MILLIS: u64 = 400;
+
+/// Enough reports that every kill falls on a send: two a kill, and some to spare.
+fn reports() -> usize {
+    kills() * 2 + 6
+}
 
 fn kills() -> usize {
     std::env::var("CIMS_DELIVERY_KILLS")
@@ -92,7 +96,7 @@ async fn a_server_killed_between_sending_and_recording_sends_again_with_the_same
         // Endorsed reports wait in the outbox of a database no server is delivering from.
         let api = Api::start(&url).await;
         let mut ids = Vec::new();
-        for n in 0..REPORTS {
+        for n in 0..reports() {
             let mut incident = fixtures::incident();
             incident.description = format!("Client {n} was pushed in the corridor.");
             ids.push(
@@ -126,7 +130,7 @@ async fn a_server_killed_between_sending_and_recording_sends_again_with_the_same
         // The last server delivers the rest.
         let server = serve(&url, &config);
         let deadline = Instant::now() + Duration::from_secs(90);
-        while accepted_count(&url).await < REPORTS && Instant::now() < deadline {
+        while accepted_count(&url).await < reports() && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         server.kill();
@@ -186,12 +190,13 @@ async fn a_server_killed_between_sending_and_recording_sends_again_with_the_same
         }
         let sent = receiver.keys().len();
         assert!(
-            killed_mid_send > 0 && sent > REPORTS,
+            killed_mid_send > 0 && sent > reports(),
             "a kill fell between a send and its answer ({killed_mid_send} kills, {sent} sends)"
         );
         eprintln!(
-            "{REPORTS} reports, {killed_mid_send} kills between sending and recording: \
-             {sent} sends, 0 lost, 0 sent under a second key, each accepted once"
+            "{} reports, {killed_mid_send} kills between sending and recording: \
+             {sent} sends, 0 lost, 0 sent under a second key, each accepted once",
+            reports()
         );
         store.close().await;
     })

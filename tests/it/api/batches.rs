@@ -144,6 +144,14 @@ async fn non_major_reports_wait_for_the_month_s_batch_whose_acceptance_meets_eac
                 .any(|e| e.action == "submission_batch_built" && e.actor == "carol"),
             "{audit:?}"
         );
+        for id in [&first, &second] {
+            assert!(
+                audit.iter().any(|e| e.action == "submission_accepted"
+                    && e.record_id.as_deref() == Some(id.as_str())
+                    && e.detail["batch"] == batch["id"]),
+                "{id}'s answer in {audit:?}"
+            );
+        }
     })
     .await;
 }
