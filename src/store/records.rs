@@ -517,7 +517,13 @@ impl Store {
             now,
         )?;
         super::submissions::insert(&mut tx, &outbox).await?;
-        super::submissions::withdraw_outside(&mut tx, &record, events).await?;
+        super::submissions::withdraw_unsent(
+            &mut tx,
+            &record,
+            events,
+            policies.by_id(&record.policy),
+        )
+        .await?;
         match also {
             Also::Remember(Some(key)) => {
                 super::idempotency::remember(&mut tx, key, 200, &record.id, now).await?;

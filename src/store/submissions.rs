@@ -11,7 +11,7 @@ use crate::domain::events::{Change, Event};
 use crate::domain::local_time;
 use crate::domain::mask::{MaskContext, ProtectedTerms};
 use crate::domain::model::{Impact, Record};
-use crate::domain::policy::PolicySet;
+use crate::domain::policy::{Policy, PolicySet};
 use crate::domain::refusal::Refusal;
 use crate::domain::submissions::{
     self, BatchMember, BatchMonth, Outcome, Recipient, SYSTEM_ACTOR, Sent, SubmissionKind,
@@ -111,24 +111,55 @@ pub(super) fn outbox(
     Ok(queued)
 }
 
-/// A submission made outside cims withdraws those of its kind not yet on their way (queued,
-/// held for a batch, or failing and waiting to try again), so the recipient never gets it twice; one being
-/// sent or awaiting its receipt goes on, and its answer is recorded as any other.
-pub(super) async fn withdraw_outside(
+/// What stops a submission not yet on its way (queued, held for a batch, or failing and
+/// waiting to try again): one made outside cims (R-SUBMIT-1), so the recipient never gets
+/// it twice; or the endorsement or tick that queued it taken back (R-LOCK-1), so a report
+/// no longer endorsed is never sent. One being sent, awaiting its receipt or in a batch
+/// goes on, and its answer is recorded as any other. Each withdrawal is in the audit log.
+pub(super) async fn withdraw_unsent(
     tx: &mut Transaction<'_, Any>,
     record: &Record,
     events: &[Event],
+    policy: Option<&Policy>,
 ) -> Result<(), WriteError> {
     for event in events {
-        if let Change::SubmittedOutside { kind, .. } = &event.change {
-            sqlx::query(
+        let (kinds, why): (Vec<SubmissionKind>, &str) = match &event.change {
+            Change::SubmittedOutside { kind, .. } => (vec![*kind], "made outside cims"),
+            Change::EndorsementWithdrawn { item, .. } | Change::ItemUnticked { item } => (
+                policy
+                    .map(|p| p.submissions_queued_by(item).map(|r| r.kind).collect())
+                    .unwrap_or_default(),
+                "what queued it was taken back",
+            ),
+            _ => continue,
+        };
+        for kind in kinds {
+            let withdrawn = sqlx::query(
                 "UPDATE submissions SET status = 'withdrawn' \
-                 WHERE record_id = $1 AND kind = $2 AND status IN ('queued', 'held', 'failing')",
+                 WHERE record_id = $1 AND kind = $2 AND status IN ('queued', 'held', 'failing') \
+                 RETURNING id, idempotency_key",
             )
             .bind(&record.id)
             .bind(kind.as_str())
-            .execute(&mut **tx)
+            .fetch_all(&mut **tx)
             .await?;
+            for row in withdrawn {
+                let id: i64 = row.try_get("id")?;
+                let key: String = row.try_get("idempotency_key")?;
+                let detail = serde_json::json!({
+                    "submission": id, "key": key, "kind": kind, "why": why,
+                });
+                sqlx::query(
+                    "INSERT INTO audit (at, actor, action, record_id, detail) \
+                     VALUES ($1, $2, 'submission_withdrawn', $3, $4)",
+                )
+                .bind(db_time(event.at))
+                .bind(&event.by)
+                .bind(&record.id)
+                .bind(detail.to_string())
+                .execute(&mut **tx)
+                .await?;
+            }
         }
     }
     Ok(())

@@ -476,6 +476,14 @@ impl Policy {
         self.submissions.iter().find(|r| r.kind == kind)
     }
 
+    /// The submissions an item's completion queues (R-SUBMIT-1).
+    pub fn submissions_queued_by<'a>(
+        &'a self,
+        item: &'a str,
+    ) -> impl Iterator<Item = &'a SubmissionRoute> + 'a {
+        self.submissions.iter().filter(move |r| r.queued_by == item)
+    }
+
     pub fn incident_type(&self, id: &str) -> Option<&IncidentType> {
         self.incident_types.iter().find(|t| t.id == id)
     }

@@ -593,3 +593,55 @@ async fn the_demo_writes_each_submission_to_a_folder_and_reads_its_recipient_s_r
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_withdrawn_endorsement_withdraws_its_unsent_report_and_the_new_one_is_sent_r_lock_1() {
+    support::for_each_db(|url| async move {
+        let (api, dir) = start(&url).await;
+        let id = endorsed(&api, "Client fell in the bathroom; seen by the GP.").await;
+        let first = submissions_of(&api, Persona::CsoDelegate, &id).await[0].clone();
+        assert_eq!(first["status"], "queued");
+        let version = api.version(Persona::CsoDelegate, &id).await;
+        api.command(
+            Persona::CsoDelegate,
+            &id,
+            version,
+            &json!({"command": "withdraw_endorsement", "item": "endorsed", "reason": "The time of the fall was wrong."}),
+        )
+        .await
+        .expect(200, "withdraw the endorsement");
+        // A report no longer endorsed is never sent.
+        let withdrawn = submissions_of(&api, Persona::CsoDelegate, &id).await;
+        assert_eq!(withdrawn.len(), 1);
+        assert_eq!(withdrawn[0]["status"], "withdrawn", "{withdrawn:?}");
+        let audit = api.server.store.audit_entries(50).await.expect("audit");
+        assert!(
+            audit.iter().any(|e| e.action == "submission_withdrawn"
+                && e.actor == "carol"
+                && e.detail["key"] == first["idempotency_key"]),
+            "{audit:?}"
+        );
+        // Endorsed again: the report as it now stands is queued, under a new key, and it
+        // alone is sent.
+        let version = api.version(Persona::CsoDelegate, &id).await;
+        api.command(Persona::CsoDelegate, &id, version, &json!({"command": "endorse"}))
+            .await
+            .expect(200, "endorse again");
+        let now = submissions_of(&api, Persona::CsoDelegate, &id).await;
+        assert_eq!(now.len(), 2, "{now:?}");
+        let second = now
+            .iter()
+            .find(|s| s["status"] == "queued")
+            .expect("the new report queued")
+            .clone();
+        assert_ne!(second["idempotency_key"], first["idempotency_key"]);
+        let (receiver, endpoint) = serve_http(Behaviour::Accept).await;
+        let worker = worker(&api, dir.path(), &endpoint, Duration::minutes(10));
+        assert_eq!(worker.round().await.expect("a round"), 1);
+        assert_eq!(
+            receiver.keys(),
+            vec![second["idempotency_key"].as_str().expect("a key").to_string()]
+        );
+    })
+    .await;
+}
