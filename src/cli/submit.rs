@@ -34,6 +34,8 @@ pub struct SubmitArgs {
 #[derive(Debug, Subcommand)]
 pub enum SubmitCommand {
     /// Submissions you may see, newest first.
+    #[command(after_help = "Examples:\n  cims submit list --status failing\n  \
+        cims submit list --record INC-2026-000123 --json")]
     List {
         /// queued, held, batched, sending, awaiting, accepted, rejected, failing, withdrawn.
         #[arg(long)]
@@ -52,6 +54,7 @@ pub enum SubmitCommand {
         json: bool,
     },
     /// One submission: its status, answer and attempts.
+    #[command(after_help = "Examples:\n  cims submit show 42\n  cims submit show 42 --json")]
     Show {
         /// The submission's number.
         id: i64,
@@ -60,12 +63,14 @@ pub enum SubmitCommand {
         json: bool,
     },
     /// Try a failing submission again now, or send a rejected one again.
+    #[command(after_help = "Example:\n  cims submit retry 42")]
     Retry {
         /// The submission's number.
         id: i64,
     },
     /// Build your organisation's batch of non-major incident reports for a month now
     /// (R-SUBMIT-4); the server builds it by itself once the month has ended.
+    #[command(after_help = "Example:\n  cims submit batch --month 2026-11")]
     Batch {
         /// YYYY-MM, a month in Melbourne that has begun.
         #[arg(long)]
