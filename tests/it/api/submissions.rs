@@ -392,25 +392,51 @@ async fn a_worker_lost_between_sending_and_recording_is_followed_by_one_sending_
 }
 
 #[tokio::test]
-async fn two_workers_never_send_one_submission_twice_r_submit_1() {
+async fn two_replicas_on_one_database_never_send_one_submission_twice_r_submit_1() {
     support::for_each_db(|url| async move {
         let (api, dir) = start(&url).await;
         let mut ids = Vec::new();
-        for n in 0..4 {
+        for n in 0..8 {
             ids.push(endorsed(&api, &format!("Client fell, visit {n}.")).await);
         }
         let (receiver, endpoint) = serve_http(Behaviour::Accept).await;
-        let first = worker(&api, dir.path(), &endpoint, Duration::minutes(10));
-        let second = worker(&api, dir.path(), &endpoint, Duration::minutes(10));
-        for _ in 0..4 {
+        // Two servers' workers, each with its own connections to the database, leasing one
+        // submission at a time so that they take turns.
+        let replica = |store: cims::store::Store| {
+            Worker::new(
+                store,
+                Arc::new(PolicySet::embedded().expect("policy")),
+                BTreeMap::from([(
+                    Recipient::Department,
+                    https_transport(dir.path(), &endpoint, "timeout_seconds = 2"),
+                )]),
+                Pace {
+                    batch: 1,
+                    ..Pace::default()
+                },
+            )
+        };
+        let other = cims::store::Store::open(&url)
+            .await
+            .expect("a second server's store");
+        let first = replica(api.server.store.clone());
+        let second = replica(other.clone());
+        let mut leased = (0, 0);
+        for _ in 0..8 {
             let (a, b) = tokio::join!(first.round(), second.round());
-            a.expect("a round");
-            b.expect("a round");
+            leased.0 += a.expect("a round");
+            leased.1 += b.expect("a round");
         }
         let keys = receiver.keys();
         let distinct: BTreeSet<&String> = keys.iter().collect();
-        assert_eq!(keys.len(), 4, "{keys:?}");
-        assert_eq!(distinct.len(), 4, "{keys:?}");
+        assert_eq!(keys.len(), 8, "{keys:?}");
+        assert_eq!(distinct.len(), 8, "{keys:?}");
+        assert_eq!(leased.0 + leased.1, 8);
+        assert!(
+            leased.0 > 0 && leased.1 > 0,
+            "both replicas delivered: {leased:?}"
+        );
+        other.close().await;
         for id in &ids {
             assert_eq!(
                 submissions_of(&api, Persona::CsoDelegate, id).await[0]["status"],
