@@ -15,10 +15,11 @@ use crate::domain::actor::Actor;
 use crate::domain::mask;
 use crate::domain::model::Record;
 use crate::domain::people::{
-    Address, Band, Dob, Explanation, Field, FieldReason, PersonRecord, Reason, Role, compare,
+    Address, Band, Dob, Explanation, Field, FieldReason, MatchWeights, MentionRef, PersonRecord,
+    Reason, Role, bound, compare, identifiers, keys, undigest,
 };
 use crate::domain::policy::Policy;
-use crate::store::MentionSight;
+use crate::store::{KeyRows, MentionSight};
 use crate::wire::{Candidate, Candidates, ErrorBody, FindPerson};
 
 use super::AppState;
@@ -27,9 +28,9 @@ use super::error::ApiError;
 use super::lines;
 use super::persons::{Loaded, person_as_seen};
 
-/// Mentions read per search, candidates answered, the longest name or line, the most
+/// Mentions read whole per search, candidates answered, the longest name or line, the most
 /// aliases, phones or addresses.
-const READ: i64 = 200;
+const READ: usize = 200;
 const ANSWERED: usize = 20;
 const MAX_TEXT: usize = 200;
 const MAX_MANY: usize = 10;
@@ -129,6 +130,41 @@ fn shares_all(explanation: &Explanation) -> bool {
             .all(|f| matches!(f.reason, Reason::Match | Reason::Near))
 }
 
+/// The mentions worth reading whole (R-PERSON-2): those whose score, bounded from their
+/// key rows ([`bound`]), may reach the possible band, highest bound first, at most
+/// [`READ`]. A search by identifiers alone bands some below the threshold too, so it
+/// bounds nothing and reads those sharing the most keys first. Every row was read within
+/// the caller's sight, so what is read whole depends on nothing else (R-PRIV-8).
+fn worth_reading(person: &PersonRecord, rows: KeyRows, weights: &MatchWeights) -> Vec<MentionRef> {
+    let unnamed = person.given_names.is_empty() && person.family_name.is_empty();
+    let sought = keys(person);
+    let mut bounded: Vec<(f64, usize, MentionRef)> = rows
+        .mentions
+        .into_iter()
+        .filter_map(|sharing| {
+            let known = sharing.digest.as_deref().and_then(undigest);
+            let most = match known {
+                Some(known) if !unnamed => {
+                    let seen = identifiers(&sought, &sharing.keys, &rows.whole);
+                    bound(person, &known, seen, weights)
+                }
+                _ => f64::INFINITY,
+            };
+            (most >= weights.possible_threshold).then_some((most, sharing.keys.len(), sharing.at))
+        })
+        .collect();
+    bounded.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| b.1.cmp(&a.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    bounded
+        .into_iter()
+        .take(READ)
+        .map(|(_, _, at)| at)
+        .collect()
+}
+
 /// Whether the caller may see this person as this record names them: the record's
 /// identifying details, and a reporter only with protected sight (R-PERSON-3).
 pub(super) fn sees_mention(actor: &Actor, record: &Record, role: Role, policy: &Policy) -> bool {
@@ -166,11 +202,12 @@ pub async fn candidates(
         user: caller.actor.user.clone(),
         reporters: mask::sees_protected(&caller.actor, state.policies.in_force_at(now)),
     };
+    let weights = &state.policies.in_force_at(now).matching;
+    let rows = state.store.key_rows(&person, &sight).await?;
     let mentions = state
         .store
-        .mentions_sharing_keys(&person, &sight, READ)
+        .mentions(&worth_reading(&person, rows, weights))
         .await?;
-    let weights = &state.policies.in_force_at(now).matching;
     // Scored first, from the index alone; only the records of those answered are read, to
     // check the caller's sight once more against the record as it is now.
     let mut scored: Vec<(
