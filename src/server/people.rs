@@ -19,7 +19,7 @@ use crate::domain::people::{
     Reason, Role, bound, compare, identifiers, keys, undigest,
 };
 use crate::domain::policy::Policy;
-use crate::store::{KeyRows, MentionSight};
+use crate::store::{KeyRows, MentionSight, StoredMention};
 use crate::wire::{Candidate, Candidates, ErrorBody, FindPerson};
 
 use super::AppState;
@@ -165,6 +165,50 @@ fn worth_reading(person: &PersonRecord, rows: KeyRows, weights: &MatchWeights) -
         .collect()
 }
 
+/// A mention banded for the person sought, with its score, band and explanation.
+type Scored = (f64, &'static str, StoredMention, serde_json::Value);
+
+/// The mentions read whole, compared field by field with the person sought: those banded,
+/// best first (R-PERSON-2).
+fn scored(
+    person: &PersonRecord,
+    mentions: Vec<StoredMention>,
+    weights: &MatchWeights,
+) -> Result<Vec<Scored>, ApiError> {
+    let unnamed = person.given_names.is_empty() && person.family_name.is_empty();
+    let mut scored = Vec::new();
+    for mention in mentions {
+        let explanation = compare(person, &mention.person, weights);
+        let band = match explanation.band {
+            Band::Likely => "likely",
+            Band::Possible => "possible",
+            // Searched by what they share alone: everyone recorded with it may be them.
+            Band::Unlikely if unnamed && shares_all(&explanation) => "possible",
+            Band::Unlikely => continue,
+        };
+        let explained = serde_json::to_value(&explanation).map_err(|_| ApiError::internal())?;
+        scored.push((explanation.score, band, mention, explained));
+    }
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.2.record_id.cmp(&b.2.record_id))
+            .then_with(|| a.2.position.cmp(&b.2.position))
+    });
+    Ok(scored)
+}
+
+/// Whether the key rows a mention was found through settle that the caller may see it
+/// (R-PERSON-3), so its record need not be read: they were read within exactly the
+/// records whose identifying details the caller may see (a protective intervener's sight
+/// is every record; anyone else's, whatever their scope, their organisation's and their
+/// assignments, as `can_see` and `sees_identifying` say together), and they are written in
+/// the transaction that writes their record. A reporter is settled so only for a
+/// protective intervener: for anyone else the record's own policy says whether their
+/// organisation sees protected details.
+fn settled_by_key_rows(actor: &Actor, role: Role) -> bool {
+    role != Role::Reporter || actor.protective_intervener
+}
+
 /// Whether the caller may see this person as this record names them: the record's
 /// identifying details, and a reporter only with protected sight (R-PERSON-3).
 pub(super) fn sees_mention(actor: &Actor, record: &Record, role: Role, policy: &Policy) -> bool {
@@ -204,59 +248,20 @@ pub async fn candidates(
     };
     let weights = &state.policies.in_force_at(now).matching;
     let rows = state.store.key_rows(&person, &sight).await?;
-    let mentions = state
-        .store
-        .mentions(&worth_reading(&person, rows, weights))
-        .await?;
-    // Scored first, from the index alone; only the records of those answered are read, to
-    // check the caller's sight once more against the record as it is now.
-    let mut scored: Vec<(
-        f64,
-        &'static str,
-        crate::store::StoredMention,
-        serde_json::Value,
-    )> = Vec::new();
-    let unnamed = person.given_names.is_empty() && person.family_name.is_empty();
-    for mention in mentions {
-        let explanation = compare(&person, &mention.person, weights);
-        let band = match explanation.band {
-            Band::Likely => "likely",
-            Band::Possible => "possible",
-            // Searched by what they share alone: everyone recorded with it may be them.
-            Band::Unlikely if unnamed && shares_all(&explanation) => "possible",
-            Band::Unlikely => continue,
-        };
-        let explained = serde_json::to_value(&explanation).map_err(|_| ApiError::internal())?;
-        scored.push((explanation.score, band, mention, explained));
-    }
-    scored.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then_with(|| a.2.record_id.cmp(&b.2.record_id))
-            .then_with(|| a.2.position.cmp(&b.2.position))
-    });
-    let mut loaded = Loaded::default();
-    // The records of those most likely answered, read at once rather than one by one.
-    let first: Vec<String> = scored
-        .iter()
-        .take(ANSWERED)
-        .map(|(_, _, m, _)| m.record_id.clone())
-        .collect();
-    loaded.fill(&state, &first).await?;
-    let mut found = Vec::new();
-    // Most people are in one record, decided by no one: one read finds those who are in
-    // decisions, and only they are followed across records.
-    let refs: Vec<String> = scored
-        .iter()
-        .map(|(_, _, m, _)| m.at().to_string())
-        .collect();
-    let decided: BTreeSet<String> = state
-        .store
-        .links_of(&refs)
-        .await?
+    let worth = worth_reading(&person, rows, weights);
+    // Most people are in one record, decided by no one: the decisions are read beside the
+    // mentions, and only those in one are followed across records.
+    let ends: Vec<String> = worth.iter().map(ToString::to_string).collect();
+    let (mentions, links) =
+        tokio::try_join!(state.store.mentions(&worth), state.store.links_of(&ends))?;
+    let decided: BTreeSet<String> = links
         .into_iter()
         .filter(|l| l.undone.is_none())
         .flat_map(|l| [l.a, l.b])
         .collect();
+    let scored = scored(&person, mentions, weights)?;
+    let mut loaded = Loaded::default();
+    let mut found = Vec::new();
     // One candidate per person as the caller may see them: their best-scored mention
     // speaks for them, with how many records they appear in.
     let mut covered: BTreeSet<String> = BTreeSet::new();
@@ -276,10 +281,11 @@ pub async fn candidates(
             covered.extend(seen.refs());
             seen.records().len()
         } else {
-            if loaded
-                .in_sight(&state, &caller.actor, &mention)
-                .await?
-                .is_none()
+            if !settled_by_key_rows(&caller.actor, mention.role)
+                && loaded
+                    .in_sight(&state, &caller.actor, &mention)
+                    .await?
+                    .is_none()
             {
                 continue;
             }
