@@ -3,8 +3,9 @@
 -- a search for candidates bounds each mention's score from the key rows alone and reads
 -- whole only the mentions that may reach a band. A mention known by other names (aliases,
 -- former family names) has none and is always read whole. The table is kept in key order
--- (WITHOUT ROWID): a key's newest rows, digests and all, are one narrow range, and the
--- indexes by organisation and assignee hold the whole key of each row.
+-- (WITHOUT ROWID): a key's newest rows, digests and all, are one narrow range, and so are
+-- they in the indexes by organisation and assignee, which hold each row's whole key and
+-- digest: a caller's assignments are a few rows scattered through a common key's block.
 --
 -- The old indexes go first, so that their pages are reused before the file grows; the
 -- rows are copied in key order, so that each page of the new table is written once.
@@ -45,5 +46,6 @@ ORDER BY k.key, k.record_id, k.role, k.position;
 DROP TABLE mention_keys;
 ALTER TABLE mention_keys_digested RENAME TO mention_keys;
 CREATE INDEX mention_keys_record ON mention_keys(record_id);
-CREATE INDEX mention_keys_org ON mention_keys(key, org_id, record_id);
-CREATE INDEX mention_keys_assignee ON mention_keys(key, assignee, record_id);
+CREATE INDEX mention_keys_org ON mention_keys(key, org_id, record_id, role, position, digest);
+CREATE INDEX mention_keys_assignee
+    ON mention_keys(key, assignee, record_id, role, position, digest);
