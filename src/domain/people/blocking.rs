@@ -94,8 +94,10 @@ pub fn identifiers(
     whole: &BTreeSet<String>,
 ) -> Identifiers {
     let seen = |prefix: &str| {
-        let mut of_kind = sought.iter().filter(|k| k.starts_with(prefix));
-        if of_kind.clone().any(|k| shared.contains(k)) {
+        let mut of_kind = sought.iter().filter(|k| k.starts_with(prefix)).peekable();
+        if of_kind.peek().is_none() {
+            Seen::NotGiven
+        } else if of_kind.clone().any(|k| shared.contains(k)) {
             Seen::Shared
         } else if of_kind.all(|k| whole.contains(k)) {
             Seen::Absent

@@ -253,10 +253,11 @@ pub fn compare(left: &PersonRecord, right: &PersonRecord, weights: &MatchWeights
 /// CRIS number, phones, addresses) for one mention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Seen {
+    /// The search gave none: the field compares as unknown.
+    NotGiven,
     /// The mention shares a key of that kind with the person sought.
     Shared,
-    /// It does not: every such key's rows were read and it was not among them, or the
-    /// search gave none.
+    /// It does not: every such key's rows were read and it was not among them.
     Absent,
     /// Not known: a key's rows were cut at the most one key contributes.
     Unread,
@@ -273,8 +274,8 @@ pub struct Identifiers {
 /// The most `compare(sought, mention)` can score, knowing of the mention only its names and
 /// date of birth (`known`, which must carry every name the mention has: see
 /// [`super::digest`]) and which identifier keys it shares (R-PERSON-2). The names and the
-/// date compare exactly; an identifier scores its match when shared, its best otherwise;
-/// sex, which `known` does not carry, its best. A mention whose bound is below the possible
+/// date compare exactly; an identifier the search gave scores its match when shared, its
+/// best otherwise; sex, which `known` does not carry, its best. A mention whose bound is below the possible
 /// threshold is never banded, so a search need not read it whole.
 pub fn bound(
     sought: &PersonRecord,
@@ -308,6 +309,7 @@ pub fn bound(
     let dob = compare_dob(sought.dob, known.dob, weights).weight;
     let best = |weights: &[f64]| weights.iter().copied().fold(0.0, f64::max);
     let identifier = |seen, matched: f64, others: &[f64]| match seen {
+        Seen::NotGiven => 0.0,
         Seen::Shared => matched,
         Seen::Absent => best(others),
         Seen::Unread => best(others).max(matched),
