@@ -241,26 +241,20 @@ async fn people(bench: &Bench, store: &Store) {
     } = bench;
     // Who a person being entered may be: children the register names, each sought with a
     // letter of the given name dropped, as a second report might spell them.
-    let sought: Vec<serde_json::Value> = sqlx::query_as::<_, (String,)>(
-        "SELECT data FROM person_mentions WHERE role = 'child' ORDER BY record_id LIMIT 100",
-    )
-    .fetch_all(store.pool())
-    .await
-    .expect("children")
-    .into_iter()
-    .filter_map(|(data,)| serde_json::from_str::<cims::domain::people::PersonRecord>(&data).ok())
-    .map(|p| {
-        let mut given: Vec<char> = p.given_names.chars().collect();
-        if given.len() > 3 {
-            given.remove(2);
-        }
-        serde_json::json!({
-            "given_names": given.into_iter().collect::<String>(),
-            "family_name": p.family_name,
-            "date_of_birth": p.dob.to_string().replace("unknown", ""),
-        })
-    })
-    .collect();
+    let sought = children(store, "ORDER BY record_id LIMIT 100").await;
+    // A running server has answered searches before: the newest records' children are
+    // sought first, untimed, so the first timed searches do not pay alone for reaching
+    // the tables at all. Their people are others: what is timed still reads its own.
+    let others = children(store, "ORDER BY record_id DESC LIMIT 20").await;
+    for token in [pi_token, cso_token] {
+        posted(
+            client,
+            &format!("{base}/v1/people/candidates"),
+            token,
+            &others,
+        )
+        .await;
+    }
     for (persona, token) in [("PI", &pi_token), ("CSO", &cso_token)] {
         let times = posted(
             client,
@@ -359,6 +353,32 @@ async fn export(bench: &Bench, now: chrono::DateTime<Utc>) {
         ms(measure::percentile(&times, 0.50)),
         ms(measure::percentile(&times, 1.0))
     );
+}
+
+/// Children the register names, in the order and number `order` says, each as a search
+/// with a letter of the given name dropped.
+async fn children(store: &Store, order: &str) -> Vec<serde_json::Value> {
+    let sql = format!("SELECT data FROM person_mentions WHERE role = 'child' {order}");
+    sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql))
+        .fetch_all(store.pool())
+        .await
+        .expect("children")
+        .into_iter()
+        .filter_map(|(data,)| {
+            serde_json::from_str::<cims::domain::people::PersonRecord>(&data).ok()
+        })
+        .map(|p| {
+            let mut given: Vec<char> = p.given_names.chars().collect();
+            if given.len() > 3 {
+                given.remove(2);
+            }
+            serde_json::json!({
+                "given_names": given.into_iter().collect::<String>(),
+                "family_name": p.family_name,
+                "date_of_birth": p.dob.to_string().replace("unknown", ""),
+            })
+        })
+        .collect()
 }
 
 /// How many records of any status and kind a filter matches, for the PI.
