@@ -15,10 +15,11 @@ use crate::domain::actor::Actor;
 use crate::domain::mask;
 use crate::domain::model::Record;
 use crate::domain::people::{
-    Address, Band, Dob, Explanation, Field, FieldReason, PersonRecord, Reason, Role, compare,
+    Address, Band, Dob, Explanation, Field, FieldReason, MatchWeights, MentionRef, PersonRecord,
+    Reason, Role, bound, compare, identifiers, keys, undigest,
 };
 use crate::domain::policy::Policy;
-use crate::store::MentionSight;
+use crate::store::{KeyRows, MentionSight, StoredMention};
 use crate::wire::{Candidate, Candidates, ErrorBody, FindPerson};
 
 use super::AppState;
@@ -27,9 +28,9 @@ use super::error::ApiError;
 use super::lines;
 use super::persons::{Loaded, person_as_seen};
 
-/// Mentions read per search, candidates answered, the longest name or line, the most
+/// Mentions read whole per search, candidates answered, the longest name or line, the most
 /// aliases, phones or addresses.
-const READ: i64 = 200;
+const READ: usize = 200;
 const ANSWERED: usize = 20;
 const MAX_TEXT: usize = 200;
 const MAX_MANY: usize = 10;
@@ -129,6 +130,85 @@ fn shares_all(explanation: &Explanation) -> bool {
             .all(|f| matches!(f.reason, Reason::Match | Reason::Near))
 }
 
+/// The mentions worth reading whole (R-PERSON-2): those whose score, bounded from their
+/// key rows ([`bound`]), may reach the possible band, highest bound first, at most
+/// [`READ`]. A search by identifiers alone bands some below the threshold too, so it
+/// bounds nothing and reads those sharing the most keys first. Every row was read within
+/// the caller's sight, so what is read whole depends on nothing else (R-PRIV-8).
+fn worth_reading(person: &PersonRecord, rows: KeyRows, weights: &MatchWeights) -> Vec<MentionRef> {
+    let unnamed = person.given_names.is_empty() && person.family_name.is_empty();
+    let sought = keys(person);
+    let mut bounded: Vec<(f64, usize, MentionRef)> = rows
+        .mentions
+        .into_iter()
+        .filter_map(|sharing| {
+            let known = sharing.digest.as_deref().and_then(undigest);
+            let most = match known {
+                Some(known) if !unnamed => {
+                    let seen = identifiers(&sought, &sharing.keys, &rows.whole);
+                    bound(person, &known, seen, weights)
+                }
+                _ => f64::INFINITY,
+            };
+            (most >= weights.possible_threshold).then_some((most, sharing.keys.len(), sharing.at))
+        })
+        .collect();
+    bounded.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| b.1.cmp(&a.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    bounded
+        .into_iter()
+        .take(READ)
+        .map(|(_, _, at)| at)
+        .collect()
+}
+
+/// A mention banded for the person sought, with its score, band and explanation.
+type Scored = (f64, &'static str, StoredMention, serde_json::Value);
+
+/// The mentions read whole, compared field by field with the person sought: those banded,
+/// best first (R-PERSON-2).
+fn scored(
+    person: &PersonRecord,
+    mentions: Vec<StoredMention>,
+    weights: &MatchWeights,
+) -> Result<Vec<Scored>, ApiError> {
+    let unnamed = person.given_names.is_empty() && person.family_name.is_empty();
+    let mut scored = Vec::new();
+    for mention in mentions {
+        let explanation = compare(person, &mention.person, weights);
+        let band = match explanation.band {
+            Band::Likely => "likely",
+            Band::Possible => "possible",
+            // Searched by what they share alone: everyone recorded with it may be them.
+            Band::Unlikely if unnamed && shares_all(&explanation) => "possible",
+            Band::Unlikely => continue,
+        };
+        let explained = serde_json::to_value(&explanation).map_err(|_| ApiError::internal())?;
+        scored.push((explanation.score, band, mention, explained));
+    }
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.2.record_id.cmp(&b.2.record_id))
+            .then_with(|| a.2.position.cmp(&b.2.position))
+    });
+    Ok(scored)
+}
+
+/// Whether the key rows a mention was found through settle that the caller may see it
+/// (R-PERSON-3), so its record need not be read: they were read within exactly the
+/// records whose identifying details the caller may see (a protective intervener's sight
+/// is every record; anyone else's, whatever their scope, their organisation's and their
+/// assignments, as `can_see` and `sees_identifying` say together), and they are written in
+/// the transaction that writes their record. A reporter is settled so only for a
+/// protective intervener: for anyone else the record's own policy says whether their
+/// organisation sees protected details.
+fn settled_by_key_rows(actor: &Actor, role: Role) -> bool {
+    role != Role::Reporter || actor.protective_intervener
+}
+
 /// Whether the caller may see this person as this record names them: the record's
 /// identifying details, and a reporter only with protected sight (R-PERSON-3).
 pub(super) fn sees_mention(actor: &Actor, record: &Record, role: Role, policy: &Policy) -> bool {
@@ -166,60 +246,22 @@ pub async fn candidates(
         user: caller.actor.user.clone(),
         reporters: mask::sees_protected(&caller.actor, state.policies.in_force_at(now)),
     };
-    let mentions = state
-        .store
-        .mentions_sharing_keys(&person, &sight, READ)
-        .await?;
     let weights = &state.policies.in_force_at(now).matching;
-    // Scored first, from the index alone; only the records of those answered are read, to
-    // check the caller's sight once more against the record as it is now.
-    let mut scored: Vec<(
-        f64,
-        &'static str,
-        crate::store::StoredMention,
-        serde_json::Value,
-    )> = Vec::new();
-    let unnamed = person.given_names.is_empty() && person.family_name.is_empty();
-    for mention in mentions {
-        let explanation = compare(&person, &mention.person, weights);
-        let band = match explanation.band {
-            Band::Likely => "likely",
-            Band::Possible => "possible",
-            // Searched by what they share alone: everyone recorded with it may be them.
-            Band::Unlikely if unnamed && shares_all(&explanation) => "possible",
-            Band::Unlikely => continue,
-        };
-        let explained = serde_json::to_value(&explanation).map_err(|_| ApiError::internal())?;
-        scored.push((explanation.score, band, mention, explained));
-    }
-    scored.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then_with(|| a.2.record_id.cmp(&b.2.record_id))
-            .then_with(|| a.2.position.cmp(&b.2.position))
-    });
-    let mut loaded = Loaded::default();
-    // The records of those most likely answered, read at once rather than one by one.
-    let first: Vec<String> = scored
-        .iter()
-        .take(ANSWERED)
-        .map(|(_, _, m, _)| m.record_id.clone())
-        .collect();
-    loaded.fill(&state, &first).await?;
-    let mut found = Vec::new();
-    // Most people are in one record, decided by no one: one read finds those who are in
-    // decisions, and only they are followed across records.
-    let refs: Vec<String> = scored
-        .iter()
-        .map(|(_, _, m, _)| m.at().to_string())
-        .collect();
-    let decided: BTreeSet<String> = state
-        .store
-        .links_of(&refs)
-        .await?
+    let rows = state.store.key_rows(&person, &sight).await?;
+    let worth = worth_reading(&person, rows, weights);
+    // Most people are in one record, decided by no one: the decisions are read beside the
+    // mentions, and only those in one are followed across records.
+    let ends: Vec<String> = worth.iter().map(ToString::to_string).collect();
+    let (mentions, links) =
+        tokio::try_join!(state.store.mentions(&worth), state.store.links_of(&ends))?;
+    let decided: BTreeSet<String> = links
         .into_iter()
         .filter(|l| l.undone.is_none())
         .flat_map(|l| [l.a, l.b])
         .collect();
+    let scored = scored(&person, mentions, weights)?;
+    let mut loaded = Loaded::default();
+    let mut found = Vec::new();
     // One candidate per person as the caller may see them: their best-scored mention
     // speaks for them, with how many records they appear in.
     let mut covered: BTreeSet<String> = BTreeSet::new();
@@ -239,10 +281,11 @@ pub async fn candidates(
             covered.extend(seen.refs());
             seen.records().len()
         } else {
-            if loaded
-                .in_sight(&state, &caller.actor, &mention)
-                .await?
-                .is_none()
+            if !settled_by_key_rows(&caller.actor, mention.role)
+                && loaded
+                    .in_sight(&state, &caller.actor, &mention)
+                    .await?
+                    .is_none()
             {
                 continue;
             }

@@ -75,6 +75,12 @@ const SQLITE: &[(i64, &str)] = &[
         19,
         include_str!("../../migrations/sqlite/0019_submission_batches.sql"),
     ),
+    (
+        20,
+        include_str!("../../migrations/sqlite/0020_mention_digests.sql"),
+    ),
+    // 21 builds PostgreSQL's indexes for 20 in a transaction of its own; SQLite's 20
+    // builds them.
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -146,6 +152,14 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         19,
         include_str!("../../migrations/postgres/0019_submission_batches.sql"),
+    ),
+    (
+        20,
+        include_str!("../../migrations/postgres/0020_mention_digests.sql"),
+    ),
+    (
+        21,
+        include_str!("../../migrations/postgres/0021_mention_digest_indexes.sql"),
     ),
 ];
 

@@ -35,7 +35,7 @@ pub use feed::FeedEvent;
 pub use handovers::{Acknowledged, Addressee, StoredHandover};
 pub use idempotency::Stored;
 pub use identities::{NewLink, PersonLink, Undone};
-pub use people::{MentionSight, StoredMention};
+pub use people::{KeyRows, MentionSight, Sharing, StoredMention};
 pub use queue::{Page, QueueError, QueueQuery, QueueRow, Scope, SortKey, Viewer};
 pub use records::{
     Appended, CommandRequest, HistoryEvent, IdempotencyKey, NewRecord, WriteError, id_prefix,

@@ -496,3 +496,110 @@ async fn rebuilding_the_mentions_table_keeps_every_mention() {
         .expect("a mention");
     assert!(again.mention(&at).await.expect("read").is_some());
 }
+
+/// The key rows as a search reads them, each digest as the person it holds.
+type KeyRow = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<cims::domain::people::PersonRecord>,
+);
+
+/// A key row as the table holds it.
+type StoredKeyRow = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+async fn key_rows(store: &Store) -> Vec<KeyRow> {
+    let rows: Vec<StoredKeyRow> = sqlx::query_as(
+        "SELECT key, record_id, role, position, org_id, assignee, digest FROM mention_keys \
+             ORDER BY key, record_id, role, position",
+    )
+    .fetch_all(store.pool())
+    .await
+    .expect("key rows");
+    rows.into_iter()
+        .map(|(key, record, role, position, org, assignee, digest)| {
+            let person = digest.as_deref().and_then(cims::domain::people::undigest);
+            (key, record, role, position, org, assignee, person)
+        })
+        .collect()
+}
+
+/// The key rows as they were before migration 20: no digests, an ordinary table.
+const KEY_ROWS_BEFORE_DIGESTS: &str = "\
+    CREATE TABLE old_keys (key TEXT NOT NULL, record_id TEXT NOT NULL, role TEXT NOT NULL, \
+    position BIGINT NOT NULL, org_id TEXT NOT NULL, assignee TEXT, \
+    PRIMARY KEY (key, record_id, role, position)); \
+    INSERT INTO old_keys SELECT key, record_id, role, position, org_id, assignee \
+    FROM mention_keys; \
+    DROP TABLE mention_keys; \
+    ALTER TABLE old_keys RENAME TO mention_keys; \
+    CREATE INDEX mention_keys_record ON mention_keys(record_id); \
+    CREATE INDEX mention_keys_org ON mention_keys(key, org_id, record_id); \
+    CREATE INDEX mention_keys_assignee ON mention_keys(key, assignee, record_id); \
+    DELETE FROM schema_migrations WHERE version >= 20;";
+
+/// R-PERSON-1, R-PERSON-2: a register indexed before key rows carried digests migrates
+/// with every key row kept, each with the digest a write would give it, and a search for
+/// candidates reads the same rows as before.
+#[tokio::test]
+async fn adding_digests_to_the_key_rows_keeps_every_row_and_every_answer() {
+    support::for_each_db(|url| async move {
+        let store = seeded(&url).await;
+        let policies = Arc::new(PolicySet::embedded().expect("policy"));
+        create_incident(&store, &policies).await;
+        let mut intake = crate::fixtures::intake();
+        intake.reporter.name = "Jordan Smyth".into();
+        create_at(
+            &store,
+            &policies,
+            Details::Intake(intake),
+            "2026-11-23 13:00",
+        )
+        .await;
+        let sought = cims::domain::people::PersonRecord::new(
+            "Jordan",
+            "Smith",
+            cims::domain::people::Dob::Unknown,
+        );
+        let sight = cims::store::MentionSight {
+            everywhere: false,
+            org: "dffh".into(),
+            user: "alice".into(),
+            reporters: true,
+        };
+        let before = key_rows(&store).await;
+        let found = store.key_rows(&sought, &sight).await.expect("search");
+        assert!(before.iter().all(|row| row.6.is_some()), "{before:?}");
+        assert!(found.mentions.len() >= 2, "{found:?}");
+
+        let rebuilt = format!("BEGIN; {KEY_ROWS_BEFORE_DIGESTS} COMMIT;");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(rebuilt))
+            .execute(store.pool())
+            .await
+            .expect("the key rows as they were");
+        store.close().await;
+        let again = Store::open(&url).await.expect("reopen");
+        assert_eq!(key_rows(&again).await, before);
+        let again_found = again.key_rows(&sought, &sight).await.expect("search");
+        assert_eq!(again_found.mentions.len(), found.mentions.len());
+        for (a, b) in again_found.mentions.iter().zip(&found.mentions) {
+            assert_eq!((&a.at, &a.keys), (&b.at, &b.keys));
+            let person = |d: &Option<String>| d.as_deref().and_then(cims::domain::people::undigest);
+            assert_eq!(person(&a.digest), person(&b.digest));
+        }
+        assert_eq!(again_found.whole, found.whole);
+        again.close().await;
+    })
+    .await;
+}

@@ -9,6 +9,7 @@ use rphonetic::DoubleMetaphone;
 
 use super::model::PersonRecord;
 use super::normalise;
+use super::score::{Identifiers, Seen};
 
 /// The Double Metaphone codes of a normalised name (primary, and the alternate when it
 /// differs), so "Catherine" and "Kathryn", "Jayden" and "Jaden" share a code.
@@ -82,6 +83,33 @@ pub fn keys(record: &PersonRecord) -> BTreeSet<String> {
         }
     }
     keys
+}
+
+/// What the key rows a search read tell of each identifier for one mention: `sought` is
+/// the sought person's keys, `shared` those the mention was read under, and `whole` those
+/// whose every row the caller may see was read.
+pub fn identifiers(
+    sought: &BTreeSet<String>,
+    shared: &BTreeSet<String>,
+    whole: &BTreeSet<String>,
+) -> Identifiers {
+    let seen = |prefix: &str| {
+        let mut of_kind = sought.iter().filter(|k| k.starts_with(prefix)).peekable();
+        if of_kind.peek().is_none() {
+            Seen::NotGiven
+        } else if of_kind.clone().any(|k| shared.contains(k)) {
+            Seen::Shared
+        } else if of_kind.all(|k| whole.contains(k)) {
+            Seen::Absent
+        } else {
+            Seen::Unread
+        }
+    };
+    Identifiers {
+        cris: seen("cris:"),
+        phone: seen("ph:"),
+        address: seen("ad:"),
+    }
 }
 
 #[cfg(test)]

@@ -4,12 +4,17 @@
 //! band for a pair. Matching only proposes; the practitioner decides (R-PERSON-2).
 
 pub mod blocking;
+pub mod digest;
 pub mod mentions;
 pub mod model;
 pub mod normalise;
 pub mod score;
 
-pub use blocking::keys;
+pub use blocking::{identifiers, keys};
+pub use digest::{digest, undigest};
 pub use mentions::{Mention, MentionRef, Role, mentions};
 pub use model::{Address, Dob, PersonRecord, Sex};
-pub use score::{Band, Cap, Explanation, Field, FieldReason, MatchWeights, Reason, compare};
+pub use score::{
+    Band, Cap, Explanation, Field, FieldReason, Identifiers, MatchWeights, Reason, Seen, bound,
+    compare,
+};

@@ -24,6 +24,25 @@ impl Dob {
         }
     }
 
+    /// A date of birth as `Display` writes it: `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or
+    /// `unknown`; `None` when the text is none of them.
+    pub fn parse(text: &str) -> Option<Dob> {
+        if text == "unknown" {
+            return Some(Dob::Unknown);
+        }
+        if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return Some(Dob::Exact(date));
+        }
+        match text.split('-').collect::<Vec<_>>().as_slice() {
+            [year] if year.len() == 4 => year.parse().ok().map(Dob::Year),
+            [year, month] if year.len() == 4 && month.len() == 2 => {
+                let month = month.parse().ok().filter(|m| (1..=12).contains(m))?;
+                Some(Dob::YearMonth(year.parse().ok()?, month))
+            }
+            _ => None,
+        }
+    }
+
     /// The month of birth, when it is known.
     pub fn month(&self) -> Option<u32> {
         match self {

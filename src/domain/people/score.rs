@@ -249,6 +249,94 @@ pub fn compare(left: &PersonRecord, right: &PersonRecord, weights: &MatchWeights
     }
 }
 
+/// What the key rows a search read tell of one kind of identifier the search gave (a
+/// CRIS number, phones, addresses) for one mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// The search gave none: the field compares as unknown.
+    NotGiven,
+    /// The mention shares a key of that kind with the person sought.
+    Shared,
+    /// It does not: every such key's rows were read and it was not among them.
+    Absent,
+    /// Not known: a key's rows were cut at the most one key contributes.
+    Unread,
+}
+
+/// [`Seen`] for each kind of identifier that has blocking keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identifiers {
+    pub cris: Seen,
+    pub phone: Seen,
+    pub address: Seen,
+}
+
+/// The most `compare(sought, mention)` can score, knowing of the mention only its names and
+/// date of birth (`known`, which must carry every name the mention has: see
+/// [`super::digest`]) and which identifier keys it shares (R-PERSON-2). The names and the
+/// date compare exactly; an identifier the search gave scores its match when shared, its
+/// best otherwise; sex, which `known` does not carry, its best. A mention whose bound is below the possible
+/// threshold is never banded, so a search need not read it whole.
+pub fn bound(
+    sought: &PersonRecord,
+    known: &PersonRecord,
+    identifiers: Identifiers,
+    weights: &MatchWeights,
+) -> f64 {
+    let names = |field, left: Vec<String>, right: Vec<String>, w| {
+        compare_names(field, &left, &right, weights, w).weight
+    };
+    let given = names(
+        Field::GivenName,
+        normalise::given_names(sought),
+        normalise::given_names(known),
+        (
+            weights.given_match,
+            weights.given_near,
+            weights.given_differs,
+        ),
+    );
+    let family = names(
+        Field::FamilyName,
+        normalise::family_names(sought),
+        normalise::family_names(known),
+        (
+            weights.family_match,
+            weights.family_near,
+            weights.family_differs,
+        ),
+    );
+    let dob = compare_dob(sought.dob, known.dob, weights).weight;
+    let best = |weights: &[f64]| weights.iter().copied().fold(0.0, f64::max);
+    let identifier = |seen, matched: f64, others: &[f64]| match seen {
+        Seen::NotGiven => 0.0,
+        Seen::Shared => matched,
+        Seen::Absent => best(others),
+        Seen::Unread => best(others).max(matched),
+    };
+    let cris = identifier(
+        identifiers.cris,
+        weights.cris_match,
+        &[weights.cris_differs],
+    );
+    let phone = identifier(
+        identifiers.phone,
+        weights.phone_match,
+        &[weights.phone_differs],
+    );
+    let address = identifier(
+        identifiers.address,
+        weights.address_match,
+        &[weights.address_near, weights.address_differs],
+    );
+    let sex = if sought.sex.is_some() {
+        best(&[weights.sex_match, weights.sex_differs])
+    } else {
+        0.0
+    };
+    given + family + dob + cris + phone + address + sex
+}
+
 /// Whether two sets of given names (with aliases) share one name: equal, one typo apart (a
 /// letter swapped, dropped, doubled or changed) or sounding alike. Anything else is clearly
 /// different for the twins and siblings cap (R-PERSON-2): besides names with a Jaro–Winkler

@@ -175,8 +175,21 @@ async fn r_person_3_candidates_come_only_from_what_the_caller_may_see_and_report
         )
         .await
         .expect(200, "assigned to carol");
-        let hers = candidates(&api, carol, child).await;
+        let hers = candidates(&api, carol, child.clone()).await;
         assert!(found(&hers, &intake, "child").is_some(), "{hers:?}");
+        // Assigned to another, it is hers no longer: the key rows that settle her sight
+        // follow the record's assignee.
+        let version = api.version(tess, &intake).await;
+        api.command(
+            tess,
+            &intake,
+            version,
+            &json!({ "command": "assign", "user": ike.user() }),
+        )
+        .await
+        .expect(200, "assigned to ike");
+        let hers = candidates(&api, carol, child).await;
+        assert!(found(&hers, &intake, "child").is_none(), "{hers:?}");
         api.stop().await;
     })
     .await;
