@@ -135,7 +135,11 @@ fn shares_all(explanation: &Explanation) -> bool {
 /// [`READ`]. A search by identifiers alone bands some below the threshold too, so it
 /// bounds nothing and reads those sharing the most keys first. Every row was read within
 /// the caller's sight, so what is read whole depends on nothing else (R-PRIV-8).
-fn worth_reading(person: &PersonRecord, rows: KeyRows, weights: &MatchWeights) -> Vec<MentionRef> {
+fn worth_reading(
+    person: &PersonRecord,
+    rows: KeyRows,
+    weights: &MatchWeights,
+) -> Vec<(f64, MentionRef)> {
     let unnamed = person.given_names.is_empty() && person.family_name.is_empty();
     let sought = keys(person);
     let mut bounded: Vec<(f64, usize, MentionRef)> = rows
@@ -161,15 +165,86 @@ fn worth_reading(person: &PersonRecord, rows: KeyRows, weights: &MatchWeights) -
     bounded
         .into_iter()
         .take(READ)
-        .map(|(_, _, at)| at)
+        .map(|(most, _, at)| (most, at))
         .collect()
+}
+
+/// Where a mention is, in the order candidates of one score are answered in.
+fn place(at: &MentionRef) -> (&str, usize, Role) {
+    (&at.record_id, at.position, at.role)
+}
+
+/// Mentions to read, highest bound first, then by place.
+fn in_reading_order(
+    mut worth: Vec<(f64, MentionRef)>,
+) -> std::collections::VecDeque<(f64, MentionRef)> {
+    worth.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| place(&a.1).cmp(&place(&b.1)))
+    });
+    worth.into()
+}
+
+/// The order candidates are answered in: best score first, then by place.
+fn best_first(a: &Scored, b: &Scored) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0)
+        .then_with(|| place(&a.2.at()).cmp(&place(&b.2.at())))
+}
+
+/// The mentions worth reading whole, read a batch at a time, best bound first, and
+/// scored. A search answers at most [`ANSWERED`] people, so it reads whole only as many
+/// as it needs: the best scored so far is answered next once no mention left unread may
+/// come before it (its bound is below that score, or equal with a later place), which is
+/// the order reading them all would answer in.
+struct Reading<'a> {
+    state: &'a AppState,
+    person: &'a PersonRecord,
+    weights: &'a MatchWeights,
+    /// Not read yet, highest bound first, then by place.
+    unread: std::collections::VecDeque<(f64, MentionRef)>,
+    /// Read and banded, best last.
+    scored: Vec<Scored>,
+}
+
+impl Reading<'_> {
+    fn add(&mut self, mentions: Vec<StoredMention>) -> Result<(), ApiError> {
+        self.scored
+            .extend(scored(self.person, mentions, self.weights)?);
+        self.scored.sort_by(|a, b| best_first(b, a));
+        Ok(())
+    }
+
+    /// The next batch of mentions to read.
+    fn batch(&mut self) -> Vec<MentionRef> {
+        let n = ANSWERED.min(self.unread.len());
+        self.unread.drain(..n).map(|(_, at)| at).collect()
+    }
+
+    /// The next candidate in answering order, reading more if need be.
+    async fn next(&mut self) -> Result<Option<Scored>, ApiError> {
+        loop {
+            let ready = match (self.scored.last(), self.unread.front()) {
+                (None, None) => return Ok(None),
+                (Some(best), Some((most, at))) => {
+                    *most < best.0 || (*most == best.0 && place(at) > place(&best.2.at()))
+                }
+                (best, _) => best.is_some(),
+            };
+            if ready {
+                return Ok(self.scored.pop());
+            }
+            let batch = self.batch();
+            let mentions = self.state.store.mentions(&batch).await?;
+            self.add(mentions)?;
+        }
+    }
 }
 
 /// A mention banded for the person sought, with its score, band and explanation.
 type Scored = (f64, &'static str, StoredMention, serde_json::Value);
 
-/// The mentions read whole, compared field by field with the person sought: those banded,
-/// best first (R-PERSON-2).
+/// The mentions read whole, compared field by field with the person sought: those banded
+/// (R-PERSON-2).
 fn scored(
     person: &PersonRecord,
     mentions: Vec<StoredMention>,
@@ -189,11 +264,6 @@ fn scored(
         let explained = serde_json::to_value(&explanation).map_err(|_| ApiError::internal())?;
         scored.push((explanation.score, band, mention, explained));
     }
-    scored.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then_with(|| a.2.record_id.cmp(&b.2.record_id))
-            .then_with(|| a.2.position.cmp(&b.2.position))
-    });
     Ok(scored)
 }
 
@@ -248,27 +318,38 @@ pub async fn candidates(
     };
     let weights = &state.policies.in_force_at(now).matching;
     let rows = state.store.key_rows(&person, &sight).await?;
-    let worth = worth_reading(&person, rows, weights);
+    let mut reading = Reading {
+        state: &state,
+        person: &person,
+        weights,
+        unread: in_reading_order(worth_reading(&person, rows, weights)),
+        scored: Vec::new(),
+    };
     // Most people are in one record, decided by no one: the decisions are read beside the
-    // mentions, and only those in one are followed across records.
-    let ends: Vec<String> = worth.iter().map(ToString::to_string).collect();
+    // first mentions, and only those in one are followed across records.
+    let ends: Vec<String> = reading
+        .unread
+        .iter()
+        .map(|(_, at)| at.to_string())
+        .collect();
+    let first = reading.batch();
     let (mentions, links) =
-        tokio::try_join!(state.store.mentions(&worth), state.store.links_of(&ends))?;
+        tokio::try_join!(state.store.mentions(&first), state.store.links_of(&ends))?;
+    reading.add(mentions)?;
     let decided: BTreeSet<String> = links
         .into_iter()
         .filter(|l| l.undone.is_none())
         .flat_map(|l| [l.a, l.b])
         .collect();
-    let scored = scored(&person, mentions, weights)?;
     let mut loaded = Loaded::default();
     let mut found = Vec::new();
     // One candidate per person as the caller may see them: their best-scored mention
     // speaks for them, with how many records they appear in.
     let mut covered: BTreeSet<String> = BTreeSet::new();
-    for (score, band, mention, explanation) in scored {
-        if found.len() == ANSWERED {
+    while found.len() < ANSWERED {
+        let Some((score, band, mention, explanation)) = reading.next().await? else {
             break;
-        }
+        };
         let at = mention.at();
         let key = at.to_string();
         if covered.contains(&key) {

@@ -259,3 +259,42 @@ async fn r_person_1_a_search_by_address_or_cris_number_alone_finds_who_is_record
     })
     .await;
 }
+
+/// R-PERSON-2: a search reads whole only as many mentions as it answers, best bound first,
+/// and answers in the order reading them all would. Thirty records name one child alike;
+/// the first five are decided one person, so answering twenty people takes more than the
+/// first twenty mentions read.
+#[tokio::test]
+async fn r_person_2_a_search_answers_twenty_people_in_order_however_many_it_reads() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let alice = Persona::Practitioner;
+        let mut records = Vec::new();
+        for _ in 0..30 {
+            let mut incident = fixtures::incident();
+            incident.clients = vec![fixtures::person("Casey Brown", "2018-03-10")];
+            incident.subject = None;
+            records.push(api.create_incident(alice, &incident).await);
+        }
+        records.sort();
+        for later in &records[1..5] {
+            api.post(
+                alice,
+                &format!("/v1/people/{later}.client0/merge"),
+                &json!({ "with": format!("{}.client0", records[0]), "reason": "One child" }),
+            )
+            .await
+            .expect(200, "merged");
+        }
+        let seek = json!({ "given_names": "Casey", "family_name": "Brown", "date_of_birth": "2018-03-10" });
+        let list = candidates(&api, alice, seek).await;
+        let answered: Vec<&str> = list.iter().filter_map(|c| c["record"].as_str()).collect();
+        let mut expected: Vec<&str> = vec![records[0].as_str()];
+        expected.extend(records[5..24].iter().map(String::as_str));
+        assert_eq!(answered, expected);
+        assert_eq!(list[0]["records"], json!(5));
+        assert!(list.iter().all(|c| c["band"] == json!("likely")), "{list:?}");
+        api.stop().await;
+    })
+    .await;
+}
