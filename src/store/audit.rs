@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use super::{Store, StoreError, db_time, parse_db_time};
 
@@ -17,6 +17,29 @@ pub struct AuditEntry {
     pub detail: serde_json::Value,
 }
 
+const INSERT: &str =
+    "INSERT INTO audit (at, actor, action, record_id, detail) VALUES ($1, $2, $3, $4, $5)";
+
+/// An entry written in `tx`, so that it stands or falls with the change it tells of.
+pub(super) async fn audit_in(
+    tx: &mut Transaction<'_, Any>,
+    actor: &str,
+    action: &str,
+    record_id: Option<&str>,
+    detail: &serde_json::Value,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(INSERT)
+        .bind(db_time(at))
+        .bind(actor)
+        .bind(action)
+        .bind(record_id)
+        .bind(detail.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     pub async fn audit(
         &self,
@@ -27,16 +50,14 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let turn = self.writes.turn().await;
-        sqlx::query(
-            "INSERT INTO audit (at, actor, action, record_id, detail) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(db_time(at))
-        .bind(actor)
-        .bind(action)
-        .bind(record_id)
-        .bind(detail.to_string())
-        .execute(turn.pool())
-        .await?;
+        sqlx::query(INSERT)
+            .bind(db_time(at))
+            .bind(actor)
+            .bind(action)
+            .bind(record_id)
+            .bind(detail.to_string())
+            .execute(turn.pool())
+            .await?;
         Ok(())
     }
 

@@ -42,7 +42,9 @@ pub use records::{
 };
 pub use reminders::{Finished, StoredReminder};
 pub use seen::LastLook;
-pub use submissions::{Answered, BatchBuilt, Submission, SubmissionFilter, SubmissionStatus};
+pub use submissions::{
+    Answered, BatchBuilt, Submission, SubmissionFilter, SubmissionStatus, answer_audit, audit_entry,
+};
 pub use terms::TermCache;
 
 /// Which database is behind the pool.

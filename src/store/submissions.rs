@@ -18,6 +18,7 @@ use crate::domain::submissions::{
     submission_key,
 };
 
+use super::audit::audit_in;
 use super::records::{Also, WriteError, corrupt, version_of};
 use super::{Backend, Store, StoreError, db_time, parse_db_time};
 
@@ -149,15 +150,14 @@ pub(super) async fn withdraw_unsent(
                 let detail = serde_json::json!({
                     "submission": id, "key": key, "kind": kind, "why": why,
                 });
-                sqlx::query(
-                    "INSERT INTO audit (at, actor, action, record_id, detail) \
-                     VALUES ($1, $2, 'submission_withdrawn', $3, $4)",
+                audit_in(
+                    tx,
+                    &event.by,
+                    "submission_withdrawn",
+                    Some(&record.id),
+                    &detail,
+                    event.at,
                 )
-                .bind(db_time(event.at))
-                .bind(&event.by)
-                .bind(&record.id)
-                .bind(detail.to_string())
-                .execute(&mut **tx)
                 .await?;
             }
         }
@@ -220,15 +220,14 @@ pub(super) async fn insert(
                 "recipient": s.recipient,
                 "kind": s.kind,
             });
-            sqlx::query(
-                "INSERT INTO audit (at, actor, action, record_id, detail) \
-                 VALUES ($1, $2, 'submission_queued', $3, $4)",
+            audit_in(
+                tx,
+                &s.queued_by,
+                "submission_queued",
+                Some(&s.record_id),
+                &detail,
+                s.queued_at,
             )
-            .bind(db_time(s.queued_at))
-            .bind(&s.queued_by)
-            .bind(&s.record_id)
-            .bind(detail.to_string())
-            .execute(&mut **tx)
             .await?;
         }
     }
@@ -389,6 +388,34 @@ pub struct Answered {
     pub outcome: Outcome,
     pub sent_at: DateTime<Utc>,
     pub answered_at: DateTime<Utc>,
+}
+
+/// How a recipient's answer is written in the audit log: its action and what it said.
+pub fn answer_audit(outcome: &Outcome) -> (&'static str, serde_json::Value) {
+    match outcome {
+        Outcome::Accepted { reference } => (
+            "submission_accepted",
+            serde_json::json!({"reference": reference}),
+        ),
+        Outcome::Rejected { reasons } => (
+            "submission_rejected",
+            serde_json::json!({"reasons": reasons}),
+        ),
+    }
+}
+
+/// A submission's audit entry: which one it is, and `more` (an object) beside it.
+pub fn audit_entry(s: &Submission, more: serde_json::Value) -> serde_json::Value {
+    let mut entry = serde_json::json!({
+        "submission": s.id,
+        "key": s.idempotency_key,
+        "recipient": s.recipient,
+        "kind": s.kind,
+    });
+    if let (Some(map), serde_json::Value::Object(more)) = (entry.as_object_mut(), more) {
+        map.extend(more);
+    }
+    entry
 }
 
 /// Record the answer on the submission, if it is still this worker's to answer; otherwise
@@ -590,27 +617,9 @@ impl Store {
             };
             if Box::pin(self.answer_submission(&member, &answered, policies)).await? {
                 // Each report's answer is in the audit log on its record, as if sent alone.
-                let (action, said) = match &answer.outcome {
-                    Outcome::Accepted { reference } => (
-                        "submission_accepted",
-                        serde_json::json!({"reference": reference}),
-                    ),
-                    Outcome::Rejected { reasons } => (
-                        "submission_rejected",
-                        serde_json::json!({"reasons": reasons}),
-                    ),
-                };
-                let mut detail = serde_json::json!({
-                    "submission": member.id,
-                    "key": member.idempotency_key,
-                    "recipient": member.recipient,
-                    "kind": member.kind,
-                    "batch": batch.id,
-                });
-                if let (Some(map), serde_json::Value::Object(more)) = (detail.as_object_mut(), said)
-                {
-                    map.extend(more);
-                }
+                let (action, mut said) = answer_audit(&answer.outcome);
+                said["batch"] = serde_json::json!(batch.id);
+                let detail = audit_entry(&member, said);
                 self.audit(
                     SYSTEM_ACTOR,
                     action,
@@ -734,15 +743,7 @@ impl Store {
             "reports": ids.len(),
             "sent_on_their_own": released,
         });
-        sqlx::query(
-            "INSERT INTO audit (at, actor, action, record_id, detail) \
-             VALUES ($1, $2, 'submission_batch_built', NULL, $3)",
-        )
-        .bind(db_time(now))
-        .bind(by)
-        .bind(detail.to_string())
-        .execute(&mut **tx)
-        .await?;
+        audit_in(&mut tx, by, "submission_batch_built", None, &detail, now).await?;
         tx.commit().await?;
         self.outbox.notify_one();
         let built = self.submission(batch).await?.ok_or(WriteError::NotFound)?;

@@ -16,6 +16,7 @@ use crate::domain::submissions::{
 };
 use crate::store::{
     Answered, BatchBuilt, Store, StoreError, Submission, SubmissionStatus, WriteError,
+    answer_audit, audit_entry,
 };
 
 use super::transport::{Answer, Outgoing, Transport};
@@ -222,12 +223,7 @@ impl Worker {
         outcome: Outcome,
         sent_at: DateTime<Utc>,
     ) -> Result<(), WriteError> {
-        let (action, detail) = match &outcome {
-            Outcome::Accepted { reference } => {
-                ("submission_accepted", json!({"reference": reference}))
-            }
-            Outcome::Rejected { reasons } => ("submission_rejected", json!({"reasons": reasons})),
-        };
+        let (action, detail) = answer_audit(&outcome);
         let answered = Answered {
             id: s.id,
             batch: None,
@@ -266,15 +262,7 @@ impl Worker {
         action: &str,
         detail: serde_json::Value,
     ) -> Result<(), WriteError> {
-        let mut entry = json!({
-            "submission": s.id,
-            "key": s.idempotency_key,
-            "recipient": s.recipient,
-            "kind": s.kind,
-        });
-        if let (Some(map), serde_json::Value::Object(more)) = (entry.as_object_mut(), detail) {
-            map.extend(more);
-        }
+        let entry = audit_entry(s, detail);
         self.store
             .audit(
                 SYSTEM_ACTOR,
