@@ -74,7 +74,14 @@ where
             continue;
         };
         eprintln!("running against {}", db.name());
-        if let Err(payload) = AssertUnwindSafe(body(url)).catch_unwind().await {
+        let outcome = AssertUnwindSafe(body(url.clone())).catch_unwind().await;
+        if db == Db::Postgres
+            && let Some(cluster) = postgres::cluster()
+        {
+            // A suite's worth of databases would otherwise stay on disk until it ends.
+            cluster.drop_database(&url).await;
+        }
+        if let Err(payload) = outcome {
             let message = payload
                 .downcast_ref::<String>()
                 .map(String::as_str)

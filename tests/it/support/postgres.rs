@@ -83,6 +83,34 @@ impl Cluster {
         self.url(&name)
     }
 
+    /// Drops the database `url` names, closing whatever connections a test left open to it.
+    /// A failure is only reported: the cluster goes with the test process anyway.
+    pub async fn drop_database(&self, url: &str) {
+        let Some(name) = url
+            .split('?')
+            .next()
+            .and_then(|base| base.rsplit('/').next())
+            .filter(|n| {
+                n.starts_with("cims_test_")
+                    && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            })
+        else {
+            return;
+        };
+        let dropped = async {
+            let mut admin = sqlx::postgres::PgConnection::connect(&self.url("postgres")).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+            )))
+            .execute(&mut admin)
+            .await?;
+            admin.close().await
+        };
+        if let Err(e) = dropped.await {
+            let _ = writeln!(std::io::stderr(), "dropping test database {name}: {e}");
+        }
+    }
+
     /// The URL of database `name` in this cluster, through its unix socket:
     /// `postgres://postgres@localhost/<name>?host=<socket dir>&port=<port>`.
     pub fn url(&self, name: &str) -> String {
