@@ -169,6 +169,11 @@ pub struct FindPerson {
     /// Current and past addresses.
     #[serde(default)]
     pub addresses: Vec<String>,
+    /// The person these candidates are for, when they are someone already
+    /// (`INT-2026-000123.child0`): their own mentions are left out, and those decided not
+    /// to be them are marked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
 }
 
 /// A person a record names who may be the one sought, and why.
@@ -190,6 +195,20 @@ pub struct Candidate {
     /// weight; and the cap that lowered the band (twins or siblings), if any.
     #[schema(value_type = Object)]
     pub explanation: serde_json::Value,
+    /// The standing decision that this candidate is not the person asked about, when the
+    /// request named one: shown for what it is, after the others, not proposed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept_apart: Option<KeptApart>,
+}
+
+/// A practitioner's standing decision that two people are not one (R-PERSON-2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct KeptApart {
+    /// The decision, as the person's history names it; undone like a merge.
+    pub decision: i64,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
 }
 
 /// `POST /v1/people/candidates`: the likeliest first.
@@ -239,14 +258,15 @@ pub struct TimelineEntry {
     pub outcome: Option<String>,
 }
 
-/// A decision that two people are one, or its undoing.
+/// A decision that two people are one, or that they are not, or its undoing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PersonEvent {
-    /// The merge this event made or undid.
+    /// The decision this event made or undid.
     pub merge: i64,
-    /// `merged` or `unmerged`.
+    /// `merged` or `unmerged`; `kept_apart` (decided not to be one person) or
+    /// `apart_undone`.
     pub action: String,
-    /// The two mentions the practitioner decided are one person.
+    /// The two mentions the practitioner decided about.
     pub mention: String,
     pub same_as: String,
     pub actor: String,
@@ -260,6 +280,16 @@ pub struct PersonEvent {
 pub struct MergePeople {
     pub with: String,
     /// Why the practitioner decided they are one person.
+    pub reason: String,
+}
+
+/// `POST /v1/people/{id}/distinct`: the person `with` is not the person `{id}`, though
+/// matching may propose them (twins, siblings, namesakes) (R-PERSON-2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DistinctPeople {
+    pub with: String,
+    /// Why the practitioner decided they are not one person.
     pub reason: String,
 }
 

@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/people/candidates", post(people::candidates))
         .route("/v1/people/{id}", get(persons::show))
         .route("/v1/people/{id}/merge", post(persons::merge))
+        .route("/v1/people/{id}/distinct", post(persons::distinct))
         .route("/v1/people/merges/{merge}/undo", post(persons::undo))
         .route("/v1/submissions", get(submissions::list))
         .route("/v1/submissions/batches", post(submissions::send_batch))

@@ -20,13 +20,13 @@ use crate::domain::people::{
 };
 use crate::domain::policy::Policy;
 use crate::store::{KeyRows, MentionSight, StoredMention};
-use crate::wire::{Candidate, Candidates, ErrorBody, FindPerson};
+use crate::wire::{Candidate, Candidates, ErrorBody, FindPerson, KeptApart};
 
 use super::AppState;
 use super::auth::{Caller, can_see, scope};
 use super::error::ApiError;
 use super::lines;
-use super::persons::{Loaded, person_as_seen};
+use super::persons::{Loaded, Seen, no_person, parsed, person_as_seen};
 
 /// Mentions read whole per search, candidates answered, the longest name or line, the most
 /// aliases, phones or addresses.
@@ -297,6 +297,7 @@ pub(super) fn sees_mention(actor: &Actor, record: &Record, role: Role, policy: &
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Admin accounts see no client data", body = ErrorBody),
+        (status = 404, description = "The person the candidates are for is none the caller may see", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 422, description = "A name missing or too long, a date of birth that does not read, or too many aliases, phones or addresses", body = ErrorBody),
@@ -310,6 +311,17 @@ pub async fn candidates(
     scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
     let person = sought(&body)?;
     let now = Utc::now();
+    let mut loaded = Loaded::default();
+    // The person asked about, when they are someone already: a person the caller may not
+    // see is answered as absent (R-PRIV-8).
+    let asked_about = match body.person.as_deref() {
+        Some(id) => Some(
+            person_as_seen(&state, &caller.actor, &parsed(id)?, &mut loaded)
+                .await?
+                .ok_or_else(|| no_person(id))?,
+        ),
+        None => None,
+    };
     let sight = MentionSight {
         everywhere: caller.actor.protective_intervener,
         org: caller.actor.org.clone(),
@@ -338,14 +350,14 @@ pub async fn candidates(
     reading.add(mentions)?;
     let decided: BTreeSet<String> = links
         .into_iter()
-        .filter(|l| l.undone.is_none())
+        .filter(|l| l.joins())
         .flat_map(|l| [l.a, l.b])
         .collect();
-    let mut loaded = Loaded::default();
     let mut found = Vec::new();
     // One candidate per person as the caller may see them: their best-scored mention
-    // speaks for them, with how many records they appear in.
-    let mut covered: BTreeSet<String> = BTreeSet::new();
+    // speaks for them, with how many records they appear in. The person asked about is
+    // no candidate for themselves.
+    let mut covered: BTreeSet<String> = asked_about.as_ref().map(Seen::refs).unwrap_or_default();
     while found.len() < ANSWERED {
         let Some((score, band, mention, explanation)) = reading.next().await? else {
             break;
@@ -355,12 +367,16 @@ pub async fn candidates(
         if covered.contains(&key) {
             continue;
         }
-        let records = if decided.contains(&key) {
+        let (records, kept_apart) = if decided.contains(&key) {
             let Some(seen) = person_as_seen(&state, &caller.actor, &at, &mut loaded).await? else {
                 continue;
             };
-            covered.extend(seen.refs());
-            seen.records().len()
+            let refs = seen.refs();
+            covered.extend(refs.iter().cloned());
+            (
+                seen.records().len(),
+                asked_about.as_ref().and_then(|a| a.kept_apart_from(&refs)),
+            )
         } else {
             if !settled_by_key_rows(&caller.actor, mention.role)
                 && loaded
@@ -371,7 +387,12 @@ pub async fn candidates(
                 continue;
             }
             covered.insert(key.clone());
-            1
+            (
+                1,
+                asked_about
+                    .as_ref()
+                    .and_then(|a| a.kept_apart_from(&BTreeSet::from([key.clone()]))),
+            )
         };
         found.push(Candidate {
             person: key,
@@ -382,8 +403,17 @@ pub async fn candidates(
             band: band.to_string(),
             score,
             explanation,
+            kept_apart: kept_apart.map(|l| KeptApart {
+                decision: l.id,
+                actor: l.actor.clone(),
+                at: l.at,
+                reason: l.reason.clone(),
+            }),
         });
     }
+    // R-PERSON-2: a decision that they are not one person stands; such a candidate is
+    // shown for what it is, after those still to decide.
+    found.sort_by_key(|c| c.kept_apart.is_some());
     state
         .store
         .audit(

@@ -1,6 +1,6 @@
 //! A person as the caller may see them (R-PERSON-1): every record they appear in, what
-//! those records say of them, and the practitioners' decisions that made them one person
-//! (R-PERSON-2). A person is reached through any of their mentions
+//! those records say of them, and the practitioners' decisions that made them one person or
+//! kept them apart from another (R-PERSON-2). A person is reached through any of their mentions
 //! (`INT-2026-000123.child0`) and followed only through decisions whose both ends the caller
 //! may see, so nothing of it depends on a record the caller may not see (R-PERSON-3,
 //! R-PRIV-8).
@@ -18,8 +18,10 @@ use crate::domain::mask::{self, redact_terms};
 use crate::domain::model::{Details, Record, Status};
 use crate::domain::people::Dob;
 use crate::domain::people::MentionRef;
-use crate::store::{PersonLink, StoredMention};
-use crate::wire::{ErrorBody, MergePeople, PersonEvent, PersonView, TimelineEntry, UndoMerge};
+use crate::store::{LinkKind, PersonLink, StoredMention};
+use crate::wire::{
+    DistinctPeople, ErrorBody, MergePeople, PersonEvent, PersonView, TimelineEntry, UndoMerge,
+};
 
 use super::AppState;
 use super::auth::{Caller, scope};
@@ -35,7 +37,8 @@ const MAX_REASON: usize = 500;
 pub(super) struct Seen {
     /// Their mentions the caller may see, each with its record.
     pub mentions: Vec<(StoredMention, Record)>,
-    /// The decisions, made or undone, between two of those mentions.
+    /// The decisions, made or undone, with one end at one of those mentions and the other
+    /// at a mention the caller may see.
     pub links: Vec<PersonLink>,
     /// Followed no further than [`MAX_MENTIONS`].
     pub more: bool,
@@ -47,6 +50,17 @@ impl Seen {
             .iter()
             .map(|(m, _)| m.at().to_string())
             .collect()
+    }
+
+    /// The standing decision that this person is not the person `other` (given as that
+    /// person's mentions), if there is one between two mentions the caller may see.
+    pub fn kept_apart_from(&self, other: &BTreeSet<String>) -> Option<&PersonLink> {
+        let mine = self.refs();
+        self.links.iter().find(|l| {
+            l.keeps_apart()
+                && ((mine.contains(&l.a) && other.contains(&l.b))
+                    || (mine.contains(&l.b) && other.contains(&l.a)))
+        })
     }
 
     /// The records they appear in, each once.
@@ -141,7 +155,7 @@ pub(super) async fn person_as_seen(
             break;
         }
         for link in state.store.links_of(&frontier).await? {
-            if link.undone.is_none() {
+            if link.joins() {
                 for end in [&link.a, &link.b] {
                     if !visible.contains_key(end.as_str())
                         && !unseen.contains(end.as_str())
@@ -155,8 +169,8 @@ pub(super) async fn person_as_seen(
             links.insert(link.id, link);
         }
     }
-    // An undone decision leads out of the person: it is in their history only when the
-    // caller may see the mention at its other end too.
+    // An undone decision, or one keeping them apart from another, leads out of the person:
+    // it is in their history only when the caller may see the mention at its other end too.
     let outside: Vec<MentionRef> = links
         .values()
         .flat_map(|l| [&l.a, &l.b])
@@ -203,7 +217,7 @@ async fn end_in_sight(
     Ok(loaded.in_sight(state, actor, &mention).await?.is_some())
 }
 
-fn no_person(id: &str) -> ApiError {
+pub(super) fn no_person(id: &str) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
@@ -211,7 +225,7 @@ fn no_person(id: &str) -> ApiError {
     )
 }
 
-fn parsed(id: &str) -> Result<MentionRef, ApiError> {
+pub(super) fn parsed(id: &str) -> Result<MentionRef, ApiError> {
     MentionRef::parse(id).ok_or_else(|| {
         ApiError::unprocessable(format!(
             "{id:?} is not a person: use a record id, a role and a position, as in INT-2026-000123.child0"
@@ -306,9 +320,13 @@ fn entry(mention: &StoredMention, record: &Record) -> TimelineEntry {
 fn events(links: &[PersonLink]) -> Vec<PersonEvent> {
     let mut events = Vec::new();
     for link in links {
+        let (made, undone_action) = match link.kind {
+            LinkKind::Same => ("merged", "unmerged"),
+            LinkKind::Distinct => ("kept_apart", "apart_undone"),
+        };
         events.push(PersonEvent {
             merge: link.id,
-            action: "merged".to_string(),
+            action: made.to_string(),
             mention: link.a.clone(),
             same_as: link.b.clone(),
             actor: link.actor.clone(),
@@ -318,7 +336,7 @@ fn events(links: &[PersonLink]) -> Vec<PersonEvent> {
         if let Some(undone) = &link.undone {
             events.push(PersonEvent {
                 merge: link.id,
-                action: "unmerged".to_string(),
+                action: undone_action.to_string(),
                 mention: link.a.clone(),
                 same_as: link.b.clone(),
                 actor: undone.actor.clone(),
@@ -438,7 +456,61 @@ pub async fn show(
     ))
 }
 
-/// Decide that two people are one (R-PERSON-2): nothing is merged but by this decision.
+/// The two people a decision is about, as the caller may see them; either answered as absent
+/// when the caller may not see it (R-PRIV-8).
+struct Pair {
+    one: MentionRef,
+    other: MentionRef,
+    seen: Seen,
+    other_refs: BTreeSet<String>,
+    reason: String,
+}
+
+async fn pair(
+    state: &AppState,
+    caller: &Caller,
+    permission: &str,
+    id: &str,
+    with: &str,
+    reason_given: &str,
+) -> Result<Pair, ApiError> {
+    scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
+    allowed(state, &caller.actor, permission)?;
+    let (one, other) = (parsed(id)?, parsed(with)?);
+    let reason = reason(reason_given)?;
+    let mut loaded = Loaded::default();
+    let seen = person_as_seen(state, &caller.actor, &one, &mut loaded)
+        .await?
+        .ok_or_else(|| no_person(id))?;
+    let other_refs = person_as_seen(state, &caller.actor, &other, &mut loaded)
+        .await?
+        .ok_or_else(|| no_person(with))?
+        .refs();
+    Ok(Pair {
+        one,
+        other,
+        seen,
+        other_refs,
+        reason,
+    })
+}
+
+fn conflict(message: String) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "conflict", message)
+}
+
+/// How a standing decision that two people are not one is named in a refusal.
+fn kept_apart(id: &str, with: &str, link: &PersonLink) -> ApiError {
+    conflict(format!(
+        "{id} and {with} were decided not to be one person (decision {}, by {} on {}): undo that decision first",
+        link.id,
+        link.actor,
+        link.at.format("%Y-%m-%d")
+    ))
+}
+
+/// Decide that two people are one (R-PERSON-2): nothing is merged but by this decision, and
+/// not while a decision that they are not one stands.
 #[utoipa::path(
     post, path = "/v1/people/{id}/merge", tag = "people",
     params(("id" = String, Path, description = "One of the person's mentions")),
@@ -450,7 +522,7 @@ pub async fn show(
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "The caller's roles may not merge people", body = ErrorBody),
         (status = 404, description = "No such person, or none the caller may see", body = ErrorBody),
-        (status = 409, description = "They are one person already", body = ErrorBody),
+        (status = 409, description = "They are one person already, or were decided not to be", body = ErrorBody),
         (status = 422, description = "Not a person's id, or no reason", body = ErrorBody),
     )
 )]
@@ -460,27 +532,34 @@ pub async fn merge(
     Path(id): Path<String>,
     Json(body): Json<MergePeople>,
 ) -> Result<Json<PersonView>, ApiError> {
-    scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
-    allowed(&state, &caller.actor, "merge_people")?;
-    let (one, other) = (parsed(&id)?, parsed(&body.with)?);
-    let why = reason(&body.reason)?;
-    let mut loaded = Loaded::default();
-    let seen = person_as_seen(&state, &caller.actor, &one, &mut loaded)
-        .await?
-        .ok_or_else(|| no_person(&id))?;
-    person_as_seen(&state, &caller.actor, &other, &mut loaded)
-        .await?
-        .ok_or_else(|| no_person(&body.with))?;
-    if seen.refs().contains(&other.to_string()) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            format!("{id} and {} are one person already", body.with),
-        ));
+    let pair = pair(
+        &state,
+        &caller,
+        "merge_people",
+        &id,
+        &body.with,
+        &body.reason,
+    )
+    .await?;
+    if pair.seen.refs().contains(&pair.other.to_string()) {
+        return Err(conflict(format!(
+            "{id} and {} are one person already",
+            body.with
+        )));
+    }
+    if let Some(link) = pair.seen.kept_apart_from(&pair.other_refs) {
+        return Err(kept_apart(&id, &body.with, link));
     }
     let link = state
         .store
-        .link_people(&one, &other, &caller.actor.user, &why, Utc::now())
+        .link_people(
+            LinkKind::Same,
+            &pair.one,
+            &pair.other,
+            &caller.actor.user,
+            &pair.reason,
+            Utc::now(),
+        )
         .await?;
     Ok(Json(
         audited_view(
@@ -488,24 +567,93 @@ pub async fn merge(
             &caller,
             &id,
             "people_merged",
-            json!({"merge": link.id, "same_as": other.to_string(), "reason": why}),
+            json!({"merge": link.id, "same_as": pair.other.to_string(), "reason": pair.reason}),
         )
         .await?,
     ))
 }
 
-/// Undo a decision that two people are one (R-PERSON-2): it stays in both histories.
+/// Decide that two people are not one (R-PERSON-2): twins, siblings, namesakes. Matching
+/// then marks the one as decided apart when asked about the other, and a merge of the two
+/// is refused until this decision is undone. It stays in both histories.
+#[utoipa::path(
+    post, path = "/v1/people/{id}/distinct", tag = "people",
+    params(("id" = String, Path, description = "One of the person's mentions")),
+    request_body = DistinctPeople,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The person as they are now", body = PersonView),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller's roles may not decide who is one person", body = ErrorBody),
+        (status = 404, description = "No such person, or none the caller may see", body = ErrorBody),
+        (status = 409, description = "They are one person (undo the merge first), or were decided apart already", body = ErrorBody),
+        (status = 422, description = "Not a person's id, or no reason", body = ErrorBody),
+    )
+)]
+pub async fn distinct(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<DistinctPeople>,
+) -> Result<Json<PersonView>, ApiError> {
+    let pair = pair(
+        &state,
+        &caller,
+        "merge_people",
+        &id,
+        &body.with,
+        &body.reason,
+    )
+    .await?;
+    if pair.seen.refs().contains(&pair.other.to_string()) {
+        return Err(conflict(format!(
+            "{id} and {} are one person: undo the merge that made them one first",
+            body.with
+        )));
+    }
+    if let Some(link) = pair.seen.kept_apart_from(&pair.other_refs) {
+        return Err(conflict(format!(
+            "{id} and {} were decided not to be one person already (decision {})",
+            body.with, link.id
+        )));
+    }
+    let link = state
+        .store
+        .link_people(
+            LinkKind::Distinct,
+            &pair.one,
+            &pair.other,
+            &caller.actor.user,
+            &pair.reason,
+            Utc::now(),
+        )
+        .await?;
+    Ok(Json(
+        audited_view(
+            &state,
+            &caller,
+            &id,
+            "people_kept_apart",
+            json!({"decision": link.id, "not_same_as": pair.other.to_string(), "reason": pair.reason}),
+        )
+        .await?,
+    ))
+}
+
+/// Undo a decision that two people are one, or that they are not (R-PERSON-2): it stays in
+/// both histories.
 #[utoipa::path(
     post, path = "/v1/people/merges/{merge}/undo", tag = "people",
-    params(("merge" = i64, Path, description = "The merge, as a person's history names it")),
+    params(("merge" = i64, Path, description = "The decision, as a person's history names it")),
     request_body = UndoMerge,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The first person as they are now", body = PersonView),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "The caller's roles may not undo merges", body = ErrorBody),
-        (status = 404, description = "No such merge, or one the caller may not see both sides of", body = ErrorBody),
+        (status = 403, description = "The caller's roles may not undo decisions on who is one person", body = ErrorBody),
+        (status = 404, description = "No such decision, or one the caller may not see both sides of", body = ErrorBody),
         (status = 409, description = "Undone already", body = ErrorBody),
         (status = 422, description = "No reason", body = ErrorBody),
     )
@@ -540,20 +688,22 @@ pub async fn undo(
         .await?
         // Undone already, now or by another a moment before.
         .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("merge {merge} was undone already"),
-            )
+            conflict(match link.kind {
+                LinkKind::Same => format!("merge {merge} was undone already"),
+                LinkKind::Distinct => format!("decision {merge} was undone already"),
+            })
         })?;
-    Ok(Json(
-        audited_view(
-            &state,
-            &caller,
-            &link.a,
+    let (action, detail) = match link.kind {
+        LinkKind::Same => (
             "people_unmerged",
             json!({"merge": merge, "same_as": link.b, "reason": why}),
-        )
-        .await?,
+        ),
+        LinkKind::Distinct => (
+            "people_apart_undone",
+            json!({"decision": merge, "not_same_as": link.b, "reason": why}),
+        ),
+    };
+    Ok(Json(
+        audited_view(&state, &caller, &link.a, action, detail).await?,
     ))
 }

@@ -1,7 +1,8 @@
 //! People as identities (R-PERSON-1, R-PERSON-2). Every mention of a person in a record is
 //! a person of its own, named `<record>.<role><position>`; a practitioner's decision that two
-//! mentions are one person is a link between them, kept with who decided it, when and why,
-//! and undone in place, never deleted. A person is every mention joined by links not undone;
+//! mentions are one person, or that they are not, is a link between them, kept with who
+//! decided it, when and why, and undone in place, never deleted. A person is every mention
+//! joined by "same" links not undone;
 //! the server follows only the links a caller may see both ends of, so who a person is never
 //! depends on a record the caller may not see (R-PERSON-3, R-PRIV-8).
 
@@ -16,10 +17,38 @@ use super::people::{StoredMention, stored_mention};
 use super::records::{VALUES_PER_STATEMENT, corrupt, placeholders};
 use super::{Store, StoreError};
 
-/// A decision that two mentions are one person, and its undoing if it was undone.
+/// What a practitioner decided of two mentions (R-PERSON-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// They are one person.
+    Same,
+    /// They are not: matching stops proposing the one as the other, and the two cannot be
+    /// merged while the decision stands.
+    Distinct,
+}
+
+impl LinkKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Same => "same",
+            LinkKind::Distinct => "distinct",
+        }
+    }
+
+    fn parse(text: &str) -> Result<LinkKind, StoreError> {
+        match text {
+            "same" => Ok(LinkKind::Same),
+            "distinct" => Ok(LinkKind::Distinct),
+            other => Err(corrupt(format!("person link kind {other:?}"))),
+        }
+    }
+}
+
+/// A decision about two mentions, and its undoing if it was undone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonLink {
     pub id: i64,
+    pub kind: LinkKind,
     pub a: String,
     pub b: String,
     pub actor: String,
@@ -33,6 +62,16 @@ impl PersonLink {
     pub fn other(&self, from: &str) -> &str {
         if self.a == from { &self.b } else { &self.a }
     }
+
+    /// A decision that they are one person, not undone: one a person is followed along.
+    pub fn joins(&self) -> bool {
+        self.kind == LinkKind::Same && self.undone.is_none()
+    }
+
+    /// A decision that they are not one person, not undone.
+    pub fn keeps_apart(&self) -> bool {
+        self.kind == LinkKind::Distinct && self.undone.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +81,7 @@ pub struct Undone {
     pub reason: String,
 }
 
-const LINK_COLUMNS: &str = "id, a, b, actor, at, reason, undone_by, undone_at, undo_reason";
+const LINK_COLUMNS: &str = "id, kind, a, b, actor, at, reason, undone_by, undone_at, undo_reason";
 
 /// Links read per statement (each id is bound twice).
 const LINKS_PER_READ: usize = 200;
@@ -70,6 +109,7 @@ fn link_of(row: &sqlx::any::AnyRow) -> Result<PersonLink, StoreError> {
     };
     Ok(PersonLink {
         id: row.try_get("id")?,
+        kind: LinkKind::parse(&row.try_get::<String, _>("kind")?)?,
         a: row.try_get("a")?,
         b: row.try_get("b")?,
         actor: row.try_get("actor")?,
@@ -189,9 +229,11 @@ impl Store {
         row.as_ref().map(link_of).transpose()
     }
 
-    /// Record a practitioner's decision that two mentions are one person (R-PERSON-2).
+    /// Record a practitioner's decision that two mentions are one person, or that they are
+    /// not (R-PERSON-2).
     pub async fn link_people(
         &self,
+        kind: LinkKind,
         a: &MentionRef,
         b: &MentionRef,
         actor: &str,
@@ -202,9 +244,10 @@ impl Store {
         let (a, b) = (a.to_string(), b.to_string());
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
-            "INSERT INTO person_links (a, b, actor, at, reason) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO person_links (kind, a, b, actor, at, reason) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
+        .bind(kind.as_str())
         .bind(a.as_str())
         .bind(b.as_str())
         .bind(actor)
@@ -216,6 +259,7 @@ impl Store {
         tx.commit().await?;
         Ok(PersonLink {
             id,
+            kind,
             a,
             b,
             actor: actor.to_string(),

@@ -81,6 +81,10 @@ const SQLITE: &[(i64, &str)] = &[
     ),
     // 21 builds PostgreSQL's indexes for 20 in a transaction of its own; SQLite's 20
     // builds them.
+    (
+        22,
+        include_str!("../../migrations/sqlite/0022_person_decisions_apart.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -160,6 +164,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         21,
         include_str!("../../migrations/postgres/0021_mention_digest_indexes.sql"),
+    ),
+    (
+        22,
+        include_str!("../../migrations/postgres/0022_person_decisions_apart.sql"),
     ),
 ];
 

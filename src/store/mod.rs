@@ -34,7 +34,7 @@ pub use audit::AuditEntry;
 pub use feed::FeedEvent;
 pub use handovers::{Acknowledged, Addressee, StoredHandover};
 pub use idempotency::Stored;
-pub use identities::{NewLink, PersonLink, Undone};
+pub use identities::{LinkKind, NewLink, PersonLink, Undone};
 pub use people::{KeyRows, MentionSight, Sharing, StoredMention};
 pub use queue::{Page, QueueError, QueueQuery, QueueRow, Scope, SortKey, Viewer};
 pub use records::{

@@ -35,6 +35,7 @@ pub fn find_person(name: &str, date_of_birth: Option<&str>) -> Option<FindPerson
         cris_number: None,
         phones: Vec::new(),
         addresses: Vec::new(),
+        person: None,
     })
 }
 

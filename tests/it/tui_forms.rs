@@ -60,6 +60,7 @@ fn find(given: &str, family: &str, born: Option<&str>) -> FindPerson {
         cris_number: None,
         phones: Vec::new(),
         addresses: Vec::new(),
+        person: None,
     }
 }
 
@@ -85,6 +86,7 @@ fn proposed() -> Candidates {
                     ],
                     "capped": null,
                 }),
+                kept_apart: None,
             },
             Candidate {
                 person: "INC-2026-000004.client0".into(),
@@ -98,6 +100,7 @@ fn proposed() -> Candidates {
                     "fields": [field("family_name", "smyth", "smyth", "match")],
                     "capped": "twins_or_siblings",
                 }),
+                kept_apart: None,
             },
         ],
     }

@@ -35,6 +35,7 @@ fn found() -> Candidates {
                     ],
                     "score": 14.2, "band": "likely", "capped": null,
                 }),
+                kept_apart: None,
             },
             Candidate {
                 person: "INC-2026-000004.client0".into(),
@@ -45,6 +46,7 @@ fn found() -> Candidates {
                 band: "possible".into(),
                 score: 6.0,
                 explanation: json!({ "fields": [], "score": 6.0, "band": "possible", "capped": "twins_or_siblings" }),
+                kept_apart: None,
             },
         ],
     }
@@ -214,6 +216,7 @@ fn others() -> Candidates {
         band: band.into(),
         score,
         explanation,
+        kept_apart: None,
     };
     Candidates {
         candidates: vec![

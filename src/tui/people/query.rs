@@ -86,6 +86,7 @@ pub fn sought(text: &str) -> Result<FindPerson, String> {
         cris_number: crises.into_iter().next(),
         phones,
         addresses: address.map(str::to_string).into_iter().collect(),
+        person: None,
     })
 }
 

@@ -29,12 +29,17 @@ pub fn open(screen: &mut PersonScreen, id: String) -> Vec<Reply> {
 }
 
 /// Who else the person may be is asked by their first name (its last word the family
-/// name) and their first date of birth; none without a given and a family name.
+/// name) and their first date of birth, for them: their own records are left out and
+/// those decided not to be them are marked. None without a given and a family name.
 fn sought(view: &PersonView) -> Option<FindPerson> {
     find_person(
         view.names.first()?,
         view.dates_of_birth.first().map(String::as_str),
     )
+    .map(|find| FindPerson {
+        person: Some(view.id.clone()),
+        ..find
+    })
 }
 
 /// Whether the answer is the person on the timeline; one for a person left since is

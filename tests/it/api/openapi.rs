@@ -74,6 +74,7 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
             ("POST", "/v1/people/candidates"),
             ("GET", "/v1/people/{id}"),
             ("POST", "/v1/people/{id}/merge"),
+            ("POST", "/v1/people/{id}/distinct"),
             ("POST", "/v1/people/merges/{merge}/undo"),
             ("GET", "/v1/submissions"),
             ("GET", "/v1/submissions/{id}"),
@@ -180,6 +181,9 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 json!({ "given_names": "", "family_name": "Smith" }),
                 json!({ "given_names": "Jordan", "family_name": "Smith", "date_of_birth": "soon" }),
                 json!({ "name": "Jordan Smith" }),
+                json!({ "given_names": "Jordan", "family_name": "Smith", "person": format!("{own}.client0") }),
+                json!({ "given_names": "Jordan", "family_name": "Smith", "person": format!("{own}.client7") }),
+                json!({ "given_names": "Jordan", "family_name": "Smith", "person": "Jordan" }),
             ] {
                 let mut find = probe(Method::POST, "/v1/people/candidates", "/v1/people/candidates", persona);
                 find.body = Some(body);
@@ -192,8 +196,12 @@ async fn openapi_documents_every_route_and_every_status_the_server_gives() {
                 (format!("/v1/people/{own}.client0/merge"), json!({ "reason": "same" })),
             ] {
                 let mut merge = probe(Method::POST, "/v1/people/{id}/merge", &path, persona);
-                merge.body = Some(body);
+                merge.body = Some(body.clone());
                 probes.push(merge);
+                let path = path.replace("/merge", "/distinct");
+                let mut apart = probe(Method::POST, "/v1/people/{id}/distinct", &path, persona);
+                apart.body = Some(body);
+                probes.push(apart);
             }
             for (path, body) in [
                 ("/v1/people/merges/1/undo", json!({ "reason": "cousins" })),

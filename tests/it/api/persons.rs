@@ -532,3 +532,260 @@ async fn r_person_1_the_queue_filters_the_records_of_one_person_as_the_caller_se
     })
     .await;
 }
+
+async fn candidates_for(
+    api: &Api,
+    persona: Persona,
+    name: (&str, &str),
+    person: &str,
+) -> Vec<Value> {
+    api.post(
+        persona,
+        "/v1/people/candidates",
+        &json!({ "given_names": name.0, "family_name": name.1, "date_of_birth": "2016-05-05", "person": person }),
+    )
+    .await
+    .expect(200, "candidates")["candidates"]
+    .as_array()
+    .cloned()
+    .unwrap_or_default()
+}
+
+fn people_of(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .filter_map(|c| c["person"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test]
+async fn r_person_2_a_decision_that_two_are_not_one_person_stays_decided_until_undone() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let alice = Persona::Practitioner;
+        // Two children of one name and birthday, at different schools; and a third report
+        // that spells the first one's name otherwise.
+        let first = api
+            .create_intake(alice, &intake_of("Mia Tran", "2016-05-05"))
+            .await;
+        let namesake = api
+            .create_intake(alice, &intake_of("Mia Tran", "2016-05-05"))
+            .await;
+        let misspelt = api
+            .create_intake(alice, &intake_of("Mia Trann", "2016-05-05"))
+            .await;
+        let (one, other, third) = (
+            format!("{first}.child0"),
+            format!("{namesake}.child0"),
+            format!("{misspelt}.child0"),
+        );
+
+        // Asked for her, matching leaves her own mention out and proposes the other two.
+        let before = candidates_for(&api, alice, ("Mia", "Tran"), &one).await;
+        assert!(!people_of(&before).contains(&one), "{before:?}");
+        assert!(people_of(&before).contains(&other) && people_of(&before).contains(&third));
+        assert!(before.iter().all(|c| c.get("kept_apart").is_none()), "{before:?}");
+
+        let apart = api
+            .post(
+                alice,
+                &format!("/v1/people/{one}/distinct"),
+                &json!({ "with": other, "reason": "Different schools; the mothers confirmed two girls" }),
+            )
+            .await
+            .expect(200, "kept apart");
+        assert_eq!(records_of(&apart), vec![first.clone()], "not merged");
+        assert_eq!(actions_of(&apart), vec!["kept_apart"]);
+        let decision = apart["history"][0]["merge"].as_i64().expect("decision id");
+        // Both histories say so.
+        assert_eq!(actions_of(&person(&api, alice, &other).await), vec!["kept_apart"]);
+
+        // Asked for either of them again, the other is not proposed: shown, marked with the
+        // decision, after those still to decide.
+        for (asked, apart_one) in [(&one, &other), (&other, &one)] {
+            let list = candidates_for(&api, alice, ("Mia", "Tran"), asked).await;
+            let marked: Vec<&Value> = list.iter().filter(|c| c["person"] == json!(apart_one)).collect();
+            assert_eq!(marked.len(), 1, "{list:?}");
+            assert_eq!(marked[0]["kept_apart"]["decision"], json!(decision));
+            assert_eq!(marked[0]["kept_apart"]["actor"], json!("alice"));
+            assert_eq!(
+                list.last().map(|c| &c["person"]),
+                Some(&json!(apart_one)),
+                "the decided one comes last: {list:?}"
+            );
+            let third_seen = list.iter().find(|c| c["person"] == json!(third));
+            assert!(third_seen.is_some_and(|c| c.get("kept_apart").is_none()), "{list:?}");
+        }
+        // A search for no one in particular knows nothing of whom it is for.
+        let anyone = api
+            .post(
+                alice,
+                "/v1/people/candidates",
+                &json!({ "given_names": "Mia", "family_name": "Tran", "date_of_birth": "2016-05-05" }),
+            )
+            .await
+            .expect(200, "candidates");
+        assert!(!anyone.to_string().contains("kept_apart"), "{anyone}");
+
+        // A merge of the two is refused while the decision stands, from either side.
+        for (a, b) in [(&one, &other), (&other, &one)] {
+            let refused = api
+                .post(
+                    alice,
+                    &format!("/v1/people/{a}/merge"),
+                    &json!({ "with": b, "reason": "same" }),
+                )
+                .await;
+            assert_eq!(refused.status.as_u16(), 409, "{}", refused.body);
+            assert!(
+                refused.body.contains("decided not to be one person")
+                    && refused.body.contains(&format!("decision {decision}")),
+                "{}",
+                refused.body
+            );
+        }
+        let twice = api
+            .post(
+                alice,
+                &format!("/v1/people/{other}/distinct"),
+                &json!({ "with": one, "reason": "again" }),
+            )
+            .await;
+        assert_eq!(twice.status.as_u16(), 409, "{}", twice.body);
+        assert!(twice.body.contains("already"), "{}", twice.body);
+
+        // Undone, matching proposes her again and the merge can be made; the history keeps
+        // every decision.
+        let undone = api
+            .post(
+                alice,
+                &format!("/v1/people/merges/{decision}/undo"),
+                &json!({ "reason": "The school had enrolled one girl twice" }),
+            )
+            .await
+            .expect(200, "undone");
+        assert_eq!(actions_of(&undone), vec!["kept_apart", "apart_undone"]);
+        let again = candidates_for(&api, alice, ("Mia", "Tran"), &one).await;
+        assert!(
+            again.iter().all(|c| c.get("kept_apart").is_none()) && people_of(&again).contains(&other),
+            "{again:?}"
+        );
+        let merged = api
+            .post(
+                alice,
+                &format!("/v1/people/{one}/merge"),
+                &json!({ "with": other, "reason": "One girl enrolled twice" }),
+            )
+            .await
+            .expect(200, "merged once the decision is undone");
+        assert_eq!(actions_of(&merged), vec!["kept_apart", "apart_undone", "merged"]);
+
+        // One person now: keeping them apart means undoing the merge first.
+        let while_one = api
+            .post(
+                alice,
+                &format!("/v1/people/{other}/distinct"),
+                &json!({ "with": one, "reason": "not" }),
+            )
+            .await;
+        assert_eq!(while_one.status.as_u16(), 409, "{}", while_one.body);
+        assert!(while_one.body.contains("undo the merge"), "{}", while_one.body);
+
+        // Input and roles are checked as for a merge.
+        let path = format!("/v1/people/{one}/distinct");
+        let no_reason = api
+            .post(alice, &path, &json!({ "with": third, "reason": "" }))
+            .await;
+        assert_eq!(no_reason.status.as_u16(), 422, "{}", no_reason.body);
+        let rex = api
+            .post(Persona::Regulator, &path, &json!({ "with": third, "reason": "no" }))
+            .await;
+        assert_eq!(rex.status.as_u16(), 403, "{}", rex.body);
+        let not_an_id = api
+            .post(
+                alice,
+                "/v1/people/candidates",
+                &json!({ "given_names": "Mia", "family_name": "Tran", "person": "Mia" }),
+            )
+            .await;
+        assert_eq!(not_an_id.status.as_u16(), 422, "{}", not_an_id.body);
+        api.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn r_person_3_a_decision_keeping_people_apart_is_seen_only_with_both_ends_in_sight() {
+    support::for_each_db(|url| async move {
+        let api = Api::start(&url).await;
+        let alice = Persona::Practitioner;
+        let carol = Persona::CsoDelegate;
+        let intake = api
+            .create_intake(alice, &intake_of("Mia Tran", "2016-05-05"))
+            .await;
+        let mut incident = fixtures::incident();
+        incident.clients = vec![fixtures::person("Mia Tran", "2016-05-05")];
+        let own = api.create_incident(carol, &incident).await;
+        let mut second = fixtures::incident();
+        second.clients = vec![fixtures::person("Mia Tran", "2016-05-05")];
+        let also_own = api.create_incident(carol, &second).await;
+        let (hers, hidden, her_other) = (
+            format!("{own}.client0"),
+            format!("{intake}.child0"),
+            format!("{also_own}.client0"),
+        );
+        api.post(
+            alice,
+            &format!("/v1/people/{hers}/distinct"),
+            &json!({ "with": hidden, "reason": "The department's child is another girl" }),
+        )
+        .await
+        .expect(200, "alice keeps apart what she sees");
+
+        // Carol's client, her history and her candidates are as if the department's report
+        // and the decision about it did not exist.
+        let seen = person(&api, carol, &hers).await;
+        assert_eq!(seen["history"], json!([]));
+        let list = candidates_for(&api, carol, ("Mia", "Tran"), &hers).await;
+        assert_eq!(people_of(&list), vec![her_other.clone()], "{list:?}");
+        assert!(list[0].get("kept_apart").is_none(), "{list:?}");
+        // Asking for a person she may not see answers as one that is not there.
+        let hidden_answer = api
+            .post(
+                carol,
+                "/v1/people/candidates",
+                &json!({ "given_names": "Mia", "family_name": "Tran", "person": hidden }),
+            )
+            .await;
+        let absent = format!("{own}.client9");
+        let absent_answer = api
+            .post(
+                carol,
+                "/v1/people/candidates",
+                &json!({ "given_names": "Mia", "family_name": "Tran", "person": absent }),
+            )
+            .await;
+        assert_eq!(hidden_answer.status.as_u16(), 404, "{}", hidden_answer.body);
+        assert_eq!(
+            hidden_answer.body.replace(hidden.as_str(), "ID"),
+            absent_answer.body.replace(absent.as_str(), "ID")
+        );
+        // Her own decision about her own two clients is hers to make.
+        api.post(
+            carol,
+            &format!("/v1/people/{hers}/distinct"),
+            &json!({ "with": her_other, "reason": "Two clients of one name" }),
+        )
+        .await
+        .expect(200, "carol keeps her two clients apart");
+        assert_eq!(
+            actions_of(&person(&api, carol, &hers).await),
+            vec!["kept_apart"]
+        );
+        assert_eq!(
+            actions_of(&person(&api, alice, &hers).await),
+            vec!["kept_apart", "kept_apart"]
+        );
+        api.stop().await;
+    })
+    .await;
+}

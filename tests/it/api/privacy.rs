@@ -317,8 +317,23 @@ async fn build(api: &Api, world: &World, store: usize) {
         incident
             .circumstances
             .insert(Circumstance::HospitalTreatment);
-        api.create_incident(Persona::CsoPractitioner, &incident)
+        let critical = api
+            .create_incident(Persona::CsoPractitioner, &incident)
             .await;
+        // In the second store only, a protective intervener decides that the delegate's
+        // first client is not another organisation's client: a decision none of the
+        // callers may see both ends of, so none may learn of it (R-PERSON-3).
+        if store == 1
+            && let Some(first) = &first_client
+        {
+            api.post(
+                Persona::Practitioner,
+                &format!("/v1/people/{first}/distinct"),
+                &json!({ "with": format!("{critical}.client0"), "reason": "Another child" }),
+            )
+            .await
+            .expect(200, "the practitioner keeps them apart");
+        }
     }
     // A protective intervener hands them over to each reader's organisation.
     for org in ["anglicare", "ssr", "dffh"] {
@@ -486,6 +501,10 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
         ] {
             ask(path.clone(), answer(api.get(persona, &path).await).await);
         }
+        // Who else a record's client may be, asked for them (R-PERSON-2, R-PERSON-3).
+        let seek = json!({ "given_names": "Casey", "family_name": "Brown", "person": format!("{id}.client0") });
+        let found = api.post(persona, "/v1/people/candidates", &seek).await;
+        ask(format!("candidates {seek}"), answer(found).await);
         let version = api.version(persona, &id).await;
         for command in [
             json!({ "command": "withdraw_endorsement", "item": "endorsed", "reason": "facts corrected" }),
