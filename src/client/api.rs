@@ -15,9 +15,9 @@ use crate::domain::analytics::{GroupBy, Interval};
 use crate::domain::commands::Command;
 use crate::domain::policy::Policy;
 use crate::wire::{
-    Analytics, AnalyticsCount, CSV_HEADER, CreateRecord, ErrorBody, ExportFormat, ExportRequest,
-    History, Holidays, LearningActions, LoginRequest, LoginResponse, Me, MergePeople, PersonView,
-    QueuePage, QueueRow, RecordView, UndoMerge,
+    Analytics, AnalyticsCount, CSV_HEADER, CreateRecord, DistinctPeople, ErrorBody, ExportFormat,
+    ExportRequest, History, Holidays, LearningActions, LoginRequest, LoginResponse, Me,
+    MergePeople, PersonView, QueuePage, QueueRow, RecordView, UndoMerge,
 };
 
 use super::sanitize::clean_value;
@@ -554,6 +554,28 @@ impl Client {
         Ok(view)
     }
 
+    /// `POST /v1/people/{id}/distinct`: the practitioner decides that `with` is not the
+    /// person `id`, for `reason` (R-PERSON-2). The answer is the person `id` as they are now.
+    pub async fn keep_apart(
+        &self,
+        id: &str,
+        with: &str,
+        reason: &str,
+    ) -> Result<PersonView, ClientError> {
+        let request = self
+            .authorised(
+                self.http
+                    .post(self.url(&format!("/v1/people/{}/distinct", encode(id)))),
+            )
+            .json(&DistinctPeople {
+                with: with.to_string(),
+                reason: reason.to_string(),
+            });
+        let view = refusable_call(&self.base, request).await?;
+        check_person(&view, id)?;
+        Ok(view)
+    }
+
     /// `POST /v1/people/merges/{merge}/undo`: the decision `merge` is undone, for `reason`.
     /// The answer is the person on the first side of the merge, as they are now.
     pub async fn undo_merge(&self, merge: i64, reason: &str) -> Result<PersonView, ClientError> {
@@ -569,7 +591,7 @@ impl Client {
         check_person(&view, &view.id)?;
         if !view.history.iter().any(|e| e.merge == merge) {
             return Err(ClientError::BadResponse(format!(
-                "person {}: merge {merge} is not in their history",
+                "person {}: decision {merge} is not in their history",
                 view.id
             )));
         }

@@ -292,6 +292,14 @@ fn run_effect(effect: Effect, services: &Services, tx: &mpsc::Sender<Msg>) {
                 Ok(view) => Msg::PeopleMerged(Box::new(view)),
                 Err(e) => Msg::Failed(format!("not merged: {e}")),
             },
+            Effect::KeepApart {
+                person,
+                with,
+                reason,
+            } => match client.keep_apart(&person, &with, &reason).await {
+                Ok(view) => Msg::PeopleKeptApart(Box::new(view)),
+                Err(e) => Msg::Failed(format!("not kept apart: {e}")),
+            },
             Effect::UndoMerge {
                 person,
                 merge,

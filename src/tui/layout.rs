@@ -237,24 +237,43 @@ pub fn role(role: &str, position: usize) -> String {
 /// record(s)`.
 pub fn candidate_line(c: &Candidate) -> String {
     format!(
-        "{:<8} {:>5.1}  {}  {}  · in {} record(s)",
-        c.band,
+        "{:<8} {:>5.1}  {}  {}  · in {} record(s){}",
+        band(c),
         c.score,
         c.record,
         role(&c.role, c.position),
-        c.records
+        c.records,
+        kept_apart(c).map(|k| format!(" · {k}")).unwrap_or_default()
     )
+}
+
+/// A candidate's band; "apart" for one decided not to be the person asked about.
+fn band(c: &Candidate) -> &str {
+    if c.kept_apart.is_some() {
+        "apart"
+    } else {
+        &c.band
+    }
+}
+
+/// The standing decision that a candidate is not the person asked about (R-PERSON-2).
+fn kept_apart(c: &Candidate) -> Option<String> {
+    c.kept_apart
+        .as_ref()
+        .map(|k| format!("not this person: decision {} by {}", k.decision, k.actor))
 }
 
 /// Someone matching proposes, for the linear mode, a labelled part each.
 pub fn candidate_parts(c: &Candidate) -> Vec<String> {
-    vec![
-        c.band.clone(),
+    let mut parts = vec![
+        band(c).to_string(),
         format!("score {:.1}", c.score),
         c.record.clone(),
         format!("as {}", role(&c.role, c.position)),
         format!("in {} record(s)", c.records),
-    ]
+    ];
+    parts.extend(kept_apart(c));
+    parts
 }
 
 /// A screen that is a list of entries of several lines each, in a focused box: scrolled so

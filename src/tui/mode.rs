@@ -64,6 +64,8 @@ pub enum ReasonFor {
     LinkIncident,
     /// Deciding that `with` is the person on the timeline, `person` (R-PERSON-2).
     SamePerson { person: String, with: String },
+    /// Deciding that `with` is not the person on the timeline, `person` (R-PERSON-2).
+    DifferentPerson { person: String, with: String },
     /// Undoing the decision `merge`, from the timeline of `person`.
     UndoMerge { person: String, merge: i64 },
 }
@@ -79,7 +81,8 @@ impl ReasonFor {
             }
             ReasonFor::LinkIncident => "link to the incident it was registered for · its id".into(),
             ReasonFor::SamePerson { person, with } => format!("{with} is {person}"),
-            ReasonFor::UndoMerge { merge, .. } => format!("undo merge {merge}"),
+            ReasonFor::DifferentPerson { person, with } => format!("{with} is not {person}"),
+            ReasonFor::UndoMerge { merge, .. } => format!("undo decision {merge}"),
         }
     }
 }

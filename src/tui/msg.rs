@@ -78,6 +78,8 @@ pub enum Msg {
     Person(Box<crate::wire::PersonView>),
     /// A person as a merge the user decided left them.
     PeopleMerged(Box<crate::wire::PersonView>),
+    /// The person on the timeline, as a decision keeping another apart from them left them.
+    PeopleKeptApart(Box<crate::wire::PersonView>),
     /// A person as undoing a merge left them.
     MergeUndone(Box<crate::wire::PersonView>),
     /// Who matching proposes the person on a timeline may also be.
@@ -219,6 +221,12 @@ pub enum Effect {
     },
     /// `with` is the person `person`, for `reason` (R-PERSON-2).
     MergePeople {
+        person: String,
+        with: String,
+        reason: String,
+    },
+    /// `with` is not the person `person`, for `reason` (R-PERSON-2).
+    KeepApart {
         person: String,
         with: String,
         reason: String,

@@ -857,7 +857,7 @@ async fn r_person_2_a_child_is_merged_with_a_candidate_on_their_timeline_with_a_
     // The decision undone, with a reason: one report again, both decisions kept.
     pty.keys("G");
     pty.keys("u");
-    pty.wait_for("the reason asked", |s| s.contains("undo merge"))
+    pty.wait_for("the reason asked", |s| s.contains("undo decision"))
         .await;
     pty.keys("Cousins, says the mother\r");
     pty.wait_for("one report again", |s| {

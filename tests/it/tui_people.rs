@@ -1,14 +1,14 @@
 //! People search in the terminal app (`P`): a name and a date of birth typed as a person
 //! would, read as the person sought; who they may be, each with the band and the reasons
 //! field by field; `enter` opens the person's timeline: who they are, every record they
-//! appear in, the decisions that made them one, and who else they may be, where `s` merges
-//! and `u` undoes a merge, each with a reason (R-PERSON-1, R-PERSON-2).
+//! appear in, the decisions that made them one, and who else they may be, where `s` merges,
+//! `d` keeps apart and `u` undoes a decision, each with a reason (R-PERSON-1, R-PERSON-2).
 
 use cims::tui::app::{State, update};
 use cims::tui::mode::{Mode, ReasonFor};
 use cims::tui::msg::{Effect, Msg};
 use cims::tui::person::Row;
-use cims::wire::{Candidate, Candidates, PersonEvent, PersonView, TimelineEntry};
+use cims::wire::{Candidate, Candidates, KeptApart, PersonEvent, PersonView, TimelineEntry};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
@@ -481,7 +481,7 @@ fn r_person_2_u_on_a_merge_not_undone_undoes_it_with_a_reason() {
     assert!(
         s.message
             .as_ref()
-            .is_some_and(|(_, m)| m.contains("merge in the history"))
+            .is_some_and(|(_, m)| m.contains("decision in the history"))
     );
 
     highlight(&mut s, Row::Event(0));
@@ -533,6 +533,140 @@ fn r_person_2_u_on_a_merge_not_undone_undoes_it_with_a_reason() {
 }
 
 #[test]
+fn r_person_2_d_on_a_candidate_keeps_them_apart_and_matching_marks_them_after_that() {
+    let mut s = timeline();
+    // Not on a candidate: d says where to be.
+    assert!(press(&mut s, KeyCode::Char('d')).is_empty());
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("d decides they are not this person"))
+    );
+
+    highlight(&mut s, Row::Other(1));
+    press(&mut s, KeyCode::Char('d'));
+    let drawn = screen(&mut s, 80, 24);
+    assert!(
+        drawn.contains("INT-2026-000012.child0 is not INT-2026-000001.child0 · reason"),
+        "{drawn}"
+    );
+    // No reason, no decision.
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    press(&mut s, KeyCode::Char('d'));
+    typed(&mut s, "Twin brother, Jaden");
+    let sent = press(&mut s, KeyCode::Enter);
+    assert_eq!(s.mode, Mode::Person);
+    assert_eq!(
+        sent,
+        vec![Effect::KeepApart {
+            person: JORDAN.into(),
+            with: "INT-2026-000012.child0".into(),
+            reason: "Twin brother, Jaden".into(),
+        }]
+    );
+
+    // The answer: the decision in his history, and matching asked again, which marks the
+    // twin as decided apart.
+    let mut apart = jordan();
+    let mut decision = merge_event(
+        "kept_apart",
+        "alice",
+        "2026-11-24 09:00",
+        "Twin brother, Jaden",
+    );
+    decision.merge = 9;
+    decision.same_as = "INT-2026-000012.child0".into();
+    apart.history.push(decision);
+    let again = update(&mut s, Msg::PeopleKeptApart(Box::new(apart)));
+    assert!(
+        matches!(&again[..], [Effect::PersonCandidates { .. }]),
+        "{again:?}"
+    );
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.starts_with("kept apart: matching marks them"))
+    );
+    let mut marked = others();
+    marked.candidates[2].kept_apart = Some(KeptApart {
+        decision: 9,
+        actor: "alice".into(),
+        at: melb("2026-11-24 09:00"),
+        reason: "Twin brother, Jaden".into(),
+    });
+    update(
+        &mut s,
+        Msg::PersonCandidates {
+            person: JORDAN.into(),
+            found: Box::new(marked),
+        },
+    );
+    let drawn = screen(&mut s, 120, 40);
+    assert!(drawn.contains("kept apart by alice"), "{drawn}");
+    assert!(drawn.contains("· decision 9"), "{drawn}");
+    assert!(
+        drawn.contains("apart      5.0  INT-2026-000012")
+            && drawn.contains("not this person: decision 9 by alice"),
+        "{drawn}"
+    );
+    // s on the twin is refused in the app; d again says it is decided.
+    highlight(&mut s, Row::Other(1));
+    assert!(press(&mut s, KeyCode::Char('s')).is_empty());
+    assert_eq!(s.mode, Mode::Person);
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("undoes it first"))
+    );
+    assert!(press(&mut s, KeyCode::Char('d')).is_empty());
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("already (decision 9)"))
+    );
+
+    // u on the decision undoes it, with a reason.
+    highlight(&mut s, Row::Event(1));
+    press(&mut s, KeyCode::Char('u'));
+    assert_eq!(
+        s.mode,
+        Mode::Reason(
+            ReasonFor::UndoMerge {
+                person: JORDAN.into(),
+                merge: 9
+            },
+            String::new()
+        )
+    );
+    typed(&mut s, "Same boy after all");
+    let sent = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        sent,
+        vec![Effect::UndoMerge {
+            person: JORDAN.into(),
+            merge: 9,
+            reason: "Same boy after all".into(),
+        }]
+    );
+    let mut undone = s.person.view.clone().expect("the timeline");
+    let mut undoing = merge_event(
+        "apart_undone",
+        "alice",
+        "2026-11-24 09:10",
+        "Same boy after all",
+    );
+    undoing.merge = 9;
+    undone.history.push(undoing);
+    update(&mut s, Msg::MergeUndone(Box::new(undone)));
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|(_, m)| m.starts_with("decision 9 undone"))
+    );
+    assert!(screen(&mut s, 120, 40).contains("kept apart by alice (undone since)"));
+}
+
+#[test]
 fn r_person_2_merging_and_undoing_are_in_the_help_and_the_palette_and_not_in_read_only_mode() {
     let mut s = timeline();
     press(&mut s, KeyCode::Char('?'));
@@ -541,7 +675,11 @@ fn r_person_2_merging_and_undoing_are_in_the_help_and_the_palette_and_not_in_rea
         press(&mut s, KeyCode::Char('j'));
     }
     let help = screen(&mut s, 120, 40);
-    assert!(help.contains("same person"), "{help}");
+    assert!(
+        help.contains("Timeline: merge the highlighted candidate")
+            && help.contains("Timeline: decide the highlighted candidate is not"),
+        "{help}"
+    );
     press(&mut s, KeyCode::Esc);
     assert_eq!(
         s.mode,

@@ -118,6 +118,13 @@ fn sent(state: &State, purpose: ReasonFor, reason: String) -> Option<Effect> {
                 reason,
             });
         }
+        ReasonFor::DifferentPerson { person, with } => {
+            return Some(Effect::KeepApart {
+                person,
+                with,
+                reason,
+            });
+        }
         ReasonFor::UndoMerge { person, merge } => {
             return Some(Effect::UndoMerge {
                 person,
@@ -172,7 +179,9 @@ fn sent(state: &State, purpose: ReasonFor, reason: String) -> Option<Effect> {
 fn back_from(purpose: &ReasonFor) -> Mode {
     match purpose {
         ReasonFor::CloseAction { .. } => Mode::Actions,
-        ReasonFor::SamePerson { .. } | ReasonFor::UndoMerge { .. } => Mode::Person,
+        ReasonFor::SamePerson { .. }
+        | ReasonFor::DifferentPerson { .. }
+        | ReasonFor::UndoMerge { .. } => Mode::Person,
         _ => Mode::Normal,
     }
 }

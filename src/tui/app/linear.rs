@@ -127,7 +127,9 @@ pub(super) fn view(state: &State, frame: &mut Frame) {
             area.width,
         )),
         Mode::Reason(
-            purpose @ (ReasonFor::SamePerson { .. } | ReasonFor::UndoMerge { .. }),
+            purpose @ (ReasonFor::SamePerson { .. }
+            | ReasonFor::DifferentPerson { .. }
+            | ReasonFor::UndoMerge { .. }),
             reason,
         ) => {
             lines.push(Line::from(format!(

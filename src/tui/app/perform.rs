@@ -28,6 +28,7 @@ fn writes(action: Action) -> bool {
             | Action::LinkIncident
             | Action::NewAllegation
             | Action::SamePerson
+            | Action::DifferentPerson
             | Action::UndoMerge
             | Action::RetrySubmission
     )
@@ -128,6 +129,9 @@ pub(super) fn perform(state: &mut State, action: Action) -> Vec<Reply> {
         Action::People => return people::open(&mut state.people),
         Action::SamePerson => {
             return person::same_person(&state.person, state.mode == Mode::Person);
+        }
+        Action::DifferentPerson => {
+            return person::different_person(&state.person, state.mode == Mode::Person);
         }
         Action::UndoMerge => return person::undo_merge(&state.person, state.mode == Mode::Person),
         Action::Candidates => {

@@ -230,6 +230,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let replies = person::on_merged(&mut state.person, *view);
             apply(state, replies)
         }
+        Msg::PeopleKeptApart(view) => {
+            let replies = person::on_kept_apart(&mut state.person, *view);
+            apply(state, replies)
+        }
         Msg::MergeUndone(view) => {
             let replies = person::on_undone(&mut state.person, *view);
             apply(state, replies)

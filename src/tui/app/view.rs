@@ -46,7 +46,12 @@ pub fn view(state: &State, frame: &mut Frame) {
     // the palette opened from it.
     let on_person = match &state.mode {
         Mode::Person
-        | Mode::Reason(ReasonFor::SamePerson { .. } | ReasonFor::UndoMerge { .. }, _) => true,
+        | Mode::Reason(
+            ReasonFor::SamePerson { .. }
+            | ReasonFor::DifferentPerson { .. }
+            | ReasonFor::UndoMerge { .. },
+            _,
+        ) => true,
         Mode::Help | Mode::Palette(..) => state.help.back == Some(Mode::Person),
         _ => false,
     };

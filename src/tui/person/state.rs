@@ -65,21 +65,34 @@ impl PersonScreen {
         self.rows().get(self.selected).copied()
     }
 
-    /// A merge of the history that a later event undid.
+    /// A decision of the history that a later event undid.
     pub fn undone(&self, merge: i64) -> bool {
-        self.view.as_ref().is_some_and(|v| {
-            v.history
-                .iter()
-                .any(|e| e.merge == merge && e.action == "unmerged")
-        })
+        self.view
+            .as_ref()
+            .is_some_and(|v| v.history.iter().any(|e| e.merge == merge && is_undoing(e)))
     }
 
-    /// The highlighted decision, if it is a merge still standing.
-    pub fn standing_merge(&self) -> Option<&PersonEvent> {
+    /// The highlighted decision, if it is one still standing: a merge, or two kept apart.
+    pub fn standing_decision(&self) -> Option<&PersonEvent> {
         let Some(Row::Event(i)) = self.selected_row() else {
             return None;
         };
         let event = self.view.as_ref()?.history.get(i)?;
-        (event.action == "merged" && !self.undone(event.merge)).then_some(event)
+        (!is_undoing(event) && !self.undone(event.merge)).then_some(event)
+    }
+}
+
+/// An event that undid a decision, rather than made one.
+pub fn is_undoing(event: &PersonEvent) -> bool {
+    matches!(event.action.as_str(), "unmerged" | "apart_undone")
+}
+
+impl PersonScreen {
+    /// The highlighted other, if it is someone matching proposes.
+    pub fn selected_other(&self) -> Option<&Candidate> {
+        match self.selected_row()? {
+            Row::Other(i) => self.others().get(i).copied(),
+            _ => None,
+        }
     }
 }

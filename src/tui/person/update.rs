@@ -11,7 +11,7 @@ use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
 use crate::wire::{Candidates, FindPerson, PersonView};
 
-use super::state::{PersonScreen, Row};
+use super::state::{PersonScreen, Row, is_undoing};
 
 /// Rows a page key moves.
 const PAGE: usize = 10;
@@ -89,22 +89,37 @@ pub fn on_merged(screen: &mut PersonScreen, view: PersonView) -> Vec<Reply> {
     replies
 }
 
-/// The person as undoing a merge left them.
+/// The person as a decision keeping another apart from them left them.
+pub fn on_kept_apart(screen: &mut PersonScreen, view: PersonView) -> Vec<Reply> {
+    if !is_shown(screen, &view) {
+        return Vec::new();
+    }
+    let mut replies = on_person(screen, view);
+    replies.push(Reply::Message(
+        Level::Info,
+        "kept apart: matching marks them as not this person; u on the decision in the history undoes it"
+            .into(),
+    ));
+    replies
+}
+
+/// The person as undoing a decision left them.
 pub fn on_undone(screen: &mut PersonScreen, view: PersonView) -> Vec<Reply> {
     if !is_shown(screen, &view) {
         return Vec::new();
     }
-    let merge = view
+    let undone = view
         .history
         .iter()
-        .rev()
-        .find(|e| e.action == "unmerged")
-        .map(|e| e.merge);
+        .filter(|e| is_undoing(e))
+        .max_by_key(|e| e.at)
+        .map(|e| (e.merge, e.action == "unmerged"));
     let mut replies = on_person(screen, view);
-    if let Some(merge) = merge {
+    if let Some((decision, merge)) = undone {
+        let what = if merge { "merge" } else { "decision" };
         replies.push(Reply::Message(
             Level::Info,
-            format!("merge {merge} undone: both decisions stay in the history"),
+            format!("{what} {decision} undone: both events stay in the history"),
         ));
     }
     replies
@@ -179,6 +194,7 @@ pub fn key(screen: &mut PersonScreen, keymap: &Keymap, key: KeyEvent) -> Vec<Rep
             return match keymap.action(Key::from_event(&key), Scope::Person) {
                 Some(
                     action @ (Action::SamePerson
+                    | Action::DifferentPerson
                     | Action::UndoMerge
                     | Action::Help
                     | Action::Palette
@@ -192,13 +208,20 @@ pub fn key(screen: &mut PersonScreen, keymap: &Keymap, key: KeyEvent) -> Vec<Rep
     Vec::new()
 }
 
-/// `s`: the highlighted other is this person, once the user says why.
+/// `s`: the highlighted other is this person, once the user says why; not one decided
+/// apart from them while that decision stands.
 pub fn same_person(screen: &PersonScreen, on_timeline: bool) -> Vec<Reply> {
-    let other = match screen.selected_row() {
-        Some(Row::Other(i)) if on_timeline => screen.others().get(i).map(|c| c.person.clone()),
-        _ => None,
-    };
-    match other {
+    let other = screen.selected_other().filter(|_| on_timeline);
+    if let Some(apart) = other.and_then(|c| c.kept_apart.as_ref()) {
+        return vec![Reply::Message(
+            Level::Error,
+            format!(
+                "decided not to be this person (decision {}): u on that decision in the history undoes it first",
+                apart.decision
+            ),
+        )];
+    }
+    match other.map(|c| c.person.clone()) {
         Some(with) => vec![Reply::Mode(Mode::Reason(
             ReasonFor::SamePerson {
                 person: screen.id.clone(),
@@ -214,9 +237,38 @@ pub fn same_person(screen: &PersonScreen, on_timeline: bool) -> Vec<Reply> {
     }
 }
 
-/// `u`: the highlighted merge is undone, once the user says why.
+/// `d`: the highlighted other is not this person, once the user says why; matching then
+/// stops proposing them for this person.
+pub fn different_person(screen: &PersonScreen, on_timeline: bool) -> Vec<Reply> {
+    let other = screen.selected_other().filter(|_| on_timeline);
+    if let Some(apart) = other.and_then(|c| c.kept_apart.as_ref()) {
+        return vec![Reply::Message(
+            Level::Info,
+            format!(
+                "decided not to be this person already (decision {})",
+                apart.decision
+            ),
+        )];
+    }
+    match other.map(|c| c.person.clone()) {
+        Some(with) => vec![Reply::Mode(Mode::Reason(
+            ReasonFor::DifferentPerson {
+                person: screen.id.clone(),
+                with,
+            },
+            String::new(),
+        ))],
+        None => vec![Reply::Message(
+            Level::Error,
+            "on a person's timeline, highlight someone under \"Who else this may be\": d decides they are not this person"
+                .into(),
+        )],
+    }
+}
+
+/// `u`: the highlighted decision is undone, once the user says why.
 pub fn undo_merge(screen: &PersonScreen, on_timeline: bool) -> Vec<Reply> {
-    match screen.standing_merge().filter(|_| on_timeline) {
+    match screen.standing_decision().filter(|_| on_timeline) {
         Some(event) => vec![Reply::Mode(Mode::Reason(
             ReasonFor::UndoMerge {
                 person: screen.id.clone(),
@@ -226,7 +278,7 @@ pub fn undo_merge(screen: &PersonScreen, on_timeline: bool) -> Vec<Reply> {
         ))],
         None => vec![Reply::Message(
             Level::Error,
-            "on a person's timeline, highlight a merge in the history that is not undone: u undoes it"
+            "on a person's timeline, highlight a decision in the history that is not undone: u undoes it"
                 .into(),
         )],
     }

@@ -18,7 +18,7 @@ use crate::tui::layout::{
 };
 use crate::wire::{PersonEvent, PersonView, TimelineEntry};
 
-use super::state::{PersonScreen, Row};
+use super::state::{PersonScreen, Row, is_undoing};
 
 fn local(at: DateTime<Utc>, format: &str) -> String {
     at.with_timezone(&local_time::ZONE)
@@ -109,7 +109,7 @@ fn event_head(event: &PersonEvent, undone: bool) -> String {
     format!(
         "{} {} by {}{}",
         local(event.at, "%d %b %Y %H:%M"),
-        event.action,
+        event.action.replace('_', " "),
         event.actor,
         if undone { " (undone since)" } else { "" }
     )
@@ -124,8 +124,13 @@ fn reason(event: &PersonEvent, context: &Context) -> String {
 }
 
 fn mentions(event: &PersonEvent) -> String {
+    let what = if matches!(event.action.as_str(), "merged" | "unmerged") {
+        "merge"
+    } else {
+        "decision"
+    };
     format!(
-        "{} and {} · merge {}",
+        "{} and {} · {what} {}",
         event.mention, event.same_as, event.merge
     )
 }
@@ -178,13 +183,13 @@ fn items(screen: &PersonScreen, view: &PersonView, context: &Context) -> Vec<Ite
     }));
     items.push(Item::Plain(String::new()));
     items.push(Item::Heading(
-        "History · decisions that this is one person".into(),
+        "History · decisions on who this person is".into(),
     ));
     if view.history.is_empty() {
         items.push(Item::Plain("No decisions yet.".into()));
     }
     items.extend(view.history.iter().enumerate().map(|(i, e)| {
-        let head = event_head(e, e.action == "merged" && screen.undone(e.merge));
+        let head = event_head(e, !is_undoing(e) && screen.undone(e.merge));
         let why = reason(e, context);
         Item::Row {
             at: at(Row::Event(i)),
@@ -342,9 +347,10 @@ pub fn linear_lines(
     let mut head = vec![
         Line::from(format!("Timeline of person {}:", screen.id)),
         Line::from(format!(
-            "Keys: j/k choose, enter opens the record, {} same person (on someone under who \
-             else this may be), {} undo a merge, {} read again, esc back to the search.",
+            "Keys: j/k, enter opens the record, {} same person, {} not the same, {} undo a \
+             decision, {} read again, esc back to the search.",
             keymap.keys_of(Action::SamePerson),
+            keymap.keys_of(Action::DifferentPerson),
             keymap.keys_of(Action::UndoMerge),
             keymap.keys_of(Action::Refresh)
         )),
@@ -393,8 +399,9 @@ pub fn linear_lines(
 /// The keys of the timeline, for the hint line.
 pub fn hints(keymap: &Keymap) -> String {
     format!(
-        "j/k · enter opens record · {} same person · {} undo merge · ? keys · esc back",
+        "j/k · enter record · {} same · {} not same · {} undo · ? keys · esc back",
         keymap.keys_of(Action::SamePerson),
+        keymap.keys_of(Action::DifferentPerson),
         keymap.keys_of(Action::UndoMerge)
     )
 }
