@@ -763,7 +763,8 @@ async fn refusable_call<T: DeserializeOwned>(
 }
 
 /// The person is the one asked for, their records are newest first, and their history
-/// is merges (`merged`) and undoings (`unmerged`) of merges it holds, oldest first.
+/// is decisions (`merged`, `kept_apart`) and undoings (`unmerged`, `apart_undone`) of
+/// decisions of that kind it holds, oldest first.
 fn check_person(view: &PersonView, asked: &str) -> Result<(), ClientError> {
     let bad = |what: String| Err(ClientError::BadResponse(format!("person {asked}: {what}")));
     if view.id != asked {
@@ -776,15 +777,18 @@ fn check_person(view: &PersonView, asked: &str) -> Result<(), ClientError> {
         return bad("the history is not oldest first".to_string());
     }
     for (i, event) in view.history.iter().enumerate() {
-        let made = || {
+        let made = |action: &str| {
             view.history[..i]
                 .iter()
-                .any(|e| e.merge == event.merge && e.action == "merged")
+                .any(|e| e.merge == event.merge && e.action == action)
         };
         match event.action.as_str() {
-            "merged" => {}
-            "unmerged" if made() => {}
-            "unmerged" => return bad(format!("merge {} is undone but never made", event.merge)),
+            "merged" | "kept_apart" => {}
+            "unmerged" if made("merged") => {}
+            "apart_undone" if made("kept_apart") => {}
+            "unmerged" | "apart_undone" => {
+                return bad(format!("decision {} is undone but never made", event.merge));
+            }
             other => return bad(format!("a history event reads {other:?}")),
         }
     }

@@ -790,7 +790,7 @@ fn intake_naming(name: &str, dob: &str) -> cims::domain::model::Intake {
 /// R-PERSON-2, in a terminal: a child searched for, their timeline opened, the report
 /// that spells them otherwise proposed under who else this may be; `s` on it with a reason
 /// merges them, and the timeline shows both reports and the decision; `u` on the decision
-/// with a reason undoes it.
+/// with a reason undoes it; `d` on the cousin proposed again keeps them apart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn r_person_2_a_child_is_merged_with_a_candidate_on_their_timeline_with_a_reason_and_undone()
 {
@@ -860,12 +860,31 @@ async fn r_person_2_a_child_is_merged_with_a_candidate_on_their_timeline_with_a_
     pty.wait_for("the reason asked", |s| s.contains("undo decision"))
         .await;
     pty.keys("Cousins, says the mother\r");
-    pty.wait_for("one report again", |s| {
+    pty.wait_for("one report again, the other proposed again", |s| {
         s.contains("Records · 1, newest first")
             && s.contains("(undone since)")
             && s.contains("unmerged by alice")
+            && s.contains(&format!("{other}  child 1"))
     })
     .await;
+    // Decided not to be one person: the decision in the history, the cousin marked apart.
+    pty.keys("G");
+    pty.keys("d");
+    pty.wait_for("the reason asked", |s| s.contains("· reason ·"))
+        .await;
+    pty.keys("Cousins: two children\r");
+    pty.wait_for("kept apart, and marked so", |s| {
+        s.contains("kept apart by alice") && s.contains("not this person: decision")
+    })
+    .await;
+    let kept = api
+        .post(
+            me,
+            &format!("/v1/people/{mine}.child0/merge"),
+            &serde_json::json!({ "with": format!("{other}.child0"), "reason": "same" }),
+        )
+        .await;
+    assert_eq!(kept.status.as_u16(), 409, "{}", kept.body);
     // Back to the search, to the queue, and out.
     pty.keys("\x1b");
     pty.wait_for("the search again", |s| s.contains("Search:"))
