@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use reqwest::header::{ACCEPT, HeaderValue};
 use reqwest::{RequestBuilder, StatusCode};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -540,18 +541,11 @@ impl Client {
         with: &str,
         reason: &str,
     ) -> Result<PersonView, ClientError> {
-        let request = self
-            .authorised(
-                self.http
-                    .post(self.url(&format!("/v1/people/{}/merge", encode(id)))),
-            )
-            .json(&MergePeople {
-                with: with.to_string(),
-                reason: reason.to_string(),
-            });
-        let view = refusable_call(&self.base, request).await?;
-        check_person(&view, id)?;
-        Ok(view)
+        let body = MergePeople {
+            with: with.to_string(),
+            reason: reason.to_string(),
+        };
+        self.decide_people(id, "merge", &body).await
     }
 
     /// `POST /v1/people/{id}/distinct`: the practitioner decides that `with` is not the
@@ -562,15 +556,26 @@ impl Client {
         with: &str,
         reason: &str,
     ) -> Result<PersonView, ClientError> {
+        let body = DistinctPeople {
+            with: with.to_string(),
+            reason: reason.to_string(),
+        };
+        self.decide_people(id, "distinct", &body).await
+    }
+
+    /// A decision about the person `id` (`merge` or `distinct`), answered with the person.
+    async fn decide_people(
+        &self,
+        id: &str,
+        decision: &str,
+        body: &impl Serialize,
+    ) -> Result<PersonView, ClientError> {
         let request = self
             .authorised(
                 self.http
-                    .post(self.url(&format!("/v1/people/{}/distinct", encode(id)))),
+                    .post(self.url(&format!("/v1/people/{}/{decision}", encode(id)))),
             )
-            .json(&DistinctPeople {
-                with: with.to_string(),
-                reason: reason.to_string(),
-            });
+            .json(body);
         let view = refusable_call(&self.base, request).await?;
         check_person(&view, id)?;
         Ok(view)

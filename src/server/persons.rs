@@ -456,28 +456,26 @@ pub async fn show(
     ))
 }
 
-/// The two people a decision is about, as the caller may see them; either answered as absent
-/// when the caller may not see it (R-PRIV-8).
-struct Pair {
-    one: MentionRef,
-    other: MentionRef,
-    seen: Seen,
-    other_refs: BTreeSet<String>,
-    reason: String,
+fn conflict(message: String) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "conflict", message)
 }
 
-async fn pair(
+/// Record a practitioner's decision that the people `id` and `with` are one, or that they
+/// are not (R-PERSON-2), as the caller may see them: either answered as absent when the
+/// caller may not see it (R-PRIV-8). Refused while they are one person (to be merged:
+/// already; to be kept apart: undo the merge first) or while they are kept apart.
+async fn decide(
     state: &AppState,
     caller: &Caller,
-    permission: &str,
+    kind: LinkKind,
     id: &str,
     with: &str,
     reason_given: &str,
-) -> Result<Pair, ApiError> {
+) -> Result<PersonView, ApiError> {
     scope(&caller.actor).ok_or_else(|| ApiError::forbidden("admin accounts see no client data"))?;
-    allowed(state, &caller.actor, permission)?;
+    allowed(state, &caller.actor, "merge_people")?;
     let (one, other) = (parsed(id)?, parsed(with)?);
-    let reason = reason(reason_given)?;
+    let why = reason(reason_given)?;
     let mut loaded = Loaded::default();
     let seen = person_as_seen(state, &caller.actor, &one, &mut loaded)
         .await?
@@ -486,27 +484,47 @@ async fn pair(
         .await?
         .ok_or_else(|| no_person(with))?
         .refs();
-    Ok(Pair {
-        one,
-        other,
-        seen,
-        other_refs,
-        reason,
-    })
-}
-
-fn conflict(message: String) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, "conflict", message)
-}
-
-/// How a standing decision that two people are not one is named in a refusal.
-fn kept_apart(id: &str, with: &str, link: &PersonLink) -> ApiError {
-    conflict(format!(
-        "{id} and {with} were decided not to be one person (decision {}, by {} on {}): undo that decision first",
-        link.id,
-        link.actor,
-        link.at.format("%Y-%m-%d")
-    ))
+    let one_already = seen.refs().contains(&other.to_string());
+    match (kind, one_already, seen.kept_apart_from(&other_refs)) {
+        (LinkKind::Same, true, _) => {
+            return Err(conflict(format!("{id} and {with} are one person already")));
+        }
+        (LinkKind::Distinct, true, _) => {
+            return Err(conflict(format!(
+                "{id} and {with} are one person: undo the merge that made them one first"
+            )));
+        }
+        (LinkKind::Same, false, Some(link)) => {
+            return Err(conflict(format!(
+                "{id} and {with} were decided not to be one person (decision {}, by {} on {}): undo that decision first",
+                link.id,
+                link.actor,
+                link.at.format("%Y-%m-%d")
+            )));
+        }
+        (LinkKind::Distinct, false, Some(link)) => {
+            return Err(conflict(format!(
+                "{id} and {with} were decided not to be one person already (decision {})",
+                link.id
+            )));
+        }
+        (_, false, None) => {}
+    }
+    let link = state
+        .store
+        .link_people(kind, &one, &other, &caller.actor.user, &why, Utc::now())
+        .await?;
+    let (action, detail) = match kind {
+        LinkKind::Same => (
+            "people_merged",
+            json!({"merge": link.id, "same_as": other.to_string(), "reason": why}),
+        ),
+        LinkKind::Distinct => (
+            "people_kept_apart",
+            json!({"decision": link.id, "not_same_as": other.to_string(), "reason": why}),
+        ),
+    };
+    audited_view(state, caller, id, action, detail).await
 }
 
 /// Decide that two people are one (R-PERSON-2): nothing is merged but by this decision, and
@@ -532,42 +550,14 @@ pub async fn merge(
     Path(id): Path<String>,
     Json(body): Json<MergePeople>,
 ) -> Result<Json<PersonView>, ApiError> {
-    let pair = pair(
-        &state,
-        &caller,
-        "merge_people",
-        &id,
-        &body.with,
-        &body.reason,
-    )
-    .await?;
-    if pair.seen.refs().contains(&pair.other.to_string()) {
-        return Err(conflict(format!(
-            "{id} and {} are one person already",
-            body.with
-        )));
-    }
-    if let Some(link) = pair.seen.kept_apart_from(&pair.other_refs) {
-        return Err(kept_apart(&id, &body.with, link));
-    }
-    let link = state
-        .store
-        .link_people(
-            LinkKind::Same,
-            &pair.one,
-            &pair.other,
-            &caller.actor.user,
-            &pair.reason,
-            Utc::now(),
-        )
-        .await?;
     Ok(Json(
-        audited_view(
+        decide(
             &state,
             &caller,
+            LinkKind::Same,
             &id,
-            "people_merged",
-            json!({"merge": link.id, "same_as": pair.other.to_string(), "reason": pair.reason}),
+            &body.with,
+            &body.reason,
         )
         .await?,
     ))
@@ -597,45 +587,14 @@ pub async fn distinct(
     Path(id): Path<String>,
     Json(body): Json<DistinctPeople>,
 ) -> Result<Json<PersonView>, ApiError> {
-    let pair = pair(
-        &state,
-        &caller,
-        "merge_people",
-        &id,
-        &body.with,
-        &body.reason,
-    )
-    .await?;
-    if pair.seen.refs().contains(&pair.other.to_string()) {
-        return Err(conflict(format!(
-            "{id} and {} are one person: undo the merge that made them one first",
-            body.with
-        )));
-    }
-    if let Some(link) = pair.seen.kept_apart_from(&pair.other_refs) {
-        return Err(conflict(format!(
-            "{id} and {} were decided not to be one person already (decision {})",
-            body.with, link.id
-        )));
-    }
-    let link = state
-        .store
-        .link_people(
-            LinkKind::Distinct,
-            &pair.one,
-            &pair.other,
-            &caller.actor.user,
-            &pair.reason,
-            Utc::now(),
-        )
-        .await?;
     Ok(Json(
-        audited_view(
+        decide(
             &state,
             &caller,
+            LinkKind::Distinct,
             &id,
-            "people_kept_apart",
-            json!({"decision": link.id, "not_same_as": pair.other.to_string(), "reason": pair.reason}),
+            &body.with,
+            &body.reason,
         )
         .await?,
     ))

@@ -547,7 +547,7 @@ const KEY_ROWS_BEFORE_DIGESTS: &str = "\
     CREATE INDEX mention_keys_record ON mention_keys(record_id); \
     CREATE INDEX mention_keys_org ON mention_keys(key, org_id, record_id); \
     CREATE INDEX mention_keys_assignee ON mention_keys(key, assignee, record_id); \
-    DELETE FROM schema_migrations WHERE version >= 20;";
+    DELETE FROM schema_migrations WHERE version IN (20, 21);";
 
 /// R-PERSON-1, R-PERSON-2: a register indexed before key rows carried digests migrates
 /// with every key row kept, each with the digest a write would give it, and a search for
