@@ -211,59 +211,53 @@ pub fn key(screen: &mut PersonScreen, keymap: &Keymap, key: KeyEvent) -> Vec<Rep
 /// `s`: the highlighted other is this person, once the user says why; not one decided
 /// apart from them while that decision stands.
 pub fn same_person(screen: &PersonScreen, on_timeline: bool) -> Vec<Reply> {
-    let other = screen.selected_other().filter(|_| on_timeline);
-    if let Some(apart) = other.and_then(|c| c.kept_apart.as_ref()) {
-        return vec![Reply::Message(
-            Level::Error,
-            format!(
-                "decided not to be this person (decision {}): u on that decision in the history undoes it first",
-                apart.decision
-            ),
-        )];
-    }
-    match other.map(|c| c.person.clone()) {
-        Some(with) => vec![Reply::Mode(Mode::Reason(
-            ReasonFor::SamePerson {
-                person: screen.id.clone(),
-                with,
-            },
-            String::new(),
-        ))],
-        None => vec![Reply::Message(
-            Level::Error,
-            "on a person's timeline, highlight someone under \"Who else this may be\": s decides they are this person"
-                .into(),
-        )],
-    }
+    decide_on_other(screen, on_timeline, true)
 }
 
 /// `d`: the highlighted other is not this person, once the user says why; matching then
-/// stops proposing them for this person.
+/// marks them so for this person.
 pub fn different_person(screen: &PersonScreen, on_timeline: bool) -> Vec<Reply> {
+    decide_on_other(screen, on_timeline, false)
+}
+
+/// The reason asked for a decision that the highlighted other is (`same`) or is not this
+/// person; what stands in the way said instead.
+fn decide_on_other(screen: &PersonScreen, on_timeline: bool, same: bool) -> Vec<Reply> {
     let other = screen.selected_other().filter(|_| on_timeline);
     if let Some(apart) = other.and_then(|c| c.kept_apart.as_ref()) {
-        return vec![Reply::Message(
-            Level::Info,
+        let said = if same {
+            format!(
+                "decided not to be this person (decision {}): u on that decision in the history undoes it first",
+                apart.decision
+            )
+        } else {
             format!(
                 "decided not to be this person already (decision {})",
                 apart.decision
+            )
+        };
+        return vec![Reply::Message(Level::Error, said)];
+    }
+    let Some(with) = other.map(|c| c.person.clone()) else {
+        let (key, decides) = if same {
+            ("s", "they are this person")
+        } else {
+            ("d", "they are not this person")
+        };
+        return vec![Reply::Message(
+            Level::Error,
+            format!(
+                "on a person's timeline, highlight someone under \"Who else this may be\": {key} decides {decides}"
             ),
         )];
-    }
-    match other.map(|c| c.person.clone()) {
-        Some(with) => vec![Reply::Mode(Mode::Reason(
-            ReasonFor::DifferentPerson {
-                person: screen.id.clone(),
-                with,
-            },
-            String::new(),
-        ))],
-        None => vec![Reply::Message(
-            Level::Error,
-            "on a person's timeline, highlight someone under \"Who else this may be\": d decides they are not this person"
-                .into(),
-        )],
-    }
+    };
+    let person = screen.id.clone();
+    let purpose = if same {
+        ReasonFor::SamePerson { person, with }
+    } else {
+        ReasonFor::DifferentPerson { person, with }
+    };
+    vec![Reply::Mode(Mode::Reason(purpose, String::new()))]
 }
 
 /// `u`: the highlighted decision is undone, once the user says why.
