@@ -21,6 +21,8 @@ const WRITING_SALT: u64 = 0x5EED_FA11_1E50_0002;
 const REPEAT_PERCENT: u64 = 33;
 /// The share (percent) of a practitioner's decisions that a repeat is the same person.
 pub const DECIDED_PERCENT: u64 = 60;
+/// The share (percent) of twins, both reported, whom a practitioner has decided are two.
+pub const TWINS_APART_PERCENT: u64 = 50;
 
 const GIVEN: &[(&str, Option<&str>)] = &[
     ("Jordan", None),
@@ -143,6 +145,23 @@ impl Family {
             children,
         }
     }
+}
+
+/// The twin born just before this child, if they have one: same family name, date of
+/// birth and address, a given name of their own.
+pub fn elder_twin(seed: u64, who: Who, now: DateTime<Utc>) -> Option<Who> {
+    if who.member == 0 || who.member >= 100 {
+        return None;
+    }
+    let family = Family::of(seed, who.family, now);
+    let (elder, this) = (
+        family.children.get(who.member - 1)?,
+        family.children.get(who.member)?,
+    );
+    (elder.born == this.born).then_some(Who {
+        family: who.family,
+        member: who.member - 1,
+    })
 }
 
 /// Which family record `index` is about: one reported before, a third of the time.

@@ -17,7 +17,9 @@ use crate::domain::events::Event;
 use crate::domain::people::MentionRef;
 use crate::domain::policy::PolicySet;
 use crate::domain::refusal::Refusal;
-use crate::store::{NewLink, NewUser, Organisation, Store, StoreError, WriteError, id_prefix};
+use crate::store::{
+    LinkKind, NewLink, NewUser, Organisation, Store, StoreError, WriteError, id_prefix,
+};
 
 use families::Who;
 use generate::{Planned, Rng};
@@ -311,9 +313,17 @@ const REASONS: &[&str] = &[
     "CRIS number matches; the name was misspelt at intake",
 ];
 
+/// Why the demo's practitioners decided twins are two children.
+const APART_REASONS: &[&str] = &[
+    "Twins: two children, confirmed with the school",
+    "Twin sister, not the same child: the mother confirmed both names",
+    "Twins at the same address; each has a CRIS number of their own",
+];
+
 /// The practitioners' decisions that a person in these records is one named before
 /// (R-PERSON-2): most repeats are decided, the rest left for matching to propose. The
-/// first record to name someone is the one later ones are joined to.
+/// first record to name someone is the one later ones are joined to. Half the twins both
+/// named are decided to be two children, the first record of each kept apart.
 fn decisions(
     plans: &[(u64, Planned)],
     ids: &[String],
@@ -324,6 +334,8 @@ fn decisions(
     let mut links = Vec::new();
     for ((index, planned), id) in plans.iter().zip(ids) {
         let mut rng = Rng::for_record(seed ^ 0xDEC1_DED0, *index);
+        // Drawn apart from the merges' stream, so that those stay as they were.
+        let mut twins = Rng::for_record(seed ^ 0x7A1E_A9A7, *index);
         for named in &planned.named {
             let at = MentionRef {
                 record_id: id.clone(),
@@ -331,23 +343,40 @@ fn decisions(
                 position: named.position,
             }
             .to_string();
+            // A protective intervener decides, who may see both records.
+            let actor = if planned.author.protective_intervener {
+                planned.author.user.clone()
+            } else {
+                "alice".to_string()
+            };
+            let decided_at = |rng: &mut Rng| {
+                (planned.created_at + chrono::Duration::minutes(rng.between(10, 240))).min(now)
+            };
             match first_seen.get(&named.who) {
                 None => {
+                    let elder = families::elder_twin(seed, named.who, now)
+                        .and_then(|twin| first_seen.get(&twin));
+                    if let Some(elder) = elder
+                        && twins.chance(families::TWINS_APART_PERCENT)
+                    {
+                        links.push(NewLink {
+                            kind: LinkKind::Distinct,
+                            a: at.clone(),
+                            b: elder.clone(),
+                            actor: actor.clone(),
+                            at: decided_at(&mut twins),
+                            reason: twins.pick(APART_REASONS).to_string(),
+                        });
+                    }
                     first_seen.insert(named.who, at);
                 }
                 Some(first) if rng.chance(families::DECIDED_PERCENT) => {
-                    // A protective intervener decides, who may see both records.
-                    let actor = if planned.author.protective_intervener {
-                        planned.author.user.clone()
-                    } else {
-                        "alice".to_string()
-                    };
                     links.push(NewLink {
+                        kind: LinkKind::Same,
                         a: at,
                         b: first.clone(),
                         actor,
-                        at: (planned.created_at + chrono::Duration::minutes(rng.between(10, 240)))
-                            .min(now),
+                        at: decided_at(&mut rng),
                         reason: rng.pick(REASONS).to_string(),
                     });
                 }

@@ -122,6 +122,7 @@ fn link_of(row: &sqlx::any::AnyRow) -> Result<PersonLink, StoreError> {
 /// A decision written in bulk (the demo's practitioners' decisions).
 #[derive(Debug, Clone)]
 pub struct NewLink {
+    pub kind: LinkKind,
     pub a: String,
     pub b: String,
     pub actor: String,
@@ -133,15 +134,16 @@ impl Store {
     /// Write decisions made elsewhere, as they were made.
     pub async fn import_links(&self, links: &[NewLink]) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        for chunk in links.chunks(VALUES_PER_STATEMENT / 5) {
+        for chunk in links.chunks(VALUES_PER_STATEMENT / 6) {
             let sql = format!(
-                "INSERT INTO person_links (a, b, actor, at, reason) VALUES {}",
-                placeholders(self.backend, chunk.len(), 5)
+                "INSERT INTO person_links (kind, a, b, actor, at, reason) VALUES {}",
+                placeholders(self.backend, chunk.len(), 6)
             );
             // Only placeholders are generated: every value is bound.
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for link in chunk {
                 query = query
+                    .bind(link.kind.as_str())
                     .bind(link.a.as_str())
                     .bind(link.b.as_str())
                     .bind(link.actor.as_str())

@@ -471,8 +471,8 @@ fn demo_children_come_back_written_otherwise_and_matching_finds_them_but_not_twi
 }
 
 /// R-PERSON-2: the demo's practitioners have decided most repeats are the people they
-/// knew; the decisions are stored with who made them, and a person is then every record
-/// they appear in.
+/// knew, and some twins two children; the decisions are stored with who made them, and a
+/// person is then every record they appear in.
 #[tokio::test]
 async fn the_demo_stores_practitioners_decisions_that_repeats_are_one_person() {
     support::for_each_db(|url| async move {
@@ -481,20 +481,47 @@ async fn the_demo_stores_practitioners_decisions_that_repeats_are_one_person() {
         demo::seed(&store, &policies, 7, 600, Utc::now(), &mut |_| {})
             .await
             .expect("seed");
-        let links: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT a, b, actor FROM person_links ORDER BY id")
+        let links: Vec<(String, String, String, String)> =
+            sqlx::query_as("SELECT kind, a, b, actor FROM person_links ORDER BY id")
                 .fetch_all(store.pool())
                 .await
                 .expect("links");
         assert!(links.len() > 20, "{} decisions", links.len());
         let staff: BTreeSet<String> = demo::people().into_iter().map(|a| a.user).collect();
-        for (a, b, actor) in &links {
+        let mut twins = 0;
+        for (kind, a, b, actor) in &links {
             assert!(staff.contains(actor), "{actor}");
+            let mut ends = Vec::new();
             for end in [a, b] {
                 let at = cims::domain::people::MentionRef::parse(end).expect("a mention");
-                assert!(store.mention(&at).await.expect("read").is_some(), "{end}");
+                let mention = store.mention(&at).await.expect("read");
+                assert!(mention.is_some(), "{end}");
+                ends.extend(mention);
+            }
+            if kind == "distinct" {
+                // Twins: two children of one family (an intake's children or an incident's
+                // clients), with given names of their own.
+                twins += 1;
+                assert!(
+                    ends.iter().all(|m| matches!(
+                        m.role,
+                        cims::domain::people::Role::Child | cims::domain::people::Role::Client
+                    )),
+                    "{a} {b}"
+                );
+                assert_ne!(
+                    ends[0].person.given_names, ends[1].person.given_names,
+                    "{a} {b}"
+                );
+            } else {
+                assert_eq!(kind, "same");
             }
         }
+        assert!(
+            twins > 0,
+            "no twins kept apart among {} decisions",
+            links.len()
+        );
     })
     .await;
 }
