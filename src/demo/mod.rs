@@ -316,7 +316,7 @@ const REASONS: &[&str] = &[
 /// Why the demo's practitioners decided twins are two children.
 const APART_REASONS: &[&str] = &[
     "Twins: two children, confirmed with the school",
-    "Twin sister, not the same child: the mother confirmed both names",
+    "Twins, not one child: the mother confirmed both names",
     "Twins at the same address; each has a CRIS number of their own",
 ];
 

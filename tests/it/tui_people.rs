@@ -585,7 +585,7 @@ fn r_person_2_d_on_a_candidate_keeps_them_apart_and_matching_marks_them_after_th
     assert!(
         s.message
             .as_ref()
-            .is_some_and(|(_, m)| m.starts_with("kept apart: matching marks them"))
+            .is_some_and(|(_, m)| m.starts_with("kept apart: marked so"))
     );
     let mut marked = others();
     marked.candidates[2].kept_apart = Some(KeptApart {

@@ -97,8 +97,7 @@ pub fn on_kept_apart(screen: &mut PersonScreen, view: PersonView) -> Vec<Reply> 
     let mut replies = on_person(screen, view);
     replies.push(Reply::Message(
         Level::Info,
-        "kept apart: matching marks them as not this person; u on the decision in the history undoes it"
-            .into(),
+        "kept apart: marked so under who else this may be; u on the decision undoes it".into(),
     ));
     replies
 }
