@@ -431,7 +431,7 @@ pub const REGISTRY: &[ActionDef] = &[
     def(
         Action::Candidates,
         "candidates",
-        "New record's form: into who its client, child or parent may already be (enter chooses the same person)",
+        "New record's form: into who its client, child or parent may already be (enter chooses the same person, d one who is not)",
         &["ctrl-o"],
         Scope::Form,
         None,

@@ -620,16 +620,22 @@ fn record_id(view: &RecordView) -> Option<String> {
 }
 
 /// R-PERSON-2: each person of the new record `id` chosen as the same as another while
-/// registering is merged with them now that the record exists, for the reason given; a
-/// refusal is kept in the server's words. The record stands either way.
+/// registering is merged with them now that the record exists, or kept apart from one
+/// decided not to be them, for the reason given; a refusal is kept in the server's words.
+/// The record stands either way.
 async fn merge_chosen(client: &Client, id: Option<String>, same: Vec<SameAs>) -> Vec<Merged> {
     let mut merged = Vec::with_capacity(same.len());
     for chosen in same {
         let person = format!("{}.{}", id.as_deref().unwrap_or("?"), chosen.mention);
         let refused = match &id {
             None => Some("the new record's id was not in the server's answer".to_string()),
-            Some(_) => client
+            Some(_) if chosen.same => client
                 .merge_people(&person, &chosen.with, &chosen.reason)
+                .await
+                .err()
+                .map(|e| e.to_string()),
+            Some(_) => client
+                .keep_apart(&person, &chosen.with, &chosen.reason)
                 .await
                 .err()
                 .map(|e| e.to_string()),
@@ -637,6 +643,7 @@ async fn merge_chosen(client: &Client, id: Option<String>, same: Vec<SameAs>) ->
         merged.push(Merged {
             person,
             with: chosen.with,
+            same: chosen.same,
             refused,
         });
     }

@@ -109,8 +109,9 @@ pub enum Msg {
     MergedOnRegistering(Vec<Merged>),
 }
 
-/// A person of a new record the user chose as the same person as one matching proposed:
-/// merged once the record exists, never before (R-PERSON-2).
+/// A person of a new record the user chose as the same person as one matching proposed,
+/// or decided is not them: merged or kept apart once the record exists, never before
+/// (R-PERSON-2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SameAs {
     /// Their role and place in the new record, as its mentions end: `child0`.
@@ -118,6 +119,8 @@ pub struct SameAs {
     /// The person chosen, as a mention of theirs (`INT-2026-000009.child0`).
     pub with: String,
     pub reason: String,
+    /// One person (merged), or not (kept apart).
+    pub same: bool,
 }
 
 /// What came of a [`SameAs`] once the record existed.
@@ -126,6 +129,8 @@ pub struct Merged {
     /// The new record's mention of the person: `INT-2026-000010.child0`.
     pub person: String,
     pub with: String,
+    /// Merged with them, or kept apart from them.
+    pub same: bool,
     /// The server's refusal, or why it could not be asked; none once merged.
     pub refused: Option<String>,
 }

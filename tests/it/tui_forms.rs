@@ -380,11 +380,13 @@ fn r_person_2_a_candidate_chosen_while_registering_is_merged_once_the_record_exi
                 mention: "child0".into(),
                 with: "INT-2026-000009.child0".into(),
                 reason: reason.into(),
+                same: true,
             },
             SameAs {
                 mention: "parent0".into(),
                 with: "INT-2026-000009.parent0".into(),
                 reason: reason.into(),
+                same: true,
             },
         ]
     );
@@ -399,6 +401,7 @@ fn r_person_2_a_candidate_chosen_while_registering_is_merged_once_the_record_exi
         Msg::MergedOnRegistering(vec![Merged {
             person: "INT-2026-000010.child0".into(),
             with: "INT-2026-000009.child0".into(),
+            same: true,
             refused: None,
         }]),
     );
@@ -417,6 +420,88 @@ fn r_person_2_a_candidate_chosen_while_registering_is_merged_once_the_record_exi
 }
 
 #[test]
+fn r_person_2_d_on_a_candidate_while_registering_keeps_them_apart_once_the_record_exists() {
+    let mut s = child_with_candidates();
+    ctrl(&mut s, 'o');
+    // The second, a possible twin: not this child.
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('d'));
+    assert_eq!(
+        message(&s),
+        "the child is not INC-2026-000004.client0: kept apart once the record is registered"
+    );
+    let drawn = screen(&mut s, 120, 40);
+    assert!(drawn.contains("▶≠ possible"), "{drawn}");
+    // Again: undecided; and again: decided.
+    press(&mut s, KeyCode::Char('d'));
+    assert!(message(&s).contains("no longer decided not to be"));
+    press(&mut s, KeyCode::Char('d'));
+    // The first chosen as the same child; both decisions go with the record.
+    press(&mut s, KeyCode::Char('k'));
+    press(&mut s, KeyCode::Enter);
+    let drawn = screen(&mut s, 120, 40);
+    assert!(
+        drawn.contains("= same as INT-2026-000009.child0 (likely)")
+            && drawn.contains("≠ not INC-2026-000004.client0 (possible)"),
+        "{drawn}"
+    );
+    let form = s.form.as_mut().expect("the form");
+    for field in form.fields.iter_mut() {
+        match field.name {
+            "reporter_name" => field.value = Input::Text("Robin Reporter".into()),
+            "concerns" => field.value = Input::Text("Bruising seen at school.".into()),
+            _ => {}
+        }
+    }
+    let sent = ctrl(&mut s, 's');
+    let [Effect::Create { same, .. }] = &sent[..] else {
+        panic!("{sent:?}");
+    };
+    assert_eq!(
+        same,
+        &vec![
+            SameAs {
+                mention: "child0".into(),
+                with: "INT-2026-000009.child0".into(),
+                reason: "Chosen as the same person when registering: likely, score 14.2".into(),
+                same: true,
+            },
+            SameAs {
+                mention: "child0".into(),
+                with: "INC-2026-000004.client0".into(),
+                reason: "Decided not the same person when registering: possible, score 6.0".into(),
+                same: false,
+            },
+        ]
+    );
+    let mut created = record_view(false);
+    created.record["id"] = json!("INT-2026-000010");
+    update(&mut s, Msg::Created(created));
+    update(
+        &mut s,
+        Msg::MergedOnRegistering(vec![Merged {
+            person: "INT-2026-000010.child0".into(),
+            with: "INC-2026-000004.client0".into(),
+            same: false,
+            refused: None,
+        }]),
+    );
+    assert_eq!(
+        message(&s),
+        "INT-2026-000010 registered; child 1 is kept apart from INC-2026-000004.client0"
+    );
+
+    // Choosing one decided apart as the same undecides it.
+    let mut s = child_with_candidates();
+    ctrl(&mut s, 'o');
+    press(&mut s, KeyCode::Char('d'));
+    press(&mut s, KeyCode::Enter);
+    let form = s.form.as_ref().expect("the form");
+    assert!(form.people[0].apart.is_empty());
+    assert!(form.people[0].chosen.is_some());
+}
+
+#[test]
 fn r_person_2_a_merge_refused_after_registering_is_said_in_the_server_s_words_and_the_record_stays()
 {
     let mut s = child_with_candidates();
@@ -428,6 +513,7 @@ fn r_person_2_a_merge_refused_after_registering_is_said_in_the_server_s_words_an
         Msg::MergedOnRegistering(vec![Merged {
             person: "INT-2026-000010.child0".into(),
             with: "INT-2026-000009.child0".into(),
+            same: true,
             refused: Some("not allowed: you may not see INT-2026-000009".into()),
         }]),
     );

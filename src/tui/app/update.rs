@@ -308,9 +308,11 @@ fn merged_on_registering(state: &mut State, merged: &[Merged]) -> Vec<Effect> {
         .iter()
         .map(|m| {
             let who = in_words(&m.person);
-            match &m.refused {
-                None => format!("{who} is one person with {}", m.with),
-                Some(why) => format!("{who} was not merged with {}: {why}", m.with),
+            match (&m.refused, m.same) {
+                (None, true) => format!("{who} is one person with {}", m.with),
+                (None, false) => format!("{who} is kept apart from {}", m.with),
+                (Some(why), true) => format!("{who} was not merged with {}: {why}", m.with),
+                (Some(why), false) => format!("{who} was not kept apart from {}: {why}", m.with),
             }
         })
         .collect();

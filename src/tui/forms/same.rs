@@ -1,8 +1,8 @@
 //! Who the people a new record registers may already be (R-PERSON-1, R-PERSON-2). Matching
 //! is asked about a person once their name is two words or more and the user leaves one of
 //! their fields, never per keystroke; an answer for what has been retyped since is dropped.
-//! The user may choose one of those proposed as the same person: nothing is merged until the
-//! record exists.
+//! The user may choose one of those proposed as the same person, and decide others are not:
+//! nothing is merged or kept apart until the record exists.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -191,6 +191,7 @@ impl Form {
             KeyCode::Home | KeyCode::Char('g') => self.browsing = Some(0),
             KeyCode::End | KeyCode::Char('G') => self.browsing = Some(last),
             KeyCode::Enter => return Some(self.choose(at)),
+            KeyCode::Char('d') => return Some(self.set_apart(at)),
             KeyCode::Char('x') | KeyCode::Delete | KeyCode::Backspace => {
                 return Some(self.clear());
             }
@@ -222,11 +223,50 @@ impl Form {
             band: candidate.band.clone(),
             score: candidate.score,
         };
+        person.apart.retain(|a| a.person != chosen.person);
         let said = format!(
             "the {} is the same person as {} ({}): merged once the record is registered",
             person.role, chosen.person, chosen.band
         );
         person.chosen = Some(chosen);
+        vec![Reply::Message(Level::Info, said)]
+    }
+
+    /// `d` on a candidate: the person shown is not them (kept apart once the record is
+    /// registered), or, decided so already, no longer; a choice of them as the same is
+    /// cleared. The keyboard stays in the candidates.
+    fn set_apart(&mut self, at: usize) -> Vec<Reply> {
+        let Some(person) = self.people.get_mut(self.shown) else {
+            return Vec::new();
+        };
+        let Some(candidate) = person.found().get(at) else {
+            return Vec::new();
+        };
+        let apart = Chosen {
+            person: candidate.person.clone(),
+            band: candidate.band.clone(),
+            score: candidate.score,
+        };
+        if person.apart.iter().any(|a| a.person == apart.person) {
+            person.apart.retain(|a| a.person != apart.person);
+            let said = format!(
+                "the {} is no longer decided not to be {}",
+                person.role, apart.person
+            );
+            return vec![Reply::Message(Level::Info, said)];
+        }
+        if person
+            .chosen
+            .as_ref()
+            .is_some_and(|c| c.person == apart.person)
+        {
+            person.chosen = None;
+        }
+        let said = format!(
+            "the {} is not {}: kept apart once the record is registered",
+            person.role, apart.person
+        );
+        person.apart.push(apart);
         vec![Reply::Message(Level::Info, said)]
     }
 
@@ -247,21 +287,30 @@ impl Form {
         }
     }
 
-    /// The people chosen as the same as others, each with the reason the merge will give.
+    /// The people chosen as the same as others, and those decided not to be others, each
+    /// with the reason the decision will give.
     pub(super) fn same(&self) -> Vec<SameAs> {
-        self.people
-            .iter()
-            .filter_map(|p| {
-                let chosen = p.chosen.as_ref()?;
-                Some(SameAs {
-                    mention: p.mention(),
-                    with: chosen.person.clone(),
-                    reason: format!(
-                        "Chosen as the same person when registering: {}, score {:.1}",
-                        chosen.band, chosen.score
-                    ),
-                })
-            })
-            .collect()
+        let mut decided = Vec::new();
+        for p in &self.people {
+            decided.extend(p.chosen.iter().map(|chosen| SameAs {
+                mention: p.mention(),
+                with: chosen.person.clone(),
+                reason: format!(
+                    "Chosen as the same person when registering: {}, score {:.1}",
+                    chosen.band, chosen.score
+                ),
+                same: true,
+            }));
+            decided.extend(p.apart.iter().map(|apart| SameAs {
+                mention: p.mention(),
+                with: apart.person.clone(),
+                reason: format!(
+                    "Decided not the same person when registering: {}, score {:.1}",
+                    apart.band, apart.score
+                ),
+                same: false,
+            }));
+        }
+        decided
     }
 }

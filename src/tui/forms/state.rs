@@ -70,6 +70,9 @@ pub struct Sought {
     pub asked: Option<FindPerson>,
     pub answer: Answer,
     pub chosen: Option<Chosen>,
+    /// Those the user decided are not the person being registered: kept apart from them
+    /// once the record exists, so that matching marks them so (R-PERSON-2).
+    pub apart: Vec<Chosen>,
 }
 
 impl Sought {
@@ -86,6 +89,7 @@ impl Sought {
             asked: None,
             answer: Answer::Unasked,
             chosen: None,
+            apart: Vec::new(),
         }
     }
 

@@ -86,12 +86,35 @@ fn named_by<'a>(form: &'a Form, field: &Field) -> Option<&'a Sought> {
     form.people.iter().find(|p| p.name_field == field.name)
 }
 
-/// `= same as INT-2026-000009.child0 (likely)`, for a person chosen as the same as another.
-fn same_as(person: &Sought) -> Option<String> {
+/// `= same as INT-2026-000009.child0 (likely)`, for a person chosen as the same as another,
+/// and `≠ not INT-2026-000012.child0 (possible)` for each decided not to be them.
+fn same_as(person: &Sought) -> Vec<String> {
     person
         .chosen
-        .as_ref()
+        .iter()
         .map(|c| format!("= same as {} ({})", c.person, c.band))
+        .chain(
+            person
+                .apart
+                .iter()
+                .map(|a| format!("≠ not {} ({})", a.person, a.band)),
+        )
+        .collect()
+}
+
+/// What the user decided of a candidate, for the linear mode: chosen, or not this person.
+fn decided(person: &Sought, c: &Candidate) -> Option<&'static str> {
+    if person
+        .chosen
+        .as_ref()
+        .is_some_and(|ch| ch.person == c.person)
+    {
+        Some("chosen")
+    } else if person.apart.iter().any(|a| a.person == c.person) {
+        Some("not this person")
+    } else {
+        None
+    }
 }
 
 /// `Jordan Smith, 2014-03-02`: whom matching was asked about; blanked behind the privacy
@@ -143,18 +166,20 @@ fn indented(text: &str, indent: &str, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
-/// `▶` on the candidate the keyboard is on, `=` on the one chosen.
+/// `▶` on the candidate the keyboard is on, `=` on the one chosen, `≠` on those decided
+/// not to be the person.
 fn marks(form: &Form, person: &Sought, at: usize, c: &Candidate) -> String {
     let on = if form.browsing == Some(at) {
         "▶"
     } else {
         " "
     };
-    let chosen = person
-        .chosen
-        .as_ref()
-        .is_some_and(|chosen| chosen.person == c.person);
-    format!("{on}{}", if chosen { "=" } else { " " })
+    let mark = match decided(person, c) {
+        Some("chosen") => "=",
+        Some(_) => "≠",
+        None => " ",
+    };
+    format!("{on}{mark}")
 }
 
 /// What is known of who the person may already be, when no one is listed: not yet asked,
@@ -181,7 +206,7 @@ fn standing(person: &Sought) -> Option<String> {
 fn panel_keys(form: &Form, context: &Context) -> String {
     let key = context.keymap.keys_of(Action::Candidates);
     if form.browsing.is_some() {
-        "enter same person · x clears · esc back".to_string()
+        "enter same · d not same · x clears · esc".to_string()
     } else {
         format!("{key} to choose among them")
     }
@@ -362,7 +387,7 @@ pub fn draw(form: &Form, context: &Context, frame: &mut Frame, area: Rect) {
         } else {
             Line::from(line)
         });
-        if let Some(same) = named_by(form, field).and_then(same_as) {
+        for same in named_by(form, field).map(same_as).unwrap_or_default() {
             lines.push(Line::from(format!("   {same}")));
         }
         if names(refused, field)
@@ -528,13 +553,7 @@ fn linear_found(form: &Form, context: &Context, width: u16) -> Vec<Line<'static>
     ))];
     for c in found.iter().take(LISTED) {
         let mut parts = candidate_parts(c);
-        if person
-            .chosen
-            .as_ref()
-            .is_some_and(|ch| ch.person == c.person)
-        {
-            parts.push("chosen".into());
-        }
+        parts.extend(decided(person, c).map(String::from));
         lines.extend(linear_parts("  ".into(), &parts, "; ", width));
     }
     if found.len() > LISTED {
@@ -565,7 +584,8 @@ fn linear_browsing(
         )),
         Line::from(
             "Keys: j/k choose, enter chooses the highlighted one as the same person (on the \
-             one chosen, clears it), x clears the choice, esc back to the fields.",
+             one chosen, clears it), d decides they are not (again, undecides), x clears the \
+             choice, esc back to the fields.",
         ),
         Line::from(format!("Found {}:", found.len())),
     ];
@@ -574,13 +594,7 @@ fn linear_browsing(
         .enumerate()
         .map(|(i, c)| {
             let mut parts = candidate_parts(c);
-            if person
-                .chosen
-                .as_ref()
-                .is_some_and(|ch| ch.person == c.person)
-            {
-                parts.push("chosen".into());
-            }
+            parts.extend(decided(person, c).map(String::from));
             let mark = if i == at { "> " } else { "  " };
             let mut lines = linear_parts(mark.into(), &parts, "; ", width);
             if i == at {
@@ -641,11 +655,19 @@ pub fn linear_lines(form: &Form, context: &Context, rows: usize, width: u16) -> 
                 field.label,
                 said(&field.value)
             ))];
-            if let Some(chosen) = named_by(form, field).and_then(|p| p.chosen.as_ref()) {
-                lines.push(Line::from(format!(
-                    "  Same person as {} ({}), merged once registered.",
-                    chosen.person, chosen.band
-                )));
+            if let Some(person) = named_by(form, field) {
+                lines.extend(person.chosen.iter().map(|chosen| {
+                    Line::from(format!(
+                        "  Same person as {} ({}), merged once registered.",
+                        chosen.person, chosen.band
+                    ))
+                }));
+                lines.extend(person.apart.iter().map(|apart| {
+                    Line::from(format!(
+                        "  Not the same person as {} ({}), kept apart once registered.",
+                        apart.person, apart.band
+                    ))
+                }));
             }
             if names(refused, field)
                 && let Some(text) = &refusal
