@@ -935,7 +935,7 @@ async fn r_person_2_a_child_chosen_as_the_same_person_while_registering_is_one_p
     .await;
     pty.keys("\x0f");
     pty.wait_for("the keyboard in the candidates", |s| {
-        s.contains("enter same person")
+        s.contains("enter same · d not same")
     })
     .await;
     pty.keys("\r");
