@@ -678,6 +678,30 @@ async fn r_person_2_a_decision_that_two_are_not_one_person_stays_decided_until_u
             .await
             .expect(200, "merged once the decision is undone");
         assert_eq!(actions_of(&merged), vec!["kept_apart", "apart_undone", "merged"]);
+        // Each decision and its undoing is in the audit log, with who, why and both people.
+        let audit = api
+            .get(Persona::Daom, "/v1/audit?limit=1000")
+            .await
+            .expect(200, "the audit log");
+        let entry = |action: &str| {
+            audit
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|e| e["action"] == json!(action))
+                .cloned()
+                .unwrap_or_else(|| panic!("no {action} in {audit}"))
+        };
+        let kept = entry("people_kept_apart");
+        assert_eq!(kept["actor"], json!("alice"));
+        assert_eq!(kept["detail"]["decision"], json!(decision));
+        assert_eq!(kept["detail"]["not_same_as"], json!(other));
+        assert_eq!(kept["detail"]["person"], json!(one));
+        assert_eq!(
+            entry("people_apart_undone")["detail"]["reason"],
+            json!("The school had enrolled one girl twice")
+        );
+        assert_eq!(entry("people_merged")["detail"]["same_as"], json!(other));
 
         // One person now: keeping them apart means undoing the merge first.
         let while_one = api
