@@ -13,6 +13,7 @@ pub mod config;
 pub mod context;
 pub mod keymap;
 pub mod layout;
+pub mod line;
 pub mod matching;
 pub mod mode;
 pub mod msg;

@@ -364,6 +364,50 @@ fn r_priv_9_withheld_items_deadlines_and_changes_are_drawn_as_withheld_and_not_a
     assert!(drawn.contains("change withheld: ▒▒▒ cultural"), "{drawn}");
 }
 
+/// Every line the user types takes a shell's editing keys — ctrl-w drops the last word,
+/// ctrl-u the whole line — and no other ctrl key is typed into it as a letter.
+#[test]
+fn typed_lines_take_ctrl_w_and_ctrl_u_and_never_type_a_ctrl_key() {
+    let ctrl = |s: &mut State, c: char| {
+        update(
+            s,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        )
+    };
+    let mut s = state(false);
+    press(&mut s, KeyCode::Char('/'));
+    for c in "impact:major overdue".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    ctrl(&mut s, 'w');
+    assert_eq!(s.mode, Mode::Filter("impact:major ".into()));
+    ctrl(&mut s, 'r');
+    assert_eq!(s.mode, Mode::Filter("impact:major ".into()));
+    ctrl(&mut s, 'u');
+    assert_eq!(s.mode, Mode::Filter(String::new()));
+    press(&mut s, KeyCode::Esc);
+
+    // People search: the last search typed over at once.
+    press(&mut s, KeyCode::Char('P'));
+    for c in "Jordon Smyth".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    ctrl(&mut s, 'u');
+    for c in "Mia Tran".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    assert_eq!(s.people.text, "Mia Tran");
+    press(&mut s, KeyCode::Esc);
+
+    // The palette.
+    press(&mut s, KeyCode::Char(':'));
+    for c in "same person".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    ctrl(&mut s, 'w');
+    assert_eq!(s.mode, Mode::Palette("same ".into(), 0));
+}
+
 #[test]
 fn filtering_views_marks_freeze_privacy_help_palette_refresh_and_quit() {
     let mut s = state(false);

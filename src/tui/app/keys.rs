@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::domain::commands::Command;
 use crate::tui::action::{Key, Scope};
+use crate::tui::line::edit;
 use crate::tui::mode::{Focus, Mode, ReasonFor};
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
@@ -89,15 +90,10 @@ fn reason_key(
                 .map(Reply::Effect)
                 .collect();
         }
-        KeyCode::Backspace => {
-            reason.pop();
+        _ => {
+            edit(&mut reason, &key, usize::MAX);
             state.mode = Mode::Reason(purpose, reason);
         }
-        KeyCode::Char(c) if !c.is_control() => {
-            reason.push(c);
-            state.mode = Mode::Reason(purpose, reason);
-        }
-        _ => {}
     }
     Vec::new()
 }

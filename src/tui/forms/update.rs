@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::tui::action::{Action, Key, Scope};
 use crate::tui::context::Context;
+use crate::tui::line::edit;
 use crate::tui::mode::Mode;
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
@@ -91,9 +92,8 @@ pub fn key(slot: &mut Option<Form>, context: &Context, key: KeyEvent) -> Vec<Rep
         code => {
             if let Some(field) = form.fields.get_mut(form.focus) {
                 match (&mut field.value, code) {
-                    (Input::Text(text), KeyCode::Char(c)) if !ctrl => text.push(c),
-                    (Input::Text(text), KeyCode::Backspace) => {
-                        text.pop();
+                    (Input::Text(text), _) => {
+                        edit(text, &key, usize::MAX);
                     }
                     (Input::Choice(options, i), KeyCode::Right | KeyCode::Char(' ')) => {
                         *i = (*i + 1) % options.len().max(1);

@@ -2,6 +2,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::tui::line::edit;
 use crate::wire::{HandoverLine, WriteHandover};
 
 /// The longest line the server keeps.
@@ -93,17 +94,10 @@ impl Compose {
                 self.focus = (self.focus + 1).min(self.last());
             }
             KeyCode::BackTab | KeyCode::Up => self.focus = self.focus.saturating_sub(1),
-            KeyCode::Backspace => {
-                self.focused().pop();
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            _ => {
                 let limit = if self.focus == 0 { 64 } else { MAX_LINE };
-                let field = self.focused();
-                if field.chars().count() < limit {
-                    field.push(c);
-                }
+                edit(self.focused(), &key, limit);
             }
-            _ => {}
         }
         Step::Editing
     }

@@ -4,6 +4,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::tui::action::{ActionDef, REGISTRY};
+use crate::tui::line::{Edited, edit};
 use crate::tui::mode::Mode;
 use crate::tui::reply::Reply;
 
@@ -73,14 +74,9 @@ pub fn palette_key(help: &mut Help, mut text: String, index: usize, key: KeyEven
             ))]
         }
         KeyCode::Up => vec![Reply::Mode(Mode::Palette(text, index.saturating_sub(1)))],
-        KeyCode::Backspace => {
-            text.pop();
-            vec![Reply::Mode(Mode::Palette(text, 0))]
-        }
-        KeyCode::Char(c) if !c.is_control() => {
-            text.push(c);
-            vec![Reply::Mode(Mode::Palette(text, 0))]
-        }
-        _ => Vec::new(),
+        _ => match edit(&mut text, &key, usize::MAX) {
+            Edited::Yes => vec![Reply::Mode(Mode::Palette(text, 0))],
+            Edited::No => Vec::new(),
+        },
     }
 }

@@ -1,9 +1,10 @@
 //! The people search's part of `update`.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::tui::action::{Action, Key, Scope};
 use crate::tui::keymap::Keymap;
+use crate::tui::line::edit;
 use crate::tui::mode::Mode;
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
@@ -43,16 +44,9 @@ pub fn key(screen: &mut PeopleScreen, keymap: &Keymap, key: KeyEvent) -> Vec<Rep
                     Err(missing) => vec![Reply::Message(Level::Error, missing)],
                 };
             }
-            KeyCode::Backspace => {
-                screen.text.pop();
+            _ => {
+                edit(&mut screen.text, &key, MAX_TEXT);
             }
-            KeyCode::Char(c)
-                if !key.modifiers.contains(KeyModifiers::CONTROL)
-                    && screen.text.chars().count() < MAX_TEXT =>
-            {
-                screen.text.push(c);
-            }
-            _ => {}
         }
         return Vec::new();
     }

@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::domain::commands::Command;
 use crate::tui::context::Context;
+use crate::tui::line::{Edited, edit};
 use crate::tui::mode::Mode;
 use crate::tui::msg::Effect;
 use crate::tui::reply::Reply;
@@ -50,15 +51,10 @@ pub fn pick_key(
         }
         KeyCode::Down => Mode::Pick(text, (index + 1).min(matches.len().saturating_sub(1))),
         KeyCode::Up => Mode::Pick(text, index.saturating_sub(1)),
-        KeyCode::Backspace => {
-            text.pop();
-            Mode::Pick(text, 0)
-        }
-        KeyCode::Char(c) if !c.is_control() => {
-            text.push(c);
-            Mode::Pick(text, 0)
-        }
-        _ => Mode::Pick(text, index),
+        _ => match edit(&mut text, &key, usize::MAX) {
+            Edited::Yes => Mode::Pick(text, 0),
+            Edited::No => Mode::Pick(text, index),
+        },
     };
     vec![Reply::Mode(mode)]
 }

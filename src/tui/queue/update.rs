@@ -3,6 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
+use crate::tui::line::{Edited, edit};
 use crate::tui::mode::Mode;
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
@@ -89,15 +90,10 @@ pub fn filter_key(queue: &mut Queue, mut text: String, key: KeyEvent) -> Vec<Rep
             queue.offset = 0;
             vec![Reply::Mode(Mode::Normal), Reply::Effect(load(queue))]
         }
-        KeyCode::Backspace => {
-            text.pop();
-            vec![Reply::Mode(Mode::Filter(text))]
-        }
-        KeyCode::Char(c) if !c.is_control() => {
-            text.push(c);
-            vec![Reply::Mode(Mode::Filter(text))]
-        }
-        _ => Vec::new(),
+        _ => match edit(&mut text, &key, usize::MAX) {
+            Edited::Yes => vec![Reply::Mode(Mode::Filter(text))],
+            Edited::No => Vec::new(),
+        },
     }
 }
 

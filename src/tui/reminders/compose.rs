@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::wire::WriteReminder;
 
+use crate::tui::line::edit;
 use crate::tui::when;
 
 /// The longest note the server keeps, and the longest time typed.
@@ -68,17 +69,10 @@ impl Compose {
             KeyCode::Enter if self.focus == 1 => return send(self),
             KeyCode::Enter | KeyCode::Tab | KeyCode::Down => self.focus = 1,
             KeyCode::BackTab | KeyCode::Up => self.focus = 0,
-            KeyCode::Backspace => {
-                self.field().pop();
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            _ => {
                 let limit = if self.focus == 0 { MAX_WHEN } else { MAX_NOTE };
-                let field = self.field();
-                if field.chars().count() < limit {
-                    field.push(c);
-                }
+                edit(self.field(), &key, limit);
             }
-            _ => {}
         }
         Step::Editing
     }

@@ -1,9 +1,10 @@
 //! The Trends screen's part of `update`: grouping, interval and filter, and listing the
 //! highlighted group's records in the queue.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::domain::analytics::{GroupBy, Interval};
+use crate::tui::line::edit;
 use crate::tui::mode::Mode;
 use crate::tui::msg::Effect;
 use crate::tui::reply::{Level, Reply};
@@ -47,15 +48,10 @@ fn filter_key(trends: &mut Trends, mut text: String, key: KeyEvent) -> Vec<Reply
             trends.selected = 0;
             return vec![Reply::Effect(load(trends))];
         }
-        KeyCode::Backspace => {
-            text.pop();
+        _ => {
+            edit(&mut text, &key, usize::MAX);
             trends.typing = Some(text);
         }
-        KeyCode::Char(c) if !c.is_control() && !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            text.push(c);
-            trends.typing = Some(text);
-        }
-        _ => trends.typing = Some(text),
     }
     Vec::new()
 }
