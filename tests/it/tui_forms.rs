@@ -269,7 +269,7 @@ fn r_person_2_enter_chooses_the_same_person_and_choosing_again_or_x_clears_it() 
         None,
         "back in the fields"
     );
-    assert!(message(&s).contains("merged once the record is registered"));
+    assert!(message(&s).contains("merged once registered"));
     let drawn = screen(&mut s, 120, 40);
     assert!(
         drawn.contains("= same as INC-2026-000004.client0 (possible)"),
@@ -428,8 +428,9 @@ fn r_person_2_d_on_a_candidate_while_registering_keeps_them_apart_once_the_recor
     press(&mut s, KeyCode::Char('d'));
     assert_eq!(
         message(&s),
-        "the child is not INC-2026-000004.client0: kept apart once the record is registered"
+        "the child is not INC-2026-000004.client0: kept apart once registered"
     );
+    assert!(message(&s).chars().count() <= 80);
     let drawn = screen(&mut s, 120, 40);
     assert!(drawn.contains("▶≠ possible"), "{drawn}");
     // Again: undecided; and again: decided.

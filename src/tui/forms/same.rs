@@ -225,7 +225,7 @@ impl Form {
         };
         person.apart.retain(|a| a.person != chosen.person);
         let said = format!(
-            "the {} is the same person as {} ({}): merged once the record is registered",
+            "the {} is {} ({}): merged once registered",
             person.role, chosen.person, chosen.band
         );
         person.chosen = Some(chosen);
@@ -263,7 +263,7 @@ impl Form {
             person.chosen = None;
         }
         let said = format!(
-            "the {} is not {}: kept apart once the record is registered",
+            "the {} is not {}: kept apart once registered",
             person.role, apart.person
         );
         person.apart.push(apart);
