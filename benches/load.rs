@@ -6,6 +6,8 @@
 //!   cargo bench --bench load                                 # 50 clients, 60 s, both databases
 //!   cargo bench --bench load -- --clients 20 --seconds 10 --db sqlite
 
+#[path = "common/databases.rs"]
+mod databases;
 #[path = "common/measure.rs"]
 mod measure;
 
@@ -314,19 +316,12 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         sqlx::any::install_default_drivers();
-        if options.sqlite {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let url = format!("sqlite://{}/load.db?mode=rwc", dir.path().display());
-            run("SQLite", &url, &options).await;
-        }
-        if options.postgres {
-            match postgres::cluster() {
-                Some(cluster) => {
-                    let url = cluster.fresh_database().await;
-                    run("PostgreSQL", &url, &options).await;
-                }
-                None => println!("PostgreSQL: skipped (no PostgreSQL binaries found)"),
-            }
-        }
+        databases::on_each(
+            options.sqlite,
+            options.postgres,
+            "load.db",
+            async |label, url| run(label, url, &options).await,
+        )
+        .await;
     });
 }

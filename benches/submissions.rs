@@ -10,6 +10,8 @@
 //! Latency: `--paced` endorsements at `--rate` a second with the worker running; each is
 //! timed from sending the endorsement until its acceptance is on the record.
 
+#[path = "common/databases.rs"]
+mod databases;
 #[path = "common/measure.rs"]
 mod measure;
 
@@ -350,19 +352,12 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         sqlx::any::install_default_drivers();
-        if options.sqlite {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let url = format!("sqlite://{}/submissions.db?mode=rwc", dir.path().display());
-            run("SQLite", &url, &options).await;
-        }
-        if options.postgres {
-            match postgres::cluster() {
-                Some(cluster) => {
-                    let url = cluster.fresh_database().await;
-                    run("PostgreSQL", &url, &options).await;
-                }
-                None => println!("PostgreSQL: skipped (no PostgreSQL binaries found)"),
-            }
-        }
+        databases::on_each(
+            options.sqlite,
+            options.postgres,
+            "submissions.db",
+            async |label, url| run(label, url, &options).await,
+        )
+        .await;
     });
 }

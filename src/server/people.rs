@@ -387,7 +387,7 @@ pub async fn candidates(
         if covered.contains(&key) {
             continue;
         }
-        let (records, kept_apart) = if decided.contains(&key) {
+        let (records, refs) = if decided.contains(&key) {
             let seen = match followed.remove(&key) {
                 Some(seen) => seen,
                 None => person_as_seen(&state, &caller.actor, &at, &mut loaded).await?,
@@ -395,12 +395,7 @@ pub async fn candidates(
             let Some(seen) = seen else {
                 continue;
             };
-            let refs = seen.refs();
-            covered.extend(refs.iter().cloned());
-            (
-                seen.records().len(),
-                asked_about.as_ref().and_then(|a| a.kept_apart_from(&refs)),
-            )
+            (seen.records().len(), seen.refs())
         } else {
             if !settled_by_key_rows(&caller.actor, mention.role)
                 && loaded
@@ -410,14 +405,10 @@ pub async fn candidates(
             {
                 continue;
             }
-            covered.insert(key.clone());
-            (
-                1,
-                asked_about
-                    .as_ref()
-                    .and_then(|a| a.kept_apart_from(&BTreeSet::from([key.clone()]))),
-            )
+            (1, BTreeSet::from([key.clone()]))
         };
+        let kept_apart = asked_about.as_ref().and_then(|a| a.kept_apart_from(&refs));
+        covered.extend(refs);
         found.push(Candidate {
             person: key,
             records,

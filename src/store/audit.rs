@@ -20,9 +20,9 @@ pub struct AuditEntry {
 const INSERT: &str =
     "INSERT INTO audit (at, actor, action, record_id, detail) VALUES ($1, $2, $3, $4, $5)";
 
-/// An entry written in `tx`, so that it stands or falls with the change it tells of.
-pub(super) async fn audit_in(
-    tx: &mut Transaction<'_, Any>,
+/// An entry written by `executor`: the pool, or a transaction's connection.
+async fn insert<'e>(
+    executor: impl sqlx::Executor<'e, Database = Any>,
     actor: &str,
     action: &str,
     record_id: Option<&str>,
@@ -35,9 +35,21 @@ pub(super) async fn audit_in(
         .bind(action)
         .bind(record_id)
         .bind(detail.to_string())
-        .execute(&mut **tx)
+        .execute(executor)
         .await?;
     Ok(())
+}
+
+/// An entry written in `tx`, so that it stands or falls with the change it tells of.
+pub(super) async fn audit_in(
+    tx: &mut Transaction<'_, Any>,
+    actor: &str,
+    action: &str,
+    record_id: Option<&str>,
+    detail: &serde_json::Value,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    insert(&mut **tx, actor, action, record_id, detail, at).await
 }
 
 impl Store {
@@ -50,15 +62,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let turn = self.writes.turn().await;
-        sqlx::query(INSERT)
-            .bind(db_time(at))
-            .bind(actor)
-            .bind(action)
-            .bind(record_id)
-            .bind(detail.to_string())
-            .execute(turn.pool())
-            .await?;
-        Ok(())
+        insert(turn.pool(), actor, action, record_id, detail, at).await
     }
 
     /// The newest entries first.

@@ -185,28 +185,8 @@ pub struct Explanation {
 /// Compares two records field by field and proposes a band (R-PERSON-2).
 pub fn compare(left: &PersonRecord, right: &PersonRecord, weights: &MatchWeights) -> Explanation {
     let (left_given, right_given) = (normalise::given_names(left), normalise::given_names(right));
-    let given = compare_names(
-        Field::GivenName,
-        &left_given,
-        &right_given,
-        weights,
-        (
-            weights.given_match,
-            weights.given_near,
-            weights.given_differs,
-        ),
-    );
-    let family = compare_names(
-        Field::FamilyName,
-        &normalise::family_names(left),
-        &normalise::family_names(right),
-        weights,
-        (
-            weights.family_match,
-            weights.family_near,
-            weights.family_differs,
-        ),
-    );
+    let given = compare_given(&left_given, &right_given, weights);
+    let family = compare_family(left, right, weights);
     let dob = compare_dob(left.dob, right.dob, weights);
     let address = compare_addresses(left, right, weights);
     let clearly_different_given = !one_given_name(&left_given, &right_given, weights);
@@ -283,29 +263,13 @@ pub fn bound(
     identifiers: Identifiers,
     weights: &MatchWeights,
 ) -> f64 {
-    let names = |field, left: Vec<String>, right: Vec<String>, w| {
-        compare_names(field, &left, &right, weights, w).weight
-    };
-    let given = names(
-        Field::GivenName,
-        normalise::given_names(sought),
-        normalise::given_names(known),
-        (
-            weights.given_match,
-            weights.given_near,
-            weights.given_differs,
-        ),
-    );
-    let family = names(
-        Field::FamilyName,
-        normalise::family_names(sought),
-        normalise::family_names(known),
-        (
-            weights.family_match,
-            weights.family_near,
-            weights.family_differs,
-        ),
-    );
+    let given = compare_given(
+        &normalise::given_names(sought),
+        &normalise::given_names(known),
+        weights,
+    )
+    .weight;
+    let family = compare_family(sought, known, weights).weight;
     let dob = compare_dob(sought.dob, known.dob, weights).weight;
     let best = |weights: &[f64]| weights.iter().copied().fold(0.0, f64::max);
     let identifier = |seen, matched: f64, others: &[f64]| match seen {
@@ -355,6 +319,40 @@ fn one_given_name(left: &[String], right: &[String], weights: &MatchWeights) -> 
 /// The closest pair of two sets of names (with aliases and former names): equal is a match;
 /// similar (Jaro–Winkler at least the near similarity) or sounding alike (a shared Double
 /// Metaphone code and some similarity) is near (R-PERSON-1: "similar spellings").
+/// Given names (with aliases), weighed as the policy weighs them.
+fn compare_given(left: &[String], right: &[String], weights: &MatchWeights) -> FieldReason {
+    compare_names(
+        Field::GivenName,
+        left,
+        right,
+        weights,
+        (
+            weights.given_match,
+            weights.given_near,
+            weights.given_differs,
+        ),
+    )
+}
+
+/// Family names (with former ones), weighed as the policy weighs them.
+fn compare_family(
+    left: &PersonRecord,
+    right: &PersonRecord,
+    weights: &MatchWeights,
+) -> FieldReason {
+    compare_names(
+        Field::FamilyName,
+        &normalise::family_names(left),
+        &normalise::family_names(right),
+        weights,
+        (
+            weights.family_match,
+            weights.family_near,
+            weights.family_differs,
+        ),
+    )
+}
+
 fn compare_names(
     field: Field,
     left: &[String],
