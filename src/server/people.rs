@@ -12,7 +12,7 @@ use chrono::{NaiveDate, Utc};
 use serde_json::json;
 
 use crate::domain::actor::Actor;
-use crate::domain::mask;
+use crate::domain::mask::{self, redact_terms};
 use crate::domain::model::Record;
 use crate::domain::people::{
     Address, Band, Dob, Explanation, Field, FieldReason, MatchWeights, MentionRef, PersonRecord,
@@ -422,7 +422,12 @@ pub async fn candidates(
                 decision: l.id,
                 actor: l.actor.clone(),
                 at: l.at,
-                reason: l.reason.clone(),
+                // A reporter named in the reason is redacted as in any text (R-PRIV-3).
+                reason: if sight.reporters {
+                    l.reason.clone()
+                } else {
+                    redact_terms(&l.reason, &state.store.terms().read())
+                },
             }),
         });
     }

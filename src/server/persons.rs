@@ -353,8 +353,8 @@ fn events(links: &[PersonLink]) -> Vec<PersonEvent> {
 fn view_of(state: &AppState, actor: &Actor, id: &str, seen: &Seen) -> PersonView {
     let people: Vec<&crate::domain::people::PersonRecord> =
         seen.mentions.iter().map(|(m, _)| &m.person).collect();
-    // A reporter's name or address may sit in a child's details too: redacted for those
-    // who may not see protected details (R-PRIV-3).
+    // A reporter's name or address may sit in a child's details, or in the reason for a
+    // decision, too: redacted for those who may not see protected details (R-PRIV-3).
     let protected_sight = seen
         .mentions
         .first()
@@ -407,7 +407,13 @@ fn view_of(state: &AppState, actor: &Actor, id: &str, seen: &Seen) -> PersonView
         .collect(),
         records,
         more: seen.more,
-        history: events(&seen.links),
+        history: events(&seen.links)
+            .into_iter()
+            .map(|event| PersonEvent {
+                reason: shown(event.reason),
+                ..event
+            })
+            .collect(),
     }
 }
 

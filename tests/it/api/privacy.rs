@@ -290,12 +290,30 @@ async fn build(api: &Api, world: &World, store: usize) {
         .filter_map(|h| h["record"].as_str())
         .find(|id| id.starts_with("INC-"))
         .map(|id| format!("{id}.client0"));
+    // And that the delegate's other clients of the same name are other children, for a
+    // reason that names a reporter.
+    let clients: Vec<String> = handed
+        .iter()
+        .filter_map(|h| h["record"].as_str())
+        .filter(|id| id.starts_with("INC-"))
+        .map(|id| format!("{id}.client0"))
+        .collect();
+    for other in clients.iter().skip(1) {
+        api.post(
+            Persona::Practitioner,
+            &format!("/v1/people/{}/distinct", clients[0]),
+            &json!({ "with": other, "reason": format!("Another child, says {}", REPORTERS[store][0]) }),
+        )
+        .await
+        .expect(200, "the practitioner keeps them apart");
+    }
     if let Some(first) = children.first() {
         for other in children.iter().skip(1).chain(first_client.iter()) {
             api.post(
                 Persona::Practitioner,
                 &format!("/v1/people/{first}/merge"),
-                &json!({ "with": other, "reason": "Same child" }),
+                // A reason may name a reporter: read only as any text naming them is.
+                &json!({ "with": other, "reason": format!("Same child, says {}", REPORTERS[store][0]) }),
             )
             .await
             .expect(200, "the practitioner merges");
@@ -502,9 +520,11 @@ async fn answers(api: &Api, persona: Persona, searches: &[String]) -> Vec<(Strin
             ask(path.clone(), answer(api.get(persona, &path).await).await);
         }
         // Who else a record's client may be, asked for them (R-PERSON-2, R-PERSON-3).
-        let seek = json!({ "given_names": "Casey", "family_name": "Brown", "person": format!("{id}.client0") });
-        let found = api.post(persona, "/v1/people/candidates", &seek).await;
-        ask(format!("candidates {seek}"), answer(found).await);
+        for (given, family) in [("Casey", "Brown"), ("Jordan", "Smith")] {
+            let seek = json!({ "given_names": given, "family_name": family, "person": format!("{id}.client0") });
+            let found = api.post(persona, "/v1/people/candidates", &seek).await;
+            ask(format!("candidates {seek}"), answer(found).await);
+        }
         let version = api.version(persona, &id).await;
         for command in [
             json!({ "command": "withdraw_endorsement", "item": "endorsed", "reason": "facts corrected" }),
